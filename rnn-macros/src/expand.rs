@@ -1,0 +1,595 @@
+//! Stage 3: the checked model to code. Templates stay thin: every size is a literal computed in
+//! `check`, and the work is done by generic runtime pieces (`rnn_runtime::__private`).
+
+use proc_macro2::{Ident, Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::model::{Flow, Kind, Model, Source};
+use crate::parse::ModelDef;
+
+fn lit(n: usize) -> Literal {
+    Literal::usize_unsuffixed(n)
+}
+
+fn field(i: usize) -> Ident {
+    format_ident!("l{}", i)
+}
+
+/// The whole expansion:
+/// ```ignore
+/// pub struct Sentiment { l0: Embedding<10000, 32>, l1: SimpleRnn<32, 32>, l2: Dense<32, 1> }
+/// impl Sentiment { pub const PARAMS ...; pub fn random(seed) ...; pub fn forward(...) ... }
+/// ```
+pub fn expand(krate: &TokenStream, model: &Model, summary: &str) -> TokenStream {
+    let item = expand_struct(krate, model);
+    let consts = expand_consts(krate, model, summary);
+    let constructors = expand_constructors(krate, model);
+    let weights = expand_weights(krate, model);
+    let api = expand_forward_and_predict(krate, model);
+    let engine = expand_engine(krate, model);
+    let ident = &model.ident;
+    quote! {
+        #item
+        #[allow(clippy::all, clippy::pedantic, unused_mut, unused_variables, non_snake_case)]
+        impl #ident {
+            #consts
+            #constructors
+            #weights
+            #api
+            #engine
+        }
+    }
+}
+
+/// ```ignore
+/// /// docs
+/// pub struct Sentiment { l0: Embedding<10000, 32>, l1: SimpleRnn<32, 32>, l2: Dense<32, 1> }
+/// ```
+fn expand_struct(krate: &TokenStream, model: &Model) -> TokenStream {
+    let (attrs, vis, ident) = (&model.attrs, &model.vis, &model.ident);
+    let fields = model.layers.iter().enumerate().map(|(i, l)| {
+        let f = field(i);
+        let ty = cell_type(krate, l.kind, l.input_width);
+        quote!(#f: #ty)
+    });
+    quote! {
+        #(#attrs)*
+        #vis struct #ident { #(#fields,)* }
+    }
+}
+
+/// `Embedding<V, D>` / `SimpleRnn<IN, U>` / `Dense<IN, U>`.
+fn cell_type(krate: &TokenStream, kind: Kind, input: usize) -> TokenStream {
+    let p = quote!(#krate::__private);
+    match kind {
+        Kind::Embedding { input_dim, output_dim, .. } => {
+            let (v, d) = (lit(input_dim), lit(output_dim));
+            quote!(#p::Embedding<#v, #d>)
+        }
+        Kind::SimpleRnn { units, .. } => {
+            let (i, u) = (lit(input), lit(units));
+            quote!(#p::SimpleRnn<#i, #u>)
+        }
+        Kind::Dense { units, .. } => {
+            let (i, u) = (lit(input), lit(units));
+            quote!(#p::Dense<#i, #u>)
+        }
+    }
+}
+
+/// ```ignore
+/// pub const PARAMS: usize = 322_113; /* TRAINABLE_PARAMS, NON_TRAINABLE_PARAMS, SUMMARY, NAME */
+/// pub const LAYERS: &'static [LayerInfo] = &[LayerInfo { name: "embedding", ... }, ...];
+/// pub const INPUT_WIDTH: usize = 10000; pub const OUTPUT_WIDTH: usize = 1; ...
+/// ```
+fn expand_consts(krate: &TokenStream, model: &Model, summary: &str) -> TokenStream {
+    let p = quote!(#krate::__private);
+    let params = lit(model.params() as usize);
+    let name = &model.name;
+    let infos = model.layers.iter().map(|l| {
+        let (lname, class, shape, lparams) = (&l.name, l.kind.class(), l.output.keras_shape(), lit(l.params as usize));
+        let act = |a: crate::model::Act| {
+            let v = format_ident!("{}", a.variant);
+            quote!(#p::Activation::#v)
+        };
+        let kind = match l.kind {
+            Kind::Embedding { input_dim, output_dim, mask_zero, input_length } => {
+                let (v, d) = (lit(input_dim), lit(output_dim));
+                let len = match input_length {
+                    Some(n) => {
+                        let n = lit(n);
+                        quote!(Some(#n))
+                    }
+                    None => quote!(None),
+                };
+                quote!(#p::LayerKind::Embedding { input_dim: #v, output_dim: #d, mask_zero: #mask_zero, input_length: #len })
+            }
+            Kind::SimpleRnn { units, activation, use_bias, return_sequences, go_backwards } => {
+                let (i, u, a) = (lit(l.input_width), lit(units), act(activation));
+                quote!(#p::LayerKind::SimpleRnn {
+                    input: #i, units: #u, activation: #a, use_bias: #use_bias,
+                    return_sequences: #return_sequences, go_backwards: #go_backwards,
+                })
+            }
+            Kind::Dense { units, activation, use_bias } => {
+                let (i, u, a) = (lit(l.input_width), lit(units), act(activation));
+                quote!(#p::LayerKind::Dense { input: #i, units: #u, activation: #a, use_bias: #use_bias })
+            }
+        };
+        quote!(#p::LayerInfo { name: #lname, class: #class, output_shape: #shape, params: #lparams, kind: #kind })
+    });
+    let (input_width, steps, is_tokens) = match model.input {
+        Source::Tokens { vocab, steps, .. } => (vocab, steps, true),
+        Source::Floats { steps, features } => (features, steps, false),
+    };
+    let input_width = lit(input_width);
+    let steps = match steps {
+        Some(t) => {
+            let t = lit(t);
+            quote!(Some(#t))
+        }
+        None => quote!(None),
+    };
+    let output = model.output();
+    let output_width = lit(output.width());
+    let seq = matches!(output, Flow::Seq { .. });
+    quote! {
+        /// Parameter count, as Keras's `model.count_params()`.
+        pub const PARAMS: usize = #params;
+        /// Trainable parameters (all of them: these layers have no frozen weights).
+        pub const TRAINABLE_PARAMS: usize = #params;
+        /// Non-trainable parameters (none).
+        pub const NON_TRAINABLE_PARAMS: usize = 0;
+        /// Keras 2.4.3's `model.summary()` text, byte for byte (print it with `println!`).
+        pub const SUMMARY: &'static str = #summary;
+        /// The Keras model name: the struct name in snake_case.
+        pub const NAME: &'static str = #name;
+        /// Every layer: Keras name, class, output shape, parameters and options.
+        pub const LAYERS: &'static [#p::LayerInfo] = &[#(#infos),*];
+        /// Features per timestep for a float model; the vocabulary size (`input_dim`) for a token model.
+        pub const INPUT_WIDTH: usize = #input_width;
+        /// Whether the model takes token ids (a first `Embedding`) rather than float vectors.
+        pub const TAKES_TOKENS: bool = #is_tokens;
+        /// The fixed sequence length, if the model has one.
+        pub const TIMESTEPS: Option<usize> = #steps;
+        /// Width of the output (per timestep for a sequence model).
+        pub const OUTPUT_WIDTH: usize = #output_width;
+        /// Whether the output is a sequence (one vector per timestep).
+        pub const RETURNS_SEQUENCES: bool = #seq;
+    }
+}
+
+/// ```ignore
+/// pub fn zeros() -> Self { Self { l0: Embedding::zeros(&Self::LAYERS[0]), ... } }
+/// pub fn random(seed: u64) -> Self { let mut rng = Rng::new(seed); Self { l0: Embedding::random(&Self::LAYERS[0], &mut rng), ... } }
+/// ```
+fn expand_constructors(krate: &TokenStream, model: &Model) -> TokenStream {
+    let p = quote!(#krate::__private);
+    let fields: Vec<_> = (0..model.layers.len()).map(field).collect();
+    let types: Vec<_> = model.layers.iter().map(|l| cell_type(krate, l.kind, l.input_width)).collect();
+    let idx: Vec<_> = (0..model.layers.len()).map(lit).collect();
+    quote! {
+        /// A model with every weight zero.
+        pub fn zeros() -> Self {
+            Self { #(#fields: <#types>::zeros(&Self::LAYERS[#idx]),)* }
+        }
+
+        /// A model initialised as Keras initialises a new one: `glorot_uniform` kernels,
+        /// `orthogonal` recurrent kernels, zero biases, `uniform(-0.05, 0.05)` embeddings.
+        /// The same seed gives the same weights.
+        pub fn random(seed: u64) -> Self {
+            let mut rng = #p::Rng::new(seed);
+            Self { #(#fields: <#types>::random(&Self::LAYERS[#idx], &mut rng),)* }
+        }
+    }
+}
+
+/// ```ignore
+/// pub fn from_weights(file: WeightsFile) -> Result<Self, Error> { let mut r = Records::new(file, Self::LAYERS)?; ... }
+/// pub fn from_json(json: &str) -> Result<Self, Error>; pub fn load(path) -> Result<Self, Error>;
+/// pub fn to_weights(&self) -> WeightsFile; pub fn to_json(&self) -> String;
+/// ```
+fn expand_weights(krate: &TokenStream, model: &Model) -> TokenStream {
+    let p = quote!(#krate::__private);
+    let fields: Vec<_> = (0..model.layers.len()).map(field).collect();
+    let types: Vec<_> = model.layers.iter().map(|l| cell_type(krate, l.kind, l.input_width)).collect();
+    let idx: Vec<_> = (0..model.layers.len()).map(lit).collect();
+    let input_shape = match model.input {
+        Source::Tokens { steps, .. } => vec![steps],
+        Source::Floats { steps, features } => vec![steps, Some(features)],
+    };
+    let input_shape = input_shape.into_iter().map(|d| match d {
+        Some(n) => {
+            let n = Literal::u64_unsuffixed(n as u64);
+            quote!(Some(#n))
+        }
+        None => quote!(None),
+    });
+    quote! {
+        /// Builds the model from a parsed weights file, checking every layer, option and tensor
+        /// against the compiled model first: all or nothing.
+        pub fn from_weights(file: #p::WeightsFile) -> #p::Result<Self> {
+            let mut records = #p::Records::new(file, Self::LAYERS)?;
+            Ok(Self {
+                #(#fields: <#types>::from_record(&Self::LAYERS[#idx], records.next(&Self::LAYERS[#idx])?)?,)*
+            })
+        }
+
+        /// Reads weights from JSON text (docs/WEIGHTS_FORMAT.md).
+        pub fn from_json(json: &str) -> #p::Result<Self> {
+            Self::from_weights(#p::WeightsFile::from_json(json)?)
+        }
+
+        /// Reads a weights file exported by `tools/keras_export.py` (or written by `to_json`).
+        pub fn load(path: impl AsRef<::std::path::Path>) -> #p::Result<Self> {
+            Self::from_weights(#p::WeightsFile::load(path)?)
+        }
+
+        /// The weights as a weights file, with its checksum.
+        pub fn to_weights(&self) -> #p::WeightsFile {
+            #p::weights_file(Self::NAME, vec![#(#input_shape),*], vec![#(self.#fields.to_record(&Self::LAYERS[#idx]),)*])
+        }
+
+        /// The weights as JSON; `from_json(&m.to_json())` gives the same model.
+        pub fn to_json(&self) -> String {
+            self.to_weights().to_json()
+        }
+    }
+}
+
+/// The input and output types of the engine.
+struct Io {
+    /// `[u32]` or `[[f32; F]]`.
+    src: TokenStream,
+    /// `[f32; U]` or `[[f32; U]]`.
+    out: TokenStream,
+    width: Literal,
+    seq: bool,
+}
+
+fn io(model: &Model) -> Io {
+    let output = model.output();
+    let width = lit(output.width());
+    let seq = matches!(output, Flow::Seq { .. });
+    let src = match model.input {
+        Source::Tokens { .. } => quote!([u32]),
+        Source::Floats { features, .. } => {
+            let f = lit(features);
+            quote!([[f32; #f]])
+        }
+    };
+    let out = if seq { quote!([[f32; #width]]) } else { quote!([f32; #width]) };
+    Io { src, out, width, seq }
+}
+
+/// ```ignore
+/// pub fn forward(&self, tokens: &[u32]) -> Result<[f32; 1], Error> { Self::__check(tokens, None)?; ...; self.__dispatch(tokens, &mut out); Ok(out) }
+/// pub fn predict(&self, batch: ArrayView2<u32>) -> Result<Array2<f32>, Error> { token_rows(batch, 1, |r, ids, out| ...) }
+/// ```
+fn expand_forward_and_predict(krate: &TokenStream, model: &Model) -> TokenStream {
+    let p = quote!(#krate::__private);
+    let Io { src, width, seq, .. } = io(model);
+    let recurrent = model.has_recurrent();
+    let (fixed, vocab_check) = match model.input {
+        Source::Tokens { vocab, steps, .. } => {
+            let v = lit(vocab);
+            (steps, quote!(#p::Embedding::<#v, 1>::check_ids(src, row)?;))
+        }
+        Source::Floats { steps, .. } => (steps, quote!()),
+    };
+    let fixed_tokens = match fixed {
+        Some(t) => {
+            let t = lit(t);
+            quote!(Some(#t))
+        }
+        None => quote!(None),
+    };
+    let check = quote! {
+        /// Refuses what Keras would refuse: a wrong length, an empty sequence for a recurrent
+        /// model, a token id >= input_dim.
+        fn __check(src: &#src, row: Option<usize>) -> #p::Result<()> {
+            #p::check_length(src.len(), #fixed_tokens, #recurrent, row)?;
+            #vocab_check
+            Ok(())
+        }
+    };
+    let (ret, make_out, out_arg) = if seq {
+        (quote!(Vec<[f32; #width]>), quote!(vec![[0.0f32; #width]; src.len()]), quote!(&mut out[..]))
+    } else {
+        (quote!([f32; #width]), quote!([0.0f32; #width]), quote!(&mut out))
+    };
+    let forward_doc = if seq {
+        "Runs one sequence; returns one output vector per timestep (in processing order)."
+    } else {
+        "Runs one sequence; returns the last output."
+    };
+    let forward = match model.input {
+        Source::Tokens { .. } => quote! {
+            #[doc = #forward_doc]
+            /// A token id >= `input_dim` is an `Err`, never a panic.
+            pub fn forward(&self, tokens: &[u32]) -> #p::Result<#ret> {
+                let src = tokens;
+                Self::__check(src, None)?;
+                let mut out = #make_out;
+                self.__dispatch(src, #out_arg);
+                Ok(out)
+            }
+        },
+        Source::Floats { features, steps } => {
+            let f = lit(features);
+            let arg = match steps {
+                Some(t) => {
+                    let t = lit(t);
+                    quote!(&[[f32; #f]; #t])
+                }
+                None => quote!(&[[f32; #f]]),
+            };
+            quote! {
+                #[doc = #forward_doc]
+                pub fn forward(&self, xs: #arg) -> #p::Result<#ret> {
+                    let src: &#src = &xs[..];
+                    Self::__check(src, None)?;
+                    let mut out = #make_out;
+                    self.__dispatch(src, #out_arg);
+                    Ok(out)
+                }
+            }
+        }
+    };
+    let (per_row, call_out, wrap, out_ty) = if seq {
+        (quote!(steps), quote!(out), quote!(#p::array3(rows, steps, #width, data)), quote!(#p::Array3<f32>))
+    } else {
+        (quote!(1), quote!(&mut out[0]), quote!(#p::array2(rows, #width, data)), quote!(#p::Array2<f32>))
+    };
+    let predict = match model.input {
+        Source::Tokens { .. } => quote! {
+            /// Runs a batch of token sequences `(batch, timesteps)`, like Keras's `predict`.
+            pub fn predict(&self, batch: #p::ArrayView2<'_, u32>) -> #p::Result<#out_ty> {
+                let (rows, steps) = batch.dim();
+                let data = #p::token_rows::<#width>(batch, #per_row, |r, src, out| {
+                    Self::__check(src, Some(r))?;
+                    self.__dispatch(src, #call_out);
+                    Ok(())
+                })?;
+                #wrap
+            }
+        },
+        Source::Floats { features, .. } => {
+            let f = lit(features);
+            quote! {
+                /// Runs a batch `(batch, timesteps, features)`, like Keras's `predict`.
+                pub fn predict(&self, batch: #p::ArrayView3<'_, f32>) -> #p::Result<#out_ty> {
+                    let (rows, steps, _) = batch.dim();
+                    let data = #p::float_rows::<#f, #width>(batch, #per_row, |r, src, out| {
+                        Self::__check(src, Some(r))?;
+                        self.__dispatch(src, #call_out);
+                        Ok(())
+                    })?;
+                    #wrap
+                }
+            }
+        }
+    };
+    quote!(#check #forward #predict)
+}
+
+/// ```ignore
+/// fn __dispatch(&self, src, out) { if fma_available() { unsafe { self.__run_fma(src, out) } } else { self.__run::<Separate>(src, out) } }
+/// #[target_feature(enable = "avx2,fma")] fn __run_fma(&self, src, out) { self.__run::<Fused>(src, out) }
+/// #[inline(always)] fn __run<M: MulAdd>(&self, src, out) { /* straight-line layers per timestep */ }
+/// ```
+fn expand_engine(krate: &TokenStream, model: &Model) -> TokenStream {
+    let p = quote!(#krate::__private);
+    let Io { src, out, .. } = io(model);
+    let body = expand_run_body(model);
+    quote! {
+        #[inline]
+        fn __dispatch(&self, src: &#src, out: &mut #out) {
+            #[cfg(target_arch = "x86_64")]
+            {
+                if #p::fma_available() {
+                    // SAFETY: the CPU has AVX2 and FMA, checked at run time just above.
+                    unsafe { self.__run_fma(src, out) };
+                    return;
+                }
+            }
+            self.__run::<#p::Separate>(src, out);
+        }
+
+        #[cfg(target_arch = "x86_64")]
+        #[target_feature(enable = "avx2,fma")]
+        fn __run_fma(&self, src: &#src, out: &mut #out) {
+            self.__run::<#p::Fused>(src, out);
+        }
+
+        /// The forward pass over fixed sizes; `src` is checked, `out` sized by the caller.
+        #[inline(always)]
+        fn __run<__M: #p::MulAdd>(&self, src: &#src, out: &mut #out) {
+            #body
+        }
+    }
+}
+
+/// The layers split into passes over time. A pass runs its layers step by step together, so a
+/// last-output model keeps O(units) state however long the sequence. A new pass starts at a
+/// `go_backwards` layer that follows another recurrent layer: it needs the whole sequence below
+/// it, which the previous pass stores.
+struct Pass {
+    layers: std::ops::Range<usize>,
+    backwards: bool,
+}
+
+fn plan(model: &Model) -> (Vec<Pass>, std::ops::Range<usize>) {
+    let n = model.layers.len();
+    // The time axis ends at the (only possible) recurrent layer that returns its last output.
+    let time_end = model
+        .layers
+        .iter()
+        .position(|l| matches!(l.kind, Kind::SimpleRnn { return_sequences: false, .. }))
+        .map_or(n, |i| i + 1);
+    let mut passes: Vec<Pass> = Vec::new();
+    let mut start = 0;
+    let mut seen_recurrent = false;
+    let mut backwards = false;
+    for (i, l) in model.layers[..time_end].iter().enumerate() {
+        if let Kind::SimpleRnn { go_backwards, .. } = l.kind {
+            if go_backwards && seen_recurrent {
+                passes.push(Pass { layers: start..i, backwards });
+                start = i;
+                backwards = true;
+            } else if !seen_recurrent {
+                backwards = go_backwards;
+            }
+            seen_recurrent = true;
+        }
+    }
+    passes.push(Pass { layers: start..time_end, backwards });
+    (passes, time_end..n)
+}
+
+/// The body of `__run`:
+/// ```ignore
+/// let n = src.len();
+/// let mut s1 = [0.0f32; 32];                       // state of each recurrent layer
+/// for k in 0..n {
+///     let t = k;                                   // n - 1 - k when the pass runs backwards
+///     let id = src[t]; let m = id != 0;            // mask_zero
+///     let x = self.l0.row(id);
+///     if m { self.l1.step::<M>(x, &mut s1); }      // a masked step keeps the state
+/// }
+/// let mut y2 = [0.0f32; 1]; self.l2.apply::<M>(&s1, &mut y2); *out = y2;
+/// ```
+fn expand_run_body(model: &Model) -> TokenStream {
+    let (passes, tail) = plan(model);
+    let seq_out = matches!(model.output(), Flow::Seq { .. });
+    let masked = matches!(model.input, Source::Tokens { mask_zero: true, .. });
+    let mut code = quote!(let __n = src.len(););
+    let mut cur = quote!();
+    for (pi, pass) in passes.iter().enumerate() {
+        let last_pass = pi + 1 == passes.len();
+        let buf = format_ident!("__buf{}", pi);
+        let mask_buf = format_ident!("__mask{}", pi);
+        // State and output arrays of this pass's layers, declared outside the loop.
+        let mut decls = quote!();
+        let mut steps = quote!();
+        let t = if pass.backwards { quote!(__n - 1 - __k) } else { quote!(__k) };
+        let fetch = if pi == 0 {
+            match model.input {
+                Source::Tokens { .. } => {
+                    let m = if masked { quote!(let __m = __id != 0;) } else { quote!() };
+                    quote!(let __id = src[__t]; #m)
+                }
+                Source::Floats { .. } => quote!(let __x = &src[__t];),
+            }
+        } else {
+            let prev = format_ident!("__buf{}", pi - 1);
+            let prev_mask = format_ident!("__mask{}", pi - 1);
+            let m = if masked { quote!(let __m = #prev_mask[__t];) } else { quote!() };
+            quote!(let __x = &#prev[__t]; #m)
+        };
+        if pi > 0 {
+            cur = quote!(__x);
+        }
+        for i in pass.layers.clone() {
+            let l = &model.layers[i];
+            let f = field(i);
+            match l.kind {
+                Kind::Embedding { .. } => {
+                    steps.extend(quote!(let __x = self.#f.row(__id);));
+                    cur = quote!(__x);
+                }
+                Kind::SimpleRnn { units, .. } => {
+                    let s = format_ident!("__s{}", i);
+                    let u = lit(units);
+                    decls.extend(quote!(let mut #s = [0.0f32; #u];));
+                    let input = if cur.is_empty() { quote!(__x) } else { cur.clone() };
+                    if masked {
+                        steps.extend(quote!(if __m { self.#f.step::<__M>(#input, &mut #s); }));
+                    } else {
+                        steps.extend(quote!(self.#f.step::<__M>(#input, &mut #s);));
+                    }
+                    cur = quote!(&#s);
+                }
+                Kind::Dense { units, .. } => {
+                    let y = format_ident!("__y{}", i);
+                    let u = lit(units);
+                    decls.extend(quote!(let mut #y = [0.0f32; #u];));
+                    let input = if cur.is_empty() { quote!(__x) } else { cur.clone() };
+                    steps.extend(quote!(self.#f.apply::<__M>(#input, &mut #y);));
+                    cur = quote!(&#y);
+                }
+            }
+        }
+        if cur.is_empty() {
+            cur = quote!(__x);
+        }
+        let sink = if !last_pass {
+            let w = lit(model.layers[pass.layers.end - 1].output.width());
+            decls.extend(quote!(let mut #buf = vec![[0.0f32; #w]; __n];));
+            if masked {
+                decls.extend(quote!(let mut #mask_buf = vec![false; __n];));
+                quote!(#buf[__k] = *#cur; #mask_buf[__k] = __m;)
+            } else {
+                quote!(#buf[__k] = *#cur;)
+            }
+        } else if seq_out {
+            quote!(out[__k] = *#cur;)
+        } else {
+            quote!()
+        };
+        code.extend(quote! {
+            #decls
+            for __k in 0..__n {
+                let __t = #t;
+                #fetch
+                #steps
+                #sink
+            }
+        });
+    }
+    // Layers after the time axis: Dense on the last output.
+    for i in tail {
+        let l = &model.layers[i];
+        let f = field(i);
+        let y = format_ident!("__y{}", i);
+        let u = lit(l.output.width());
+        code.extend(quote! {
+            let mut #y = [0.0f32; #u];
+            self.#f.apply::<__M>(#cur, &mut #y);
+        });
+        cur = quote!(&#y);
+    }
+    if !seq_out {
+        code.extend(quote!(*out = *#cur;));
+    }
+    code
+}
+
+/// On any error: the errors, plus a stub with the same name and consts so that code using the
+/// model reports nothing further.
+/// ```ignore
+/// compile_error!("..."); pub struct Sentiment; impl Sentiment { pub const PARAMS: usize = 0; ... }
+/// ```
+pub fn expand_error(def: &ModelDef, error: syn::Error) -> TokenStream {
+    let errors = error.to_compile_error();
+    let (attrs, vis, ident) = (&def.attrs, &def.vis, &def.name);
+    let attrs = attrs.iter().filter(|a| a.path().is_ident("doc"));
+    quote! {
+        #errors
+        #(#attrs)*
+        #vis struct #ident;
+        #[allow(dead_code)]
+        impl #ident {
+            pub const PARAMS: usize = 0;
+            pub const TRAINABLE_PARAMS: usize = 0;
+            pub const NON_TRAINABLE_PARAMS: usize = 0;
+            pub const SUMMARY: &'static str = "";
+            pub const NAME: &'static str = "";
+            pub const INPUT_WIDTH: usize = 0;
+            pub const OUTPUT_WIDTH: usize = 0;
+            pub const TIMESTEPS: Option<usize> = None;
+            pub const RETURNS_SEQUENCES: bool = false;
+            pub const TAKES_TOKENS: bool = false;
+        }
+    }
+}

@@ -1,0 +1,289 @@
+//! Keras activations: names, the fast version used by the layers, and an f64 reference.
+
+use crate::kernels::tanh_fast;
+
+/// A Keras activation. `Linear` is Keras's `None` / `"linear"`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Activation {
+    Linear,
+    Relu,
+    Sigmoid,
+    Tanh,
+    /// Over the last axis (the units of one timestep).
+    Softmax,
+    Elu,
+    Selu,
+    Softplus,
+    Softsign,
+    /// `x * sigmoid(x)`; Keras's `silu` is the same function.
+    Swish,
+    /// The exact erf form, Keras's default (`approximate=False`).
+    Gelu,
+    Exponential,
+    /// Keras 3: `clip(x / 6 + 1/2, 0, 1)`.
+    HardSigmoid,
+    /// Keras 2 / tf_keras: `clip(0.2 x + 1/2, 0, 1)`.
+    HardSigmoidKeras2,
+    Relu6,
+    /// Negative slope 0.2, Keras's default.
+    LeakyRelu,
+    Mish,
+    /// Over the last axis.
+    LogSoftmax,
+}
+
+const SELU_ALPHA: f64 = 1.673_263_242_354_377_3;
+const SELU_SCALE: f64 = 1.050_700_987_355_480_5;
+const LEAKY_SLOPE: f32 = 0.2;
+
+impl Activation {
+    /// Every activation with its Keras name, in the order Keras documents them.
+    pub const ALL: &'static [(&'static str, Activation)] = &[
+        ("linear", Activation::Linear),
+        ("relu", Activation::Relu),
+        ("sigmoid", Activation::Sigmoid),
+        ("tanh", Activation::Tanh),
+        ("softmax", Activation::Softmax),
+        ("elu", Activation::Elu),
+        ("selu", Activation::Selu),
+        ("softplus", Activation::Softplus),
+        ("softsign", Activation::Softsign),
+        ("swish", Activation::Swish),
+        ("gelu", Activation::Gelu),
+        ("exponential", Activation::Exponential),
+        ("hard_sigmoid", Activation::HardSigmoid),
+        ("hard_sigmoid_keras2", Activation::HardSigmoidKeras2),
+        ("relu6", Activation::Relu6),
+        ("leaky_relu", Activation::LeakyRelu),
+        ("mish", Activation::Mish),
+        ("log_softmax", Activation::LogSoftmax),
+    ];
+
+    /// The Keras name (`"tanh"`, ...), as written in weights files.
+    pub fn name(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(_, a)| *a == self)
+            .map(|(n, _)| *n)
+            .unwrap_or("linear")
+    }
+
+    /// Parses a Keras activation name; `silu` is read as `swish`, `None`/`none` as linear.
+    pub fn from_name(name: &str) -> Option<Activation> {
+        match name {
+            "silu" => Some(Activation::Swish),
+            "None" | "none" => Some(Activation::Linear),
+            _ => Self::ALL.iter().find(|(n, _)| *n == name).map(|(_, a)| *a),
+        }
+    }
+
+    /// Applies the activation in place to the units of one step. Tanh uses the rational
+    /// approximation [`tanh_fast`]; everything else is computed in f32 with libm.
+    #[inline(always)]
+    pub fn apply(self, z: &mut [f32]) {
+        match self {
+            Activation::Linear => {}
+            Activation::Tanh => z.iter_mut().for_each(|v| *v = tanh_fast(*v)),
+            Activation::Relu => z.iter_mut().for_each(|v| *v = v.max(0.0)),
+            Activation::Softmax => softmax(z),
+            Activation::LogSoftmax => log_softmax(z),
+            other => z.iter_mut().for_each(|v| *v = other.scalar(*v)),
+        }
+    }
+
+    /// One element of an elementwise activation, in f32 (softmax and log_softmax are not
+    /// elementwise and are handled by [`Activation::apply`]).
+    #[inline]
+    fn scalar(self, x: f32) -> f32 {
+        match self {
+            Activation::Linear | Activation::Softmax | Activation::LogSoftmax => x,
+            Activation::Relu => x.max(0.0),
+            Activation::Sigmoid => sigmoid(x),
+            Activation::Tanh => tanh_fast(x),
+            Activation::Elu => {
+                if x > 0.0 {
+                    x
+                } else {
+                    libm::expm1f(x)
+                }
+            }
+            Activation::Selu => {
+                let x = x as f64;
+                let y = if x > 0.0 {
+                    x
+                } else {
+                    SELU_ALPHA * libm::expm1(x)
+                };
+                (SELU_SCALE * y) as f32
+            }
+            Activation::Softplus => softplus(x),
+            Activation::Softsign => x / (1.0 + x.abs()),
+            Activation::Swish => x * sigmoid(x),
+            Activation::Gelu => {
+                let x = x as f64;
+                (0.5 * x * (1.0 + libm::erf(x / std::f64::consts::SQRT_2))) as f32
+            }
+            Activation::Exponential => libm::expf(x),
+            Activation::HardSigmoid => (x / 6.0 + 0.5).clamp(0.0, 1.0),
+            Activation::HardSigmoidKeras2 => (0.2 * x + 0.5).clamp(0.0, 1.0),
+            Activation::Relu6 => x.clamp(0.0, 6.0),
+            Activation::LeakyRelu => {
+                if x >= 0.0 {
+                    x
+                } else {
+                    LEAKY_SLOPE * x
+                }
+            }
+            Activation::Mish => x * tanh_fast(softplus(x)),
+        }
+    }
+
+    /// The reference: the textbook formula in f64, rounded once. Tests hold [`Activation::apply`]
+    /// to it.
+    pub fn reference(self, z: &mut [f32]) {
+        let exp = |x: f64| x.exp();
+        let sig = |x: f64| 1.0 / (1.0 + (-x).exp());
+        let sp = |x: f64| if x > 30.0 { x } else { x.exp().ln_1p() };
+        match self {
+            Activation::Softmax | Activation::LogSoftmax => {
+                let m = z.iter().fold(f64::NEG_INFINITY, |m, &v| m.max(v as f64));
+                let s: f64 = z.iter().map(|&v| exp(v as f64 - m)).sum();
+                for v in z.iter_mut() {
+                    let x = *v as f64 - m;
+                    *v = if self == Activation::Softmax {
+                        (exp(x) / s) as f32
+                    } else {
+                        (x - s.ln()) as f32
+                    };
+                }
+            }
+            _ => {
+                for v in z.iter_mut() {
+                    let x = *v as f64;
+                    let y = match self {
+                        Activation::Linear => x,
+                        Activation::Relu => x.max(0.0),
+                        Activation::Sigmoid => sig(x),
+                        Activation::Tanh => x.tanh(),
+                        Activation::Elu => {
+                            if x > 0.0 {
+                                x
+                            } else {
+                                x.exp_m1()
+                            }
+                        }
+                        Activation::Selu => {
+                            SELU_SCALE * if x > 0.0 { x } else { SELU_ALPHA * x.exp_m1() }
+                        }
+                        Activation::Softplus => sp(x),
+                        Activation::Softsign => x / (1.0 + x.abs()),
+                        Activation::Swish => x * sig(x),
+                        Activation::Gelu => 0.5 * x * (1.0 + libm::erf(x / std::f64::consts::SQRT_2)),
+                        Activation::Exponential => exp(x),
+                        Activation::HardSigmoid => (x / 6.0 + 0.5).clamp(0.0, 1.0),
+                        Activation::HardSigmoidKeras2 => (0.2 * x + 0.5).clamp(0.0, 1.0),
+                        Activation::Relu6 => x.clamp(0.0, 6.0),
+                        Activation::LeakyRelu => {
+                            if x >= 0.0 {
+                                x
+                            } else {
+                                0.2 * x
+                            }
+                        }
+                        Activation::Mish => x * sp(x).tanh(),
+                        Activation::Softmax | Activation::LogSoftmax => x,
+                    };
+                    *v = y as f32;
+                }
+            }
+        }
+    }
+}
+
+#[inline]
+fn sigmoid(x: f32) -> f32 {
+    // Split by sign so exp never overflows: both branches are exact rewrites of 1/(1+e^-x).
+    if x >= 0.0 {
+        1.0 / (1.0 + libm::expf(-x))
+    } else {
+        let e = libm::expf(x);
+        e / (1.0 + e)
+    }
+}
+
+#[inline]
+fn softplus(x: f32) -> f32 {
+    // log(1 + e^x) = max(x, 0) + log1p(e^-|x|): no overflow for large x, no underflow to 0 early.
+    x.max(0.0) + libm::log1pf(libm::expf(-x.abs()))
+}
+
+fn softmax(z: &mut [f32]) {
+    let m = z.iter().fold(f32::NEG_INFINITY, |m, &v| m.max(v));
+    let mut s = 0.0f32;
+    for v in z.iter_mut() {
+        *v = libm::expf(*v - m);
+        s += *v;
+    }
+    let inv = 1.0 / s;
+    z.iter_mut().for_each(|v| *v *= inv);
+}
+
+fn log_softmax(z: &mut [f32]) {
+    let m = z.iter().fold(f32::NEG_INFINITY, |m, &v| m.max(v));
+    let s: f32 = z.iter().map(|&v| libm::expf(v - m)).sum();
+    let l = m + libm::logf(s);
+    z.iter_mut().for_each(|v| *v -= l);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn inputs() -> Vec<f32> {
+        (-200..=200).map(|i| i as f32 * 0.05).collect()
+    }
+
+    #[test]
+    fn every_activation_matches_its_f64_reference() {
+        for &(name, act) in Activation::ALL {
+            for chunk in inputs().chunks(7) {
+                let mut fast = chunk.to_vec();
+                let mut reference = chunk.to_vec();
+                act.apply(&mut fast);
+                act.reference(&mut reference);
+                for (i, (f, r)) in fast.iter().zip(&reference).enumerate() {
+                    let tol = 2e-6 * r.abs().max(1.0);
+                    assert!((f - r).abs() <= tol, "{name}({}) = {f}, reference {r}", chunk[i]);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn names_round_trip_and_aliases_resolve() {
+        for &(name, act) in Activation::ALL {
+            assert_eq!(Activation::from_name(name), Some(act));
+            assert_eq!(act.name(), name);
+        }
+        assert_eq!(Activation::from_name("silu"), Some(Activation::Swish));
+        assert_eq!(Activation::from_name("tanhh"), None);
+    }
+
+    #[test]
+    fn hard_sigmoid_differs_between_keras_3_and_keras_2() {
+        let mut k3 = [1.0f32];
+        let mut k2 = [1.0f32];
+        Activation::HardSigmoid.apply(&mut k3);
+        Activation::HardSigmoidKeras2.apply(&mut k2);
+        assert!((k3[0] - (1.0 / 6.0 + 0.5)).abs() < 1e-7);
+        assert!((k2[0] - 0.7).abs() < 1e-7);
+    }
+
+    #[test]
+    fn softmax_sums_to_one_and_survives_large_inputs() {
+        let mut z = [1000.0f32, 999.0, -1000.0];
+        Activation::Softmax.apply(&mut z);
+        assert!(z.iter().all(|v| v.is_finite()));
+        assert!((z.iter().sum::<f32>() - 1.0).abs() < 1e-6);
+    }
+}

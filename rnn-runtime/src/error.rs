@@ -1,0 +1,104 @@
+//! The one error type of the runtime. Every fallible public function returns it.
+
+use std::path::PathBuf;
+
+/// What went wrong, with enough context to find it: the file position, the layer and tensor, or
+/// the batch row and timestep. Variants are stable; match on them.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The weights file could not be opened or read.
+    #[error("cannot read weights file `{path}`: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// The weights text is not valid JSON, is truncated, or has a value of the wrong type.
+    #[error("weights file is malformed at line {line}, column {column}: {message}")]
+    Json {
+        line: usize,
+        column: usize,
+        message: String,
+    },
+
+    /// The file is JSON but not a weights file of a version this runtime reads.
+    #[error("weights file: expected {expected}, found {found}")]
+    Format { expected: String, found: String },
+
+    /// The file's layers do not line up with the compiled model's layers.
+    #[error("weights file has {found} layers ({found_names}), the model has {expected} ({expected_names})")]
+    LayerCount {
+        expected: usize,
+        found: usize,
+        expected_names: String,
+        found_names: String,
+    },
+
+    /// A layer of the file differs from the compiled model's layer at the same position.
+    #[error("layer {index} `{layer}`: {what} is {found}, the model expects {expected}")]
+    LayerMismatch {
+        index: usize,
+        layer: String,
+        what: String,
+        expected: String,
+        found: String,
+    },
+
+    /// A weight tensor is missing, extra, misnamed, misshapen or holds the wrong number of values.
+    #[error("layer `{layer}`, tensor `{tensor}`: {what}: expected {expected}, found {found}")]
+    Tensor {
+        layer: String,
+        tensor: String,
+        what: String,
+        expected: String,
+        found: String,
+    },
+
+    /// The tensor data does not match the checksum recorded in the file.
+    #[error("weights file checksum mismatch: the file records {expected}, its data gives {found} (the file was damaged or edited)")]
+    Checksum { expected: String, found: String },
+
+    /// A token id is not below the Embedding's `input_dim`.
+    #[error("token id {id} at {} is out of range: the Embedding has input_dim {input_dim}, so ids must be < {input_dim}", at(*row, *step))]
+    TokenOutOfRange {
+        row: Option<usize>,
+        step: usize,
+        id: u32,
+        input_dim: usize,
+    },
+
+    /// A sequence has the wrong number of timesteps for a fixed-length model.
+    #[error("sequence{} has {found} timesteps, the model is fixed at {expected}", row_suffix(*row))]
+    SequenceLength {
+        row: Option<usize>,
+        expected: usize,
+        found: usize,
+    },
+
+    /// A recurrent model was given a sequence with no timesteps.
+    #[error("sequence{} is empty: a recurrent layer needs at least one timestep", row_suffix(*row))]
+    EmptySequence { row: Option<usize> },
+
+    /// A batch array has the wrong shape.
+    #[error("batch has shape {found}, the model expects {expected}")]
+    BatchShape { expected: String, found: String },
+}
+
+fn at(row: Option<usize>, step: usize) -> String {
+    match row {
+        Some(r) => format!("row {r}, timestep {step}"),
+        None => format!("timestep {step}"),
+    }
+}
+
+fn row_suffix(row: Option<usize>) -> String {
+    match row {
+        Some(r) => format!(" in batch row {r}"),
+        None => String::new(),
+    }
+}
+
+/// `Result` with the runtime's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,86 @@
+use super::{flat, matrix, record, shape_error, take_tensors, vector, zero_matrix, zero_vector};
+use crate::Activation;
+use crate::Result;
+use crate::info::{LayerInfo, LayerKind};
+use crate::init::{Rng, glorot_uniform};
+use crate::kernels::{MulAdd, matvec_acc};
+use crate::weights::LayerRecord;
+
+/// `Dense(OUT)` on IN features: `act(x · kernel + bias)`.
+#[derive(Clone)]
+pub struct Dense<const IN: usize, const OUT: usize> {
+    kernel: Box<[[f32; OUT]; IN]>,
+    bias: Box<[f32; OUT]>,
+    use_bias: bool,
+    activation: Activation,
+}
+
+fn options(info: &LayerInfo) -> (bool, Activation) {
+    match info.kind {
+        LayerKind::Dense {
+            use_bias,
+            activation,
+            ..
+        } => (use_bias, activation),
+        _ => (true, Activation::Linear),
+    }
+}
+
+impl<const IN: usize, const OUT: usize> Dense<IN, OUT> {
+    pub fn zeros(info: &LayerInfo) -> Self {
+        let (use_bias, activation) = options(info);
+        Dense {
+            kernel: zero_matrix(),
+            bias: zero_vector(),
+            use_bias,
+            activation,
+        }
+    }
+
+    /// Keras's defaults: `glorot_uniform` kernel, zero bias.
+    pub fn random(info: &LayerInfo, rng: &mut Rng) -> Self {
+        Dense {
+            kernel: matrix(glorot_uniform(rng, IN, OUT)).unwrap_or_else(zero_matrix),
+            ..Self::zeros(info)
+        }
+    }
+
+    pub fn from_record(info: &LayerInfo, rec: LayerRecord) -> Result<Self> {
+        let (use_bias, activation) = options(info);
+        let mut t = take_tensors(rec);
+        let kernel = t.next().and_then(matrix).ok_or_else(|| shape_error(info, "kernel"))?;
+        let bias = if use_bias {
+            t.next().and_then(vector).ok_or_else(|| shape_error(info, "bias"))?
+        } else {
+            zero_vector()
+        };
+        Ok(Dense {
+            kernel,
+            bias,
+            use_bias,
+            activation,
+        })
+    }
+
+    pub fn to_record(&self, info: &LayerInfo) -> LayerRecord {
+        let mut data = vec![flat(&self.kernel)];
+        if self.use_bias {
+            data.push(self.bias.to_vec());
+        }
+        record(info, data)
+    }
+
+    /// `y = act(x · kernel + bias)`.
+    #[inline(always)]
+    pub fn apply<M: MulAdd>(&self, x: &[f32; IN], y: &mut [f32; OUT]) {
+        *y = *self.bias;
+        matvec_acc::<M, IN, OUT>(x, &self.kernel, y);
+        self.activation.apply(y);
+    }
+}
+
+impl<const IN: usize, const OUT: usize> std::fmt::Debug for Dense<IN, OUT> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Dense<{IN}, {OUT}>({:?}, use_bias = {})", self.activation, self.use_bias)
+    }
+}

@@ -1,0 +1,110 @@
+use super::{flat, matrix, record, shape_error, take_tensors, vector, zero_matrix, zero_vector};
+use crate::Activation;
+use crate::Result;
+use crate::info::{LayerInfo, LayerKind};
+use crate::init::{Rng, glorot_uniform, orthogonal};
+use crate::kernels::{MulAdd, matvec_acc};
+use crate::weights::LayerRecord;
+
+/// `SimpleRNN(U)` on IN features: `h_t = act(x_t · kernel + bias + h_{t-1} · recurrent_kernel)`.
+/// The output of a step is its new state.
+#[derive(Clone)]
+pub struct SimpleRnn<const IN: usize, const U: usize> {
+    kernel: Box<[[f32; U]; IN]>,
+    recurrent: Box<[[f32; U]; U]>,
+    bias: Box<[f32; U]>,
+    use_bias: bool,
+    activation: Activation,
+}
+
+fn options(info: &LayerInfo) -> (bool, Activation) {
+    match info.kind {
+        LayerKind::SimpleRnn {
+            use_bias,
+            activation,
+            ..
+        } => (use_bias, activation),
+        _ => (true, Activation::Tanh),
+    }
+}
+
+impl<const IN: usize, const U: usize> SimpleRnn<IN, U> {
+    pub fn zeros(info: &LayerInfo) -> Self {
+        let (use_bias, activation) = options(info);
+        SimpleRnn {
+            kernel: zero_matrix(),
+            recurrent: zero_matrix(),
+            bias: zero_vector(),
+            use_bias,
+            activation,
+        }
+    }
+
+    /// Keras's defaults: `glorot_uniform` kernel, `orthogonal` recurrent kernel, zero bias.
+    pub fn random(info: &LayerInfo, rng: &mut Rng) -> Self {
+        SimpleRnn {
+            kernel: matrix(glorot_uniform(rng, IN, U)).unwrap_or_else(zero_matrix),
+            recurrent: matrix(orthogonal(rng, U)).unwrap_or_else(zero_matrix),
+            ..Self::zeros(info)
+        }
+    }
+
+    pub fn from_record(info: &LayerInfo, rec: LayerRecord) -> Result<Self> {
+        let (use_bias, activation) = options(info);
+        let mut t = take_tensors(rec);
+        let kernel = t.next().and_then(matrix).ok_or_else(|| shape_error(info, "kernel"))?;
+        let recurrent = t
+            .next()
+            .and_then(matrix)
+            .ok_or_else(|| shape_error(info, "recurrent_kernel"))?;
+        let bias = if use_bias {
+            t.next().and_then(vector).ok_or_else(|| shape_error(info, "bias"))?
+        } else {
+            zero_vector()
+        };
+        Ok(SimpleRnn {
+            kernel,
+            recurrent,
+            bias,
+            use_bias,
+            activation,
+        })
+    }
+
+    pub fn to_record(&self, info: &LayerInfo) -> LayerRecord {
+        let mut data = vec![flat(&self.kernel), flat(&self.recurrent)];
+        if self.use_bias {
+            data.push(self.bias.to_vec());
+        }
+        record(info, data)
+    }
+
+    /// One timestep: `h = act(x · kernel + bias + h · recurrent_kernel)`.
+    #[inline(always)]
+    pub fn step<M: MulAdd>(&self, x: &[f32; IN], h: &mut [f32; U]) {
+        let mut z = *self.bias;
+        matvec_acc::<M, IN, U>(x, &self.kernel, &mut z);
+        matvec_acc::<M, U, U>(h, &self.recurrent, &mut z);
+        self.activation.apply(&mut z);
+        *h = z;
+    }
+
+    pub fn kernel(&self) -> &[[f32; U]; IN] {
+        &self.kernel
+    }
+    pub fn recurrent_kernel(&self) -> &[[f32; U]; U] {
+        &self.recurrent
+    }
+    pub fn bias(&self) -> &[f32; U] {
+        &self.bias
+    }
+    pub fn activation(&self) -> Activation {
+        self.activation
+    }
+}
+
+impl<const IN: usize, const U: usize> std::fmt::Debug for SimpleRnn<IN, U> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SimpleRnn<{IN}, {U}>({:?}, use_bias = {})", self.activation, self.use_bias)
+    }
+}

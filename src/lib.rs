@@ -1,0 +1,1 @@
+//! Examples and integration tests for the rnn workspace (not published).

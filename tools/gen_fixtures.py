@@ -1,0 +1,395 @@
+#!/usr/bin/env python3
+"""Generate the test fixtures under tests/fixtures/ from real Keras models.
+
+Run from the repository root:
+
+    python -m venv venv && venv/bin/pip install -r tools/requirements.txt
+    venv/bin/python tools/gen_fixtures.py            # all fixtures
+    venv/bin/python tools/gen_fixtures.py imdb seed1 # only these
+
+Needs (pinned in tools/requirements.txt): tensorflow-cpu==2.21.0, keras==3.15.1,
+tf_keras==2.21.0, numpy==2.4.6 (h5py comes with them). Deterministic: every model's weights and
+inputs come from numpy generators seeded by the fixture name. (Keras's predictions may differ in
+the last bits between CPUs / oneDNN settings; the weights and inputs do not.)
+
+For every fixture NAME it writes
+  tests/fixtures/NAME.weights.json[.gz]  the model exported by tools/keras_export.py (gzip > ~50 KB)
+  tests/fixtures/NAME.io.json            inputs, Keras's model.predict outputs, layer table
+  tests/fixtures/summaries/NAME.txt      Keras 2.4.3-style model.summary() text
+Keras 3 models are saved as .keras and tf_keras models as .h5 in a temporary directory (not
+committed) and exported from those files. Each export is also checked against the plain-numpy
+reference in tools/rnn_reference.py (the KERAS.md semantics); a mismatch aborts the run.
+"""
+
+import io
+import json
+import os
+import sys
+import tempfile
+import zlib
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import numpy as np  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import keras_export  # noqa: E402
+import rnn_reference  # noqa: E402
+
+ROOT = os.path.dirname(HERE)
+OUT = os.path.join(ROOT, "tests", "fixtures")
+SUMMARIES = os.path.join(OUT, "summaries")
+GZIP_OVER = 50_000  # bytes of uncompressed weights JSON
+
+ACTS = ["linear", "relu", "sigmoid", "tanh", "softmax", "elu", "selu", "softplus", "softsign",
+        "swish", "gelu", "exponential", "hard_sigmoid", "relu6", "leaky_relu", "mish",
+        "log_softmax"]
+
+with keras_export._quiet_stderr():
+    import keras  # noqa: E402
+    import tf_keras  # noqa: E402
+
+
+# --------------------------------------------------------------------------------------------
+# Keras 2.4.3 print_summary (Sequential branch), re-implemented
+# --------------------------------------------------------------------------------------------
+def keras243_summary(model_name, rows, trainable, non_trainable, line_length=65,
+                     positions=(.45, .85, 1.)):
+    """rows: [(layer name, class name, output shape tuple, param count)]. Returns the text."""
+    positions = [int(line_length * p) for p in positions]
+    lines = []
+
+    def print_row(fields):
+        line = ""
+        for i, field in enumerate(fields):
+            if i > 0:
+                line = line[:-1] + " "
+            line += str(field)
+            line = line[:positions[i]]
+            line += " " * (positions[i] - len(line))
+        lines.append(line)
+
+    lines.append('Model: "{}"'.format(model_name))
+    lines.append("_" * line_length)
+    print_row(["Layer (type)", "Output Shape", "Param #"])
+    lines.append("=" * line_length)
+    for i, (name, cls, shape, params) in enumerate(rows):
+        print_row([name + " (" + cls + ")", shape, params])
+        lines.append("=" * line_length if i == len(rows) - 1 else "_" * line_length)
+    lines.append("Total params: {:,}".format(trainable + non_trainable))
+    lines.append("Trainable params: {:,}".format(trainable))
+    lines.append("Non-trainable params: {:,}".format(non_trainable))
+    lines.append("_" * line_length)
+    return "".join(l + "\n" for l in lines)
+
+
+def _count(weights):
+    return int(sum(int(np.prod(w.shape)) for w in weights))
+
+
+def layer_rows(model, tfk):
+    rows = []
+    for layer in model.layers:
+        if tfk:
+            shape = layer.output_shape
+        else:
+            shape = tuple(layer.output.shape)
+        shape = tuple(None if d is None else int(d) for d in shape)
+        rows.append((layer.name, type(layer).__name__, shape, int(layer.count_params())))
+    return rows
+
+
+# --------------------------------------------------------------------------------------------
+# JSON text helpers (floats: shortest float32 text)
+# --------------------------------------------------------------------------------------------
+def f32_nested(a):
+    a = np.asarray(a, np.float32)
+    if a.ndim == 1:
+        return "[" + ",".join(keras_export.f32_strings(a)) + "]"
+    return "[" + ",".join(f32_nested(x) for x in a) + "]"
+
+
+def int_nested(a):
+    return json.dumps(np.asarray(a).astype(np.int64).tolist(), separators=(",", ":"))
+
+
+def rows_text(a, leaf):
+    """Top-level list with one batch entry per line."""
+    return "[\n  " + ",\n  ".join(leaf(x) for x in a) + "\n ]"
+
+
+# --------------------------------------------------------------------------------------------
+# fixtures
+# --------------------------------------------------------------------------------------------
+def seed_of(name):
+    return zlib.crc32(name.encode())
+
+
+def q(a, decimals):
+    return np.round(np.asarray(a, np.float64), decimals).astype(np.float32)
+
+
+class Spec:
+    def __init__(self, name, dsl, build, inputs, tfk=False, scales=None, quantize=None,
+                 summary=True):
+        self.name, self.dsl, self.build, self.inputs, self.tfk = name, dsl, build, inputs, tfk
+        self.scales = scales or {}
+        self.quantize = quantize  # decimals for tensors with > 4096 values
+        self.summary = summary
+
+
+def random_weights(model, rng, scales, quantize):
+    """Realistic-scale seeded weights. scales: per weight-name max |value| overrides."""
+    for layer in model.layers:
+        new = []
+        for w, v in zip(layer.weights, layer.get_weights()):
+            wname = keras_export._weight_short_name(w)
+            if wname == "embeddings":
+                lim = scales.get(wname, 0.5)
+            elif wname == "kernel":
+                lim = scales.get(wname, min(0.5, 2.0 / np.sqrt(v.shape[0])))
+            elif wname == "recurrent_kernel":
+                lim = scales.get(wname, min(0.5, 1.5 / np.sqrt(v.shape[0])))
+            else:
+                lim = scales.get(wname, 0.2)
+            a = rng.uniform(-lim, lim, v.shape)
+            if quantize is not None and a.size > 4096:
+                a = q(a, quantize)
+            new.append(a.astype(np.float32))
+        layer.set_weights(new)
+
+
+def tokens(rng, batch, T, vocab, ensure=()):
+    x = rng.integers(0, vocab, (batch, T))
+    for i, (r, c, v) in enumerate(ensure):
+        x[r, c] = v
+    return x.astype(np.int32)
+
+
+def mask_rows(rng, T, vocab):
+    """pre-padded, post-padded, interior zeros, all zeros, no zeros."""
+    def nz(n):
+        return rng.integers(1, vocab, n)
+    rows = [
+        np.concatenate([np.zeros(3, int), nz(T - 3)]),
+        np.concatenate([nz(T - 3), np.zeros(3, int)]),
+        np.where(np.arange(T) % 3 == 1, 0, nz(T)),
+        np.zeros(T, int),
+        nz(T),
+    ]
+    rows[2][0] = 0 if T > 4 else rows[2][0]  # interior row also starts padded
+    rows[2][-1] = nz(1)[0]
+    return np.stack(rows).astype(np.int32)
+
+
+def floats(rng, batch, T, F, scale=1.0, decimals=4):
+    return q(rng.normal(0, scale, (batch, T, F)), decimals)
+
+
+def build_seq(K, name, layers, build_shape=None):
+    m = K.Sequential(layers, name=name)
+    if build_shape is not None:
+        m.build(build_shape)
+    return m
+
+
+def specs():
+    L = keras.layers
+    S = []
+
+    def k3(name, dsl, layers_fn, inputs_fn, build_shape=None, **kw):
+        S.append(Spec(name, dsl, lambda: build_seq(keras, name, layers_fn(), build_shape),
+                      inputs_fn, **kw))
+
+    # --- seed models (the notebook) ---
+    k3("seed_rnn", "Input(None, 32), SimpleRNN(64, seq)",
+       lambda: [keras.Input((None, 32)), L.SimpleRNN(64, return_sequences=True)],
+       lambda r: floats(r, 2, 100, 32))
+    tok20 = lambda r: tokens(r, 3, 20, 10000, ensure=[(0, 0, 0), (1, 5, 9999), (2, 19, 1)])  # noqa: E731
+    k3("seed1", "Embedding(10000, 32), SimpleRNN(32)",
+       lambda: [L.Embedding(10000, 32), L.SimpleRNN(32)], tok20, (None, None), quantize=3)
+    k3("seed2", "Embedding(10000, 32), SimpleRNN(32, seq)",
+       lambda: [L.Embedding(10000, 32), L.SimpleRNN(32, return_sequences=True)], tok20,
+       (None, None), quantize=3)
+    k3("seed3", "Embedding(10000, 32), SimpleRNN(32, seq), SimpleRNN(32, seq), SimpleRNN(32, seq), SimpleRNN(32)",
+       lambda: [L.Embedding(10000, 32)] + [L.SimpleRNN(32, return_sequences=True) for _ in range(3)]
+       + [L.SimpleRNN(32)], tok20, (None, None), quantize=3)
+    k3("imdb", "Embedding(10000, 32), SimpleRNN(32), Dense(1, activation = sigmoid)",
+       lambda: [L.Embedding(10000, 32), L.SimpleRNN(32), L.Dense(1, activation="sigmoid")], tok20,
+       (None, None), quantize=3)
+
+    # --- masking ---
+    k3("mask_last", "Embedding(50, 8, mask_zero = true), SimpleRNN(6)",
+       lambda: [L.Embedding(50, 8, mask_zero=True), L.SimpleRNN(6)],
+       lambda r: mask_rows(r, 8, 50), (None, None))
+    k3("mask_seq", "Embedding(50, 8, mask_zero = true), SimpleRNN(6, seq), SimpleRNN(5, seq), Dense(3)",
+       lambda: [L.Embedding(50, 8, mask_zero=True), L.SimpleRNN(6, return_sequences=True),
+                L.SimpleRNN(5, return_sequences=True), L.Dense(3)],
+       lambda r: mask_rows(r, 8, 50), (None, None))
+    k3("mask_dense_between",
+       "Embedding(50, 8, mask_zero = true), SimpleRNN(6, seq), Dense(4, activation = relu), SimpleRNN(5)",
+       lambda: [L.Embedding(50, 8, mask_zero=True), L.SimpleRNN(6, return_sequences=True),
+                L.Dense(4, activation="relu"), L.SimpleRNN(5)],
+       lambda r: mask_rows(r, 8, 50), (None, None))
+    k3("mask_back", "Embedding(30, 6, mask_zero = true), SimpleRNN(5, seq, go_backwards = true)",
+       lambda: [L.Embedding(30, 6, mask_zero=True),
+                L.SimpleRNN(5, return_sequences=True, go_backwards=True)],
+       lambda r: mask_rows(r, 7, 30), (None, None))
+    k3("mask_back_last", "Embedding(30, 6, mask_zero = true), SimpleRNN(5, go_backwards = true)",
+       lambda: [L.Embedding(30, 6, mask_zero=True), L.SimpleRNN(5, go_backwards=True)],
+       lambda r: mask_rows(r, 7, 30), (None, None))
+
+    # --- other options ---
+    k3("back_seq", "Input(None, 5), SimpleRNN(7, seq, go_backwards = true)",
+       lambda: [keras.Input((None, 5)), L.SimpleRNN(7, return_sequences=True, go_backwards=True)],
+       lambda r: floats(r, 3, 6, 5))
+    k3("back_stack",
+       "Input(None, 4), SimpleRNN(6, seq), SimpleRNN(5, seq, go_backwards = true), SimpleRNN(3, go_backwards = true)",
+       lambda: [keras.Input((None, 4)), L.SimpleRNN(6, return_sequences=True),
+                L.SimpleRNN(5, return_sequences=True, go_backwards=True),
+                L.SimpleRNN(3, go_backwards=True)],
+       lambda r: floats(r, 3, 7, 4))
+    k3("no_bias", "Input(None, 4), SimpleRNN(6, seq, use_bias = false), Dense(3, use_bias = false)",
+       lambda: [keras.Input((None, 4)), L.SimpleRNN(6, return_sequences=True, use_bias=False),
+                L.Dense(3, use_bias=False)],
+       lambda r: floats(r, 2, 5, 4))
+    k3("dense_vec",
+       "Input(None, 3), SimpleRNN(8), Dense(6, activation = relu), Dense(3, activation = softmax)",
+       lambda: [keras.Input((None, 3)), L.SimpleRNN(8), L.Dense(6, activation="relu"),
+                L.Dense(3, activation="softmax")],
+       lambda r: floats(r, 4, 9, 3))
+    k3("fixed_len", "Input(12, 4), SimpleRNN(5, seq), Dense(2)",
+       lambda: [keras.Input(shape=(12, 4)), L.SimpleRNN(5, return_sequences=True), L.Dense(2)],
+       lambda r: floats(r, 3, 12, 4))
+    k3("embed_only", "Embedding(20, 4)", lambda: [L.Embedding(20, 4)],
+       lambda r: tokens(r, 3, 6, 20, ensure=[(0, 0, 0), (1, 1, 19)]), (None, None))
+    k3("embed_dense", "Embedding(20, 4), Dense(3, activation = tanh)",
+       lambda: [L.Embedding(20, 4), L.Dense(3, activation="tanh")],
+       lambda r: tokens(r, 3, 6, 20, ensure=[(0, 0, 0), (1, 1, 19)]), (None, None))
+
+    # --- activations ---
+    def act_rnn_inputs(act):
+        def f(r):
+            if act == "exponential":
+                return q(np.clip(r.normal(0, 1, (3, 6, 3)), -2, 2), 4)
+            x = np.stack([r.normal(0, 1, (6, 3)), r.uniform(-6, 6, (6, 3)),
+                          r.uniform(-6, 6, (6, 3)) * np.array([1, 4, 10])])
+            return q(x, 4)
+        return f
+
+    for act in ACTS:
+        scales = ({"kernel": 0.1, "recurrent_kernel": 0.02, "bias": 0.1} if act == "exponential"
+                  else {"kernel": 0.5, "recurrent_kernel": 0.3})
+        k3(f"act_rnn_{act}", f"Input(None, 3), SimpleRNN(4, seq, activation = {act})",
+           (lambda a: lambda: [keras.Input((None, 3)),
+                               L.SimpleRNN(4, return_sequences=True, activation=a)])(act),
+           act_rnn_inputs(act), scales=scales, summary=False)
+    for act in ACTS:
+        k3(f"act_dense_{act}", f"Input(None, 5), Dense(4, activation = {act})",
+           (lambda a: lambda: [keras.Input((None, 5)), L.Dense(4, activation=a)])(act),
+           lambda r: q(np.stack([np.linspace(-6, 6, 20).reshape(4, 5),
+                                 r.uniform(-6, 6, (4, 5)), r.normal(0, 1, (4, 5))]), 4),
+           scales={"kernel": 0.6, "bias": 0.5}, summary=False)
+
+    # --- tf_keras (Keras 2) ---
+    T = tf_keras.layers
+    S.append(Spec("tfk_imdb", "Embedding(10000, 32), SimpleRNN(32), Dense(1, activation = sigmoid)",
+                  lambda: build_seq(tf_keras, "tfk_imdb", [T.Embedding(10000, 32), T.SimpleRNN(32),
+                                                           T.Dense(1, activation="sigmoid")],
+                                    (None, None)),
+                  tok20, tfk=True, quantize=3))
+    S.append(Spec("tfk_hard_sigmoid",
+                  "Input(None, 3), SimpleRNN(4, seq, activation = hard_sigmoid_keras2)",
+                  lambda: build_seq(tf_keras, "tfk_hard_sigmoid",
+                                    [tf_keras.Input((None, 3)),
+                                     T.SimpleRNN(4, return_sequences=True, activation="hard_sigmoid")]),
+                  act_rnn_inputs("hard_sigmoid"), tfk=True,
+                  scales={"kernel": 0.5, "recurrent_kernel": 0.3}))
+    S.append(Spec("tfk_input_length", "Embedding(100, 8, input_length = 10), SimpleRNN(4)",
+                  lambda: build_seq(tf_keras, "tfk_input_length",
+                                    [T.Embedding(100, 8, input_length=10), T.SimpleRNN(4)]),
+                  lambda r: tokens(r, 3, 10, 100, ensure=[(0, 0, 0), (2, 9, 99)]), tfk=True))
+    return S
+
+
+def write_text(path, text):
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        f.write(text)
+
+
+def make(spec, tmp):
+    K = tf_keras if spec.tfk else keras
+    K.backend.clear_session()
+    rng = np.random.default_rng(seed_of(spec.name))
+    model = spec.build()
+    random_weights(model, rng, spec.scales, spec.quantize)
+    x = spec.inputs(np.random.default_rng(seed_of(spec.name) + 1))
+    input_kind = "tokens" if x.dtype.kind in "iu" else "floats"
+
+    # save, then export from the saved file like a user would
+    src = os.path.join(tmp, spec.name + (".h5" if spec.tfk else ".keras"))
+    model.save(src)
+    plain = os.path.join(tmp, spec.name + ".weights.json")
+    keras_export.export_file(src, plain, use_tf_keras=spec.tfk, indent=1)
+    for old in (".weights.json", ".weights.json.gz"):
+        if os.path.exists(os.path.join(OUT, spec.name + old)):
+            os.remove(os.path.join(OUT, spec.name + old))
+    if os.path.getsize(plain) > GZIP_OVER:
+        wpath = os.path.join(OUT, spec.name + ".weights.json.gz")
+        keras_export.export_file(src, wpath, use_tf_keras=spec.tfk, gzip_out=True)
+    else:
+        wpath = os.path.join(OUT, spec.name + ".weights.json")
+        os.replace(plain, wpath)
+
+    y = np.asarray(model.predict(x, verbose=0), np.float32)
+
+    # cross-check: Keras's output vs the numpy reference run on the exported file
+    ref = rnn_reference.forward(rnn_reference.load(wpath), x)
+    err = float(np.max(np.abs(ref - y))) if y.size else 0.0
+    tol = 1e-4 * max(1.0, float(np.max(np.abs(y))) if y.size else 1.0)
+    if not np.all(np.isfinite(y)) or err > tol:
+        raise SystemExit(f"{spec.name}: Keras output differs from reference: max abs err {err}")
+
+    rows = layer_rows(model, spec.tfk)
+    producer = ("tf_keras " if spec.tfk else "keras ") + K.__version__
+    leaf_in = int_nested if input_kind == "tokens" else f32_nested
+    parts = [
+        '"name": ' + json.dumps(spec.name),
+        '"dsl": ' + json.dumps(spec.dsl),
+        '"producer": ' + json.dumps(producer),
+        '"input_kind": ' + json.dumps(input_kind),
+        '"inputs": ' + rows_text(x, leaf_in),
+        '"outputs": ' + rows_text(y, f32_nested),
+        '"layers": [\n  ' + ",\n  ".join(
+            json.dumps({"name": n, "class": c, "output_shape": str(s), "params": p})
+            for n, c, s, p in rows) + "\n ]",
+        '"total_params": ' + str(int(model.count_params())),
+    ]
+    write_text(os.path.join(OUT, spec.name + ".io.json"), "{\n " + ",\n ".join(parts) + "\n}\n")
+
+    if spec.summary:
+        text = keras243_summary(model.name, rows, _count(model.trainable_weights),
+                                _count(model.non_trainable_weights))
+        write_text(os.path.join(SUMMARIES, spec.name + ".txt"), text)
+    return wpath, err
+
+
+def main(argv):
+    os.makedirs(SUMMARIES, exist_ok=True)
+    wanted = set(argv)
+    all_specs = specs()
+    unknown = wanted - {s.name for s in all_specs}
+    if unknown:
+        raise SystemExit(f"unknown fixture(s): {', '.join(sorted(unknown))}")
+    with tempfile.TemporaryDirectory() as tmp:
+        for spec in all_specs:
+            if wanted and spec.name not in wanted:
+                continue
+            wpath, err = make(spec, tmp)
+            print(f"{spec.name:28s} {os.path.basename(wpath):40s} {os.path.getsize(wpath):9d} B"
+                  f"  ref err {err:.1e}", flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

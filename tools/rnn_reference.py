@@ -1,0 +1,106 @@
+"""Plain-numpy reference forward pass over an rnn-weights document (docs/WEIGHTS_FORMAT.md),
+implementing the semantics written in /work/shared/KERAS.md. Used by gen_fixtures.py and
+check_keras_semantics.py to cross-check Keras's own predictions; float64 throughout.
+"""
+
+import json
+import gzip
+import math
+
+import numpy as np
+
+_erf = np.frompyfunc(math.erf, 1, 1)
+
+
+def _softplus(x):
+    return np.log1p(np.exp(-np.abs(x))) + np.maximum(x, 0)
+
+
+def _sigmoid(x):
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def _softmax(x):
+    z = np.exp(x - x.max(axis=-1, keepdims=True))
+    return z / z.sum(axis=-1, keepdims=True)
+
+
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_SCALE = 1.0507009873554804934193349852946
+
+ACTIVATIONS = {
+    "linear": lambda x: x,
+    "relu": lambda x: np.maximum(x, 0),
+    "sigmoid": _sigmoid,
+    "tanh": np.tanh,
+    "softmax": _softmax,
+    "elu": lambda x: np.where(x > 0, x, np.expm1(np.minimum(x, 0))),
+    "selu": lambda x: SELU_SCALE * np.where(x > 0, x, SELU_ALPHA * np.expm1(np.minimum(x, 0))),
+    "softplus": _softplus,
+    "softsign": lambda x: x / (1 + np.abs(x)),
+    "swish": lambda x: x * _sigmoid(x),
+    "gelu": lambda x: 0.5 * x * (1 + _erf(x / math.sqrt(2)).astype(np.float64)),
+    "exponential": np.exp,
+    "hard_sigmoid": lambda x: np.clip(x / 6 + 0.5, 0, 1),
+    "hard_sigmoid_keras2": lambda x: np.clip(0.2 * x + 0.5, 0, 1),
+    "relu6": lambda x: np.clip(x, 0, 6),
+    "leaky_relu": lambda x: np.where(x >= 0, x, 0.2 * x),
+    "mish": lambda x: x * np.tanh(_softplus(x)),
+    "log_softmax": lambda x: (x - x.max(axis=-1, keepdims=True))
+    - np.log(np.exp(x - x.max(axis=-1, keepdims=True)).sum(axis=-1, keepdims=True)),
+}
+
+
+def load(path):
+    op = gzip.open if str(path).endswith(".gz") else open
+    with op(path, "rt", encoding="utf-8") as f:
+        return json.load(f)
+
+
+def forward(doc, x, return_mask=False):
+    """x: (B, T) ids or (B, T, F) floats. Returns the model output (float64)."""
+    h = np.asarray(x)
+    mask = None
+    for L in doc["layers"]:
+        cfg = L["config"]
+        W = {w["name"]: np.asarray(w["data"], np.float64).reshape(w["shape"]) for w in L["weights"]}
+        cls = L["class"]
+        if cls == "Embedding":
+            ids = h.astype(np.int64)
+            h = W["embeddings"][ids]
+            mask = (ids != 0) if cfg["mask_zero"] else None
+        elif cls == "Dense":
+            act = ACTIVATIONS[cfg["activation"]]
+            z = h @ W["kernel"]
+            if cfg["use_bias"]:
+                z = z + W["bias"]
+            h = act(z)  # mask (if any) passes through unchanged
+        elif cls == "SimpleRNN":
+            act = ACTIVATIONS[cfg["activation"]]
+            B, T = h.shape[0], h.shape[1]
+            u = cfg["units"]
+            K, R = W["kernel"], W["recurrent_kernel"]
+            b = W["bias"] if cfg["use_bias"] else 0.0
+            state = np.zeros((B, u))
+            prev = np.zeros((B, u))
+            outs = []
+            steps = range(T - 1, -1, -1) if cfg["go_backwards"] else range(T)
+            for t in steps:
+                new = act(h[:, t] @ K + b + state @ R)
+                if mask is not None:
+                    m = mask[:, t][:, None]
+                    state = np.where(m, new, state)
+                    out = np.where(m, new, prev)
+                else:
+                    state = out = new
+                prev = out
+                outs.append(out)
+            if cfg["return_sequences"]:
+                h = np.stack(outs, axis=1) if outs else np.zeros((B, 0, u))
+                # Keras passes the input mask on unchanged (NOT reversed under go_backwards)
+            else:
+                h = outs[-1] if outs else np.zeros((B, u))
+                mask = None
+        else:
+            raise ValueError(cls)
+    return (h, mask) if return_mask else h
