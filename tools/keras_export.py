@@ -25,6 +25,7 @@ import gzip
 import io
 import json
 import os
+import re
 import sys
 import zlib
 
@@ -333,6 +334,9 @@ def write_document(fh, model_name, producer, input_shape, docs, indent=None):
         text = json.dumps(doc, separators=(",", ":"))
     else:
         text = json.dumps(doc, indent=indent)
+        # keep short integer lists (shapes) on one line
+        text = re.sub(r"\[\s*((?:-?\d+|null)(?:,\s*(?:-?\d+|null))*)\s*\]",
+                      lambda m: "[" + re.sub(r"\s+", "", m.group(1)).replace(",", ", ") + "]", text)
     pos = 0
     for i, arr in enumerate(arrays):
         mark = f'"@@DATA{i}@@"'

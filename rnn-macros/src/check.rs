@@ -109,6 +109,7 @@ pub fn check(def: &ModelDef) -> Result<Model, syn::Error> {
     // The layer that turned the sequence into a vector, for the "needs a sequence" rule.
     let mut ended_by: Option<(String, usize)> = None;
     for (index, ast) in def.layers.iter().enumerate() {
+        let errors_before = errors.0.len();
         let Some(class) = rule_known_layer(ast, &mut errors) else {
             state = State::Unknown;
             continue;
@@ -183,6 +184,11 @@ pub fn check(def: &ModelDef) -> Result<Model, syn::Error> {
                 };
             }
             _ => unreachable!("rule_known_layer returns a listed class"),
+        }
+        // A layer with a mistake hides its true output: later shape rules stay silent rather
+        // than report consequences of this one mistake.
+        if errors.0.len() > errors_before {
+            state = State::Unknown;
         }
     }
     rule_has_layers_after_input(def, &layers, &mut errors);

@@ -1,0 +1,5 @@
+rnn_runtime::rnn_model! {
+    pub struct NoInput<SimpleRNN(32), Dense(1)>;
+}
+
+fn main() {}
