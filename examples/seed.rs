@@ -43,7 +43,9 @@ fn random(rng: &mut Rng, n: usize) -> Vec<f32> {
 /// The transpose of a (rows, cols) row-major matrix: numpy's `W` is (units, in), Keras's kernel
 /// is (in, units).
 fn transpose(m: &[f32], rows: usize, cols: usize) -> Vec<f32> {
-    (0..cols * rows).map(|k| m[(k % rows) * cols + k / rows]).collect()
+    (0..cols * rows)
+        .map(|k| m[(k % rows) * cols + k / rows])
+        .collect()
 }
 
 fn tensor(name: &str, shape: &[u64], data: Vec<f32>) -> TensorRecord {
@@ -67,8 +69,16 @@ fn main() -> Result<(), rnn_runtime::Error> {
     file.checksum = None;
     file.layers = vec![LayerRecord {
         weights: vec![
-            tensor("kernel", &[32, 64], transpose(&w, OUTPUT_FEATURES, INPUT_FEATURES)),
-            tensor("recurrent_kernel", &[64, 64], transpose(&u, OUTPUT_FEATURES, OUTPUT_FEATURES)),
+            tensor(
+                "kernel",
+                &[32, 64],
+                transpose(&w, OUTPUT_FEATURES, INPUT_FEATURES),
+            ),
+            tensor(
+                "recurrent_kernel",
+                &[64, 64],
+                transpose(&u, OUTPUT_FEATURES, OUTPUT_FEATURES),
+            ),
             tensor("bias", &[64], b),
         ],
         ..file.layers.remove(0)
@@ -82,10 +92,21 @@ fn main() -> Result<(), rnn_runtime::Error> {
     let xs: &[[f32; INPUT_FEATURES]; TIMESTEPS] = xs[..].try_into().expect("100 timesteps");
     let outputs = model.forward(xs)?;
 
-    println!("# A SimpleRNN in numpy, run as `{}` ({})", NumpyRnn::NAME, info.class);
-    println!("final_output_sequence.shape = ({}, {})", outputs.len(), outputs[0].len());
+    println!(
+        "# A SimpleRNN in numpy, run as `{}` ({})",
+        NumpyRnn::NAME,
+        info.class
+    );
+    println!(
+        "final_output_sequence.shape = ({}, {})",
+        outputs.len(),
+        outputs[0].len()
+    );
     println!("first timestep, first 8 units: {:?}", &outputs[0][..8]);
-    println!("last timestep, first 8 units:  {:?}", &outputs[TIMESTEPS - 1][..8]);
+    println!(
+        "last timestep, first 8 units:  {:?}",
+        &outputs[TIMESTEPS - 1][..8]
+    );
     println!();
 
     println!("# Embedding + SimpleRNN (last output)");

@@ -244,6 +244,21 @@ def specs():
        lambda: [L.Embedding(30, 6, mask_zero=True), L.SimpleRNN(5, go_backwards=True)],
        lambda r: mask_rows(r, 7, 30), (None, None))
 
+    # After a go_backwards layer that returns sequences, Keras passes the layer's INPUT mask on
+    # unreversed, although the outputs are in processing (reversed) order.
+    k3("mask_back_then_forward",
+       "Embedding(30, 6, mask_zero = true), SimpleRNN(5, seq, go_backwards = true), SimpleRNN(4, seq)",
+       lambda: [L.Embedding(30, 6, mask_zero=True),
+                L.SimpleRNN(5, return_sequences=True, go_backwards=True),
+                L.SimpleRNN(4, return_sequences=True)],
+       lambda r: mask_rows(r, 7, 30), (None, None))
+    k3("mask_back_twice",
+       "Embedding(30, 6, mask_zero = true), SimpleRNN(5, seq), SimpleRNN(4, seq, go_backwards = true), Dense(2), SimpleRNN(3, go_backwards = true)",
+       lambda: [L.Embedding(30, 6, mask_zero=True), L.SimpleRNN(5, return_sequences=True),
+                L.SimpleRNN(4, return_sequences=True, go_backwards=True), L.Dense(2),
+                L.SimpleRNN(3, go_backwards=True)],
+       lambda r: mask_rows(r, 7, 30), (None, None))
+
     # --- other options ---
     k3("back_seq", "Input(None, 5), SimpleRNN(7, seq, go_backwards = true)",
        lambda: [keras.Input((None, 5)), L.SimpleRNN(7, return_sequences=True, go_backwards=True)],

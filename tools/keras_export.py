@@ -175,7 +175,7 @@ def _activation(layer, cfg, tf_keras):
         act = "swish"
     if tf_keras and act == "hard_sigmoid":
         act = "hard_sigmoid_keras2"
-    if act not in ACTIVATIONS or act == "hard_sigmoid_keras2" and not tf_keras:
+    if act not in ACTIVATIONS or (act == "hard_sigmoid_keras2" and not tf_keras):
         raise Unsupported(f"layer '{layer.name}' ({type(layer).__name__}): activation '{act}' "
                           f"is not supported")
     return act
@@ -294,12 +294,12 @@ def model_document(model, producer, tf_keras):
         if cls != "InputLayer" and cls not in SUPPORTED_CLASSES:
             raise Unsupported(f"layer '{layer.name}' ({cls}): layer class {cls} is not supported "
                               f"(supported: {', '.join(SUPPORTED_CLASSES)})")
-    _check_linear_chain(model, layers)
     docs = []
     for layer in layers:
         if type(layer).__name__ == "InputLayer":
             continue
         docs.append(_layer_doc(layer, tf_keras))
+    _check_linear_chain(model, layers)
     if not docs:
         raise Unsupported(f"model '{model.name}': no layers")
     input_shape = None

@@ -53,16 +53,23 @@ pub fn bind<'a>(ast: &'a LayerAst, spec: &Spec, errors: &mut Errors) -> Vec<Boun
                 match spec.keywords.iter().find(|(k, _)| *k == name) {
                     Some((k, _)) => (*k, Some(value)),
                     None => {
-                        errors.push(&key, unknown_keyword(&name, spec));
+                        errors.push(key, unknown_keyword(&name, spec));
                         continue;
                     }
                 }
             }
-            Arg::Positional(Value::Ident(id))
-                if spec.flags.iter().any(|(f, _)| id == f) =>
-            {
-                let (_, k) = spec.flags.iter().find(|(f, _)| id == f).copied().unwrap_or(("", ""));
-                let key = spec.keywords.iter().find(|(kw, _)| *kw == k).map_or("", |(kw, _)| *kw);
+            Arg::Positional(Value::Ident(id)) if spec.flags.iter().any(|(f, _)| id == f) => {
+                let (_, k) = spec
+                    .flags
+                    .iter()
+                    .find(|(f, _)| id == f)
+                    .copied()
+                    .unwrap_or(("", ""));
+                let key = spec
+                    .keywords
+                    .iter()
+                    .find(|(kw, _)| *kw == k)
+                    .map_or("", |(kw, _)| *kw);
                 (key, None)
             }
             Arg::Positional(value) => {
@@ -71,11 +78,14 @@ pub fn bind<'a>(ast: &'a LayerAst, spec: &Spec, errors: &mut Errors) -> Vec<Boun
                     if let Some((k, _)) = spec.keywords.iter().find(|(k, _)| *k == name) {
                         errors.push(
                             id,
-                            format!("`{k}` needs a value: write `{k} = ...`, e.g. `{}`", spec.example),
+                            format!(
+                                "`{k}` needs a value: write `{k} = ...`, e.g. `{}`",
+                                spec.example
+                            ),
                         );
                         continue;
                     }
-                    if name != "None" && !spec.positional.get(next_positional).is_some_and(|p| *p == "steps") {
+                    if name != "None" {
                         errors.push(id, unknown_positional(&name, spec));
                         continue;
                     }
@@ -144,10 +154,17 @@ fn unknown_positional(name: &str, spec: &Spec) -> String {
         format!(
             "the bare flag{} {}",
             if spec.flags.len() == 1 { "" } else { "s" },
-            spec.flags.iter().map(|(f, _)| format!("`{f}`")).collect::<Vec<_>>().join(", ")
+            spec.flags
+                .iter()
+                .map(|(f, _)| format!("`{f}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
         )
     };
-    format!("unexpected `{name}` in `{}`: {hint}it takes {flags}", spec.class)
+    format!(
+        "unexpected `{name}` in `{}`: {hint}it takes {flags}",
+        spec.class
+    )
 }
 
 /// Reads typed values out of bound arguments, reporting type and range errors.
@@ -182,7 +199,9 @@ impl<'a> Reader<'a, '_> {
 
     /// A size in 1..=max. `Err(())` if given but wrong (already reported), `Ok(None)` if absent.
     pub fn size(&mut self, key: &str, max: u64) -> Result<Option<usize>, ()> {
-        let Some(b) = self.get(key) else { return Ok(None) };
+        let Some(b) = self.get(key) else {
+            return Ok(None);
+        };
         let Some(value) = b.value else {
             return Err(());
         };
@@ -199,16 +218,16 @@ impl<'a> Reader<'a, '_> {
 
     /// A fixed length or `None` (free).
     pub fn steps(&mut self, key: &str) -> Result<Option<usize>, ()> {
-        if let Some(Bound { value: Some(Value::Ident(id)), .. }) = self.get(key) {
-            if id == "None" {
-                return Ok(None);
-            }
+        match self.value(key) {
+            Some(Value::Ident(id)) if id == "None" => Ok(None),
+            _ => self.size(key, MAX_COUNT),
         }
-        self.size(key, MAX_COUNT)
     }
 
     pub fn boolean(&mut self, key: &str, default: bool) -> bool {
-        let Some(b) = self.get(key) else { return default };
+        let Some(b) = self.get(key) else {
+            return default;
+        };
         let Some(value) = b.value else { return true };
         match value {
             Value::Bool(l) => l.value,
@@ -216,7 +235,8 @@ impl<'a> Reader<'a, '_> {
             Value::Ident(id) if id == "False" => false,
             other => {
                 let t = other.to_token_stream();
-                self.errors.push(&t, format!("`{key}` takes `true` or `false`, found `{t}`"));
+                self.errors
+                    .push(&t, format!("`{key}` takes `true` or `false`, found `{t}`"));
                 default
             }
         }
@@ -225,14 +245,21 @@ impl<'a> Reader<'a, '_> {
     /// An activation by Keras name, bare or quoted; `None` is linear.
     pub fn activation(&mut self, key: &str, default: &str) -> crate::model::Act {
         let fallback = crate::model::Act::named(default).unwrap_or(crate::model::ACTIVATIONS[0]);
-        let Some(b) = self.get(key) else { return fallback };
-        let Some(value) = b.value else { return fallback };
+        let Some(b) = self.get(key) else {
+            return fallback;
+        };
+        let Some(value) = b.value else {
+            return fallback;
+        };
         let name = match value {
             Value::Ident(id) => id.to_string(),
             Value::Str(s) => s.value(),
             other => {
                 let t = other.to_token_stream();
-                self.errors.push(&t, format!("`{key}` takes an activation name such as `tanh`, found `{t}`"));
+                self.errors.push(
+                    &t,
+                    format!("`{key}` takes an activation name such as `tanh`, found `{t}`"),
+                );
                 return fallback;
             }
         };
@@ -247,7 +274,10 @@ impl<'a> Reader<'a, '_> {
                 };
                 self.errors.push(
                     &t,
-                    format!("unknown activation `{name}`: {hint}valid activations are {}", names.join(", ")),
+                    format!(
+                        "unknown activation `{name}`: {hint}valid activations are {}",
+                        names.join(", ")
+                    ),
                 );
                 fallback
             }
@@ -260,7 +290,10 @@ impl<'a> Reader<'a, '_> {
             Value::Str(s) if !s.value().is_empty() => Some(s.value()),
             other => {
                 let t = other.to_token_stream();
-                self.errors.push(&t, format!("`{key}` takes a non-empty string such as \"my_layer\", found `{t}`"));
+                self.errors.push(
+                    &t,
+                    format!("`{key}` takes a non-empty string such as \"my_layer\", found `{t}`"),
+                );
                 None
             }
         }
@@ -270,22 +303,34 @@ impl<'a> Reader<'a, '_> {
     pub fn rate(&mut self, key: &str) {
         let Some(value) = self.value(key) else { return };
         let ok = match value {
-            Value::Float(f) => f.base10_parse::<f64>().is_ok_and(|r| (0.0..1.0).contains(&r)),
+            Value::Float(f) => f
+                .base10_parse::<f64>()
+                .is_ok_and(|r| (0.0..1.0).contains(&r)),
             Value::Int(i) => i.base10_parse::<u64>().is_ok_and(|r| r == 0),
             _ => false,
         };
         if !ok {
             let t = value.to_token_stream();
-            self.errors.push(&t, format!("`{key}` takes a rate in [0, 1) such as 0.2, found `{t}`"));
+            self.errors.push(
+                &t,
+                format!("`{key}` takes a rate in [0, 1) such as 0.2, found `{t}`"),
+            );
         }
     }
 
     /// `(steps, features)` for `Input(shape = ...)`.
     pub fn shape(&mut self, key: &str) -> Result<Option<(Option<usize>, usize)>, ()> {
-        let Some(value) = self.value(key) else { return Ok(None) };
+        let Some(value) = self.value(key) else {
+            return Ok(None);
+        };
         let t = value.to_token_stream();
         let Value::Tuple(_, items) = value else {
-            self.errors.push(&t, format!("`{key}` takes a tuple `(steps, features)` such as `(None, 32)`, found `{t}`"));
+            self.errors.push(
+                &t,
+                format!(
+                    "`{key}` takes a tuple `(steps, features)` such as `(None, 32)`, found `{t}`"
+                ),
+            );
             return Err(());
         };
         let items: Vec<&Value> = items.iter().collect();
@@ -329,7 +374,9 @@ fn parse_size(v: &Value, key: &str, class: &str, max: u64) -> Result<usize, Stri
                 "`{key}` of `{class}` must be an integer from 1 to {max}, found `{text}`"
             )),
         },
-        Value::Neg(..) => Err(format!("`{key}` of `{class}` must be at least 1, found `{text}`")),
+        Value::Neg(..) => Err(format!(
+            "`{key}` of `{class}` must be at least 1, found `{text}`"
+        )),
         _ => Err(format!(
             "`{key}` of `{class}` must be an integer from 1 to {max}, found `{text}`"
         )),

@@ -37,7 +37,14 @@ impl Errors {
 pub const MAX_TENSOR: u128 = 1 << 31;
 
 const LAYER_CLASSES: &[&str] = &["Input", "Embedding", "SimpleRNN", "Dense"];
-const PLANNED: &[&str] = &["LSTM", "GRU", "Bidirectional", "Dropout", "Masking", "Conv1D"];
+const PLANNED: &[&str] = &[
+    "LSTM",
+    "GRU",
+    "Bidirectional",
+    "Dropout",
+    "Masking",
+    "Conv1D",
+];
 
 const INPUT: Spec = Spec {
     class: "Input",
@@ -120,7 +127,10 @@ pub fn check(def: &ModelDef) -> Result<Model, syn::Error> {
                 match read_input(ast, &mut errors) {
                     Some((steps, features)) if index == 0 => {
                         source = Some(Source::Floats { steps, features });
-                        state = State::Known(Flow::Seq { steps, width: features });
+                        state = State::Known(Flow::Seq {
+                            steps,
+                            width: features,
+                        });
                     }
                     _ => state = State::Unknown,
                 }
@@ -146,8 +156,19 @@ pub fn check(def: &ModelDef) -> Result<Model, syn::Error> {
                             steps: input_length,
                             width: output_dim,
                         };
-                        push_layer(&mut layers, ast, kind.unwrap_or_else(|| unreachable!()), input_dim, output, &mut errors);
-                        state = if index == 0 { State::Known(output) } else { State::Unknown };
+                        push_layer(
+                            &mut layers,
+                            ast,
+                            kind.unwrap_or_else(|| unreachable!()),
+                            input_dim,
+                            output,
+                            &mut errors,
+                        );
+                        state = if index == 0 {
+                            State::Known(output)
+                        } else {
+                            State::Unknown
+                        };
                     }
                     _ => state = State::Unknown,
                 }
@@ -166,16 +187,18 @@ pub fn check(def: &ModelDef) -> Result<Model, syn::Error> {
                     State::Known(flow) => Some(flow),
                     State::Unknown => None,
                 };
-                if class == "SimpleRNN" {
-                    if let Some(Flow::Vector { .. }) = flow_in {
-                        rule_recurrent_needs_sequence(ast, ended_by.as_ref(), &mut errors);
-                    }
+                if class == "SimpleRNN" && matches!(flow_in, Some(Flow::Vector { .. })) {
+                    rule_recurrent_needs_sequence(ast, ended_by.as_ref(), &mut errors);
                 }
                 state = match (kind, flow_in) {
-                    (Some(kind), Some(flow_in)) if !(kind.is_recurrent() && matches!(flow_in, Flow::Vector { .. })) => {
+                    (Some(kind), Some(flow_in))
+                        if !(kind.is_recurrent() && matches!(flow_in, Flow::Vector { .. })) =>
+                    {
                         let output = output_of(kind, flow_in);
                         push_layer(&mut layers, ast, kind, flow_in.width(), output, &mut errors);
-                        if let (Flow::Seq { .. }, Flow::Vector { .. }, Some(l)) = (flow_in, output, layers.last()) {
+                        if let (Flow::Seq { .. }, Flow::Vector { .. }, Some(l)) =
+                            (flow_in, output, layers.last())
+                        {
                             ended_by = Some((l.name.clone(), index));
                         }
                         State::Known(output)
@@ -210,19 +233,37 @@ pub fn check(def: &ModelDef) -> Result<Model, syn::Error> {
 /// The output of a layer given its input.
 fn output_of(kind: Kind, input: Flow) -> Flow {
     match (kind, input) {
-        (Kind::SimpleRnn { units, return_sequences: true, .. }, Flow::Seq { steps, .. }) => {
-            Flow::Seq { steps, width: units }
-        }
+        (
+            Kind::SimpleRnn {
+                units,
+                return_sequences: true,
+                ..
+            },
+            Flow::Seq { steps, .. },
+        ) => Flow::Seq {
+            steps,
+            width: units,
+        },
         (Kind::SimpleRnn { units, .. }, _) => Flow::Vector { width: units },
         // Dense works on the last axis: per timestep on a sequence.
-        (Kind::Dense { units, .. }, Flow::Seq { steps, .. }) => Flow::Seq { steps, width: units },
+        (Kind::Dense { units, .. }, Flow::Seq { steps, .. }) => Flow::Seq {
+            steps,
+            width: units,
+        },
         (Kind::Dense { units, .. }, Flow::Vector { .. }) => Flow::Vector { width: units },
         (Kind::Embedding { .. }, flow) => flow,
     }
 }
 
 /// Names a layer as Keras does, counts its parameters, and checks they fit.
-fn push_layer(layers: &mut Vec<Layer>, ast: &LayerAst, kind: Kind, input_width: usize, output: Flow, errors: &mut Errors) {
+fn push_layer(
+    layers: &mut Vec<Layer>,
+    ast: &LayerAst,
+    kind: Kind,
+    input_width: usize,
+    output: Flow,
+    errors: &mut Errors,
+) {
     let explicit = explicit_name(ast);
     let name = explicit.unwrap_or_else(|| keras_auto_name(kind.class(), layers));
     let params = rule_params_fit(ast, kind, input_width, errors);
@@ -238,9 +279,11 @@ fn push_layer(layers: &mut Vec<Layer>, ast: &LayerAst, kind: Kind, input_width: 
 
 fn explicit_name(ast: &LayerAst) -> Option<String> {
     ast.args.iter().find_map(|a| match a {
-        crate::parse::Arg::Keyword { key, value: crate::parse::Value::Str(s), .. } if key == "name" => {
-            Some(s.value())
-        }
+        crate::parse::Arg::Keyword {
+            key,
+            value: crate::parse::Value::Str(s),
+            ..
+        } if key == "name" => Some(s.value()),
         _ => None,
     })
 }
@@ -336,7 +379,10 @@ fn rule_known_layer(ast: &LayerAst, errors: &mut Errors) -> Option<&'static str>
 /// `Input` can only be the first layer: it declares what the model takes.
 fn rule_input_first(index: usize, ast: &LayerAst, errors: &mut Errors) {
     if index > 0 {
-        errors.push(ast, "`Input` must be the first layer: it declares the model's input; move it to the front");
+        errors.push(
+            ast,
+            "`Input` must be the first layer: it declares the model's input; move it to the front",
+        );
     }
 }
 
@@ -369,7 +415,11 @@ fn rule_first_layer_needs_input(ast: &LayerAst, class: &str, errors: &mut Errors
 }
 
 /// A recurrent layer needs a sequence: the layer before must return sequences.
-fn rule_recurrent_needs_sequence(ast: &LayerAst, ended_by: Option<&(String, usize)>, errors: &mut Errors) {
+fn rule_recurrent_needs_sequence(
+    ast: &LayerAst,
+    ended_by: Option<&(String, usize)>,
+    errors: &mut Errors,
+) {
     let message = match ended_by {
         Some((name, i)) => format!(
             "`SimpleRNN` needs a sequence, but layer {} (`{name}`) returns only its last output: \
@@ -385,15 +435,23 @@ fn rule_recurrent_needs_sequence(ast: &LayerAst, ended_by: Option<&(String, usiz
 fn rule_params_fit(ast: &LayerAst, kind: Kind, input: usize, errors: &mut Errors) -> u64 {
     let (i, bias) = (input as u128, |b: bool, u: u128| if b { u } else { 0 });
     let (largest, total) = match kind {
-        Kind::Embedding { input_dim, output_dim, .. } => {
+        Kind::Embedding {
+            input_dim,
+            output_dim,
+            ..
+        } => {
             let n = input_dim as u128 * output_dim as u128;
             (n, n)
         }
-        Kind::SimpleRnn { units, use_bias, .. } => {
+        Kind::SimpleRnn {
+            units, use_bias, ..
+        } => {
             let u = units as u128;
             ((i * u).max(u * u), i * u + u * u + bias(use_bias, u))
         }
-        Kind::Dense { units, use_bias, .. } => {
+        Kind::Dense {
+            units, use_bias, ..
+        } => {
             let u = units as u128;
             (i * u, i * u + bias(use_bias, u))
         }
@@ -405,7 +463,7 @@ fn rule_params_fit(ast: &LayerAst, kind: Kind, input: usize, errors: &mut Errors
                 "`{}` would hold a tensor of {} weights ({} GiB of f32), more than the {} one tensor may hold: check the sizes",
                 kind.class(),
                 group(largest),
-                largest * 4 >> 30,
+                (largest * 4) >> 30,
                 group(MAX_TENSOR)
             ),
         );
@@ -418,7 +476,13 @@ fn rule_params_fit(ast: &LayerAst, kind: Kind, input: usize, errors: &mut Errors
 fn rule_unique_names(layers: &[Layer], errors: &mut Errors) {
     for (i, l) in layers.iter().enumerate() {
         if layers[..i].iter().any(|e| e.name == l.name) {
-            errors.push(&l.tokens, format!("a layer named `{}` already exists: give this one another `name`", l.name));
+            errors.push(
+                &l.tokens,
+                format!(
+                    "a layer named `{}` already exists: give this one another `name`",
+                    l.name
+                ),
+            );
         }
     }
 }
@@ -435,7 +499,10 @@ fn reader<'a, 'e>(ast: &'a LayerAst, spec: &Spec, errors: &'e mut Errors) -> Rea
 }
 
 fn missing(ast: &LayerAst, what: &str, spec: &Spec, errors: &mut Errors) {
-    errors.push(ast, format!("`{}` needs {what}, e.g. `{}`", spec.class, spec.example));
+    errors.push(
+        ast,
+        format!("`{}` needs {what}, e.g. `{}`", spec.class, spec.example),
+    );
 }
 
 /// `Input(steps, features)` or `Input(shape = (steps, features))`.
@@ -458,7 +525,12 @@ fn read_input(ast: &LayerAst, errors: &mut Errors) -> Option<(Option<usize>, usi
             _ => None,
         },
         (Ok(None), _) => {
-            missing(ast, "its timesteps and features: `Input(None, F)` for free-length sequences of F features", &INPUT, r.errors);
+            missing(
+                ast,
+                "its timesteps and features: `Input(None, F)` for free-length sequences of F features",
+                &INPUT,
+                r.errors,
+            );
             None
         }
     }
@@ -479,7 +551,12 @@ fn read_embedding(ast: &LayerAst, errors: &mut Errors) -> Option<Kind> {
             input_length,
         }),
         (Ok(None), _, _) | (_, Ok(None), _) => {
-            missing(ast, "`input_dim` (vocabulary size) and `output_dim` (vector width)", &EMBEDDING, r.errors);
+            missing(
+                ast,
+                "`input_dim` (vocabulary size) and `output_dim` (vector width)",
+                &EMBEDDING,
+                r.errors,
+            );
             None
         }
         _ => None,
@@ -538,7 +615,7 @@ pub fn group(n: u128) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(ch);

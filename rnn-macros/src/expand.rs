@@ -62,7 +62,11 @@ fn expand_struct(krate: &TokenStream, model: &Model) -> TokenStream {
 fn cell_type(krate: &TokenStream, kind: Kind, input: usize) -> TokenStream {
     let p = quote!(#krate::__private);
     match kind {
-        Kind::Embedding { input_dim, output_dim, .. } => {
+        Kind::Embedding {
+            input_dim,
+            output_dim,
+            ..
+        } => {
             let (v, d) = (lit(input_dim), lit(output_dim));
             quote!(#p::Embedding<#v, #d>)
         }
@@ -166,7 +170,11 @@ fn expand_consts(krate: &TokenStream, model: &Model, summary: &str) -> TokenStre
 fn expand_constructors(krate: &TokenStream, model: &Model) -> TokenStream {
     let p = quote!(#krate::__private);
     let fields: Vec<_> = (0..model.layers.len()).map(field).collect();
-    let types: Vec<_> = model.layers.iter().map(|l| cell_type(krate, l.kind, l.input_width)).collect();
+    let types: Vec<_> = model
+        .layers
+        .iter()
+        .map(|l| cell_type(krate, l.kind, l.input_width))
+        .collect();
     let idx: Vec<_> = (0..model.layers.len()).map(lit).collect();
     quote! {
         /// A model with every weight zero.
@@ -192,7 +200,11 @@ fn expand_constructors(krate: &TokenStream, model: &Model) -> TokenStream {
 fn expand_weights(krate: &TokenStream, model: &Model) -> TokenStream {
     let p = quote!(#krate::__private);
     let fields: Vec<_> = (0..model.layers.len()).map(field).collect();
-    let types: Vec<_> = model.layers.iter().map(|l| cell_type(krate, l.kind, l.input_width)).collect();
+    let types: Vec<_> = model
+        .layers
+        .iter()
+        .map(|l| cell_type(krate, l.kind, l.input_width))
+        .collect();
     let idx: Vec<_> = (0..model.layers.len()).map(lit).collect();
     let input_shape = match model.input {
         Source::Tokens { steps, .. } => vec![steps],
@@ -258,8 +270,17 @@ fn io(model: &Model) -> Io {
             quote!([[f32; #f]])
         }
     };
-    let out = if seq { quote!([[f32; #width]]) } else { quote!([f32; #width]) };
-    Io { src, out, width, seq }
+    let out = if seq {
+        quote!([[f32; #width]])
+    } else {
+        quote!([f32; #width])
+    };
+    Io {
+        src,
+        out,
+        width,
+        seq,
+    }
 }
 
 /// ```ignore
@@ -268,7 +289,9 @@ fn io(model: &Model) -> Io {
 /// ```
 fn expand_forward_and_predict(krate: &TokenStream, model: &Model) -> TokenStream {
     let p = quote!(#krate::__private);
-    let Io { src, width, seq, .. } = io(model);
+    let Io {
+        src, width, seq, ..
+    } = io(model);
     let recurrent = model.has_recurrent();
     let (fixed, vocab_check) = match model.input {
         Source::Tokens { vocab, steps, .. } => {
@@ -294,9 +317,17 @@ fn expand_forward_and_predict(krate: &TokenStream, model: &Model) -> TokenStream
         }
     };
     let (ret, make_out, out_arg) = if seq {
-        (quote!(Vec<[f32; #width]>), quote!(vec![[0.0f32; #width]; src.len()]), quote!(&mut out[..]))
+        (
+            quote!(Vec<[f32; #width]>),
+            quote!(vec![[0.0f32; #width]; src.len()]),
+            quote!(&mut out[..]),
+        )
     } else {
-        (quote!([f32; #width]), quote!([0.0f32; #width]), quote!(&mut out))
+        (
+            quote!([f32; #width]),
+            quote!([0.0f32; #width]),
+            quote!(&mut out),
+        )
     };
     let forward_doc = if seq {
         "Runs one sequence; returns one output vector per timestep (in processing order)."
@@ -337,9 +368,19 @@ fn expand_forward_and_predict(krate: &TokenStream, model: &Model) -> TokenStream
         }
     };
     let (per_row, call_out, wrap, out_ty) = if seq {
-        (quote!(steps), quote!(out), quote!(#p::array3(rows, steps, #width, data)), quote!(#p::Array3<f32>))
+        (
+            quote!(steps),
+            quote!(out),
+            quote!(#p::array3(rows, steps, #width, data)),
+            quote!(#p::Array3<f32>),
+        )
     } else {
-        (quote!(1), quote!(&mut out[0]), quote!(#p::array2(rows, #width, data)), quote!(#p::Array2<f32>))
+        (
+            quote!(1),
+            quote!(&mut out[0]),
+            quote!(#p::array2(rows, #width, data)),
+            quote!(#p::Array2<f32>),
+        )
     };
     let predict = match model.input {
         Source::Tokens { .. } => quote! {
@@ -425,7 +466,15 @@ fn plan(model: &Model) -> (Vec<Pass>, std::ops::Range<usize>) {
     let time_end = model
         .layers
         .iter()
-        .position(|l| matches!(l.kind, Kind::SimpleRnn { return_sequences: false, .. }))
+        .position(|l| {
+            matches!(
+                l.kind,
+                Kind::SimpleRnn {
+                    return_sequences: false,
+                    ..
+                }
+            )
+        })
         .map_or(n, |i| i + 1);
     let mut passes: Vec<Pass> = Vec::new();
     let mut start = 0;
@@ -434,7 +483,10 @@ fn plan(model: &Model) -> (Vec<Pass>, std::ops::Range<usize>) {
     for (i, l) in model.layers[..time_end].iter().enumerate() {
         if let Kind::SimpleRnn { go_backwards, .. } = l.kind {
             if go_backwards && seen_recurrent {
-                passes.push(Pass { layers: start..i, backwards });
+                passes.push(Pass {
+                    layers: start..i,
+                    backwards,
+                });
                 start = i;
                 backwards = true;
             } else if !seen_recurrent {
@@ -443,7 +495,10 @@ fn plan(model: &Model) -> (Vec<Pass>, std::ops::Range<usize>) {
             seen_recurrent = true;
         }
     }
-    passes.push(Pass { layers: start..time_end, backwards });
+    passes.push(Pass {
+        layers: start..time_end,
+        backwards,
+    });
     (passes, time_end..n)
 }
 
@@ -453,7 +508,7 @@ fn plan(model: &Model) -> (Vec<Pass>, std::ops::Range<usize>) {
 /// let mut s1 = [0.0f32; 32];                       // state of each recurrent layer
 /// for k in 0..n {
 ///     let t = k;                                   // n - 1 - k when the pass runs backwards
-///     let id = src[t]; let m = id != 0;            // mask_zero
+///     let id = src[t]; let m = src[t] != 0;        // mask_zero
 ///     let x = self.l0.row(id);
 ///     if m { self.l1.step::<M>(x, &mut s1); }      // a masked step keeps the state
 /// }
@@ -462,37 +517,53 @@ fn plan(model: &Model) -> (Vec<Pass>, std::ops::Range<usize>) {
 fn expand_run_body(model: &Model) -> TokenStream {
     let (passes, tail) = plan(model);
     let seq_out = matches!(model.output(), Flow::Seq { .. });
-    let masked = matches!(model.input, Source::Tokens { mask_zero: true, .. });
+    let masked = matches!(
+        model.input,
+        Source::Tokens {
+            mask_zero: true,
+            ..
+        }
+    );
     let mut code = quote!(let __n = src.len(););
     let mut cur = quote!();
     for (pi, pass) in passes.iter().enumerate() {
         let last_pass = pi + 1 == passes.len();
         let buf = format_ident!("__buf{}", pi);
-        let mask_buf = format_ident!("__mask{}", pi);
         // State and output arrays of this pass's layers, declared outside the loop.
         let mut decls = quote!();
         let mut steps = quote!();
-        let t = if pass.backwards { quote!(__n - 1 - __k) } else { quote!(__k) };
+        let t = if pass.backwards {
+            quote!(__n - 1 - __k)
+        } else {
+            quote!(__k)
+        };
+        // The mask belongs to positions and is never reversed: a go_backwards layer reads it at
+        // the position it consumes (`__t`), and passes its input mask on unreversed, so the
+        // layers after it read it at the position they produce (`__k`). Keras does exactly this.
+        let mask = if masked {
+            quote!(let __mt = src[__t] != 0; let __mk = src[__k] != 0;)
+        } else {
+            quote!()
+        };
         let fetch = if pi == 0 {
             match model.input {
-                Source::Tokens { .. } => {
-                    let m = if masked { quote!(let __m = __id != 0;) } else { quote!() };
-                    quote!(let __id = src[__t]; #m)
-                }
+                Source::Tokens { .. } => quote!(let __id = src[__t]; #mask),
                 Source::Floats { .. } => quote!(let __x = &src[__t];),
             }
         } else {
             let prev = format_ident!("__buf{}", pi - 1);
-            let prev_mask = format_ident!("__mask{}", pi - 1);
-            let m = if masked { quote!(let __m = #prev_mask[__t];) } else { quote!() };
-            quote!(let __x = &#prev[__t]; #m)
-        };
-        if pi > 0 {
             cur = quote!(__x);
-        }
+            quote!(let __x = &#prev[__t]; #mask)
+        };
+        let mut first_recurrent = true;
         for i in pass.layers.clone() {
             let l = &model.layers[i];
             let f = field(i);
+            let input = if cur.is_empty() {
+                quote!(__x)
+            } else {
+                cur.clone()
+            };
             match l.kind {
                 Kind::Embedding { .. } => {
                     steps.extend(quote!(let __x = self.#f.row(__id);));
@@ -502,9 +573,15 @@ fn expand_run_body(model: &Model) -> TokenStream {
                     let s = format_ident!("__s{}", i);
                     let u = lit(units);
                     decls.extend(quote!(let mut #s = [0.0f32; #u];));
-                    let input = if cur.is_empty() { quote!(__x) } else { cur.clone() };
+                    let m = if first_recurrent && pass.backwards {
+                        quote!(__mt)
+                    } else {
+                        quote!(__mk)
+                    };
+                    first_recurrent = false;
                     if masked {
-                        steps.extend(quote!(if __m { self.#f.step::<__M>(#input, &mut #s); }));
+                        // A masked step keeps the state, so the output repeats the previous one.
+                        steps.extend(quote!(if #m { self.#f.step::<__M>(#input, &mut #s); }));
                     } else {
                         steps.extend(quote!(self.#f.step::<__M>(#input, &mut #s);));
                     }
@@ -514,7 +591,6 @@ fn expand_run_body(model: &Model) -> TokenStream {
                     let y = format_ident!("__y{}", i);
                     let u = lit(units);
                     decls.extend(quote!(let mut #y = [0.0f32; #u];));
-                    let input = if cur.is_empty() { quote!(__x) } else { cur.clone() };
                     steps.extend(quote!(self.#f.apply::<__M>(#input, &mut #y);));
                     cur = quote!(&#y);
                 }
@@ -526,12 +602,7 @@ fn expand_run_body(model: &Model) -> TokenStream {
         let sink = if !last_pass {
             let w = lit(model.layers[pass.layers.end - 1].output.width());
             decls.extend(quote!(let mut #buf = vec![[0.0f32; #w]; __n];));
-            if masked {
-                decls.extend(quote!(let mut #mask_buf = vec![false; __n];));
-                quote!(#buf[__k] = *#cur; #mask_buf[__k] = __m;)
-            } else {
-                quote!(#buf[__k] = *#cur;)
-            }
+            quote!(#buf[__k] = *#cur;)
         } else if seq_out {
             quote!(out[__k] = *#cur;)
         } else {

@@ -101,25 +101,82 @@ pub struct Act {
 
 /// Every activation the DSL accepts (Keras's names), with the runtime variant it maps to.
 pub const ACTIVATIONS: &[Act] = &[
-    Act { keras: "linear", variant: "Linear" },
-    Act { keras: "relu", variant: "Relu" },
-    Act { keras: "sigmoid", variant: "Sigmoid" },
-    Act { keras: "tanh", variant: "Tanh" },
-    Act { keras: "softmax", variant: "Softmax" },
-    Act { keras: "elu", variant: "Elu" },
-    Act { keras: "selu", variant: "Selu" },
-    Act { keras: "softplus", variant: "Softplus" },
-    Act { keras: "softsign", variant: "Softsign" },
-    Act { keras: "swish", variant: "Swish" },
-    Act { keras: "silu", variant: "Swish" },
-    Act { keras: "gelu", variant: "Gelu" },
-    Act { keras: "exponential", variant: "Exponential" },
-    Act { keras: "hard_sigmoid", variant: "HardSigmoid" },
-    Act { keras: "hard_sigmoid_keras2", variant: "HardSigmoidKeras2" },
-    Act { keras: "relu6", variant: "Relu6" },
-    Act { keras: "leaky_relu", variant: "LeakyRelu" },
-    Act { keras: "mish", variant: "Mish" },
-    Act { keras: "log_softmax", variant: "LogSoftmax" },
+    Act {
+        keras: "linear",
+        variant: "Linear",
+    },
+    Act {
+        keras: "relu",
+        variant: "Relu",
+    },
+    Act {
+        keras: "sigmoid",
+        variant: "Sigmoid",
+    },
+    Act {
+        keras: "tanh",
+        variant: "Tanh",
+    },
+    Act {
+        keras: "softmax",
+        variant: "Softmax",
+    },
+    Act {
+        keras: "elu",
+        variant: "Elu",
+    },
+    Act {
+        keras: "selu",
+        variant: "Selu",
+    },
+    Act {
+        keras: "softplus",
+        variant: "Softplus",
+    },
+    Act {
+        keras: "softsign",
+        variant: "Softsign",
+    },
+    Act {
+        keras: "swish",
+        variant: "Swish",
+    },
+    Act {
+        keras: "silu",
+        variant: "Swish",
+    },
+    Act {
+        keras: "gelu",
+        variant: "Gelu",
+    },
+    Act {
+        keras: "exponential",
+        variant: "Exponential",
+    },
+    Act {
+        keras: "hard_sigmoid",
+        variant: "HardSigmoid",
+    },
+    Act {
+        keras: "hard_sigmoid_keras2",
+        variant: "HardSigmoidKeras2",
+    },
+    Act {
+        keras: "relu6",
+        variant: "Relu6",
+    },
+    Act {
+        keras: "leaky_relu",
+        variant: "LeakyRelu",
+    },
+    Act {
+        keras: "mish",
+        variant: "Mish",
+    },
+    Act {
+        keras: "log_softmax",
+        variant: "LogSoftmax",
+    },
 ];
 
 impl Act {
@@ -151,7 +208,9 @@ impl Model {
     }
 
     pub fn output(&self) -> Flow {
-        self.layers.last().map_or(Flow::Vector { width: 0 }, |l| l.output)
+        self.layers
+            .last()
+            .map_or(Flow::Vector { width: 0 }, |l| l.output)
     }
 
     pub fn has_recurrent(&self) -> bool {

@@ -41,7 +41,11 @@ pub struct LayerAst {
 /// One argument: `key = value` or a positional value (a bare identifier such as `seq` is a
 /// positional `Value::Ident`).
 pub enum Arg {
-    Keyword { key: Ident, eq: Token![=], value: Value },
+    Keyword {
+        key: Ident,
+        eq: Token![=],
+        value: Value,
+    },
     Positional(Value),
 }
 
@@ -96,15 +100,19 @@ impl Parse for ModelDef {
                 break;
             }
             input.parse::<Token![,]>().map_err(|e| {
-                syn::Error::new(e.span(), "expected `,` between layers or `>` to close the list")
+                syn::Error::new(
+                    e.span(),
+                    "expected `,` between layers or `>` to close the list",
+                )
             })?;
         }
         let gt: Token![>] = input.parse()?;
-        input.parse::<Token![;]>().map_err(|e| {
-            syn::Error::new(e.span(), "expected `;` after the layer list")
-        })?;
+        input
+            .parse::<Token![;]>()
+            .map_err(|e| syn::Error::new(e.span(), "expected `;` after the layer list"))?;
         if !input.is_empty() {
-            return Err(input.error("unexpected tokens after the model: declare one model per `rnn_model!`"));
+            return Err(input
+                .error("unexpected tokens after the model: declare one model per `rnn_model!`"));
         }
         let list_span = lt.span.join(gt.span).unwrap_or(lt.span);
         Ok(ModelDef {
@@ -119,9 +127,9 @@ impl Parse for ModelDef {
 
 impl Parse for LayerAst {
     fn parse(input: ParseStream) -> syn::Result<Self> {
-        let kind: Ident = input.parse().map_err(|e| {
-            syn::Error::new(e.span(), "expected a layer such as `SimpleRNN(32)`")
-        })?;
+        let kind: Ident = input
+            .parse()
+            .map_err(|e| syn::Error::new(e.span(), "expected a layer such as `SimpleRNN(32)`"))?;
         if !input.peek(token::Paren) {
             return Ok(LayerAst {
                 kind,
@@ -170,7 +178,10 @@ impl Parse for Value {
         } else if look.peek(token::Paren) {
             let content;
             let paren = syn::parenthesized!(content in input);
-            Ok(Value::Tuple(paren, content.parse_terminated(Value::parse, Token![,])?))
+            Ok(Value::Tuple(
+                paren,
+                content.parse_terminated(Value::parse, Token![,])?,
+            ))
         } else {
             Err(look.error())
         }

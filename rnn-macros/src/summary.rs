@@ -35,7 +35,11 @@ pub fn summary(model: &Model) -> String {
     for (i, l) in model.layers.iter().enumerate() {
         let name = format!("{} ({})", l.name, l.kind.class());
         lines.push(row([&name, &l.output.keras_shape(), &l.params.to_string()]));
-        let rule = if i + 1 == model.layers.len() { "=" } else { "_" };
+        let rule = if i + 1 == model.layers.len() {
+            "="
+        } else {
+            "_"
+        };
         lines.push(rule.repeat(LINE));
     }
     let total = model.params() as u128;
@@ -61,7 +65,11 @@ mod tests {
 
     #[test]
     fn an_overlong_name_is_cut_and_the_last_character_becomes_a_space() {
-        let r = row(["a_very_long_layer_name_indeed (SimpleRNN)", "(None, 32)", "2080"]);
+        let r = row([
+            "a_very_long_layer_name_indeed (SimpleRNN)",
+            "(None, 32)",
+            "2080",
+        ]);
         assert_eq!(&r[..29], "a_very_long_layer_name_indee ");
         assert_eq!(r.len(), 65);
     }

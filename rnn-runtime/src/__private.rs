@@ -24,15 +24,18 @@ pub fn fma_available() -> bool {
 
 /// Length rules for one input sequence: a fixed-length model takes exactly its length, and a
 /// model with a recurrent layer refuses an empty sequence.
-pub fn check_length(len: usize, fixed: Option<usize>, recurrent: bool, row: Option<usize>) -> Result<()> {
-    if let Some(expected) = fixed {
-        if len != expected {
-            return Err(Error::SequenceLength {
-                row,
-                expected,
-                found: len,
-            });
-        }
+pub fn check_length(
+    len: usize,
+    fixed: Option<usize>,
+    recurrent: bool,
+    row: Option<usize>,
+) -> Result<()> {
+    if let Some(expected) = fixed.filter(|&t| t != len) {
+        return Err(Error::SequenceLength {
+            row,
+            expected,
+            found: len,
+        });
     }
     if recurrent && len == 0 {
         return Err(Error::EmptySequence { row });
@@ -87,7 +90,11 @@ pub fn float_rows<const F: usize, const W: usize>(
             Some(s) => s.as_chunks::<F>().0,
             None => {
                 copy.clear();
-                copy.extend(row.rows().into_iter().map(|x| std::array::from_fn(|i| x[i])));
+                copy.extend(
+                    row.rows()
+                        .into_iter()
+                        .map(|x| std::array::from_fn(|i| x[i])),
+                );
                 &copy[..]
             }
         };
@@ -138,7 +145,11 @@ impl Records {
 }
 
 /// Assembles a weights file from a model's layer records, with its checksum.
-pub fn weights_file(model_name: &str, input_shape: Vec<Option<u64>>, layers: Vec<LayerRecord>) -> WeightsFile {
+pub fn weights_file(
+    model_name: &str,
+    input_shape: Vec<Option<u64>>,
+    layers: Vec<LayerRecord>,
+) -> WeightsFile {
     let mut file = WeightsFile {
         format: crate::weights::FORMAT.to_string(),
         version: crate::weights::VERSION,

@@ -178,7 +178,9 @@ impl Activation {
                         Activation::Softplus => sp(x),
                         Activation::Softsign => x / (1.0 + x.abs()),
                         Activation::Swish => x * sig(x),
-                        Activation::Gelu => 0.5 * x * (1.0 + libm::erf(x / std::f64::consts::SQRT_2)),
+                        Activation::Gelu => {
+                            0.5 * x * (1.0 + libm::erf(x / std::f64::consts::SQRT_2))
+                        }
                         Activation::Exponential => exp(x),
                         Activation::HardSigmoid => (x / 6.0 + 0.5).clamp(0.0, 1.0),
                         Activation::HardSigmoidKeras2 => (0.2 * x + 0.5).clamp(0.0, 1.0),
@@ -253,7 +255,11 @@ mod tests {
                 act.reference(&mut reference);
                 for (i, (f, r)) in fast.iter().zip(&reference).enumerate() {
                     let tol = 2e-6 * r.abs().max(1.0);
-                    assert!((f - r).abs() <= tol, "{name}({}) = {f}, reference {r}", chunk[i]);
+                    assert!(
+                        (f - r).abs() <= tol,
+                        "{name}({}) = {f}, reference {r}",
+                        chunk[i]
+                    );
                 }
             }
         }

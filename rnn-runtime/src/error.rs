@@ -28,7 +28,9 @@ pub enum Error {
     Format { expected: String, found: String },
 
     /// The file's layers do not line up with the compiled model's layers.
-    #[error("weights file has {found} layers ({found_names}), the model has {expected} ({expected_names})")]
+    #[error(
+        "weights file has {found} layers ({found_names}), the model has {expected} ({expected_names})"
+    )]
     LayerCount {
         expected: usize,
         found: usize,
@@ -57,7 +59,9 @@ pub enum Error {
     },
 
     /// The tensor data does not match the checksum recorded in the file.
-    #[error("weights file checksum mismatch: the file records {expected}, its data gives {found} (the file was damaged or edited)")]
+    #[error(
+        "weights file checksum mismatch: the file records {expected}, its data gives {found} (the file was damaged or edited)"
+    )]
     Checksum { expected: String, found: String },
 
     /// A token id is not below the Embedding's `input_dim`.

@@ -93,7 +93,10 @@ impl LayerInfo {
                 ("input_dim", input_dim.into()),
                 ("output_dim", output_dim.into()),
                 ("mask_zero", mask_zero.into()),
-                ("input_length", input_length.map_or(Value::Null, Value::from)),
+                (
+                    "input_length",
+                    input_length.map_or(Value::Null, Value::from),
+                ),
             ],
             LayerKind::SimpleRnn {
                 units,

@@ -64,7 +64,9 @@ pub fn orthogonal(rng: &mut Rng, n: usize) -> Vec<f32> {
             c.iter_mut().for_each(|v| *v /= norm);
         } else {
             // Degenerate draw (probability ~0): fall back to a unit vector.
-            c.iter_mut().enumerate().for_each(|(i, v)| *v = (i == j) as u8 as f64);
+            c.iter_mut()
+                .enumerate()
+                .for_each(|(i, v)| *v = (i == j) as u8 as f64);
         }
     }
     // Row-major (n, n): element [i][j] is column j's i-th entry.
@@ -92,7 +94,9 @@ mod tests {
         let q = orthogonal(&mut Rng::new(7), n);
         for a in 0..n {
             for b in 0..n {
-                let d: f64 = (0..n).map(|i| q[i * n + a] as f64 * q[i * n + b] as f64).sum();
+                let d: f64 = (0..n)
+                    .map(|i| q[i * n + a] as f64 * q[i * n + b] as f64)
+                    .sum();
                 let want = if a == b { 1.0 } else { 0.0 };
                 assert!((d - want).abs() < 1e-5, "col {a}·col {b} = {d}");
             }
@@ -105,7 +109,10 @@ mod tests {
         let limit = (6.0f64 / 96.0).sqrt() as f32;
         assert!(w.iter().all(|v| v.abs() <= limit));
         let max = w.iter().fold(0.0f32, |m, v| m.max(v.abs()));
-        assert!(max > 0.9 * limit, "draws should reach near the limit, max {max}");
+        assert!(
+            max > 0.9 * limit,
+            "draws should reach near the limit, max {max}"
+        );
     }
 
     #[test]

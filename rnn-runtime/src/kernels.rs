@@ -117,7 +117,17 @@ mod tests {
             worst = worst.max((tanh_fast(x) - tanh_reference(x)).abs());
             x += 1.0e-4;
         }
-        for x in [0.0f32, -0.0, 1e-30, -1e-30, 9.0, -9.0, 100.0, f32::MAX, f32::MIN] {
+        for x in [
+            0.0f32,
+            -0.0,
+            1e-30,
+            -1e-30,
+            9.0,
+            -9.0,
+            100.0,
+            f32::MAX,
+            f32::MIN,
+        ] {
             worst = worst.max((tanh_fast(x) - tanh_reference(x)).abs());
         }
         assert!(worst < 2e-6, "worst error {worst}");

@@ -63,7 +63,10 @@ fn finite_f32s<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Vec<f32>,
         fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
             f.write_str("an array of numbers")
         }
-        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Vec<f32>, A::Error> {
+        fn visit_seq<A: SeqAccess<'de>>(
+            self,
+            mut seq: A,
+        ) -> std::result::Result<Vec<f32>, A::Error> {
             let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1 << 20));
             while let Some(v) = seq.next_element::<f64>()? {
                 let f = v as f32;
@@ -126,10 +129,12 @@ impl WeightsFile {
                 source: e.into(),
             }),
             Err(e) => {
-                let header = open()
-                    .ok()
-                    .and_then(|f| serde_json::from_reader::<_, Header>(std::io::BufReader::new(f)).ok());
-                Err(header.and_then(header_error).unwrap_or_else(|| json_error(e)))
+                let header = open().ok().and_then(|f| {
+                    serde_json::from_reader::<_, Header>(std::io::BufReader::new(f)).ok()
+                });
+                Err(header
+                    .and_then(header_error)
+                    .unwrap_or_else(|| json_error(e)))
             }
         }
     }
@@ -154,7 +159,9 @@ impl WeightsFile {
         for t in self.layers.iter().flat_map(|l| &l.weights) {
             for chunk in t.data.chunks(1024) {
                 buf.clear();
-                chunk.iter().for_each(|v| buf.extend_from_slice(&v.to_le_bytes()));
+                chunk
+                    .iter()
+                    .for_each(|v| buf.extend_from_slice(&v.to_le_bytes()));
                 h.update(&buf);
             }
         }
@@ -244,10 +251,22 @@ fn mismatch(index: usize, rec: &LayerRecord, what: &str, expected: String, found
 
 fn check_layer(index: usize, rec: &LayerRecord, info: &LayerInfo) -> Result<()> {
     if rec.name != info.name {
-        return Err(mismatch(index, rec, "the name", format!("`{}`", info.name), format!("`{}`", rec.name)));
+        return Err(mismatch(
+            index,
+            rec,
+            "the name",
+            format!("`{}`", info.name),
+            format!("`{}`", rec.name),
+        ));
     }
     if rec.class != info.class {
-        return Err(mismatch(index, rec, "the class", info.class.into(), rec.class.clone()));
+        return Err(mismatch(
+            index,
+            rec,
+            "the class",
+            info.class.into(),
+            rec.class.clone(),
+        ));
     }
     check_config(index, rec, info)?;
     check_tensors(rec, info)
@@ -269,7 +288,13 @@ fn check_config(index: usize, rec: &LayerRecord, info: &LayerInfo) -> Result<()>
     }
     for (key, want) in expected {
         let Some(found) = rec.config.get(key) else {
-            return Err(mismatch(index, rec, &format!("config `{key}`"), want.to_string(), "missing".into()));
+            return Err(mismatch(
+                index,
+                rec,
+                &format!("config `{key}`"),
+                want.to_string(),
+                "missing".into(),
+            ));
         };
         let same = match key {
             // `input_length` only fixes the summary's time axis; it does not change results.
@@ -281,7 +306,13 @@ fn check_config(index: usize, rec: &LayerRecord, info: &LayerInfo) -> Result<()>
             _ => *found == want,
         };
         if !same {
-            return Err(mismatch(index, rec, &format!("config `{key}`"), want.to_string(), found.to_string()));
+            return Err(mismatch(
+                index,
+                rec,
+                &format!("config `{key}`"),
+                want.to_string(),
+                found.to_string(),
+            ));
         }
     }
     Ok(())
@@ -307,11 +338,21 @@ fn check_tensors(rec: &LayerRecord, info: &LayerInfo) -> Result<()> {
     }
     for (t, (name, shape)) in rec.weights.iter().zip(&expected) {
         if t.name != *name {
-            return Err(err(name, "the tensor name", format!("`{name}`"), format!("`{}`", t.name)));
+            return Err(err(
+                name,
+                "the tensor name",
+                format!("`{name}`"),
+                format!("`{}`", t.name),
+            ));
         }
         let want: Vec<u64> = shape.iter().map(|&d| d as u64).collect();
         if t.shape != want {
-            return Err(err(name, "the shape", format!("{want:?}"), format!("{:?}", t.shape)));
+            return Err(err(
+                name,
+                "the shape",
+                format!("{want:?}"),
+                format!("{:?}", t.shape),
+            ));
         }
         let count: u64 = want.iter().product();
         if t.data.len() as u64 != count {

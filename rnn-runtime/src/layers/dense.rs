@@ -48,9 +48,14 @@ impl<const IN: usize, const OUT: usize> Dense<IN, OUT> {
     pub fn from_record(info: &LayerInfo, rec: LayerRecord) -> Result<Self> {
         let (use_bias, activation) = options(info);
         let mut t = take_tensors(rec);
-        let kernel = t.next().and_then(matrix).ok_or_else(|| shape_error(info, "kernel"))?;
+        let kernel = t
+            .next()
+            .and_then(matrix)
+            .ok_or_else(|| shape_error(info, "kernel"))?;
         let bias = if use_bias {
-            t.next().and_then(vector).ok_or_else(|| shape_error(info, "bias"))?
+            t.next()
+                .and_then(vector)
+                .ok_or_else(|| shape_error(info, "bias"))?
         } else {
             zero_vector()
         };
@@ -81,6 +86,10 @@ impl<const IN: usize, const OUT: usize> Dense<IN, OUT> {
 
 impl<const IN: usize, const OUT: usize> std::fmt::Debug for Dense<IN, OUT> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Dense<{IN}, {OUT}>({:?}, use_bias = {})", self.activation, self.use_bias)
+        write!(
+            f,
+            "Dense<{IN}, {OUT}>({:?}, use_bias = {})",
+            self.activation, self.use_bias
+        )
     }
 }

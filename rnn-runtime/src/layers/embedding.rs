@@ -26,7 +26,10 @@ impl<const V: usize, const D: usize> Embedding<V, D> {
 
     pub fn from_record(info: &LayerInfo, rec: LayerRecord) -> Result<Self> {
         let mut t = take_tensors(rec);
-        let table = t.next().and_then(matrix).ok_or_else(|| shape_error(info, "embeddings"))?;
+        let table = t
+            .next()
+            .and_then(matrix)
+            .ok_or_else(|| shape_error(info, "embeddings"))?;
         Ok(Embedding { table })
     }
 

@@ -49,7 +49,11 @@ pub(crate) fn record(info: &LayerInfo, data: Vec<Vec<f32>>) -> LayerRecord {
     LayerRecord {
         name: info.name.to_string(),
         class: info.class.to_string(),
-        config: info.config().into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
+        config: info
+            .config()
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect(),
         weights: info
             .tensors()
             .into_iter()

@@ -52,13 +52,18 @@ impl<const IN: usize, const U: usize> SimpleRnn<IN, U> {
     pub fn from_record(info: &LayerInfo, rec: LayerRecord) -> Result<Self> {
         let (use_bias, activation) = options(info);
         let mut t = take_tensors(rec);
-        let kernel = t.next().and_then(matrix).ok_or_else(|| shape_error(info, "kernel"))?;
+        let kernel = t
+            .next()
+            .and_then(matrix)
+            .ok_or_else(|| shape_error(info, "kernel"))?;
         let recurrent = t
             .next()
             .and_then(matrix)
             .ok_or_else(|| shape_error(info, "recurrent_kernel"))?;
         let bias = if use_bias {
-            t.next().and_then(vector).ok_or_else(|| shape_error(info, "bias"))?
+            t.next()
+                .and_then(vector)
+                .ok_or_else(|| shape_error(info, "bias"))?
         } else {
             zero_vector()
         };
@@ -105,6 +110,10 @@ impl<const IN: usize, const U: usize> SimpleRnn<IN, U> {
 
 impl<const IN: usize, const U: usize> std::fmt::Debug for SimpleRnn<IN, U> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "SimpleRnn<{IN}, {U}>({:?}, use_bias = {})", self.activation, self.use_bias)
+        write!(
+            f,
+            "SimpleRnn<{IN}, {U}>({:?}, use_bias = {})",
+            self.activation, self.use_bias
+        )
     }
 }

@@ -1,0 +1,291 @@
+//! Keras parity: every fixture in tests/fixtures is a real Keras model with random weights,
+//! exported by tools/keras_export.py, with inputs and Keras's own `model.predict` outputs
+//! (tools/gen_fixtures.py). Each is declared here with the same layers, loaded, and run through
+//! both `forward` (row by row) and `predict` (the batch). Also checked: layer names, classes,
+//! output shapes and parameter counts against Keras's, and the summary against its golden.
+
+mod common;
+
+use common::{Flat, max_abs_diff, read_fixture};
+use rnn_runtime::ndarray::{Array2, Array3};
+use serde_json::Value;
+
+/// The parity bound the project promises: 1e-5 absolute, or 1e-5 relative where Keras's output
+/// is larger than 1 in magnitude (there 1e-5 absolute is below one f32 ulp: `exponential` reaches
+/// ~400, where one ulp is 3e-5).
+const TOLERANCE: f32 = 1e-5;
+
+fn io(name: &str) -> Value {
+    serde_json::from_str(&read_fixture(&format!("{name}.io.json"))).expect("io fixture is JSON")
+}
+
+fn floats(v: &Value) -> Vec<f32> {
+    match v {
+        Value::Array(items) => items.iter().flat_map(floats).collect(),
+        Value::Number(n) => vec![n.as_f64().expect("number") as f32],
+        other => panic!("unexpected {other}"),
+    }
+}
+
+fn rows(v: &Value) -> &Vec<Value> {
+    v.as_array().expect("array")
+}
+
+/// The declaration matches the fixture: same DSL (ignoring spaces), names, classes, shapes,
+/// params, total, and the summary golden where there is one.
+fn check_declaration(
+    name: &str,
+    dsl: &str,
+    infos: &[rnn_runtime::LayerInfo],
+    params: usize,
+    summary: &str,
+) {
+    let io = io(name);
+    let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    assert_eq!(
+        squash(io["dsl"].as_str().unwrap()),
+        squash(dsl),
+        "{name}: fixture built from other layers"
+    );
+    let keras_layers = rows(&io["layers"]);
+    assert_eq!(keras_layers.len(), infos.len(), "{name}: layer count");
+    for (k, ours) in keras_layers.iter().zip(infos) {
+        assert_eq!(k["name"], ours.name, "{name}: layer name");
+        assert_eq!(k["class"], ours.class, "{name}: class of {}", ours.name);
+        assert_eq!(
+            k["output_shape"], ours.output_shape,
+            "{name}: output shape of {}",
+            ours.name
+        );
+        assert_eq!(k["params"], ours.params, "{name}: params of {}", ours.name);
+    }
+    assert_eq!(io["total_params"], params, "{name}: total params");
+    let golden = common::fixtures().join(format!("summaries/{name}.txt"));
+    if let Ok(text) = std::fs::read_to_string(golden) {
+        assert_eq!(
+            format!("{summary}\n"),
+            text,
+            "{name}: summary differs from Keras 2.4.3's"
+        );
+    }
+}
+
+macro_rules! token_fixture {
+    ($test:ident, $Model:ident, $($layers:tt)*) => {
+        #[test]
+        fn $test() {
+            rnn_runtime::rnn_model! { struct $Model<$($layers)*>; }
+            let name = stringify!($test);
+            check_declaration(name, stringify!($($layers)*), $Model::LAYERS, $Model::PARAMS, $Model::SUMMARY);
+            let model = $Model::from_json(&read_fixture(&format!("{name}.weights.json"))).expect("weights load");
+            let io = io(name);
+            let inputs: Vec<Vec<u32>> = rows(&io["inputs"])
+                .iter()
+                .map(|r| rows(r).iter().map(|v| v.as_u64().unwrap() as u32).collect())
+                .collect();
+            let expected = floats(&io["outputs"]);
+            let forward: Vec<f32> = inputs.iter().flat_map(|ids| model.forward(ids).expect("forward").flat()).collect();
+            let d_forward = max_abs_diff(&forward, &expected);
+            let batch = Array2::from_shape_vec((inputs.len(), inputs[0].len()), inputs.concat()).unwrap();
+            let predicted = model.predict(batch.view()).expect("predict");
+            let d_predict = max_abs_diff(predicted.as_slice().unwrap(), &expected);
+            println!("{name}: max |ours - keras| forward {d_forward:e}, predict {d_predict:e}");
+            assert!(d_forward <= TOLERANCE && d_predict <= TOLERANCE, "{name}: {d_forward} / {d_predict}");
+        }
+    };
+}
+
+macro_rules! float_fixture {
+    ($test:ident, $Model:ident, $($layers:tt)*) => {
+        #[test]
+        fn $test() {
+            rnn_runtime::rnn_model! { struct $Model<$($layers)*>; }
+            let name = stringify!($test);
+            check_declaration(name, stringify!($($layers)*), $Model::LAYERS, $Model::PARAMS, $Model::SUMMARY);
+            let model = $Model::from_json(&read_fixture(&format!("{name}.weights.json"))).expect("weights load");
+            let io = io(name);
+            let seqs: Vec<Vec<[f32; $Model::INPUT_WIDTH]>> = rows(&io["inputs"])
+                .iter()
+                .map(|s| rows(s).iter().map(|x| floats(x).try_into().expect("feature width")).collect())
+                .collect();
+            let expected = floats(&io["outputs"]);
+            let forward: Vec<f32> = seqs
+                .iter()
+                .flat_map(|xs| model.forward(xs.as_slice().try_into().expect("length")).expect("forward").flat())
+                .collect();
+            let d_forward = max_abs_diff(&forward, &expected);
+            let flat: Vec<f32> = seqs.iter().flat_map(|s| s.concat()).collect();
+            let batch = Array3::from_shape_vec((seqs.len(), seqs[0].len(), $Model::INPUT_WIDTH), flat).unwrap();
+            let predicted = model.predict(batch.view()).expect("predict");
+            let d_predict = max_abs_diff(predicted.as_slice().unwrap(), &expected);
+            println!("{name}: max |ours - keras| forward {d_forward:e}, predict {d_predict:e}");
+            assert!(d_forward <= TOLERANCE && d_predict <= TOLERANCE, "{name}: {d_forward} / {d_predict}");
+        }
+    };
+}
+
+// The notebook's models.
+float_fixture!(seed_rnn, SeedRnn, Input(None, 32), SimpleRNN(64, seq));
+token_fixture!(seed1, Seed1, Embedding(10000, 32), SimpleRNN(32));
+token_fixture!(seed2, Seed2, Embedding(10000, 32), SimpleRNN(32, seq));
+token_fixture!(
+    seed3,
+    Seed3,
+    Embedding(10000, 32),
+    SimpleRNN(32, seq),
+    SimpleRNN(32, seq),
+    SimpleRNN(32, seq),
+    SimpleRNN(32)
+);
+// The book's IMDB classifier, from Keras 3 and from tf_keras (.h5).
+token_fixture!(
+    imdb,
+    Imdb,
+    Embedding(10000, 32),
+    SimpleRNN(32),
+    Dense(1, activation = sigmoid)
+);
+token_fixture!(
+    tfk_imdb,
+    TfkImdb,
+    Embedding(10000, 32),
+    SimpleRNN(32),
+    Dense(1, activation = sigmoid)
+);
+// Masking: pre/post padding, interior zeros, all-padding rows; through sequences and Dense.
+token_fixture!(
+    mask_last,
+    MaskLast,
+    Embedding(50, 8, mask_zero = true),
+    SimpleRNN(6)
+);
+token_fixture!(
+    mask_seq,
+    MaskSeq,
+    Embedding(50, 8, mask_zero = true),
+    SimpleRNN(6, seq),
+    SimpleRNN(5, seq),
+    Dense(3)
+);
+token_fixture!(
+    mask_dense_between,
+    MaskDenseBetween,
+    Embedding(50, 8, mask_zero = true),
+    SimpleRNN(6, seq),
+    Dense(4, activation = relu),
+    SimpleRNN(5)
+);
+token_fixture!(
+    mask_back,
+    MaskBack,
+    Embedding(30, 6, mask_zero = true),
+    SimpleRNN(5, seq, go_backwards = true)
+);
+token_fixture!(
+    mask_back_last,
+    MaskBackLast,
+    Embedding(30, 6, mask_zero = true),
+    SimpleRNN(5, go_backwards = true)
+);
+// After a go_backwards layer that returns sequences, Keras passes its input mask on unreversed.
+token_fixture!(
+    mask_back_then_forward,
+    MaskBackThenForward,
+    Embedding(30, 6, mask_zero = true),
+    SimpleRNN(5, seq, go_backwards = true),
+    SimpleRNN(4, seq)
+);
+token_fixture!(
+    mask_back_twice,
+    MaskBackTwice,
+    Embedding(30, 6, mask_zero = true),
+    SimpleRNN(5, seq),
+    SimpleRNN(4, seq, go_backwards = true),
+    Dense(2),
+    SimpleRNN(3, go_backwards = true)
+);
+// go_backwards, first and deeper in a stack.
+float_fixture!(
+    back_seq,
+    BackSeq,
+    Input(None, 5),
+    SimpleRNN(7, seq, go_backwards = true)
+);
+float_fixture!(
+    back_stack,
+    BackStack,
+    Input(None, 4),
+    SimpleRNN(6, seq),
+    SimpleRNN(5, seq, go_backwards = true),
+    SimpleRNN(3, go_backwards = true)
+);
+// Options and shapes.
+float_fixture!(
+    no_bias,
+    NoBias,
+    Input(None, 4),
+    SimpleRNN(6, seq, use_bias = false),
+    Dense(3, use_bias = false)
+);
+float_fixture!(
+    dense_vec,
+    DenseVec,
+    Input(None, 3),
+    SimpleRNN(8),
+    Dense(6, activation = relu),
+    Dense(3, activation = softmax)
+);
+float_fixture!(
+    fixed_len,
+    FixedLen,
+    Input(12, 4),
+    SimpleRNN(5, seq),
+    Dense(2)
+);
+token_fixture!(embed_only, EmbedOnly, Embedding(20, 4));
+token_fixture!(
+    embed_dense,
+    EmbedDense,
+    Embedding(20, 4),
+    Dense(3, activation = tanh)
+);
+token_fixture!(
+    tfk_input_length,
+    TfkInputLength,
+    Embedding(100, 8, input_length = 10),
+    SimpleRNN(4)
+);
+float_fixture!(
+    tfk_hard_sigmoid,
+    TfkHardSigmoid,
+    Input(None, 3),
+    SimpleRNN(4, seq, activation = hard_sigmoid_keras2)
+);
+
+// Every activation, as a SimpleRNN's and as a Dense's (per timestep).
+macro_rules! activation_fixtures {
+    ($($act:ident: $rnn:ident $RnnM:ident, $dense:ident $DenseM:ident;)*) => {$(
+        float_fixture!($rnn, $RnnM, Input(None, 3), SimpleRNN(4, seq, activation = $act));
+        float_fixture!($dense, $DenseM, Input(None, 5), Dense(4, activation = $act));
+    )*};
+}
+
+activation_fixtures! {
+    linear: act_rnn_linear ActRnnLinear, act_dense_linear ActDenseLinear;
+    relu: act_rnn_relu ActRnnRelu, act_dense_relu ActDenseRelu;
+    sigmoid: act_rnn_sigmoid ActRnnSigmoid, act_dense_sigmoid ActDenseSigmoid;
+    tanh: act_rnn_tanh ActRnnTanh, act_dense_tanh ActDenseTanh;
+    softmax: act_rnn_softmax ActRnnSoftmax, act_dense_softmax ActDenseSoftmax;
+    elu: act_rnn_elu ActRnnElu, act_dense_elu ActDenseElu;
+    selu: act_rnn_selu ActRnnSelu, act_dense_selu ActDenseSelu;
+    softplus: act_rnn_softplus ActRnnSoftplus, act_dense_softplus ActDenseSoftplus;
+    softsign: act_rnn_softsign ActRnnSoftsign, act_dense_softsign ActDenseSoftsign;
+    swish: act_rnn_swish ActRnnSwish, act_dense_swish ActDenseSwish;
+    gelu: act_rnn_gelu ActRnnGelu, act_dense_gelu ActDenseGelu;
+    exponential: act_rnn_exponential ActRnnExponential, act_dense_exponential ActDenseExponential;
+    hard_sigmoid: act_rnn_hard_sigmoid ActRnnHardSigmoid, act_dense_hard_sigmoid ActDenseHardSigmoid;
+    relu6: act_rnn_relu6 ActRnnRelu6, act_dense_relu6 ActDenseRelu6;
+    leaky_relu: act_rnn_leaky_relu ActRnnLeakyRelu, act_dense_leaky_relu ActDenseLeakyRelu;
+    mish: act_rnn_mish ActRnnMish, act_dense_mish ActDenseMish;
+    log_softmax: act_rnn_log_softmax ActRnnLogSoftmax, act_dense_log_softmax ActDenseLogSoftmax;
+}

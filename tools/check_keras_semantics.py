@@ -1,0 +1,198 @@
+#!/usr/bin/env python3
+"""Check the masking / go_backwards rules of /work/shared/KERAS.md against real Keras 3 and tf_keras,
+and probe edge cases (T=0, empty batch, out-of-range token ids). Prints a report; exit 1 on a
+mismatch with the reference in tools/rnn_reference.py.
+
+    venv/bin/python tools/check_keras_semantics.py
+"""
+
+import os
+import sys
+import tempfile
+import warnings
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+import numpy as np  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import keras_export  # noqa: E402
+import rnn_reference  # noqa: E402
+
+with keras_export._quiet_stderr():
+    import tensorflow as tf  # noqa: E402
+    import keras  # noqa: E402
+    import tf_keras  # noqa: E402
+tf.get_logger().setLevel("ERROR")
+warnings.filterwarnings("ignore")
+
+ROWS = np.array([
+    [0, 0, 0, 3, 7, 2, 9, 4],   # pre-padded
+    [5, 8, 1, 6, 0, 0, 0, 0],   # post-padded
+    [0, 4, 0, 0, 7, 0, 2, 3],   # interior zeros
+    [0, 0, 0, 0, 0, 0, 0, 0],   # all masked
+    [1, 2, 3, 4, 5, 6, 7, 8],   # no padding
+    [0, 0, 0, 0, 0, 0, 0, 6],   # only the last step
+    [6, 0, 0, 0, 0, 0, 0, 0],   # only the first step
+], np.int32)
+
+# (name, layers(K) -> list)
+MODELS = [
+    ("last", lambda L: [L.Embedding(10, 4, mask_zero=True), L.SimpleRNN(3)]),
+    ("seq", lambda L: [L.Embedding(10, 4, mask_zero=True), L.SimpleRNN(3, return_sequences=True)]),
+    ("seq_seq_dense", lambda L: [L.Embedding(10, 4, mask_zero=True),
+                                 L.SimpleRNN(3, return_sequences=True),
+                                 L.SimpleRNN(3, return_sequences=True), L.Dense(2)]),
+    ("dense_between", lambda L: [L.Embedding(10, 4, mask_zero=True),
+                                 L.SimpleRNN(3, return_sequences=True),
+                                 L.Dense(3, activation="relu"), L.SimpleRNN(2)]),
+    ("embed_dense_masked", lambda L: [L.Embedding(10, 4, mask_zero=True), L.Dense(2)]),
+    ("back_seq", lambda L: [L.Embedding(10, 4, mask_zero=True),
+                            L.SimpleRNN(3, return_sequences=True, go_backwards=True)]),
+    ("back_last", lambda L: [L.Embedding(10, 4, mask_zero=True), L.SimpleRNN(3, go_backwards=True)]),
+    # the interesting one: which mask does the layer after a go_backwards sequence see?
+    ("back_then_fwd", lambda L: [L.Embedding(10, 4, mask_zero=True),
+                                 L.SimpleRNN(3, return_sequences=True, go_backwards=True),
+                                 L.SimpleRNN(3, return_sequences=True)]),
+    ("back_then_fwd_last", lambda L: [L.Embedding(10, 4, mask_zero=True),
+                                      L.SimpleRNN(3, return_sequences=True, go_backwards=True),
+                                      L.SimpleRNN(3)]),
+    ("back_then_back", lambda L: [L.Embedding(10, 4, mask_zero=True),
+                                  L.SimpleRNN(3, return_sequences=True, go_backwards=True),
+                                  L.SimpleRNN(3, return_sequences=True, go_backwards=True)]),
+]
+
+
+def reference_variant(doc, x, reverse_mask_after_backwards):
+    """rnn_reference.forward, optionally reversing the propagated mask after a go_backwards layer."""
+    if not reverse_mask_after_backwards:
+        return rnn_reference.forward(doc, x)
+    # re-implement the layer loop with the alternative rule
+    out = x
+    mask = None
+    for L in doc["layers"]:
+        sub = {"layers": [L]}
+        if L["class"] == "Embedding":
+            out, mask = rnn_reference.forward(sub, out, return_mask=True)
+            continue
+        if L["class"] == "SimpleRNN":
+            out = _rnn_with_mask(L, out, mask)
+            if L["config"]["return_sequences"]:
+                if L["config"]["go_backwards"] and mask is not None:
+                    mask = mask[:, ::-1]
+            else:
+                mask = None
+        else:
+            out = rnn_reference.forward(sub, out)
+    return out
+
+
+def _rnn_with_mask(L, h, mask):
+    ids = np.ones(h.shape[:2], np.int64) if mask is None else mask.astype(np.int64)
+    cfg = L["config"]
+    W = {w["name"]: np.asarray(w["data"], np.float64).reshape(w["shape"]) for w in L["weights"]}
+    act = rnn_reference.ACTIVATIONS[cfg["activation"]]
+    B, T = h.shape[:2]
+    state = np.zeros((B, cfg["units"]))
+    prev = np.zeros_like(state)
+    outs = []
+    b = W["bias"] if cfg["use_bias"] else 0.0
+    for t in (range(T - 1, -1, -1) if cfg["go_backwards"] else range(T)):
+        new = act(h[:, t] @ W["kernel"] + b + state @ W["recurrent_kernel"])
+        m = ids[:, t][:, None] != 0
+        state = np.where(m, new, state)
+        prev = np.where(m, new, prev)
+        outs.append(prev)
+    return np.stack(outs, 1) if cfg["return_sequences"] else outs[-1]
+
+
+def build(K, name, layers_fn, seed):
+    K.backend.clear_session()
+    m = K.Sequential(layers_fn(K.layers), name=name)
+    m.build((None, None))
+    rng = np.random.default_rng(seed)
+    for layer in m.layers:
+        layer.set_weights([rng.uniform(-0.8, 0.8, w.shape).astype(np.float32)
+                           for w in layer.get_weights()])
+    return m
+
+
+def check_masking(tmp):
+    ok = True
+    for K, tag in ((keras, "keras " + keras.__version__), (tf_keras, "tf_keras " + tf_keras.__version__)):
+        tfk = K is tf_keras
+        for i, (name, fn) in enumerate(MODELS):
+            m = build(K, name, fn, 100 + i)
+            path = os.path.join(tmp, f"{name}.json")
+            keras_export.export_model(m, path, tag, tfk)
+            doc = rnn_reference.load(path)
+            y = np.asarray(m.predict(ROWS, verbose=0), np.float64)
+            e_plain = np.abs(rnn_reference.forward(doc, ROWS) - y).max()
+            e_rev = np.abs(reference_variant(doc, ROWS, True) - y).max()
+            verdict = "OK" if e_plain < 1e-5 else "MISMATCH"
+            note = ""
+            if "back_then" in name:
+                note = (f"  [mask passed on unreversed: err {e_plain:.1e}; "
+                        f"mask reversed: err {e_rev:.1e}]")
+            if verdict != "OK":
+                ok = False
+            print(f"{tag:16s} {name:20s} {verdict}{note}")
+            if name == "embed_dense_masked":
+                # masked steps of a Dense output are computed normally (not zeroed)
+                emb0 = doc["layers"][0]["weights"][0]["data"][:4]
+                print(f"{'':16s} {'':20s} Dense at a masked step = Dense(embedding[0]) "
+                      f"(not zeros): {not np.allclose(y[3, 0], 0)}; "
+                      f"keras mask out: {getattr(m.layers[-1], 'supports_masking', None)}; emb0={emb0[:2]}")
+    return ok
+
+
+def probe(label, fn):
+    try:
+        r = fn()
+        r = np.asarray(r)
+        print(f"{label}: returns shape {r.shape}" + (f", values {r.ravel()[:6].tolist()}" if r.size else ""))
+    except Exception as e:  # noqa: BLE001
+        msg = " ".join(str(e).split())[:220]
+        print(f"{label}: RAISES {type(e).__name__}: {msg}")
+
+
+def edge_cases():
+    for K in (keras, tf_keras):
+        tag = "keras3" if K is keras else "tf_keras"
+        L = K.layers
+        K.backend.clear_session()
+        rnn_seq = K.Sequential([K.Input((None, 3)), L.SimpleRNN(4, return_sequences=True)])
+        rnn_last = K.Sequential([K.Input((None, 3)), L.SimpleRNN(4)])
+        emb = K.Sequential([L.Embedding(10, 2)])
+        emb.build((None, None))
+        emb_rnn = K.Sequential([L.Embedding(10, 2, mask_zero=True), L.SimpleRNN(4)])
+        emb_rnn.build((None, None))
+        f0 = np.zeros((2, 0, 3), np.float32)
+        probe(f"{tag} SimpleRNN(seq) predict T=0", lambda: rnn_seq.predict(f0, verbose=0))
+        probe(f"{tag} SimpleRNN(last) predict T=0", lambda: rnn_last.predict(f0, verbose=0))
+        probe(f"{tag} SimpleRNN(last) __call__ T=0", lambda: rnn_last(f0))
+        probe(f"{tag} SimpleRNN(seq) predict batch=0",
+              lambda: rnn_seq.predict(np.zeros((0, 5, 3), np.float32), verbose=0))
+        probe(f"{tag} SimpleRNN(seq) __call__ batch=0",
+              lambda: rnn_seq(np.zeros((0, 5, 3), np.float32)))
+        probe(f"{tag} Embedding predict T=0", lambda: emb.predict(np.zeros((2, 0), np.int32), verbose=0))
+        probe(f"{tag} Embedding+mask+SimpleRNN predict T=0",
+              lambda: emb_rnn.predict(np.zeros((2, 0), np.int32), verbose=0))
+        for bad in (10, 11, 1000, -1):
+            probe(f"{tag} Embedding(10) predict id={bad}",
+                  lambda: emb.predict(np.array([[1, bad]], np.int32), verbose=0))
+        probe(f"{tag} Embedding(10) __call__ id=10", lambda: emb(np.array([[1, 10]], np.int32)))
+        probe(f"{tag} Embedding(10) predict id=2.7 (float)",
+              lambda: emb.predict(np.array([[2.7, 1]], np.float32), verbose=0)
+              - emb.layers[0].get_weights()[0][[2, 1]][None])
+
+
+def main():
+    with tempfile.TemporaryDirectory() as tmp:
+        ok = check_masking(tmp)
+    edge_cases()
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
