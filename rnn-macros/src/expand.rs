@@ -52,9 +52,69 @@ fn expand_struct(krate: &TokenStream, model: &Model) -> TokenStream {
         let ty = cell_type(krate, l.kind, l.input_width);
         quote!(#f: #ty)
     });
+    let fold = fold_type(krate, model).map(|ty| quote!(__fold: #ty,));
     quote! {
         #(#attrs)*
-        #vis struct #ident { #(#fields,)* }
+        #vis struct #ident { #(#fields,)* #fold }
+    }
+}
+
+/// Whether the first Embedding is folded into the SimpleRNN after it (`FoldedEmbedding`): when
+/// the table it makes is no larger than the embedding and cheap to build (debug builds too).
+fn folds(model: &Model) -> Option<(usize, usize)> {
+    match (model.layers.first()?.kind, model.layers.get(1)?.kind) {
+        (
+            Kind::Embedding {
+                input_dim,
+                output_dim,
+                ..
+            },
+            Kind::SimpleRnn { units, .. },
+        ) if units <= output_dim
+            && (input_dim as u128 * output_dim as u128 * units as u128) <= 1 << 27 =>
+        {
+            Some((input_dim, units))
+        }
+        _ => None,
+    }
+}
+
+/// `FoldedEmbedding<V, U>` when the model folds.
+fn fold_type(krate: &TokenStream, model: &Model) -> Option<TokenStream> {
+    let (v, u) = folds(model)?;
+    let (v, u) = (lit(v), lit(u));
+    Some(quote!(#krate::__private::FoldedEmbedding<#v, #u>))
+}
+
+/// Rows of a batch run together in lockstep: enough to hide FMA latency, few enough that the
+/// accumulators stay in registers.
+fn group_size(model: &Model) -> usize {
+    let widest = model
+        .layers
+        .iter()
+        .map(|l| l.output.width())
+        .max()
+        .unwrap_or(1);
+    match widest {
+        0..=16 => 4,
+        17..=32 => 3,
+        33..=64 => 2,
+        _ => 1,
+    }
+}
+
+/// `Self { l0, l1, __fold: FoldedEmbedding::new(&l0, &l1) }` after `let l0 = ...;` bindings.
+fn assemble(
+    krate: &TokenStream,
+    model: &Model,
+    make: impl Fn(usize) -> TokenStream,
+) -> TokenStream {
+    let fields: Vec<_> = (0..model.layers.len()).map(field).collect();
+    let makes = (0..model.layers.len()).map(make);
+    let fold = fold_type(krate, model).map(|ty| quote!(__fold: <#ty>::new(&l0, &l1),));
+    quote! {
+        #(let #fields = #makes;)*
+        Self { #fold #(#fields,)* }
     }
 }
 
@@ -169,17 +229,23 @@ fn expand_consts(krate: &TokenStream, model: &Model, summary: &str) -> TokenStre
 /// ```
 fn expand_constructors(krate: &TokenStream, model: &Model) -> TokenStream {
     let p = quote!(#krate::__private);
-    let fields: Vec<_> = (0..model.layers.len()).map(field).collect();
     let types: Vec<_> = model
         .layers
         .iter()
         .map(|l| cell_type(krate, l.kind, l.input_width))
         .collect();
-    let idx: Vec<_> = (0..model.layers.len()).map(lit).collect();
+    let zeros = assemble(krate, model, |i| {
+        let (ty, i) = (&types[i], lit(i));
+        quote!(<#ty>::zeros(&Self::LAYERS[#i]))
+    });
+    let random = assemble(krate, model, |i| {
+        let (ty, i) = (&types[i], lit(i));
+        quote!(<#ty>::random(&Self::LAYERS[#i], &mut rng))
+    });
     quote! {
         /// A model with every weight zero.
         pub fn zeros() -> Self {
-            Self { #(#fields: <#types>::zeros(&Self::LAYERS[#idx]),)* }
+            #zeros
         }
 
         /// A model initialised as Keras initialises a new one: `glorot_uniform` kernels,
@@ -187,7 +253,7 @@ fn expand_constructors(krate: &TokenStream, model: &Model) -> TokenStream {
         /// The same seed gives the same weights.
         pub fn random(seed: u64) -> Self {
             let mut rng = #p::Rng::new(seed);
-            Self { #(#fields: <#types>::random(&Self::LAYERS[#idx], &mut rng),)* }
+            #random
         }
     }
 }
@@ -217,14 +283,16 @@ fn expand_weights(krate: &TokenStream, model: &Model) -> TokenStream {
         }
         None => quote!(None),
     });
+    let build = assemble(krate, model, |i| {
+        let (ty, i) = (&types[i], lit(i));
+        quote!(<#ty>::from_record(&Self::LAYERS[#i], records.next(&Self::LAYERS[#i])?)?)
+    });
     quote! {
         /// Builds the model from a parsed weights file, checking every layer, option and tensor
         /// against the compiled model first: all or nothing.
         pub fn from_weights(file: #p::WeightsFile) -> #p::Result<Self> {
             let mut records = #p::Records::new(file, Self::LAYERS)?;
-            Ok(Self {
-                #(#fields: <#types>::from_record(&Self::LAYERS[#idx], records.next(&Self::LAYERS[#idx])?)?,)*
-            })
+            Ok({ #build })
         }
 
         /// Reads weights from JSON text (docs/WEIGHTS_FORMAT.md).
@@ -270,11 +338,8 @@ fn io(model: &Model) -> Io {
             quote!([[f32; #f]])
         }
     };
-    let out = if seq {
-        quote!([[f32; #width]])
-    } else {
-        quote!([f32; #width])
-    };
+    // Last-output models write one vector: the engine's output is a slice either way.
+    let out = quote!([[f32; #width]]);
     Io {
         src,
         out,
@@ -316,17 +381,17 @@ fn expand_forward_and_predict(krate: &TokenStream, model: &Model) -> TokenStream
             Ok(())
         }
     };
-    let (ret, make_out, out_arg) = if seq {
+    let (ret, make_out, result) = if seq {
         (
             quote!(Vec<[f32; #width]>),
             quote!(vec![[0.0f32; #width]; src.len()]),
-            quote!(&mut out[..]),
+            quote!(out),
         )
     } else {
         (
             quote!([f32; #width]),
-            quote!([0.0f32; #width]),
-            quote!(&mut out),
+            quote!([[0.0f32; #width]; 1]),
+            quote!(out[0]),
         )
     };
     let forward_doc = if seq {
@@ -342,8 +407,8 @@ fn expand_forward_and_predict(krate: &TokenStream, model: &Model) -> TokenStream
                 let src = tokens;
                 Self::__check(src, None)?;
                 let mut out = #make_out;
-                self.__dispatch(src, #out_arg);
-                Ok(out)
+                self.__dispatch::<1>([src], [&mut out[..]]);
+                Ok(#result)
             }
         },
         Source::Floats { features, steps } => {
@@ -361,54 +426,62 @@ fn expand_forward_and_predict(krate: &TokenStream, model: &Model) -> TokenStream
                     let src: &#src = &xs[..];
                     Self::__check(src, None)?;
                     let mut out = #make_out;
-                    self.__dispatch(src, #out_arg);
-                    Ok(out)
+                    self.__dispatch::<1>([src], [&mut out[..]]);
+                    Ok(#result)
                 }
             }
         }
     };
-    let (per_row, call_out, wrap, out_ty) = if seq {
+    let group = lit(group_size(model));
+    let (per_row, wrap, out_ty) = if seq {
         (
             quote!(steps),
-            quote!(out),
             quote!(#p::array3(rows, steps, #width, data)),
             quote!(#p::Array3<f32>),
         )
     } else {
         (
             quote!(1),
-            quote!(&mut out[0]),
             quote!(#p::array2(rows, #width, data)),
             quote!(#p::Array2<f32>),
         )
     };
-    let predict = match model.input {
-        Source::Tokens { .. } => quote! {
-            /// Runs a batch of token sequences `(batch, timesteps)`, like Keras's `predict`.
-            pub fn predict(&self, batch: #p::ArrayView2<'_, u32>) -> #p::Result<#out_ty> {
-                let (rows, steps) = batch.dim();
-                let data = #p::token_rows::<#width>(batch, #per_row, |r, src, out| {
-                    Self::__check(src, Some(r))?;
-                    self.__dispatch(src, #call_out);
-                    Ok(())
-                })?;
-                #wrap
-            }
-        },
+    let (batch_ty, helper, dims) = match model.input {
+        Source::Tokens { .. } => (
+            quote!(#p::ArrayView2<'_, u32>),
+            quote!(#p::token_batch::<#width, #group>),
+            quote!(let (rows, steps) = batch.dim();),
+        ),
         Source::Floats { features, .. } => {
             let f = lit(features);
-            quote! {
-                /// Runs a batch `(batch, timesteps, features)`, like Keras's `predict`.
-                pub fn predict(&self, batch: #p::ArrayView3<'_, f32>) -> #p::Result<#out_ty> {
-                    let (rows, steps, _) = batch.dim();
-                    let data = #p::float_rows::<#f, #width>(batch, #per_row, |r, src, out| {
-                        Self::__check(src, Some(r))?;
-                        self.__dispatch(src, #call_out);
-                        Ok(())
-                    })?;
-                    #wrap
-                }
-            }
+            (
+                quote!(#p::ArrayView3<'_, f32>),
+                quote!(#p::float_batch::<#f, #width, #group>),
+                quote!(let (rows, steps, _) = batch.dim();),
+            )
+        }
+    };
+    let predict_doc = match model.input {
+        Source::Tokens { .. } => {
+            "Runs a batch of token sequences `(batch, timesteps)`, like Keras's `predict`."
+        }
+        Source::Floats { .. } => {
+            "Runs a batch `(batch, timesteps, features)`, like Keras's `predict`."
+        }
+    };
+    let predict = quote! {
+        #[doc = #predict_doc]
+        /// Every row is checked before any is computed; rows run several at a time in lockstep.
+        pub fn predict(&self, batch: #batch_ty) -> #p::Result<#out_ty> {
+            #dims
+            let data = #helper(
+                batch,
+                #per_row,
+                |r, src| Self::__check(src, Some(r)),
+                |srcs, outs| self.__dispatch(srcs, outs),
+                |src, out| self.__dispatch::<1>([src], [out]),
+            )?;
+            #wrap
         }
     };
     quote!(#check #forward #predict)
@@ -425,27 +498,29 @@ fn expand_engine(krate: &TokenStream, model: &Model) -> TokenStream {
     let body = expand_run_body(model);
     quote! {
         #[inline]
-        fn __dispatch(&self, src: &#src, out: &mut #out) {
+        fn __dispatch<const __G: usize>(&self, srcs: [&#src; __G], outs: [&mut #out; __G]) {
             #[cfg(target_arch = "x86_64")]
             {
                 if #p::fma_available() {
                     // SAFETY: the CPU has AVX2 and FMA, checked at run time just above.
-                    unsafe { self.__run_fma(src, out) };
+                    unsafe { self.__run_fma::<__G>(srcs, outs) };
                     return;
                 }
             }
-            self.__run::<#p::Separate>(src, out);
+            self.__run::<#p::Separate, __G>(srcs, outs);
         }
 
         #[cfg(target_arch = "x86_64")]
         #[target_feature(enable = "avx2,fma")]
-        fn __run_fma(&self, src: &#src, out: &mut #out) {
-            self.__run::<#p::Fused>(src, out);
+        fn __run_fma<const __G: usize>(&self, srcs: [&#src; __G], outs: [&mut #out; __G]) {
+            self.__run::<#p::Fused, __G>(srcs, outs);
         }
 
-        /// The forward pass over fixed sizes; `src` is checked, `out` sized by the caller.
+        /// The forward pass over fixed sizes for `__G` checked sequences of one length, in
+        /// lockstep; each `outs[g]` is sized by the caller.
         #[inline(always)]
-        fn __run<__M: #p::MulAdd>(&self, src: &#src, out: &mut #out) {
+        fn __run<__M: #p::MulAdd, const __G: usize>(&self, srcs: [&#src; __G], outs: [&mut #out; __G]) {
+            let mut outs = outs;
             #body
         }
     }
@@ -524,7 +599,10 @@ fn expand_run_body(model: &Model) -> TokenStream {
             ..
         }
     );
-    let mut code = quote!(let __n = src.len(););
+    let folded = folds(model).is_some();
+    let from_fn = quote!(::core::array::from_fn);
+    let mut code = quote!(let __n = srcs.first().map_or(0, |s| s.len()););
+    // `cur` names the current per-row values: an expression of type `[&[f32; W]; G]`.
     let mut cur = quote!();
     for (pi, pass) in passes.iter().enumerate() {
         let last_pass = pi + 1 == passes.len();
@@ -541,70 +619,87 @@ fn expand_run_body(model: &Model) -> TokenStream {
         // the position it consumes (`__t`), and passes its input mask on unreversed, so the
         // layers after it read it at the position they produce (`__k`). Keras does exactly this.
         let mask = if masked {
-            quote!(let __mt = src[__t] != 0; let __mk = src[__k] != 0;)
+            quote! {
+                let __mt: [bool; __G] = #from_fn(|g| srcs[g][__t] != 0);
+                let __mk: [bool; __G] = #from_fn(|g| srcs[g][__k] != 0);
+            }
         } else {
             quote!()
         };
         let fetch = if pi == 0 {
             match model.input {
-                Source::Tokens { .. } => quote!(let __id = src[__t]; #mask),
-                Source::Floats { .. } => quote!(let __x = &src[__t];),
+                Source::Tokens { .. } => quote!(#mask),
+                Source::Floats { .. } => quote!(let __x: [&_; __G] = #from_fn(|g| &srcs[g][__t]);),
             }
         } else {
             let prev = format_ident!("__buf{}", pi - 1);
             cur = quote!(__x);
-            quote!(let __x = &#prev[__t]; #mask)
+            quote!(let __x: [&_; __G] = #from_fn(|g| &#prev[__t][g]); #mask)
         };
+        if pi == 0 && matches!(model.input, Source::Floats { .. }) {
+            cur = quote!(__x);
+        }
         let mut first_recurrent = true;
         for i in pass.layers.clone() {
             let l = &model.layers[i];
             let f = field(i);
-            let input = if cur.is_empty() {
-                quote!(__x)
-            } else {
-                cur.clone()
-            };
+            let input = cur.clone();
             match l.kind {
+                Kind::Embedding { .. } if folded => {
+                    // Read by the next layer through the folded table.
+                }
                 Kind::Embedding { .. } => {
-                    steps.extend(quote!(let __x = self.#f.row(__id);));
+                    steps.extend(
+                        quote!(let __x: [&_; __G] = #from_fn(|g| self.#f.row(srcs[g][__t]));),
+                    );
                     cur = quote!(__x);
                 }
                 Kind::SimpleRnn { units, .. } => {
                     let s = format_ident!("__s{}", i);
                     let u = lit(units);
-                    decls.extend(quote!(let mut #s = [0.0f32; #u];));
-                    let m = if first_recurrent && pass.backwards {
-                        quote!(__mt)
-                    } else {
-                        quote!(__mk)
+                    decls.extend(quote!(let mut #s = [[0.0f32; #u]; __G];));
+                    let m = match (masked, first_recurrent && pass.backwards) {
+                        (false, _) => quote!([true; __G]),
+                        (true, true) => quote!(__mt),
+                        (true, false) => quote!(__mk),
                     };
-                    first_recurrent = false;
-                    if masked {
-                        // A masked step keeps the state, so the output repeats the previous one.
-                        steps.extend(quote!(if #m { self.#f.step::<__M>(#input, &mut #s); }));
+                    // A masked step keeps the state, so the output repeats the previous one.
+                    if folded && i == 1 {
+                        steps.extend(quote! {
+                            let __z: [&_; __G] = #from_fn(|g| self.__fold.row(srcs[g][__t]));
+                            self.#f.step_projected_group::<__M, __G>(&__z, &mut #s, #m);
+                        });
                     } else {
-                        steps.extend(quote!(self.#f.step::<__M>(#input, &mut #s);));
+                        steps.extend(quote!(self.#f.step_group::<__M, __G>(&#input, &mut #s, #m);));
                     }
-                    cur = quote!(&#s);
+                    first_recurrent = false;
+                    cur = quote!(#from_fn(|g| &#s[g]));
                 }
                 Kind::Dense { units, .. } => {
                     let y = format_ident!("__y{}", i);
                     let u = lit(units);
-                    decls.extend(quote!(let mut #y = [0.0f32; #u];));
-                    steps.extend(quote!(self.#f.apply::<__M>(#input, &mut #y);));
-                    cur = quote!(&#y);
+                    decls.extend(quote!(let mut #y = [[0.0f32; #u]; __G];));
+                    steps.extend(quote!(self.#f.apply_group::<__M, __G>(&#input, &mut #y);));
+                    cur = quote!(#from_fn(|g| &#y[g]));
                 }
             }
         }
-        if cur.is_empty() {
-            cur = quote!(__x);
-        }
         let sink = if !last_pass {
             let w = lit(model.layers[pass.layers.end - 1].output.width());
-            decls.extend(quote!(let mut #buf = vec![[0.0f32; #w]; __n];));
-            quote!(#buf[__k] = *#cur;)
+            decls.extend(quote!(let mut #buf = vec![[[0.0f32; #w]; __G]; __n];));
+            quote! {
+                let __v: [&[f32; #w]; __G] = #cur;
+                #buf[__k] = #from_fn(|g| *__v[g]);
+            }
         } else if seq_out {
-            quote!(out[__k] = *#cur;)
+            quote! {
+                let __v: [&_; __G] = #cur;
+                for (o, v) in outs.iter_mut().zip(__v) {
+                    if let Some(slot) = o.get_mut(__k) {
+                        *slot = *v;
+                    }
+                }
+            }
         } else {
             quote!()
         };
@@ -625,13 +720,20 @@ fn expand_run_body(model: &Model) -> TokenStream {
         let y = format_ident!("__y{}", i);
         let u = lit(l.output.width());
         code.extend(quote! {
-            let mut #y = [0.0f32; #u];
-            self.#f.apply::<__M>(#cur, &mut #y);
+            let mut #y = [[0.0f32; #u]; __G];
+            self.#f.apply_group::<__M, __G>(&#cur, &mut #y);
         });
-        cur = quote!(&#y);
+        cur = quote!(#from_fn(|g| &#y[g]));
     }
     if !seq_out {
-        code.extend(quote!(*out = *#cur;));
+        code.extend(quote! {
+            let __v: [&_; __G] = #cur;
+            for (o, v) in outs.iter_mut().zip(__v) {
+                if let Some(slot) = o.first_mut() {
+                    *slot = *v;
+                }
+            }
+        });
     }
     code
 }

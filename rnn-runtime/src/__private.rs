@@ -3,7 +3,7 @@
 pub use crate::info::{LayerInfo, LayerKind};
 pub use crate::init::Rng;
 pub use crate::kernels::{Fused, MulAdd, Separate};
-pub use crate::layers::{Dense, Embedding, SimpleRnn};
+pub use crate::layers::{Dense, Embedding, FoldedEmbedding, SimpleRnn};
 pub use crate::weights::{LayerRecord, WeightsFile};
 pub use crate::{Activation, Error, Result};
 pub use ndarray::{Array2, Array3, ArrayView2, ArrayView3};
@@ -43,37 +43,30 @@ pub fn check_length(
     Ok(())
 }
 
-/// Runs `run(row, ids, out)` for every row of a token batch (rows, steps). `out` holds
-/// `per_row` output vectors of width `W`. Returns the filled (rows * per_row * W) buffer.
-pub fn token_rows<const W: usize>(
+/// Runs a token batch (rows, steps): checks every row first (all or nothing), then runs rows
+/// G at a time through `group` and the remainder one at a time through `one`. Each row's output
+/// is `per_row` vectors of width `W`. Returns the (rows * per_row * W) buffer.
+pub fn token_batch<const W: usize, const G: usize>(
     batch: ArrayView2<'_, u32>,
     per_row: usize,
-    mut run: impl FnMut(usize, &[u32], &mut [[f32; W]]) -> Result<()>,
+    check: impl Fn(usize, &[u32]) -> Result<()>,
+    group: impl FnMut([&[u32]; G], [&mut [[f32; W]]; G]),
+    one: impl FnMut(&[u32], &mut [[f32; W]]),
 ) -> Result<Vec<f32>> {
     let (rows, steps) = batch.dim();
-    let mut out = vec![[0.0f32; W]; rows * per_row];
-    let mut copy = Vec::new();
-    for (r, row) in batch.rows().into_iter().enumerate() {
-        let ids = match row.as_slice() {
-            Some(s) => s,
-            None => {
-                copy.clear();
-                copy.extend(row.iter().copied());
-                &copy[..]
-            }
-        };
-        debug_assert_eq!(ids.len(), steps);
-        run(r, ids, &mut out[r * per_row..(r + 1) * per_row])?;
-    }
-    Ok(out.into_flattened())
+    let contiguous = batch.as_standard_layout();
+    let flat = contiguous.as_slice().unwrap_or(&[]);
+    let row = |r: usize| &flat[r * steps..(r + 1) * steps];
+    run_batch(rows, per_row, row, check, group, one)
 }
 
-/// Runs `run(row, xs, out)` for every row of a float batch (rows, steps, F), after checking
-/// the feature axis. `out` holds `per_row` output vectors of width `W`.
-pub fn float_rows<const F: usize, const W: usize>(
+/// Runs a float batch (rows, steps, F) like [`token_batch`], after checking the feature axis.
+pub fn float_batch<const F: usize, const W: usize, const G: usize>(
     batch: ArrayView3<'_, f32>,
     per_row: usize,
-    mut run: impl FnMut(usize, &[[f32; F]], &mut [[f32; W]]) -> Result<()>,
+    check: impl Fn(usize, &[[f32; F]]) -> Result<()>,
+    group: impl FnMut([&[[f32; F]]; G], [&mut [[f32; W]]; G]),
+    one: impl FnMut(&[[f32; F]], &mut [[f32; W]]),
 ) -> Result<Vec<f32>> {
     let (rows, steps, features) = batch.dim();
     if features != F {
@@ -82,23 +75,35 @@ pub fn float_rows<const F: usize, const W: usize>(
             found: format!("({rows}, {steps}, {features})"),
         });
     }
-    let mut out = vec![[0.0f32; W]; rows * per_row];
-    let mut copy: Vec<[f32; F]> = Vec::new();
+    let contiguous = batch.as_standard_layout();
+    let flat = contiguous.as_slice().unwrap_or(&[]).as_chunks::<F>().0;
+    let row = |r: usize| &flat[r * steps..(r + 1) * steps];
+    run_batch(rows, per_row, row, check, group, one)
+}
+
+fn run_batch<'a, S: ?Sized + 'a, const W: usize, const G: usize>(
+    rows: usize,
+    per_row: usize,
+    row: impl Fn(usize) -> &'a S,
+    check: impl Fn(usize, &S) -> Result<()>,
+    mut group: impl FnMut([&'a S; G], [&mut [[f32; W]]; G]),
+    mut one: impl FnMut(&'a S, &mut [[f32; W]]),
+) -> Result<Vec<f32>> {
     for r in 0..rows {
-        let row = batch.index_axis(ndarray::Axis(0), r);
-        let xs: &[[f32; F]] = match row.as_slice() {
-            Some(s) => s.as_chunks::<F>().0,
-            None => {
-                copy.clear();
-                copy.extend(
-                    row.rows()
-                        .into_iter()
-                        .map(|x| std::array::from_fn(|i| x[i])),
-                );
-                &copy[..]
-            }
-        };
-        run(r, xs, &mut out[r * per_row..(r + 1) * per_row])?;
+        check(r, row(r))?;
+    }
+    let mut out = vec![[0.0f32; W]; rows * per_row];
+    if per_row > 0 {
+        let mut outs = out.chunks_exact_mut(per_row);
+        let full = rows - rows % G;
+        for r0 in (0..full).step_by(G.max(1)) {
+            let srcs = std::array::from_fn(|g| row(r0 + g));
+            let dsts = std::array::from_fn(|_| outs.next().unwrap_or_default());
+            group(srcs, dsts);
+        }
+        for (r, dst) in (full..rows).zip(outs) {
+            one(row(r), dst);
+        }
     }
     Ok(out.into_flattened())
 }

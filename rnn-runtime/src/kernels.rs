@@ -54,6 +54,26 @@ pub fn matvec_acc<M: MulAdd, const IN: usize, const OUT: usize>(
     *acc = a;
 }
 
+/// `acc[g] += x[g] · w` for G rows at once: each row of `w` is loaded once and used G times,
+/// and the G independent accumulator chains hide the FMA latency that bounds a single row.
+#[inline(always)]
+pub fn matvec_acc_group<M: MulAdd, const G: usize, const IN: usize, const OUT: usize>(
+    x: &[&[f32; IN]; G],
+    w: &[[f32; OUT]; IN],
+    acc: &mut [[f32; OUT]; G],
+) {
+    let mut a = *acc;
+    for (i, row) in w.iter().enumerate() {
+        for (ag, xg) in a.iter_mut().zip(x.iter()) {
+            let xi = xg[i];
+            for (aj, wj) in ag.iter_mut().zip(row.iter()) {
+                *aj = M::mul_add(xi, *wj, *aj);
+            }
+        }
+    }
+    *acc = a;
+}
+
 /// Reference for [`matvec_acc`]: the textbook dot product per output, accumulated in f64.
 pub fn matvec_acc_reference(x: &[f32], w: &[f32], out: usize, acc: &mut [f32]) {
     for (j, a) in acc.iter_mut().enumerate().take(out) {
@@ -159,6 +179,21 @@ mod tests {
         matvec_acc_reference(&x, &flat, OUT, &mut reference);
         for (f, r) in fast.iter().zip(&reference) {
             assert!((f - r).abs() < 1e-5, "{f} vs {r}");
+        }
+    }
+
+    #[test]
+    fn grouped_matvec_equals_one_row_at_a_time() {
+        let w: [[f32; 5]; 3] =
+            std::array::from_fn(|i| std::array::from_fn(|j| (i * 5 + j) as f32 * 0.1 - 0.7));
+        let x0 = [0.3f32, -1.0, 2.0];
+        let x1 = [1.5f32, 0.25, -0.5];
+        let mut group = [[0.5f32; 5]; 2];
+        matvec_acc_group::<Fused, 2, 3, 5>(&[&x0, &x1], &w, &mut group);
+        for (x, g) in [x0, x1].iter().zip(&group) {
+            let mut one = [0.5f32; 5];
+            matvec_acc::<Fused, 3, 5>(x, &w, &mut one);
+            assert_eq!(&one, g);
         }
     }
 

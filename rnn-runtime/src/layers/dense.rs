@@ -3,7 +3,7 @@ use crate::Activation;
 use crate::Result;
 use crate::info::{LayerInfo, LayerKind};
 use crate::init::{Rng, glorot_uniform};
-use crate::kernels::{MulAdd, matvec_acc};
+use crate::kernels::{MulAdd, matvec_acc, matvec_acc_group};
 use crate::weights::LayerRecord;
 
 /// `Dense(OUT)` on IN features: `act(x · kernel + bias)`.
@@ -81,6 +81,18 @@ impl<const IN: usize, const OUT: usize> Dense<IN, OUT> {
         *y = *self.bias;
         matvec_acc::<M, IN, OUT>(x, &self.kernel, y);
         self.activation.apply(y);
+    }
+
+    /// `y[g] = act(x[g] · kernel + bias)` for G rows.
+    #[inline(always)]
+    pub fn apply_group<M: MulAdd, const G: usize>(
+        &self,
+        x: &[&[f32; IN]; G],
+        y: &mut [[f32; OUT]; G],
+    ) {
+        *y = [*self.bias; G];
+        matvec_acc_group::<M, G, IN, OUT>(x, &self.kernel, y);
+        y.iter_mut().for_each(|yg| self.activation.apply(yg));
     }
 }
 

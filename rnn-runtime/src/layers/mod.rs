@@ -4,10 +4,12 @@
 
 mod dense;
 mod embedding;
+mod folded;
 mod simple_rnn;
 
 pub use dense::Dense;
 pub use embedding::Embedding;
+pub use folded::FoldedEmbedding;
 pub use simple_rnn::SimpleRnn;
 
 use crate::info::LayerInfo;

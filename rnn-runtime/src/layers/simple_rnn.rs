@@ -3,7 +3,7 @@ use crate::Activation;
 use crate::Result;
 use crate::info::{LayerInfo, LayerKind};
 use crate::init::{Rng, glorot_uniform, orthogonal};
-use crate::kernels::{MulAdd, matvec_acc};
+use crate::kernels::{MulAdd, matvec_acc, matvec_acc_group};
 use crate::weights::LayerRecord;
 
 /// `SimpleRNN(U)` on IN features: `h_t = act(x_t · kernel + bias + h_{t-1} · recurrent_kernel)`.
@@ -92,6 +92,50 @@ impl<const IN: usize, const U: usize> SimpleRnn<IN, U> {
         matvec_acc::<M, U, U>(h, &self.recurrent, &mut z);
         self.activation.apply(&mut z);
         *h = z;
+    }
+
+    /// One timestep for G sequences at once. A row whose `mask` is false keeps its state.
+    #[inline(always)]
+    pub fn step_group<M: MulAdd, const G: usize>(
+        &self,
+        x: &[&[f32; IN]; G],
+        h: &mut [[f32; U]; G],
+        mask: [bool; G],
+    ) {
+        let mut z = [*self.bias; G];
+        matvec_acc_group::<M, G, IN, U>(x, &self.kernel, &mut z);
+        self.finish_group::<M, G>(z, h, mask);
+    }
+
+    /// One timestep for G sequences whose input projection `x · kernel + bias` is already
+    /// computed (a folded Embedding row, see [`super::FoldedEmbedding`]).
+    #[inline(always)]
+    pub fn step_projected_group<M: MulAdd, const G: usize>(
+        &self,
+        projected: &[&[f32; U]; G],
+        h: &mut [[f32; U]; G],
+        mask: [bool; G],
+    ) {
+        let z = std::array::from_fn(|g| *projected[g]);
+        self.finish_group::<M, G>(z, h, mask);
+    }
+
+    /// `h = act(z + h · recurrent_kernel)` where the mask allows.
+    #[inline(always)]
+    fn finish_group<M: MulAdd, const G: usize>(
+        &self,
+        mut z: [[f32; U]; G],
+        h: &mut [[f32; U]; G],
+        mask: [bool; G],
+    ) {
+        let prev: [&[f32; U]; G] = std::array::from_fn(|g| &h[g]);
+        matvec_acc_group::<M, G, U, U>(&prev, &self.recurrent, &mut z);
+        for ((zg, hg), m) in z.iter_mut().zip(h.iter_mut()).zip(mask) {
+            self.activation.apply(zg);
+            if m {
+                *hg = *zg;
+            }
+        }
     }
 
     pub fn kernel(&self) -> &[[f32; U]; IN] {

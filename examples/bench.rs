@@ -1,0 +1,189 @@
+//! Timings of the four workloads of docs/PERFORMANCE.md, single thread by default.
+//!
+//! `cargo run --release --example bench -- --json` prints one JSON line per workload:
+//! `{"workload": "seed", "seconds": <median per call>, "runs": n, "gflops": ..., "peak_fraction": ...}`.
+//! `--threads N` splits batch rows over N threads. `--quick` takes fewer samples.
+
+use std::time::{Duration, Instant};
+
+use rnn_runtime::ndarray::Array2;
+use rnn_runtime::rnn_model;
+
+rnn_model! { struct SeedModel<Input(None, 32), SimpleRNN(64, seq)>; }
+rnn_model! { struct Imdb<Embedding(10000, 32), SimpleRNN(32)>; }
+rnn_model! {
+    struct Stack<Embedding(10000, 32), SimpleRNN(32, seq), SimpleRNN(32, seq), SimpleRNN(32, seq), SimpleRNN(32)>;
+}
+
+struct Args {
+    json: bool,
+    threads: usize,
+    quick: bool,
+}
+
+fn args() -> Args {
+    let mut a = Args {
+        json: false,
+        threads: 1,
+        quick: false,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--json" => a.json = true,
+            "--quick" => a.quick = true,
+            "--threads" => a.threads = it.next().and_then(|n| n.parse().ok()).unwrap_or(1).max(1),
+            other => eprintln!("ignoring unknown argument {other}"),
+        }
+    }
+    a
+}
+
+/// Median seconds per call of `f`, over about `budget` of wall time.
+fn median(budget: Duration, mut f: impl FnMut()) -> (f64, usize) {
+    for _ in 0..3 {
+        f();
+    }
+    let mut samples = Vec::new();
+    let start = Instant::now();
+    while start.elapsed() < budget || samples.len() < 5 {
+        let t = Instant::now();
+        f();
+        samples.push(t.elapsed().as_secs_f64());
+    }
+    samples.sort_by(|a, b| a.total_cmp(b));
+    (samples[samples.len() / 2], samples.len())
+}
+
+fn tokens(rows: usize, steps: usize, seed: u64) -> Array2<u32> {
+    let mut s = seed;
+    Array2::from_shape_fn((rows, steps), |_| {
+        s = s
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        1 + ((s >> 33) % 9999) as u32
+    })
+}
+
+/// Splits batch rows over `threads` scoped threads (each runs `predict` on its slice).
+fn predict_threads<M: Sync>(
+    model: &M,
+    batch: &Array2<u32>,
+    threads: usize,
+    predict: fn(&M, rnn_runtime::ndarray::ArrayView2<u32>) -> Array2<f32>,
+) {
+    if threads == 1 {
+        std::hint::black_box(predict(model, batch.view()));
+        return;
+    }
+    let rows = batch.nrows();
+    let chunk = rows.div_ceil(threads);
+    std::thread::scope(|s| {
+        for i in 0..threads {
+            let lo = (i * chunk).min(rows);
+            let hi = ((i + 1) * chunk).min(rows);
+            let view = batch.slice(rnn_runtime::ndarray::s![lo..hi, ..]);
+            s.spawn(move || std::hint::black_box(predict(model, view)));
+        }
+    });
+}
+
+/// One core's peak f32 FLOP rate, measured with independent 8-wide FMAs.
+fn peak_gflops() -> f64 {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if rnn_runtime::__private::fma_available() {
+            // SAFETY: AVX2 and FMA are present (checked above).
+            return unsafe { peak_fma() };
+        }
+    }
+    f64::NAN
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+fn peak_fma() -> f64 {
+    use std::arch::x86_64::*;
+    let iters = 20_000_000u64;
+    let mut acc = [_mm256_set1_ps(0.0); 12];
+    let a = _mm256_set1_ps(0.999_999);
+    let b = _mm256_set1_ps(1e-7);
+    let start = Instant::now();
+    for _ in 0..iters {
+        for v in acc.iter_mut() {
+            *v = _mm256_fmadd_ps(*v, a, b);
+        }
+    }
+    let secs = start.elapsed().as_secs_f64();
+    std::hint::black_box(acc);
+    (iters * 12 * 8 * 2) as f64 / secs / 1e9
+}
+
+fn main() {
+    let a = args();
+    let budget = Duration::from_millis(if a.quick { 300 } else { 1500 });
+    let peak = peak_gflops();
+    let mut report = |name: &str, flops: f64, (secs, runs): (f64, usize)| {
+        let gflops = flops / secs / 1e9;
+        if a.json {
+            println!(
+                "{{\"workload\": \"{name}\", \"seconds\": {secs:.9}, \"runs\": {runs}, \"threads\": {}, \"gflops\": {gflops:.2}, \"peak_gflops\": {peak:.2}, \"peak_fraction\": {:.3}}}",
+                a.threads,
+                gflops / peak
+            );
+        } else {
+            println!(
+                "{name:10} {:>10.1} us  {gflops:6.1} GFLOP/s  {:5.1}% of peak ({runs} runs)",
+                secs * 1e6,
+                100.0 * gflops / peak
+            );
+        }
+    };
+
+    // seed: one sequence of 100 steps, 32 features -> (100, 64).
+    let seed = SeedModel::random(1);
+    let xs: Vec<[f32; 32]> = (0..100)
+        .map(|t| std::array::from_fn(|i| ((t * 32 + i) as f32 * 0.37).sin()))
+        .collect();
+    let flops = 100.0 * 2.0 * (32.0 * 64.0 + 64.0 * 64.0);
+    report(
+        "seed",
+        flops,
+        median(budget, || {
+            std::hint::black_box(seed.forward(std::hint::black_box(&xs[..])).unwrap());
+        }),
+    );
+
+    // imdb1: one sequence of 500 tokens -> (32,). Counted as the Keras model's work.
+    let imdb = Imdb::random(2);
+    let one = tokens(1, 500, 3);
+    let ids = one.as_slice().unwrap();
+    let flops = 500.0 * 2.0 * (32.0 * 32.0 + 32.0 * 32.0);
+    report(
+        "imdb1",
+        flops,
+        median(budget, || {
+            std::hint::black_box(imdb.forward(std::hint::black_box(ids)).unwrap());
+        }),
+    );
+
+    // imdb128: 128 x 500 -> (128, 32).
+    let batch = tokens(128, 500, 4);
+    report(
+        "imdb128",
+        128.0 * flops,
+        median(budget, || {
+            predict_threads(&imdb, &batch, a.threads, |m, b| m.predict(b).unwrap());
+        }),
+    );
+
+    // stack128: 4 stacked layers, 128 x 500 -> (128, 32).
+    let stack = Stack::random(5);
+    report(
+        "stack128",
+        4.0 * 128.0 * flops,
+        median(budget, || {
+            predict_threads(&stack, &batch, a.threads, |m, b| m.predict(b).unwrap());
+        }),
+    );
+}

@@ -1,0 +1,42 @@
+use super::{Embedding, SimpleRnn, matrix, zero_matrix};
+
+/// An Embedding folded into the SimpleRNN it feeds: row `v` is `embeddings[v] · kernel + bias`,
+/// so a timestep's input projection is one row lookup instead of a (D, U) matrix-vector
+/// product. Derived from the two layers whenever they are built; never stored in files.
+#[derive(Clone)]
+pub struct FoldedEmbedding<const V: usize, const U: usize> {
+    table: Box<[[f32; U]; V]>,
+}
+
+impl<const V: usize, const U: usize> FoldedEmbedding<V, U> {
+    /// Computes the table in f64 and rounds once.
+    pub fn new<const D: usize>(embedding: &Embedding<V, D>, rnn: &SimpleRnn<D, U>) -> Self {
+        let (k, b) = (rnn.kernel(), rnn.bias());
+        let mut data = Vec::with_capacity(V * U);
+        for row in embedding.table().iter() {
+            for j in 0..U {
+                let mut s = b[j] as f64;
+                for (i, e) in row.iter().enumerate() {
+                    s += *e as f64 * k[i][j] as f64;
+                }
+                data.push(s as f32);
+            }
+        }
+        FoldedEmbedding {
+            table: matrix(data).unwrap_or_else(zero_matrix),
+        }
+    }
+
+    /// The projected row of `id` (ids are checked before a sequence runs; an unchecked
+    /// out-of-range id reads row 0 rather than panicking).
+    #[inline(always)]
+    pub fn row(&self, id: u32) -> &[f32; U] {
+        self.table.get(id as usize).unwrap_or(&self.table[0])
+    }
+}
+
+impl<const V: usize, const U: usize> std::fmt::Debug for FoldedEmbedding<V, U> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "FoldedEmbedding<{V}, {U}>")
+    }
+}
