@@ -3,6 +3,7 @@
 //! (tools/gen_fixtures.py). Each is declared here with the same layers, loaded, and run through
 //! both `forward` (row by row) and `predict` (the batch). Also checked: layer names, classes,
 //! output shapes and parameter counts against Keras's, and the summary against its golden.
+//! Every code path the CPU has (portable, AVX2+FMA, AVX-512) is run and held to Keras.
 
 mod common;
 
@@ -84,13 +85,16 @@ macro_rules! token_fixture {
                 .map(|r| rows(r).iter().map(|v| v.as_u64().unwrap() as u32).collect())
                 .collect();
             let expected = floats(&io["outputs"]);
+            for simd in rnn_runtime::simd::available() {
+            rnn_runtime::simd::force(Some(simd));
             let forward: Vec<f32> = inputs.iter().flat_map(|ids| model.forward(ids).expect("forward").flat()).collect();
             let d_forward = max_abs_diff(&forward, &expected);
             let batch = Array2::from_shape_vec((inputs.len(), inputs[0].len()), inputs.concat()).unwrap();
             let predicted = model.predict(batch.view()).expect("predict");
             let d_predict = max_abs_diff(predicted.as_slice().unwrap(), &expected);
-            println!("{name}: max |ours - keras| forward {d_forward:e}, predict {d_predict:e}");
-            assert!(d_forward <= TOLERANCE && d_predict <= TOLERANCE, "{name}: {d_forward} / {d_predict}");
+            println!("{name} [{simd:?}]: max |ours - keras| forward {d_forward:e}, predict {d_predict:e}");
+            assert!(d_forward <= TOLERANCE && d_predict <= TOLERANCE, "{name} [{simd:?}]: {d_forward} / {d_predict}");
+            }
         }
     };
 }
@@ -109,6 +113,8 @@ macro_rules! float_fixture {
                 .map(|s| rows(s).iter().map(|x| floats(x).try_into().expect("feature width")).collect())
                 .collect();
             let expected = floats(&io["outputs"]);
+            for simd in rnn_runtime::simd::available() {
+            rnn_runtime::simd::force(Some(simd));
             let forward: Vec<f32> = seqs
                 .iter()
                 .flat_map(|xs| model.forward(xs.as_slice().try_into().expect("length")).expect("forward").flat())
@@ -118,8 +124,9 @@ macro_rules! float_fixture {
             let batch = Array3::from_shape_vec((seqs.len(), seqs[0].len(), $Model::INPUT_WIDTH), flat).unwrap();
             let predicted = model.predict(batch.view()).expect("predict");
             let d_predict = max_abs_diff(predicted.as_slice().unwrap(), &expected);
-            println!("{name}: max |ours - keras| forward {d_forward:e}, predict {d_predict:e}");
-            assert!(d_forward <= TOLERANCE && d_predict <= TOLERANCE, "{name}: {d_forward} / {d_predict}");
+            println!("{name} [{simd:?}]: max |ours - keras| forward {d_forward:e}, predict {d_predict:e}");
+            assert!(d_forward <= TOLERANCE && d_predict <= TOLERANCE, "{name} [{simd:?}]: {d_forward} / {d_predict}");
+            }
         }
     };
 }

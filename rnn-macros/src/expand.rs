@@ -97,7 +97,7 @@ fn group_size(model: &Model) -> usize {
         .unwrap_or(1);
     match widest {
         0..=16 => 4,
-        17..=32 => 3,
+        17..=32 => 2,
         33..=64 => 2,
         _ => 1,
     }
@@ -488,7 +488,8 @@ fn expand_forward_and_predict(krate: &TokenStream, model: &Model) -> TokenStream
 }
 
 /// ```ignore
-/// fn __dispatch(&self, src, out) { if fma_available() { unsafe { self.__run_fma(src, out) } } else { self.__run::<Separate>(src, out) } }
+/// fn __dispatch(&self, srcs, outs) { match simd_active() { Avx512 => unsafe { self.__run_avx512(srcs, outs) }, Avx2 => .., Scalar => self.__run::<Separate>(srcs, outs) } }
+/// #[target_feature(enable = "avx512f,avx2,fma")] fn __run_avx512(&self, srcs, outs) { self.__run::<Fused>(srcs, outs) }
 /// #[target_feature(enable = "avx2,fma")] fn __run_fma(&self, src, out) { self.__run::<Fused>(src, out) }
 /// #[inline(always)] fn __run<M: MulAdd>(&self, src, out) { /* straight-line layers per timestep */ }
 /// ```
@@ -500,14 +501,20 @@ fn expand_engine(krate: &TokenStream, model: &Model) -> TokenStream {
         #[inline]
         fn __dispatch<const __G: usize>(&self, srcs: [&#src; __G], outs: [&mut #out; __G]) {
             #[cfg(target_arch = "x86_64")]
-            {
-                if #p::fma_available() {
-                    // SAFETY: the CPU has AVX2 and FMA, checked at run time just above.
-                    unsafe { self.__run_fma::<__G>(srcs, outs) };
-                    return;
-                }
+            match #p::simd_active() {
+                // SAFETY: `simd_active` reports only paths whose features the CPU has.
+                #p::Simd::Avx512 => return unsafe { self.__run_avx512::<__G>(srcs, outs) },
+                // SAFETY: as above: AVX2 and FMA are present.
+                #p::Simd::Avx2 => return unsafe { self.__run_fma::<__G>(srcs, outs) },
+                #p::Simd::Scalar => {}
             }
             self.__run::<#p::Separate, __G>(srcs, outs);
+        }
+
+        #[cfg(target_arch = "x86_64")]
+        #[target_feature(enable = "avx512f,avx2,fma")]
+        fn __run_avx512<const __G: usize>(&self, srcs: [&#src; __G], outs: [&mut #out; __G]) {
+            self.__run::<#p::Fused, __G>(srcs, outs);
         }
 
         #[cfg(target_arch = "x86_64")]

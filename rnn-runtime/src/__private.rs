@@ -9,18 +9,7 @@ pub use crate::{Activation, Error, Result};
 pub use ndarray::{Array2, Array3, ArrayView2, ArrayView3};
 pub use rnn_macros::rnn_model_impl;
 
-/// Whether the AVX2 + FMA code path may run on this CPU (checked once, then cached by std).
-#[inline]
-pub fn fma_available() -> bool {
-    #[cfg(target_arch = "x86_64")]
-    {
-        std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        false
-    }
-}
+pub use crate::simd::{Simd, active as simd_active};
 
 /// Length rules for one input sequence: a fixed-length model takes exactly its length, and a
 /// model with a recurrent layer refuses an empty sequence.

@@ -19,6 +19,7 @@ mod info;
 pub mod init;
 pub mod kernels;
 pub mod layers;
+pub mod simd;
 pub mod weights;
 
 pub use activation::Activation;
