@@ -107,16 +107,48 @@ fn predict_threads<M: Sync>(
     });
 }
 
-/// One core's peak f32 FLOP rate, measured with independent 8-wide FMAs.
+/// One core's peak f32 FLOP rate: independent 8-wide FMAs, and 16-wide ones where AVX-512 is
+/// present; the higher.
 fn peak_gflops() -> f64 {
+    use rnn_runtime::simd::{Simd, detected};
     #[cfg(target_arch = "x86_64")]
     {
-        if rnn_runtime::simd::detected() != rnn_runtime::simd::Simd::Scalar {
+        let mut best = f64::NAN;
+        if detected() != Simd::Scalar {
             // SAFETY: AVX2 and FMA are present (checked above).
-            return unsafe { peak_fma() };
+            best = unsafe { peak_fma() };
         }
+        if detected() == Simd::Avx512 {
+            // SAFETY: AVX-512F is present (checked above).
+            best = best.max(unsafe { peak_fma512() });
+        }
+        best
     }
+    #[cfg(not(target_arch = "x86_64"))]
     f64::NAN
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+fn peak_fma512() -> f64 {
+    use std::arch::x86_64::*;
+    let iters = 1_000_000u64;
+    let mut best = 0.0f64;
+    for _ in 0..15 {
+        let mut acc = [_mm512_set1_ps(0.0); 16];
+        let a = _mm512_set1_ps(0.999_999);
+        let b = _mm512_set1_ps(1e-7);
+        let start = Instant::now();
+        for _ in 0..iters {
+            for v in acc.iter_mut() {
+                *v = _mm512_fmadd_ps(*v, a, b);
+            }
+        }
+        let secs = start.elapsed().as_secs_f64();
+        std::hint::black_box(acc);
+        best = best.max((iters * 16 * 16 * 2) as f64 / secs / 1e9);
+    }
+    best
 }
 
 #[cfg(target_arch = "x86_64")]

@@ -86,20 +86,17 @@ fn fold_type(krate: &TokenStream, model: &Model) -> Option<TokenStream> {
     Some(quote!(#krate::__private::FoldedEmbedding<#v, #u>))
 }
 
-/// Rows of a batch run together in lockstep: enough to hide FMA latency, few enough that the
-/// accumulators stay in registers.
-fn group_size(model: &Model) -> usize {
-    let widest = model
-        .layers
-        .iter()
-        .map(|l| l.output.width())
-        .max()
-        .unwrap_or(1);
+/// Rows of a batch run together in lockstep, for the AVX2 path and for the AVX-512 path (32
+/// vector registers): enough to hide FMA latency, few enough that the accumulators stay in
+/// registers. Measured on Zen 4 with examples/bench.rs (docs/PERFORMANCE.md).
+fn group_sizes(model: &Model) -> (usize, usize) {
+    let widest = model.layers.iter().map(|l| l.output.width()).max().unwrap_or(1);
     match widest {
-        0..=16 => 4,
-        17..=32 => 2,
-        33..=64 => 2,
-        _ => 1,
+        0..=16 => (4, 6),
+        17..=32 => (2, 6),
+        33..=64 => (2, 4),
+        65..=128 => (1, 2),
+        _ => (1, 1),
     }
 }
 
@@ -432,7 +429,8 @@ fn expand_forward_and_predict(krate: &TokenStream, model: &Model) -> TokenStream
             }
         }
     };
-    let group = lit(group_size(model));
+    let (group, group512) = group_sizes(model);
+    let (group, group512) = (lit(group), lit(group512));
     let (per_row, wrap, out_ty) = if seq {
         (
             quote!(steps),
@@ -449,14 +447,14 @@ fn expand_forward_and_predict(krate: &TokenStream, model: &Model) -> TokenStream
     let (batch_ty, helper, dims) = match model.input {
         Source::Tokens { .. } => (
             quote!(#p::ArrayView2<'_, u32>),
-            quote!(#p::token_batch::<#width, #group>),
+            quote!(#p::token_batch::<),
             quote!(let (rows, steps) = batch.dim();),
         ),
         Source::Floats { features, .. } => {
             let f = lit(features);
             (
                 quote!(#p::ArrayView3<'_, f32>),
-                quote!(#p::float_batch::<#f, #width, #group>),
+                quote!(#p::float_batch::<#f,),
                 quote!(let (rows, steps, _) = batch.dim();),
             )
         }
@@ -474,13 +472,12 @@ fn expand_forward_and_predict(krate: &TokenStream, model: &Model) -> TokenStream
         /// Every row is checked before any is computed; rows run several at a time in lockstep.
         pub fn predict(&self, batch: #batch_ty) -> #p::Result<#out_ty> {
             #dims
-            let data = #helper(
-                batch,
-                #per_row,
-                |r, src| Self::__check(src, Some(r)),
-                |srcs, outs| self.__dispatch(srcs, outs),
-                |src, out| self.__dispatch::<1>([src], [out]),
-            )?;
+            let check = |r: usize, src: &#src| Self::__check(src, Some(r));
+            let one = |src: &#src, out: &mut [[f32; #width]]| self.__dispatch::<1>([src], [out]);
+            let data = match #p::simd_active() {
+                #p::Simd::Avx512 => #helper #width, #group512>(batch, #per_row, check, |s, o| self.__dispatch(s, o), one)?,
+                _ => #helper #width, #group>(batch, #per_row, check, |s, o| self.__dispatch(s, o), one)?,
+            };
             #wrap
         }
     };
