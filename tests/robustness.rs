@@ -331,6 +331,15 @@ fn common_cases(good: &str, li: usize) -> Vec<Case> {
             &[l, "config `units` is 7"],
         ),
         case(
+            "units as a float",
+            edit(&v, |v| {
+                let units = v["layers"][li]["config"]["units"].as_u64().unwrap();
+                v["layers"][li]["config"]["units"] = json!(units as f64);
+            }),
+            Kind::LayerMismatch,
+            &[l, "config `units` is ", ".0, the model expects "],
+        ),
+        case(
             "a bool option as a string",
             edit(&v, |v| {
                 v["layers"][li]["config"]["use_bias"] = json!("true")

@@ -19,7 +19,11 @@ macro_rules! load {
         if let Ok(m) = $M::from_json($text) {
             let again = m.to_json();
             let back = $M::from_json(&again).expect("a model's own file loads");
-            assert_eq!(back.to_json(), again, "to_json/from_json is not a fixed point");
+            assert_eq!(
+                back.to_json(),
+                again,
+                "to_json/from_json is not a fixed point"
+            );
             let run: fn(&$M) = $run;
             run(&m);
         }
@@ -54,21 +58,33 @@ fuzz_target!(|data: &[u8]| {
     match WeightsFile::from_json(text) {
         Ok(file) => {
             if let Some(recorded) = &file.checksum {
-                assert!(recorded.eq_ignore_ascii_case(&file.compute_checksum()), "checksum not verified");
+                assert!(
+                    recorded.eq_ignore_ascii_case(&file.compute_checksum()),
+                    "checksum not verified"
+                );
             }
-            let back = WeightsFile::from_json(&file.to_json()).expect("a parsed file writes back parseable");
+            let back = WeightsFile::from_json(&file.to_json())
+                .expect("a parsed file writes back parseable");
             assert_same(&back, &file);
-            assert!(from_reader.is_ok(), "from_json accepted what from_reader refused");
+            assert!(
+                from_reader.is_ok(),
+                "from_json accepted what from_reader refused"
+            );
         }
         Err(e) => {
             let _ = e.to_string();
-            assert!(from_reader.is_err(), "from_reader accepted what from_json refused: {e}");
+            assert!(
+                from_reader.is_err(),
+                "from_reader accepted what from_json refused: {e}"
+            );
         }
     }
     load!(Tok, text, |m| {
         let _ = m.forward(&[1, 0, 4]).expect("valid ids run");
     });
     load!(Flt, text, |m| {
-        let _ = m.forward(&[[0.5, -1.0], [2.0, 0.0]]).expect("a sequence runs");
+        let _ = m
+            .forward(&[[0.5, -1.0], [2.0, 0.0]])
+            .expect("a sequence runs");
     });
 });

@@ -1,0 +1,70 @@
+//! Measures the largest error of the rational tanh (`kernels::tanh_fast`) over every finite f32,
+//! against f64 tanh rounded to f32, for each code path the CPU has.
+//!
+//! Run: `cargo run --release --example tanh_error` (about a minute per path).
+
+use rnn_runtime::kernels::{tanh_fast, tanh_reference};
+
+/// Applies `tanh_fast` to a block as the layers do (vectorised under the caller's features).
+#[inline(always)]
+fn block(xs: &mut [f32; 1024]) {
+    xs.iter_mut().for_each(|v| *v = tanh_fast(*v));
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+fn block_avx2(xs: &mut [f32; 1024]) {
+    block(xs)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx2,fma")]
+fn block_avx512(xs: &mut [f32; 1024]) {
+    block(xs)
+}
+
+fn sweep(name: &str, f: impl Fn(&mut [f32; 1024])) {
+    let (mut worst_abs, mut at_abs) = (0.0f64, 0.0f32);
+    let (mut worst_ulp, mut at_ulp) = (0u32, 0.0f32);
+    let mut buf = [0.0f32; 1024];
+    for hi in 0..(1u64 << 22) {
+        for (i, v) in buf.iter_mut().enumerate() {
+            *v = f32::from_bits(((hi << 10) | i as u64) as u32);
+        }
+        let xs = buf;
+        f(&mut buf);
+        for (x, y) in xs.iter().zip(&buf) {
+            if !x.is_finite() {
+                continue;
+            }
+            let r = tanh_reference(*x);
+            let abs = (*y as f64 - r as f64).abs();
+            if abs > worst_abs {
+                (worst_abs, at_abs) = (abs, *x);
+            }
+            let ulp = (y.to_bits() as i64 - r.to_bits() as i64).unsigned_abs() as u32;
+            if ulp > worst_ulp && y.signum() == r.signum() {
+                (worst_ulp, at_ulp) = (ulp, *x);
+            }
+        }
+    }
+    println!(
+        "{{\"path\": \"{name}\", \"max_abs_error\": {worst_abs:e}, \"at\": {at_abs:e}, \"max_ulp\": {worst_ulp}, \"ulp_at\": {at_ulp:e}}}"
+    );
+}
+
+fn main() {
+    sweep("portable", block);
+    #[cfg(target_arch = "x86_64")]
+    {
+        use rnn_runtime::simd::{Simd, detected};
+        if detected() != Simd::Scalar {
+            // SAFETY: AVX2 and FMA are present (checked above).
+            sweep("avx2", |b| unsafe { block_avx2(b) });
+        }
+        if detected() == Simd::Avx512 {
+            // SAFETY: AVX-512F is present (checked above).
+            sweep("avx512", |b| unsafe { block_avx512(b) });
+        }
+    }
+}
