@@ -3,7 +3,9 @@
 //!
 //! Run: `cargo bench --bench kernels`
 
-use rnn_runtime::kernels::{Fused, Separate, matvec_acc, matvec_acc_group, matvec_acc_reference, tanh_fast, tanh_reference};
+use rnn_runtime::kernels::{
+    Fused, Separate, matvec_acc, matvec_acc_group, matvec_acc_reference, tanh_fast, tanh_reference,
+};
 use rnn_runtime::rnn_model;
 
 fn main() {
@@ -11,7 +13,9 @@ fn main() {
 }
 
 fn data<const N: usize>(seed: u32) -> [f32; N] {
-    std::array::from_fn(|i| ((i as u32 * 2_654_435_761 ^ seed) % 1000) as f32 / 500.0 - 1.0)
+    std::array::from_fn(|i| {
+        (((i as u32).wrapping_mul(2_654_435_761) ^ seed) % 1000) as f32 / 500.0 - 1.0
+    })
 }
 
 #[divan::bench(consts = [32, 64])]

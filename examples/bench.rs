@@ -183,7 +183,7 @@ fn main() {
     let simd = format!("{:?}", rnn_runtime::simd::active());
     // `flops` is the work the code does (after folding the Embedding into the first layer's
     // input projection); `nominal` is the Keras model's multiply-adds, counted as 2 FLOPs each.
-    let mut report = |name: &str, flops: f64, nominal: f64, (secs, runs): (f64, usize)| {
+    let report = |name: &str, flops: f64, nominal: f64, (secs, runs): (f64, usize)| {
         let gflops = flops / secs / 1e9;
         let nominal_gflops = nominal / secs / 1e9;
         if a.json {

@@ -29,8 +29,13 @@ fn read(path: &str) -> std::io::Result<String> {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/imdb.weights.json.gz");
-    let path = std::env::args().nth(1).unwrap_or_else(|| fixture.to_string());
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/imdb.weights.json.gz"
+    );
+    let path = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| fixture.to_string());
     println!("{}\n", Imdb::SUMMARY);
 
     // Strict: every layer, option and tensor shape must match the declaration above.
@@ -44,7 +49,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("loaded {path}");
 
     // One review, as token ids (index 1 is Keras's start token in the IMDB dataset).
-    let review = [1u32, 14, 22, 16, 43, 530, 973, 1622, 1385, 65, 458, 4468, 66, 3941, 4];
+    let review = [
+        1u32, 14, 22, 16, 43, 530, 973, 1622, 1385, 65, 458, 4468, 66, 3941, 4,
+    ];
     let [p] = model.forward(&review)?;
     println!("forward: P(positive) = {p:.6}");
 
@@ -59,7 +66,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let batch = Array2::from_shape_vec((rows.len(), rows[0].len()), rows.concat())?;
         let ours = model.predict(batch.view())?;
         for (r, k) in ours.rows().into_iter().zip(&keras) {
-            println!("predict: ours {:.7}  keras {:.7}  |diff| {:.1e}", r[0], k[0], (r[0] - k[0]).abs());
+            println!(
+                "predict: ours {:.7}  keras {:.7}  |diff| {:.1e}",
+                r[0],
+                k[0],
+                (r[0] - k[0]).abs()
+            );
         }
     }
 

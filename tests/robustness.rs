@@ -526,10 +526,7 @@ fn common_cases(good: &str, li: usize) -> Vec<Case> {
             "value beyond f32 range",
             in_data(good, l, "kernel", "1e39"),
             Kind::Json,
-            &[
-                "line 1, column",
-                "value 1000000000000000000000000000000000000000 is outside the f32 range",
-            ],
+            &["line 1, column", "value 1e39 is outside the f32 range"],
         ),
         case(
             "negative value beyond f32 range",
@@ -807,17 +804,14 @@ fn unreadable_paths_are_io_errors_naming_the_path() {
     let missing = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("no/such/weights.json");
     let e = err("missing file", Tok::load(&missing));
     assert!(
-        matches!(e, Error::Io { ref path, .. } if *path == missing),
+        matches!(e, Error::Io { ref path, ref source } if *path == missing
+            && source.kind() == std::io::ErrorKind::NotFound),
         "{e:?}"
     );
     assert_words(
         "missing file",
         &e,
-        &[
-            "cannot read weights file",
-            "no/such/weights.json",
-            "No such file",
-        ],
+        &["cannot read weights file", &missing.display().to_string()],
     );
 
     // A directory opens on Unix but cannot be read.
@@ -929,14 +923,14 @@ fn float_batches_of_the_wrong_shape_are_refused() {
             Fixed::random(12).predict(Array3::zeros((2, steps, 4)).view()),
         );
         assert!(
-            matches!(e, Error::SequenceLength { row: Some(0), expected: 12, found } if found == steps),
+            matches!(e, Error::SequenceLength { row: None, expected: 12, found } if found == steps),
             "{e:?}"
         );
         assert_words(
             "length",
             &e,
             &[
-                &format!("sequence in batch row 0 has {steps} timesteps"),
+                &format!("sequence has {steps} timestep"),
                 "the model is fixed at 12",
             ],
         );

@@ -90,7 +90,12 @@ fn fold_type(krate: &TokenStream, model: &Model) -> Option<TokenStream> {
 /// vector registers): enough to hide FMA latency, few enough that the accumulators stay in
 /// registers. Measured on Zen 4 with examples/bench.rs (docs/PERFORMANCE.md).
 fn group_sizes(model: &Model) -> (usize, usize) {
-    let widest = model.layers.iter().map(|l| l.output.width()).max().unwrap_or(1);
+    let widest = model
+        .layers
+        .iter()
+        .map(|l| l.output.width())
+        .max()
+        .unwrap_or(1);
     match widest {
         0..=16 => (4, 6),
         17..=32 => (2, 6),
@@ -472,6 +477,8 @@ fn expand_forward_and_predict(krate: &TokenStream, model: &Model) -> TokenStream
         /// Every row is checked before any is computed; rows run several at a time in lockstep.
         pub fn predict(&self, batch: #batch_ty) -> #p::Result<#out_ty> {
             #dims
+            // A fixed-length model refuses another length even for an empty batch.
+            #p::check_length(steps, #fixed_tokens, false, None)?;
             let check = |r: usize, src: &#src| Self::__check(src, Some(r));
             let one = |src: &#src, out: &mut [[f32; #width]]| self.__dispatch::<1>([src], [out]);
             let data = match #p::simd_active() {

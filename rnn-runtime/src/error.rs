@@ -74,7 +74,7 @@ pub enum Error {
     },
 
     /// A sequence has the wrong number of timesteps for a fixed-length model.
-    #[error("sequence{} has {found} timesteps, the model is fixed at {expected}", row_suffix(*row))]
+    #[error("sequence{} has {found} timestep{}, the model is fixed at {expected}", row_suffix(*row), if *found == 1 { "" } else { "s" })]
     SequenceLength {
         row: Option<usize>,
         expected: usize,

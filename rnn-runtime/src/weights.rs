@@ -72,7 +72,7 @@ fn finite_f32s<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Vec<f32>,
                 let f = v as f32;
                 if !f.is_finite() {
                     return Err(de::Error::custom(format_args!(
-                        "value {v} is outside the f32 range (largest magnitude {:e})",
+                        "value {v:e} is outside the f32 range (largest magnitude {:e})",
                         f32::MAX
                     )));
                 }
@@ -92,10 +92,16 @@ struct Header {
 }
 
 fn json_error(e: serde_json::Error) -> Error {
+    // serde_json ends its message with " at line L column C"; the variant carries those.
+    let text = e.to_string();
+    let message = match text.rfind(" at line ") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    };
     Error::Json {
         line: e.line(),
         column: e.column(),
-        message: e.to_string(),
+        message,
     }
 }
 
