@@ -99,8 +99,7 @@ fn group_sizes(model: &Model) -> (usize, usize) {
     match widest {
         0..=16 => (4, 6),
         17..=32 => (2, 6),
-        33..=64 => (2, 4),
-        65..=128 => (1, 2),
+        33..=64 => (2, 3),
         _ => (1, 1),
     }
 }
@@ -493,7 +492,7 @@ fn expand_forward_and_predict(krate: &TokenStream, model: &Model) -> TokenStream
 
 /// ```ignore
 /// fn __dispatch(&self, srcs, outs) { match simd_active() { Avx512 => unsafe { self.__run_avx512(srcs, outs) }, Avx2 => .., Scalar => self.__run::<Separate>(srcs, outs) } }
-/// #[target_feature(enable = "avx512f,avx2,fma")] fn __run_avx512(&self, srcs, outs) { self.__run::<Fused>(srcs, outs) }
+/// #[target_feature(enable = "avx512f,avx2,fma")] fn __run_avx512(&self, srcs, outs) { self.__run::<Avx512>(srcs, outs) }
 /// #[target_feature(enable = "avx2,fma")] fn __run_fma(&self, src, out) { self.__run::<Fused>(src, out) }
 /// #[inline(always)] fn __run<M: MulAdd>(&self, src, out) { /* straight-line layers per timestep */ }
 /// ```
@@ -518,7 +517,7 @@ fn expand_engine(krate: &TokenStream, model: &Model) -> TokenStream {
         #[cfg(target_arch = "x86_64")]
         #[target_feature(enable = "avx512f,avx2,fma")]
         fn __run_avx512<const __G: usize>(&self, srcs: [&#src; __G], outs: [&mut #out; __G]) {
-            self.__run::<#p::Fused, __G>(srcs, outs);
+            self.__run::<#p::Avx512, __G>(srcs, outs);
         }
 
         #[cfg(target_arch = "x86_64")]

@@ -2,7 +2,7 @@
 
 pub use crate::info::{LayerInfo, LayerKind};
 pub use crate::init::Rng;
-pub use crate::kernels::{Fused, MulAdd, Separate};
+pub use crate::kernels::{Avx512, Fused, MulAdd, Separate};
 pub use crate::layers::{Dense, Embedding, FoldedEmbedding, SimpleRnn};
 pub use crate::weights::{LayerRecord, WeightsFile};
 pub use crate::{Activation, Error, Result};

@@ -1,6 +1,6 @@
 //! Keras activations: names, the fast version used by the layers, and an f64 reference.
 
-use crate::kernels::tanh_fast;
+use crate::kernels::{MulAdd, tanh_fast};
 
 /// A Keras activation. `Linear` is Keras's `None` / `"linear"`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -81,9 +81,15 @@ impl Activation {
     /// approximation [`tanh_fast`]; everything else is computed in f32 with libm.
     #[inline(always)]
     pub fn apply(self, z: &mut [f32]) {
+        self.apply_with::<crate::kernels::Separate>(z)
+    }
+
+    /// [`Activation::apply`] with the tanh of a kernel set (see [`MulAdd::tanh_in_place`]).
+    #[inline(always)]
+    pub fn apply_with<M: MulAdd>(self, z: &mut [f32]) {
         match self {
             Activation::Linear => {}
-            Activation::Tanh => z.iter_mut().for_each(|v| *v = tanh_fast(*v)),
+            Activation::Tanh => M::tanh_in_place(z),
             Activation::Relu => z.iter_mut().for_each(|v| *v = v.max(0.0)),
             Activation::Softmax => softmax(z),
             Activation::LogSoftmax => log_softmax(z),

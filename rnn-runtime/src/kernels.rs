@@ -8,9 +8,19 @@
 //! FMA (where it is one instruction), a separate multiply and add elsewhere (where `mul_add`
 //! would be a slow libm call).
 
-/// How a kernel computes `a * b + c`.
+/// How a kernel computes `a * b + c`, and tanh over a slice.
 pub trait MulAdd: Copy {
+    /// How many f32 accumulators a kernel may keep in vector registers on this path (about
+    /// three quarters of the register file: 16 SSE2, 16 AVX2 or 32 AVX-512 registers).
+    const ACC_FLOATS: usize;
+
     fn mul_add(a: f32, b: f32, c: f32) -> f32;
+
+    /// `z = tanh(z)` elementwise with [`tanh_fast`] (vectorised by the compiler).
+    #[inline(always)]
+    fn tanh_in_place(z: &mut [f32]) {
+        z.iter_mut().for_each(|v| *v = tanh_fast(*v));
+    }
 }
 
 /// `a * b + c` with two roundings; for CPUs without FMA.
@@ -22,6 +32,7 @@ pub struct Separate;
 pub struct Fused;
 
 impl MulAdd for Separate {
+    const ACC_FLOATS: usize = 48;
     #[inline(always)]
     fn mul_add(a: f32, b: f32, c: f32) -> f32 {
         a * b + c
@@ -29,9 +40,83 @@ impl MulAdd for Separate {
 }
 
 impl MulAdd for Fused {
+    const ACC_FLOATS: usize = 96;
     #[inline(always)]
     fn mul_add(a: f32, b: f32, c: f32) -> f32 {
         a.mul_add(b, c)
+    }
+}
+
+/// [`Fused`], plus tanh written with AVX-512 intrinsics: the same rational as [`tanh_fast`]
+/// with the division replaced by a 14-bit reciprocal estimate refined by one Newton step (the
+/// division is the slowest instruction of the rational). Used by generated code on CPUs with
+/// AVX-512F; elsewhere it falls back to [`tanh_fast`].
+#[derive(Clone, Copy, Debug)]
+pub struct Avx512;
+
+impl MulAdd for Avx512 {
+    const ACC_FLOATS: usize = 192;
+    #[inline(always)]
+    fn mul_add(a: f32, b: f32, c: f32) -> f32 {
+        a.mul_add(b, c)
+    }
+
+    #[inline(always)]
+    fn tanh_in_place(z: &mut [f32]) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            // Cached by std: one load and a predictable branch.
+            if std::arch::is_x86_feature_detected!("avx512f") {
+                // SAFETY: AVX-512F is present (checked just above).
+                unsafe { tanh_avx512(z) };
+                return;
+            }
+        }
+        z.iter_mut().for_each(|v| *v = tanh_fast(*v));
+    }
+}
+
+/// [`tanh_fast`] on 16 lanes at a time, the tail through a lane mask.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+#[inline]
+fn tanh_avx512(z: &mut [f32]) {
+    use std::arch::x86_64::*;
+    let c = _mm512_set1_ps;
+    let lanes = |x: __m512| -> __m512 {
+        let x = _mm512_max_ps(_mm512_min_ps(x, c(TANH_CLAMP)), c(-TANH_CLAMP));
+        let x2 = _mm512_mul_ps(x, x);
+        let mut p = _mm512_fmadd_ps(x2, c(ALPHA_13), c(ALPHA_11));
+        p = _mm512_fmadd_ps(x2, p, c(ALPHA_9));
+        p = _mm512_fmadd_ps(x2, p, c(ALPHA_7));
+        p = _mm512_fmadd_ps(x2, p, c(ALPHA_5));
+        p = _mm512_fmadd_ps(x2, p, c(ALPHA_3));
+        p = _mm512_fmadd_ps(x2, p, c(ALPHA_1));
+        p = _mm512_mul_ps(p, x);
+        let mut q = _mm512_fmadd_ps(x2, c(BETA_6), c(BETA_4));
+        q = _mm512_fmadd_ps(x2, q, c(BETA_2));
+        q = _mm512_fmadd_ps(x2, q, c(BETA_0));
+        // 1/q: estimate (relative error < 2^-14), then r += r * (1 - q r).
+        let r = _mm512_rcp14_ps(q);
+        let r = _mm512_fmadd_ps(r, _mm512_fnmadd_ps(q, r, c(1.0)), r);
+        let y = _mm512_mul_ps(p, r);
+        _mm512_max_ps(_mm512_min_ps(y, c(1.0)), c(-1.0))
+    };
+    let (chunks, tail) = z.as_chunks_mut::<16>();
+    for chunk in chunks {
+        // SAFETY: `chunk` is 16 f32s; unaligned loads and stores are allowed.
+        unsafe {
+            let v = _mm512_loadu_ps(chunk.as_ptr());
+            _mm512_storeu_ps(chunk.as_mut_ptr(), lanes(v));
+        }
+    }
+    if !tail.is_empty() {
+        let mask: __mmask16 = (1u32 << tail.len()).wrapping_sub(1) as __mmask16;
+        // SAFETY: the mask covers exactly `tail.len()` < 16 lanes, so only `tail` is touched.
+        unsafe {
+            let v = _mm512_maskz_loadu_ps(mask, tail.as_ptr());
+            _mm512_mask_storeu_ps(tail.as_mut_ptr(), mask, lanes(v));
+        }
     }
 }
 
@@ -56,22 +141,75 @@ pub fn matvec_acc<M: MulAdd, const IN: usize, const OUT: usize>(
 
 /// `acc[g] += x[g] · w` for G rows at once: each row of `w` is loaded once and used G times,
 /// and the G independent accumulator chains hide the FMA latency that bounds a single row.
+/// With fewer than 4 rows there are not enough chains, so each row's sum is split over the
+/// inputs into 2 partial sums added at the end, while the accumulators fit the path's register
+/// budget ([`MulAdd::ACC_FLOATS`]). Past that LLVM stops keeping the arrays in registers and
+/// the kernel gets many times slower (measured), which is also why the macro caps the rows
+/// per group.
 #[inline(always)]
 pub fn matvec_acc_group<M: MulAdd, const G: usize, const IN: usize, const OUT: usize>(
     x: &[&[f32; IN]; G],
     w: &[[f32; OUT]; IN],
     acc: &mut [[f32; OUT]; G],
 ) {
-    let mut a = *acc;
-    for (i, row) in w.iter().enumerate() {
-        for (ag, xg) in a.iter_mut().zip(x.iter()) {
-            let xi = xg[i];
-            for (aj, wj) in ag.iter_mut().zip(row.iter()) {
+    if G <= 3 && 2 * G * OUT <= M::ACC_FLOATS {
+        split::<M, G, 2, IN, OUT>(x, w, acc)
+    } else {
+        {
+            let mut a = *acc;
+            for (i, row) in w.iter().enumerate() {
+                for (ag, xg) in a.iter_mut().zip(x.iter()) {
+                    let xi = xg[i];
+                    for (aj, wj) in ag.iter_mut().zip(row.iter()) {
+                        *aj = M::mul_add(xi, *wj, *aj);
+                    }
+                }
+            }
+            *acc = a;
+        }
+    }
+}
+
+/// [`matvec_acc_group`] with each row's sum split into `S` partial sums over the inputs
+/// (input `i` goes to partial sum `i % S`; a remainder of fewer than `S` inputs to sum 0).
+#[inline(always)]
+fn split<M: MulAdd, const G: usize, const S: usize, const IN: usize, const OUT: usize>(
+    x: &[&[f32; IN]; G],
+    w: &[[f32; OUT]; IN],
+    acc: &mut [[f32; OUT]; G],
+) {
+    let mut parts = [[[0.0f32; OUT]; S]; G];
+    for (g, p) in parts.iter_mut().enumerate() {
+        p[0] = acc[g];
+    }
+    let (w_chunks, w_tail) = w.as_chunks::<S>();
+    for (c, rows) in w_chunks.iter().enumerate() {
+        for (pg, xg) in parts.iter_mut().zip(x.iter()) {
+            for (s, (a, row)) in pg.iter_mut().zip(rows.iter()).enumerate() {
+                let xi = xg[c * S + s];
+                for (aj, wj) in a.iter_mut().zip(row.iter()) {
+                    *aj = M::mul_add(xi, *wj, *aj);
+                }
+            }
+        }
+    }
+    let done = w_chunks.len() * S;
+    for (t, row) in w_tail.iter().enumerate() {
+        for (pg, xg) in parts.iter_mut().zip(x.iter()) {
+            let xi = xg[done + t];
+            for (aj, wj) in pg[0].iter_mut().zip(row.iter()) {
                 *aj = M::mul_add(xi, *wj, *aj);
             }
         }
     }
-    *acc = a;
+    for (ag, pg) in acc.iter_mut().zip(parts.iter()) {
+        *ag = pg[0];
+        for p in &pg[1..] {
+            for (aj, pj) in ag.iter_mut().zip(p.iter()) {
+                *aj += *pj;
+            }
+        }
+    }
 }
 
 /// Reference for [`matvec_acc`]: the textbook dot product per output, accumulated in f64.
@@ -155,6 +293,27 @@ mod tests {
     }
 
     #[test]
+    fn avx512_tanh_is_as_accurate_as_tanh_fast() {
+        // Lengths with and without a masked tail.
+        for len in [1usize, 5, 16, 32, 37] {
+            let xs: Vec<f32> = (0..20_000 * len)
+                .map(|i| (i as f32 * 7.3e-4) - 12.0)
+                .collect();
+            let mut ours = xs.clone();
+            for chunk in ours.chunks_mut(len) {
+                Avx512::tanh_in_place(chunk);
+            }
+            for (x, y) in xs.iter().zip(&ours) {
+                let want = tanh_reference(*x);
+                assert!(
+                    (y - want).abs() <= 6e-7,
+                    "tanh({x}) = {y}, reference {want}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn tanh_fast_is_odd_and_bounded() {
         for i in 0..10_000 {
             let x = i as f32 * 1.7e-3;
@@ -188,13 +347,38 @@ mod tests {
             std::array::from_fn(|i| std::array::from_fn(|j| (i * 5 + j) as f32 * 0.1 - 0.7));
         let x0 = [0.3f32, -1.0, 2.0];
         let x1 = [1.5f32, 0.25, -0.5];
-        let mut group = [[0.5f32; 5]; 2];
-        matvec_acc_group::<Fused, 2, 3, 5>(&[&x0, &x1], &w, &mut group);
-        for (x, g) in [x0, x1].iter().zip(&group) {
-            let mut one = [0.5f32; 5];
-            matvec_acc::<Fused, 3, 5>(x, &w, &mut one);
-            assert_eq!(&one, g);
+        // Every grouping (split partial sums for 1-3 rows, plain for more) agrees with the
+        // one-row kernel, to rounding.
+        let xs = [
+            x0,
+            x1,
+            [-0.7f32, 0.1, 0.9],
+            [2.0f32, 2.0, -3.0],
+            [0.0f32, 1.0, 0.0],
+        ];
+        let one = |x: &[f32; 3]| {
+            let mut a = [0.5f32; 5];
+            matvec_acc::<Fused, 3, 5>(x, &w, &mut a);
+            a
+        };
+        fn check<const G: usize>(
+            xs: &[[f32; 3]; 5],
+            w: &[[f32; 5]; 3],
+            one: &dyn Fn(&[f32; 3]) -> [f32; 5],
+        ) {
+            let refs: [&[f32; 3]; G] = std::array::from_fn(|g| &xs[g]);
+            let mut group = [[0.5f32; 5]; G];
+            matvec_acc_group::<Fused, G, 3, 5>(&refs, w, &mut group);
+            for (g, got) in group.iter().enumerate() {
+                for (a, b) in got.iter().zip(one(&xs[g])) {
+                    assert!((a - b).abs() < 1e-6, "G={G} row {g}: {a} vs {b}");
+                }
+            }
         }
+        check::<1>(&xs, &w, &one);
+        check::<2>(&xs, &w, &one);
+        check::<3>(&xs, &w, &one);
+        check::<5>(&xs, &w, &one);
     }
 
     #[test]

@@ -80,7 +80,7 @@ impl<const IN: usize, const OUT: usize> Dense<IN, OUT> {
     pub fn apply<M: MulAdd>(&self, x: &[f32; IN], y: &mut [f32; OUT]) {
         *y = *self.bias;
         matvec_acc::<M, IN, OUT>(x, &self.kernel, y);
-        self.activation.apply(y);
+        self.activation.apply_with::<M>(y);
     }
 
     /// `y[g] = act(x[g] · kernel + bias)` for G rows.
@@ -92,7 +92,8 @@ impl<const IN: usize, const OUT: usize> Dense<IN, OUT> {
     ) {
         *y = [*self.bias; G];
         matvec_acc_group::<M, G, IN, OUT>(x, &self.kernel, y);
-        y.iter_mut().for_each(|yg| self.activation.apply(yg));
+        y.iter_mut()
+            .for_each(|yg| self.activation.apply_with::<M>(yg));
     }
 }
 

@@ -90,7 +90,7 @@ impl<const IN: usize, const U: usize> SimpleRnn<IN, U> {
         let mut z = *self.bias;
         matvec_acc::<M, IN, U>(x, &self.kernel, &mut z);
         matvec_acc::<M, U, U>(h, &self.recurrent, &mut z);
-        self.activation.apply(&mut z);
+        self.activation.apply_with::<M>(&mut z);
         *h = z;
     }
 
@@ -131,7 +131,7 @@ impl<const IN: usize, const U: usize> SimpleRnn<IN, U> {
         let prev: [&[f32; U]; G] = std::array::from_fn(|g| &h[g]);
         matvec_acc_group::<M, G, U, U>(&prev, &self.recurrent, &mut z);
         for ((zg, hg), m) in z.iter_mut().zip(h.iter_mut()).zip(mask) {
-            self.activation.apply(zg);
+            self.activation.apply_with::<M>(zg);
             if m {
                 *hg = *zg;
             }
