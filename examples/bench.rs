@@ -22,6 +22,8 @@ struct Args {
     json: bool,
     threads: usize,
     quick: bool,
+    /// `--workloads seed,imdb1`: run only these.
+    only: Option<Vec<String>>,
     /// `--simd scalar|avx2`: force a slower code path (default: the best the CPU has).
     simd: Option<rnn_runtime::simd::Simd>,
 }
@@ -31,6 +33,7 @@ fn args() -> Args {
         json: false,
         threads: 1,
         quick: false,
+        only: None,
         simd: None,
     };
     let mut it = std::env::args().skip(1);
@@ -38,6 +41,11 @@ fn args() -> Args {
         match arg.as_str() {
             "--json" => a.json = true,
             "--quick" => a.quick = true,
+            "--workloads" => {
+                a.only = it
+                    .next()
+                    .map(|w| w.split(',').map(str::to_string).collect())
+            }
             "--simd" => {
                 use rnn_runtime::simd::Simd;
                 let path = match it.next().as_deref() {
@@ -183,6 +191,7 @@ fn main() {
     let simd = format!("{:?}", rnn_runtime::simd::active());
     // `flops` is the work the code does (after folding the Embedding into the first layer's
     // input projection); `nominal` is the Keras model's multiply-adds, counted as 2 FLOPs each.
+    let wanted = |name: &str| a.only.as_ref().is_none_or(|o| o.iter().any(|w| w == name));
     let report = |name: &str, flops: f64, nominal: f64, (secs, runs): (f64, usize)| {
         let gflops = flops / secs / 1e9;
         let nominal_gflops = nominal / secs / 1e9;
@@ -207,14 +216,16 @@ fn main() {
         .map(|t| std::array::from_fn(|i| ((t * 32 + i) as f32 * 0.37).sin()))
         .collect();
     let flops = 100.0 * 2.0 * (32.0 * 64.0 + 64.0 * 64.0);
-    report(
-        "seed",
-        flops,
-        flops,
-        median(budget, || {
-            std::hint::black_box(seed.forward(std::hint::black_box(&xs[..])).unwrap());
-        }),
-    );
+    if wanted("seed") {
+        report(
+            "seed",
+            flops,
+            flops,
+            median(budget, || {
+                std::hint::black_box(seed.forward(std::hint::black_box(&xs[..])).unwrap());
+            }),
+        );
+    }
 
     // imdb1: one sequence of 500 tokens -> (32,).
     let imdb = Imdb::random(2);
@@ -222,34 +233,40 @@ fn main() {
     let ids = one.as_slice().unwrap();
     let nominal = 500.0 * 2.0 * (32.0 * 32.0 + 32.0 * 32.0);
     let flops = 500.0 * 2.0 * (32.0 * 32.0);
-    report(
-        "imdb1",
-        flops,
-        nominal,
-        median(budget, || {
-            std::hint::black_box(imdb.forward(std::hint::black_box(ids)).unwrap());
-        }),
-    );
+    if wanted("imdb1") {
+        report(
+            "imdb1",
+            flops,
+            nominal,
+            median(budget, || {
+                std::hint::black_box(imdb.forward(std::hint::black_box(ids)).unwrap());
+            }),
+        );
+    }
 
     // imdb128: 128 x 500 -> (128, 32).
     let batch = tokens(128, 500, 4);
-    report(
-        "imdb128",
-        128.0 * flops,
-        128.0 * nominal,
-        median(budget, || {
-            predict_threads(&imdb, &batch, a.threads, |m, b| m.predict(b).unwrap());
-        }),
-    );
+    if wanted("imdb128") {
+        report(
+            "imdb128",
+            128.0 * flops,
+            128.0 * nominal,
+            median(budget, || {
+                predict_threads(&imdb, &batch, a.threads, |m, b| m.predict(b).unwrap());
+            }),
+        );
+    }
 
     // stack128: 4 stacked layers, 128 x 500 -> (128, 32).
     let stack = Stack::random(5);
-    report(
-        "stack128",
-        128.0 * (flops + 3.0 * nominal),
-        128.0 * 4.0 * nominal,
-        median(budget, || {
-            predict_threads(&stack, &batch, a.threads, |m, b| m.predict(b).unwrap());
-        }),
-    );
+    if wanted("stack128") {
+        report(
+            "stack128",
+            128.0 * (flops + 3.0 * nominal),
+            128.0 * 4.0 * nominal,
+            median(budget, || {
+                predict_threads(&stack, &batch, a.threads, |m, b| m.predict(b).unwrap());
+            }),
+        );
+    }
 }

@@ -97,6 +97,18 @@ impl Activation {
         }
     }
 
+    /// [`Activation::apply_with`] on several rows: one pass over all of them for an elementwise
+    /// activation (constants set up once), row by row for softmax and log_softmax.
+    #[inline(always)]
+    pub fn apply_rows<M: MulAdd, const U: usize>(self, z: &mut [[f32; U]]) {
+        match self {
+            Activation::Softmax | Activation::LogSoftmax => {
+                z.iter_mut().for_each(|r| self.apply_with::<M>(r))
+            }
+            _ => self.apply_with::<M>(z.as_flattened_mut()),
+        }
+    }
+
     /// One element of an elementwise activation, in f32 (softmax and log_softmax are not
     /// elementwise and are handled by [`Activation::apply`]).
     #[inline]

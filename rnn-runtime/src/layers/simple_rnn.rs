@@ -130,8 +130,8 @@ impl<const IN: usize, const U: usize> SimpleRnn<IN, U> {
     ) {
         let prev: [&[f32; U]; G] = std::array::from_fn(|g| &h[g]);
         matvec_acc_group::<M, G, U, U>(&prev, &self.recurrent, &mut z);
-        for ((zg, hg), m) in z.iter_mut().zip(h.iter_mut()).zip(mask) {
-            self.activation.apply_with::<M>(zg);
+        self.activation.apply_rows::<M, U>(&mut z);
+        for ((zg, hg), m) in z.iter().zip(h.iter_mut()).zip(mask) {
             if m {
                 *hg = *zg;
             }
