@@ -26,9 +26,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     std::fs::write(&path, Big::random(1).to_json())?;
     let file_mib = std::fs::metadata(&path)?.len() as f64 / (1 << 20) as f64;
-    let out = std::process::Command::new(std::env::current_exe()?).arg("--load").output()?;
+    let out = std::process::Command::new(std::env::current_exe()?)
+        .arg("--load")
+        .output()?;
     let text = String::from_utf8_lossy(&out.stdout);
-    let mut it = text.split_whitespace().filter_map(|v| v.parse::<f64>().ok());
+    let mut it = text
+        .split_whitespace()
+        .filter_map(|v| v.parse::<f64>().ok());
     let (before, after) = (it.next().unwrap_or(0.0), it.next().unwrap_or(0.0));
     let weights_mib = (Big::PARAMS * 4) as f64 / (1 << 20) as f64;
     println!(

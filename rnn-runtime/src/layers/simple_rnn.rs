@@ -104,7 +104,7 @@ impl<const IN: usize, const U: usize> SimpleRnn<IN, U> {
     ) {
         let mut z = [*self.bias; G];
         matvec_acc_group::<M, G, IN, U>(x, &self.kernel, &mut z);
-        self.finish_group::<M, G>(z, h, mask);
+        self.finish_group::<M, G>(&mut z, h, mask);
     }
 
     /// One timestep for G sequences whose input projection `x · kernel + bias` is already
@@ -116,21 +116,26 @@ impl<const IN: usize, const U: usize> SimpleRnn<IN, U> {
         h: &mut [[f32; U]; G],
         mask: [bool; G],
     ) {
-        let z = std::array::from_fn(|g| *projected[g]);
-        self.finish_group::<M, G>(z, h, mask);
+        // Filled row by row (not built and moved as a whole: a moved array of this size is a
+        // memcpy call per step).
+        let mut z = [[0.0f32; U]; G];
+        for (zg, p) in z.iter_mut().zip(projected) {
+            *zg = **p;
+        }
+        self.finish_group::<M, G>(&mut z, h, mask);
     }
 
     /// `h = act(z + h · recurrent_kernel)` where the mask allows.
     #[inline(always)]
     fn finish_group<M: MulAdd, const G: usize>(
         &self,
-        mut z: [[f32; U]; G],
+        z: &mut [[f32; U]; G],
         h: &mut [[f32; U]; G],
         mask: [bool; G],
     ) {
         let prev: [&[f32; U]; G] = std::array::from_fn(|g| &h[g]);
-        matvec_acc_group::<M, G, U, U>(&prev, &self.recurrent, &mut z);
-        self.activation.apply_rows::<M, U>(&mut z);
+        matvec_acc_group::<M, G, U, U>(&prev, &self.recurrent, z);
+        self.activation.apply_rows::<M, U>(z);
         for ((zg, hg), m) in z.iter().zip(h.iter_mut()).zip(mask) {
             if m {
                 *hg = *zg;
