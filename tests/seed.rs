@@ -174,3 +174,22 @@ fn seed_summaries_match_goldens_from_keras() {
         golden("seed3")
     );
 }
+
+#[test]
+fn models_are_send_sync_and_clone_with_derives_passed_through() {
+    rnn_model! {
+        /// Doc comments and derives pass through.
+        #[derive(Clone, Debug)]
+        struct Derived<Embedding(100, 8), SimpleRNN(4)>;
+    }
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<Derived>();
+    send_sync::<NotebookRnn>();
+    let a = Derived::random(9);
+    let b = a.clone();
+    assert_eq!(
+        a.forward(&[1, 2, 3]).unwrap(),
+        b.forward(&[1, 2, 3]).unwrap()
+    );
+    assert!(format!("{a:?}").contains("SimpleRnn<8, 4>"));
+}

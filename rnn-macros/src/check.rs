@@ -622,3 +622,161 @@ pub fn group(n: u128) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn model(src: &str) -> Model {
+        let def: ModelDef = syn::parse_str(src).expect("parses");
+        check(&def).unwrap_or_else(|e| panic!("{src}: {e}"))
+    }
+
+    fn errors(src: &str) -> Vec<String> {
+        let def: ModelDef = syn::parse_str(src).expect("parses");
+        match check(&def) {
+            Ok(_) => panic!("{src}: expected errors"),
+            Err(e) => e.into_iter().map(|e| e.to_string()).collect(),
+        }
+    }
+
+    fn seq(steps: Option<usize>, width: usize) -> Flow {
+        Flow::Seq { steps, width }
+    }
+
+    #[test]
+    fn shapes_and_params_of_a_stack() {
+        let m =
+            model("struct M<Embedding(10000, 32), SimpleRNN(32, seq), SimpleRNN(16), Dense(1)>;");
+        let outputs: Vec<Flow> = m.layers.iter().map(|l| l.output).collect();
+        assert_eq!(
+            outputs,
+            [
+                seq(None, 32),
+                seq(None, 32),
+                Flow::Vector { width: 16 },
+                Flow::Vector { width: 1 }
+            ]
+        );
+        let params: Vec<u64> = m.layers.iter().map(|l| l.params).collect();
+        // V*D; u*(in + u + 1) for SimpleRNN; in*u + u for Dense.
+        assert_eq!(
+            params,
+            [10000 * 32, 32 * (32 + 32 + 1), 16 * (32 + 16 + 1), 16 + 1]
+        );
+        assert_eq!(m.params(), 320_000 + 2_080 + 784 + 17);
+        assert_eq!(
+            m.input,
+            Source::Tokens {
+                vocab: 10000,
+                steps: None,
+                mask_zero: false
+            }
+        );
+    }
+
+    #[test]
+    fn fixed_lengths_flow_through_and_dense_works_per_timestep() {
+        let m = model("struct M<Input(12, 4), SimpleRNN(5, seq), Dense(2)>;");
+        assert_eq!(
+            m.input,
+            Source::Floats {
+                steps: Some(12),
+                features: 4
+            }
+        );
+        assert_eq!(m.layers[0].output, seq(Some(12), 5));
+        assert_eq!(m.layers[1].output, seq(Some(12), 2));
+        assert_eq!(m.layers[1].input_width, 5);
+        assert_eq!(m.params(), 5 * (4 + 5 + 1) + (5 * 2 + 2));
+        let m = model("struct M<Embedding(100, 8, input_length = 10), SimpleRNN(4)>;");
+        assert_eq!(m.layers[0].output, seq(Some(10), 8));
+        assert_eq!(m.layers[0].output.keras_shape(), "(None, 10, 8)");
+        let m = model("struct M<Input(shape = (None, 7)), Dense(3)>;");
+        assert_eq!(m.layers[0].output.keras_shape(), "(None, None, 3)");
+    }
+
+    #[test]
+    fn use_bias_false_drops_the_bias_params() {
+        let m = model(
+            "struct M<Input(None, 4), SimpleRNN(6, seq, use_bias = false), Dense(3, use_bias = False)>;",
+        );
+        assert_eq!(m.layers[0].params, 6 * (4 + 6));
+        assert_eq!(m.layers[1].params, 6 * 3);
+    }
+
+    #[test]
+    fn keras_names_count_per_class_and_skip_explicit_names() {
+        let m = model(
+            "struct M<Embedding(10, 4), SimpleRNN(4, seq, name = \"first\"), SimpleRNN(4, seq), SimpleRNN(4, seq), Dense(2), Dense(1)>;",
+        );
+        let names: Vec<&str> = m.layers.iter().map(|l| l.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "embedding",
+                "first",
+                "simple_rnn",
+                "simple_rnn_1",
+                "dense",
+                "dense_1"
+            ]
+        );
+    }
+
+    #[test]
+    fn model_names_are_keras_snake_case() {
+        assert_eq!(snake_case("Sequential"), "sequential");
+        assert_eq!(snake_case("SimpleRNN"), "simple_rnn");
+        assert_eq!(snake_case("ActRnnRelu"), "act_rnn_relu");
+        assert_eq!(snake_case("IMDBModel"), "imdb_model");
+        assert_eq!(snake_case("Seed1"), "seed1");
+    }
+
+    #[test]
+    fn activations_and_options_are_read_with_keras_defaults() {
+        let m = model(
+            "struct M<Input(None, 3), SimpleRNN(4, activation = \"relu\", go_backwards = true), Dense(2)>;",
+        );
+        match m.layers[0].kind {
+            Kind::SimpleRnn {
+                activation,
+                use_bias,
+                return_sequences,
+                go_backwards,
+                ..
+            } => {
+                assert_eq!(activation.keras, "relu");
+                assert!(use_bias && !return_sequences && go_backwards);
+            }
+            other => panic!("{other:?}"),
+        }
+        match m.layers[1].kind {
+            Kind::Dense { activation, .. } => assert_eq!(activation.keras, "linear"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn every_mistake_of_a_model_is_reported_once() {
+        let e = errors(
+            "struct M<Embedding(10, 32), SimpleRNN(32), SimpleRNN(32, activation = sigmod), Dense(1, use_bias = 1)>;",
+        );
+        assert_eq!(e.len(), 3, "{e:#?}");
+        assert!(e[0].contains("did you mean `sigmoid`"));
+        assert!(e[1].contains("needs a sequence") && e[1].contains("`simple_rnn`"));
+        assert!(e[2].contains("`use_bias` takes `true` or `false`"));
+        // A bad layer makes what follows unknown: no consequential shape errors.
+        let e = errors("struct M<Embedding(10, 4), SimpleRnn(4), SimpleRNN(4), SimpleRNN(4)>;");
+        assert_eq!(e.len(), 1, "{e:#?}");
+    }
+
+    #[test]
+    fn the_largest_tensor_is_bounded_without_overflow() {
+        let e = errors("struct M<Embedding(16777216, 65536)>;");
+        assert!(e[0].contains("1,099,511,627,776 weights"), "{e:?}");
+        // Just under the limit is accepted: 2^31 values exactly.
+        let m = model("struct M<Embedding(32768, 65536)>;");
+        assert_eq!(m.params(), 1 << 31);
+    }
+}

@@ -16,7 +16,7 @@ fn field(i: usize) -> Ident {
 }
 
 /// The whole expansion:
-/// ```ignore
+/// ```text
 /// pub struct Sentiment { l0: Embedding<10000, 32>, l1: SimpleRnn<32, 32>, l2: Dense<32, 1> }
 /// impl Sentiment { pub const PARAMS ...; pub fn random(seed) ...; pub fn forward(...) ... }
 /// ```
@@ -41,7 +41,7 @@ pub fn expand(krate: &TokenStream, model: &Model, summary: &str) -> TokenStream 
     }
 }
 
-/// ```ignore
+/// ```text
 /// /// docs
 /// pub struct Sentiment { l0: Embedding<10000, 32>, l1: SimpleRnn<32, 32>, l2: Dense<32, 1> }
 /// ```
@@ -142,7 +142,7 @@ fn cell_type(krate: &TokenStream, kind: Kind, input: usize) -> TokenStream {
     }
 }
 
-/// ```ignore
+/// ```text
 /// pub const PARAMS: usize = 322_113; /* TRAINABLE_PARAMS, NON_TRAINABLE_PARAMS, SUMMARY, NAME */
 /// pub const LAYERS: &'static [LayerInfo] = &[LayerInfo { name: "embedding", ... }, ...];
 /// pub const INPUT_WIDTH: usize = 10000; pub const OUTPUT_WIDTH: usize = 1; ...
@@ -224,7 +224,7 @@ fn expand_consts(krate: &TokenStream, model: &Model, summary: &str) -> TokenStre
     }
 }
 
-/// ```ignore
+/// ```text
 /// pub fn zeros() -> Self { Self { l0: Embedding::zeros(&Self::LAYERS[0]), ... } }
 /// pub fn random(seed: u64) -> Self { let mut rng = Rng::new(seed); Self { l0: Embedding::random(&Self::LAYERS[0], &mut rng), ... } }
 /// ```
@@ -259,7 +259,7 @@ fn expand_constructors(krate: &TokenStream, model: &Model) -> TokenStream {
     }
 }
 
-/// ```ignore
+/// ```text
 /// pub fn from_weights(file: WeightsFile) -> Result<Self, Error> { let mut r = Records::new(file, Self::LAYERS)?; ... }
 /// pub fn from_json(json: &str) -> Result<Self, Error>; pub fn load(path) -> Result<Self, Error>;
 /// pub fn to_weights(&self) -> WeightsFile; pub fn to_json(&self) -> String;
@@ -349,7 +349,7 @@ fn io(model: &Model) -> Io {
     }
 }
 
-/// ```ignore
+/// ```text
 /// pub fn forward(&self, tokens: &[u32]) -> Result<[f32; 1], Error> { Self::__check(tokens, None)?; ...; self.__dispatch(tokens, &mut out); Ok(out) }
 /// pub fn predict(&self, batch: ArrayView2<u32>) -> Result<Array2<f32>, Error> { token_rows(batch, 1, |r, ids, out| ...) }
 /// ```
@@ -490,7 +490,7 @@ fn expand_forward_and_predict(krate: &TokenStream, model: &Model) -> TokenStream
     quote!(#check #forward #predict)
 }
 
-/// ```ignore
+/// ```text
 /// fn __dispatch(&self, srcs, outs) { match simd_active() { Avx512 => unsafe { self.__run_avx512(srcs, outs) }, Avx2 => .., Scalar => self.__run::<Separate>(srcs, outs) } }
 /// #[target_feature(enable = "avx512f,avx2,fma")] fn __run_avx512(&self, srcs, outs) { self.__run::<Avx512>(srcs, outs) }
 /// #[target_feature(enable = "avx2,fma")] fn __run_fma(&self, src, out) { self.__run::<Fused>(src, out) }
@@ -588,7 +588,7 @@ fn plan(model: &Model) -> (Vec<Pass>, std::ops::Range<usize>) {
 }
 
 /// The body of `__run`:
-/// ```ignore
+/// ```text
 /// let n = src.len();
 /// let mut s1 = [0.0f32; 32];                       // state of each recurrent layer
 /// for k in 0..n {
@@ -750,7 +750,7 @@ fn expand_run_body(model: &Model) -> TokenStream {
 
 /// On any error: the errors, plus a stub with the same name and consts so that code using the
 /// model reports nothing further.
-/// ```ignore
+/// ```text
 /// compile_error!("..."); pub struct Sentiment; impl Sentiment { pub const PARAMS: usize = 0; ... }
 /// ```
 pub fn expand_error(def: &ModelDef, error: syn::Error) -> TokenStream {
