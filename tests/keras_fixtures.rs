@@ -71,6 +71,29 @@ fn check_declaration(
     }
 }
 
+/// Runs `forward` on every row and `predict` on the batch, on every SIMD path the CPU has, and
+/// holds both to Keras's outputs.
+fn assert_parity(
+    name: &str,
+    expected: &[f32],
+    forward: impl Fn() -> Vec<f32>,
+    predict: impl Fn() -> Vec<f32>,
+) {
+    for simd in rnn_runtime::simd::available() {
+        rnn_runtime::simd::force(Some(simd));
+        let d_forward = max_abs_diff(&forward(), expected);
+        let d_predict = max_abs_diff(&predict(), expected);
+        println!(
+            "{name} [{simd:?}]: max |ours - keras| forward {d_forward:e}, predict {d_predict:e}"
+        );
+        assert!(
+            d_forward <= TOLERANCE && d_predict <= TOLERANCE,
+            "{name} [{simd:?}]: {d_forward} / {d_predict}"
+        );
+    }
+    rnn_runtime::simd::force(None);
+}
+
 macro_rules! token_fixture {
     ($test:ident, $Model:ident, $($layers:tt)*) => {
         #[test]
@@ -84,17 +107,13 @@ macro_rules! token_fixture {
                 .iter()
                 .map(|r| rows(r).iter().map(|v| v.as_u64().unwrap() as u32).collect())
                 .collect();
-            let expected = floats(&io["outputs"]);
-            for simd in rnn_runtime::simd::available() {
-            rnn_runtime::simd::force(Some(simd));
-            let forward: Vec<f32> = inputs.iter().flat_map(|ids| model.forward(ids).expect("forward").flat()).collect();
-            let d_forward = max_abs_diff(&forward, &expected);
             let batch = Array2::from_shape_vec((inputs.len(), inputs[0].len()), inputs.concat()).unwrap();
-            let predicted = model.predict(batch.view()).expect("predict");
-            let d_predict = max_abs_diff(predicted.as_slice().unwrap(), &expected);
-            println!("{name} [{simd:?}]: max |ours - keras| forward {d_forward:e}, predict {d_predict:e}");
-            assert!(d_forward <= TOLERANCE && d_predict <= TOLERANCE, "{name} [{simd:?}]: {d_forward} / {d_predict}");
-            }
+            assert_parity(
+                name,
+                &floats(&io["outputs"]),
+                || inputs.iter().flat_map(|ids| model.forward(ids).expect("forward").flat()).collect(),
+                || model.predict(batch.view()).expect("predict").into_iter().collect(),
+            );
         }
     };
 }
@@ -112,21 +131,18 @@ macro_rules! float_fixture {
                 .iter()
                 .map(|s| rows(s).iter().map(|x| floats(x).try_into().expect("feature width")).collect())
                 .collect();
-            let expected = floats(&io["outputs"]);
-            for simd in rnn_runtime::simd::available() {
-            rnn_runtime::simd::force(Some(simd));
-            let forward: Vec<f32> = seqs
-                .iter()
-                .flat_map(|xs| model.forward(xs.as_slice().try_into().expect("length")).expect("forward").flat())
-                .collect();
-            let d_forward = max_abs_diff(&forward, &expected);
             let flat: Vec<f32> = seqs.iter().flat_map(|s| s.concat()).collect();
             let batch = Array3::from_shape_vec((seqs.len(), seqs[0].len(), $Model::INPUT_WIDTH), flat).unwrap();
-            let predicted = model.predict(batch.view()).expect("predict");
-            let d_predict = max_abs_diff(predicted.as_slice().unwrap(), &expected);
-            println!("{name} [{simd:?}]: max |ours - keras| forward {d_forward:e}, predict {d_predict:e}");
-            assert!(d_forward <= TOLERANCE && d_predict <= TOLERANCE, "{name} [{simd:?}]: {d_forward} / {d_predict}");
-            }
+            assert_parity(
+                name,
+                &floats(&io["outputs"]),
+                || {
+                    seqs.iter()
+                        .flat_map(|xs| model.forward(xs.as_slice().try_into().expect("length")).expect("forward").flat())
+                        .collect()
+                },
+                || model.predict(batch.view()).expect("predict").into_iter().collect(),
+            );
         }
     };
 }

@@ -81,7 +81,16 @@ fn run_batch<'a, S: ?Sized + 'a, const W: usize, const G: usize>(
     for r in 0..rows {
         check(r, row(r))?;
     }
-    let mut out = vec![[0.0f32; W]; rows * per_row];
+    let total = rows
+        .checked_mul(per_row)
+        .filter(|n| n.checked_mul(W * 4).is_some_and(|b| b <= isize::MAX as usize));
+    let Some(total) = total else {
+        return Err(Error::BatchShape {
+            expected: format!("an output of at most {} bytes", isize::MAX),
+            found: format!("{rows} rows x {per_row} steps x {W} units"),
+        });
+    };
+    let mut out = vec![[0.0f32; W]; total];
     if per_row > 0 {
         let mut outs = out.chunks_exact_mut(per_row);
         let full = rows - rows % G;
