@@ -81,9 +81,10 @@ fn run_batch<'a, S: ?Sized + 'a, const W: usize, const G: usize>(
     for r in 0..rows {
         check(r, row(r))?;
     }
-    let total = rows
-        .checked_mul(per_row)
-        .filter(|n| n.checked_mul(W * 4).is_some_and(|b| b <= isize::MAX as usize));
+    let total = rows.checked_mul(per_row).filter(|n| {
+        n.checked_mul(W * 4)
+            .is_some_and(|b| b <= isize::MAX as usize)
+    });
     let Some(total) = total else {
         return Err(Error::BatchShape {
             expected: format!("an output of at most {} bytes", isize::MAX),

@@ -66,3 +66,11 @@ impl Lcg {
         lo + (hi - lo) * self.next()
     }
 }
+
+/// The largest plain absolute difference.
+pub fn max_plain_diff(ours: &[f32], expected: &[f32]) -> f32 {
+    ours.iter()
+        .zip(expected)
+        .map(|(x, y)| (x - y).abs())
+        .fold(0.0, f32::max)
+}
