@@ -86,22 +86,24 @@ fn fold_type(krate: &TokenStream, model: &Model) -> Option<TokenStream> {
     Some(quote!(#krate::__private::FoldedEmbedding<#v, #u>))
 }
 
-/// Rows of a batch run together in lockstep, for the AVX2 path and for the AVX-512 path (32
-/// vector registers): enough to hide FMA latency, few enough that the accumulators stay in
-/// registers. Measured on Zen 4 with examples/bench.rs (docs/PERFORMANCE.md).
+/// Rows of a batch run together in lockstep, for the AVX2 path and for the AVX-512 path:
+/// enough independent FMA chains to reach the FMA throughput, few enough for the registers
+/// (the SIMD kernels work in tiles of 16 or 32 outputs, so the width matters little; measured
+/// on Zen 4 over widths 8 to 128, docs/PERFORMANCE.md). A group's per-step arrays live on the
+/// stack, so they are capped at 64 KiB each: wide layers run fewer rows at once.
 fn group_sizes(model: &Model) -> (usize, usize) {
+    // Widths of the vectors a step holds (an Embedding's input is a token id, not a vector).
     let widest = model
         .layers
         .iter()
-        .map(|l| l.output.width())
+        .map(|l| match l.kind {
+            Kind::Embedding { .. } => l.output.width(),
+            _ => l.output.width().max(l.input_width),
+        })
         .max()
         .unwrap_or(1);
-    match widest {
-        0..=16 => (4, 6),
-        17..=32 => (2, 6),
-        33..=64 => (2, 3),
-        _ => (1, 1),
-    }
+    let cap = (16 * 1024 / widest.max(1)).max(1);
+    (4.min(cap), 6.min(cap))
 }
 
 /// `Self { l0, l1, __fold: FoldedEmbedding::new(&l0, &l1) }` after `let l0 = ...;` bindings.

@@ -103,8 +103,9 @@ impl<const IN: usize, const U: usize> SimpleRnn<IN, U> {
         mask: [bool; G],
     ) {
         let mut z = [*self.bias; G];
-        matvec_acc_group::<M, G, IN, U>(x, &self.kernel, &mut z);
-        self.finish_group::<M, G>(&mut z, h, mask);
+        let prev: [&[f32; U]; G] = std::array::from_fn(|g| &h[g]);
+        M::matvec2_group::<G, IN, U, U>(x, &self.kernel, &prev, &self.recurrent, &mut z);
+        self.activate_group::<M, G>(&mut z, h, mask);
     }
 
     /// One timestep for G sequences whose input projection `x · kernel + bias` is already
@@ -135,6 +136,17 @@ impl<const IN: usize, const U: usize> SimpleRnn<IN, U> {
     ) {
         let prev: [&[f32; U]; G] = std::array::from_fn(|g| &h[g]);
         matvec_acc_group::<M, G, U, U>(&prev, &self.recurrent, z);
+        self.activate_group::<M, G>(z, h, mask);
+    }
+
+    /// `h = act(z)` where the mask allows.
+    #[inline(always)]
+    fn activate_group<M: MulAdd, const G: usize>(
+        &self,
+        z: &mut [[f32; U]; G],
+        h: &mut [[f32; U]; G],
+        mask: [bool; G],
+    ) {
         self.activation.apply_rows::<M, U>(z);
         for ((zg, hg), m) in z.iter().zip(h.iter_mut()).zip(mask) {
             if m {

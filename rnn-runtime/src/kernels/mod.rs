@@ -8,6 +8,11 @@
 //! FMA (where it is one instruction), a separate multiply and add elsewhere (where `mul_add`
 //! would be a slow libm call).
 
+#[cfg(target_arch = "x86_64")]
+mod avx2;
+#[cfg(target_arch = "x86_64")]
+mod avx512;
+
 /// How a kernel computes `a * b + c`, and tanh over a slice.
 pub trait MulAdd: Copy {
     /// How many f32 accumulators a kernel may keep in vector registers on this path (about
@@ -20,6 +25,31 @@ pub trait MulAdd: Copy {
     #[inline(always)]
     fn tanh_in_place(z: &mut [f32]) {
         z.iter_mut().for_each(|v| *v = tanh_fast(*v));
+    }
+
+    /// `acc[g] += x[g] · w` for G rows: [`matvec_acc_group_generic`] unless a path has its
+    /// own.
+    #[inline(always)]
+    fn matvec_group<const G: usize, const IN: usize, const OUT: usize>(
+        x: &[&[f32; IN]; G],
+        w: &[[f32; OUT]; IN],
+        acc: &mut [[f32; OUT]; G],
+    ) {
+        matvec_acc_group_generic::<Self, G, IN, OUT>(x, w, acc)
+    }
+
+    /// `acc[g] += x1[g] · w1 + x2[g] · w2`: a SimpleRNN step's two products, which a path may
+    /// compute with the accumulators held in registers across both.
+    #[inline(always)]
+    fn matvec2_group<const G: usize, const IN1: usize, const IN2: usize, const OUT: usize>(
+        x1: &[&[f32; IN1]; G],
+        w1: &[[f32; OUT]; IN1],
+        x2: &[&[f32; IN2]; G],
+        w2: &[[f32; OUT]; IN2],
+        acc: &mut [[f32; OUT]; G],
+    ) {
+        Self::matvec_group::<G, IN1, OUT>(x1, w1, acc);
+        Self::matvec_group::<G, IN2, OUT>(x2, w2, acc);
     }
 }
 
@@ -45,6 +75,45 @@ impl MulAdd for Fused {
     fn mul_add(a: f32, b: f32, c: f32) -> f32 {
         a.mul_add(b, c)
     }
+
+    #[inline(always)]
+    fn matvec_group<const G: usize, const IN: usize, const OUT: usize>(
+        x: &[&[f32; IN]; G],
+        w: &[[f32; OUT]; IN],
+        acc: &mut [[f32; OUT]; G],
+    ) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            use std::arch::is_x86_feature_detected as has;
+            if has!("avx2") && has!("fma") {
+                // SAFETY: AVX2 and FMA are present (checked just above).
+                unsafe { avx2::matvec2_group::<G, IN, 0, OUT>(x, w, &[&[]; G], &[], acc) };
+                return;
+            }
+        }
+        matvec_acc_group_generic::<Self, G, IN, OUT>(x, w, acc)
+    }
+
+    #[inline(always)]
+    fn matvec2_group<const G: usize, const IN1: usize, const IN2: usize, const OUT: usize>(
+        x1: &[&[f32; IN1]; G],
+        w1: &[[f32; OUT]; IN1],
+        x2: &[&[f32; IN2]; G],
+        w2: &[[f32; OUT]; IN2],
+        acc: &mut [[f32; OUT]; G],
+    ) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            use std::arch::is_x86_feature_detected as has;
+            if has!("avx2") && has!("fma") {
+                // SAFETY: AVX2 and FMA are present (checked just above).
+                unsafe { avx2::matvec2_group::<G, IN1, IN2, OUT>(x1, w1, x2, w2, acc) };
+                return;
+            }
+        }
+        Self::matvec_group::<G, IN1, OUT>(x1, w1, acc);
+        Self::matvec_group::<G, IN2, OUT>(x2, w2, acc);
+    }
 }
 
 /// [`Fused`], plus tanh written with AVX-512 intrinsics: the same rational as [`tanh_fast`]
@@ -68,55 +137,48 @@ impl MulAdd for Avx512 {
             // Cached by std: one load and a predictable branch.
             if std::arch::is_x86_feature_detected!("avx512f") {
                 // SAFETY: AVX-512F is present (checked just above).
-                unsafe { tanh_avx512(z) };
+                unsafe { avx512::tanh(z) };
                 return;
             }
         }
         z.iter_mut().for_each(|v| *v = tanh_fast(*v));
     }
-}
 
-/// [`tanh_fast`] on 16 lanes at a time, the tail through a lane mask.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f")]
-#[inline]
-fn tanh_avx512(z: &mut [f32]) {
-    use std::arch::x86_64::*;
-    let c = _mm512_set1_ps;
-    let lanes = |x: __m512| -> __m512 {
-        let x = _mm512_max_ps(_mm512_min_ps(x, c(TANH_CLAMP)), c(-TANH_CLAMP));
-        let x2 = _mm512_mul_ps(x, x);
-        let mut p = _mm512_fmadd_ps(x2, c(ALPHA_13), c(ALPHA_11));
-        p = _mm512_fmadd_ps(x2, p, c(ALPHA_9));
-        p = _mm512_fmadd_ps(x2, p, c(ALPHA_7));
-        p = _mm512_fmadd_ps(x2, p, c(ALPHA_5));
-        p = _mm512_fmadd_ps(x2, p, c(ALPHA_3));
-        p = _mm512_fmadd_ps(x2, p, c(ALPHA_1));
-        p = _mm512_mul_ps(p, x);
-        let mut q = _mm512_fmadd_ps(x2, c(BETA_6), c(BETA_4));
-        q = _mm512_fmadd_ps(x2, q, c(BETA_2));
-        q = _mm512_fmadd_ps(x2, q, c(BETA_0));
-        // 1/q: estimate (relative error < 2^-14), then r += r * (1 - q r).
-        let r = _mm512_rcp14_ps(q);
-        let r = _mm512_fmadd_ps(r, _mm512_fnmadd_ps(q, r, c(1.0)), r);
-        let y = _mm512_mul_ps(p, r);
-        _mm512_max_ps(_mm512_min_ps(y, c(1.0)), c(-1.0))
-    };
-    let (chunks, tail) = z.as_chunks_mut::<16>();
-    for chunk in chunks {
-        // SAFETY: `chunk` is 16 f32s; unaligned loads and stores are allowed.
-        unsafe {
-            let v = _mm512_loadu_ps(chunk.as_ptr());
-            _mm512_storeu_ps(chunk.as_mut_ptr(), lanes(v));
+    #[inline(always)]
+    fn matvec_group<const G: usize, const IN: usize, const OUT: usize>(
+        x: &[&[f32; IN]; G],
+        w: &[[f32; OUT]; IN],
+        acc: &mut [[f32; OUT]; G],
+    ) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::arch::is_x86_feature_detected!("avx512f") {
+                // SAFETY: AVX-512F is present (checked just above).
+                unsafe { avx512::matvec2_group::<G, IN, 0, OUT>(x, w, &[&[]; G], &[], acc) };
+                return;
+            }
         }
+        matvec_acc_group_generic::<Self, G, IN, OUT>(x, w, acc)
     }
-    if !tail.is_empty() {
-        let mask: __mmask16 = (1u32 << tail.len()).wrapping_sub(1) as __mmask16;
-        // SAFETY: the mask covers exactly `tail.len()` < 16 lanes, so only `tail` is touched.
-        unsafe {
-            let v = _mm512_maskz_loadu_ps(mask, tail.as_ptr());
-            _mm512_mask_storeu_ps(tail.as_mut_ptr(), mask, lanes(v));
+
+    #[inline(always)]
+    fn matvec2_group<const G: usize, const IN1: usize, const IN2: usize, const OUT: usize>(
+        x1: &[&[f32; IN1]; G],
+        w1: &[[f32; OUT]; IN1],
+        x2: &[&[f32; IN2]; G],
+        w2: &[[f32; OUT]; IN2],
+        acc: &mut [[f32; OUT]; G],
+    ) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::arch::is_x86_feature_detected!("avx512f") {
+                // SAFETY: AVX-512F is present (checked just above).
+                unsafe { avx512::matvec2_group::<G, IN1, IN2, OUT>(x1, w1, x2, w2, acc) };
+                return;
+            }
         }
+        Self::matvec_group::<G, IN1, OUT>(x1, w1, acc);
+        Self::matvec_group::<G, IN2, OUT>(x2, w2, acc);
     }
 }
 
@@ -148,6 +210,16 @@ pub fn matvec_acc<M: MulAdd, const IN: usize, const OUT: usize>(
 /// per group.
 #[inline(always)]
 pub fn matvec_acc_group<M: MulAdd, const G: usize, const IN: usize, const OUT: usize>(
+    x: &[&[f32; IN]; G],
+    w: &[[f32; OUT]; IN],
+    acc: &mut [[f32; OUT]; G],
+) {
+    M::matvec_group::<G, IN, OUT>(x, w, acc)
+}
+
+/// The portable body of [`matvec_acc_group`], vectorised by the compiler.
+#[inline(always)]
+pub fn matvec_acc_group_generic<M: MulAdd, const G: usize, const IN: usize, const OUT: usize>(
     x: &[&[f32; IN]; G],
     w: &[[f32; OUT]; IN],
     acc: &mut [[f32; OUT]; G],
@@ -290,6 +362,42 @@ mod tests {
         }
         assert!(worst < 2e-6, "worst error {worst}");
         assert!(tanh_fast(f32::INFINITY) == 1.0 && tanh_fast(f32::NEG_INFINITY) == -1.0);
+    }
+
+    fn check_group<M: MulAdd, const G: usize, const IN: usize, const OUT: usize>() {
+        let mut s = (G * 1000 + IN * 100 + OUT) as u32;
+        let mut next = || {
+            s = s.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            (s >> 8) as f32 / (1u32 << 24) as f32 - 0.5
+        };
+        let xs: [[f32; IN]; G] = std::array::from_fn(|_| std::array::from_fn(|_| next()));
+        let w: Box<[[f32; OUT]; IN]> =
+            Box::new(std::array::from_fn(|_| std::array::from_fn(|_| next())));
+        let start: [[f32; OUT]; G] = std::array::from_fn(|_| std::array::from_fn(|_| next()));
+        let refs: [&[f32; IN]; G] = std::array::from_fn(|g| &xs[g]);
+        let mut got = start;
+        matvec_acc_group::<M, G, IN, OUT>(&refs, &w, &mut got);
+        let flat: Vec<f32> = w.iter().flatten().copied().collect();
+        for g in 0..G {
+            let mut want = start[g];
+            matvec_acc_reference(&xs[g], &flat, OUT, &mut want);
+            for (a, b) in got[g].iter().zip(&want) {
+                assert!((a - b).abs() < 1e-5, "G={G} IN={IN} OUT={OUT}: {a} vs {b}");
+            }
+        }
+    }
+
+    macro_rules! group_cases {
+        ($m:ty: $($g:literal, $i:literal, $o:literal);*) => { $( check_group::<$m, $g, $i, $o>(); )* };
+    }
+
+    #[test]
+    fn grouped_kernels_match_the_reference_at_every_width_and_group() {
+        // Widths around the 16-lane tiles and their masked tails, odd input counts.
+        group_cases!(Avx512: 1, 1, 1; 1, 3, 5; 1, 32, 32; 1, 48, 48; 1, 40, 40; 1, 17, 33; 2, 33, 17;
+            2, 48, 64; 3, 24, 24; 4, 40, 40; 6, 32, 32; 6, 7, 100; 5, 64, 48; 1, 100, 128);
+        group_cases!(Fused: 1, 48, 48; 2, 33, 17; 6, 32, 32; 3, 7, 100);
+        group_cases!(Separate: 1, 48, 48; 2, 33, 17; 6, 32, 32);
     }
 
     #[test]
