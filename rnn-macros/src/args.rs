@@ -174,8 +174,9 @@ pub struct Reader<'a, 'e> {
     pub class: &'static str,
 }
 
-/// The largest width (units, features, output_dim): one step's vector lives on the stack.
-pub const MAX_WIDTH: u64 = 1 << 16;
+/// The largest width (units, features, output_dim): a step's vectors live on the stack (a
+/// debug build of a 16384-wide model needs about 1 MiB of it).
+pub const MAX_WIDTH: u64 = 1 << 14;
 /// The largest vocabulary (input_dim) or fixed length.
 pub const MAX_COUNT: u64 = 1 << 24;
 

@@ -773,10 +773,10 @@ mod tests {
 
     #[test]
     fn the_largest_tensor_is_bounded_without_overflow() {
-        let e = errors("struct M<Embedding(16777216, 65536)>;");
-        assert!(e[0].contains("1,099,511,627,776 weights"), "{e:?}");
-        // Just under the limit is accepted: 2^31 values exactly.
-        let m = model("struct M<Embedding(32768, 65536)>;");
+        let e = errors("struct M<Embedding(16777216, 16384)>;");
+        assert!(e[0].contains("274,877,906,944 weights"), "{e:?}");
+        // At the limit is accepted: 2^31 values exactly.
+        let m = model("struct M<Embedding(131072, 16384)>;");
         assert_eq!(m.params(), 1 << 31);
     }
 }

@@ -368,7 +368,7 @@ fn expand_forward_and_predict(krate: &TokenStream, model: &Model) -> TokenStream
         }
         Source::Floats { steps, .. } => (steps, quote!()),
     };
-    let fixed_tokens = match fixed {
+    let fixed_len = match fixed {
         Some(t) => {
             let t = lit(t);
             quote!(Some(#t))
@@ -379,7 +379,7 @@ fn expand_forward_and_predict(krate: &TokenStream, model: &Model) -> TokenStream
         /// Refuses what Keras would refuse: a wrong length, an empty sequence for a recurrent
         /// model, a token id >= input_dim.
         fn __check(src: &#src, row: Option<usize>) -> #p::Result<()> {
-            #p::check_length(src.len(), #fixed_tokens, #recurrent, row)?;
+            #p::check_length(src.len(), #fixed_len, #recurrent, row)?;
             #vocab_check
             Ok(())
         }
@@ -479,7 +479,7 @@ fn expand_forward_and_predict(krate: &TokenStream, model: &Model) -> TokenStream
         pub fn predict(&self, batch: #batch_ty) -> #p::Result<#out_ty> {
             #dims
             // A fixed-length model refuses another length even for an empty batch.
-            #p::check_length(steps, #fixed_tokens, false, None)?;
+            #p::check_length(steps, #fixed_len, false, None)?;
             let check = |r: usize, src: &#src| Self::__check(src, Some(r));
             let one = |src: &#src, out: &mut [[f32; #width]]| self.__dispatch::<1>([src], [out]);
             let data = match #p::simd_active() {
@@ -495,8 +495,8 @@ fn expand_forward_and_predict(krate: &TokenStream, model: &Model) -> TokenStream
 /// ```text
 /// fn __dispatch(&self, srcs, outs) { match simd_active() { Avx512 => unsafe { self.__run_avx512(srcs, outs) }, Avx2 => .., Scalar => self.__run::<Separate>(srcs, outs) } }
 /// #[target_feature(enable = "avx512f,avx2,fma")] fn __run_avx512(&self, srcs, outs) { self.__run::<Avx512>(srcs, outs) }
-/// #[target_feature(enable = "avx2,fma")] fn __run_fma(&self, src, out) { self.__run::<Fused>(src, out) }
-/// #[inline(always)] fn __run<M: MulAdd>(&self, src, out) { /* straight-line layers per timestep */ }
+/// #[target_feature(enable = "avx2,fma")] fn __run_fma(&self, srcs, outs) { self.__run::<Fused>(srcs, outs) }
+/// #[inline(always)] fn __run<M: MulAdd, const G: usize>(&self, srcs, outs) { /* straight-line layers per timestep */ }
 /// ```
 fn expand_engine(krate: &TokenStream, model: &Model) -> TokenStream {
     let p = quote!(#krate::__private);
@@ -589,17 +589,20 @@ fn plan(model: &Model) -> (Vec<Pass>, std::ops::Range<usize>) {
     (passes, time_end..n)
 }
 
-/// The body of `__run`:
+/// The body of `__run` for `Embedding(10000, 32, mask_zero = true), SimpleRNN(32), Dense(1)`:
 /// ```text
-/// let n = src.len();
-/// let mut s1 = [0.0f32; 32];                       // state of each recurrent layer
-/// for k in 0..n {
-///     let t = k;                                   // n - 1 - k when the pass runs backwards
-///     let id = src[t]; let m = src[t] != 0;        // mask_zero
-///     let x = self.l0.row(id);
-///     if m { self.l1.step::<M>(x, &mut s1); }      // a masked step keeps the state
+/// let __n = srcs.first().map_or(0, |s| s.len());
+/// let mut __s1 = [[0.0f32; 32]; __G];                   // state of each recurrent layer
+/// for __k in 0..__n {
+///     let __t = __k;                                    // __n - 1 - __k when the pass runs backwards
+///     let __mt: [bool; __G] = from_fn(|g| srcs[g][__t] != 0);   // mask_zero, by position
+///     let __mk: [bool; __G] = from_fn(|g| srcs[g][__k] != 0);
+///     let __z: [&_; __G] = from_fn(|g| self.__fold.row(srcs[g][__t]));   // folded Embedding
+///     self.l1.step_projected_group::<__M, __G>(&__z, &mut __s1, __mk);  // masked rows keep state
 /// }
-/// let mut y2 = [0.0f32; 1]; self.l2.apply::<M>(&s1, &mut y2); *out = y2;
+/// let mut __y2 = [[0.0f32; 1]; __G];
+/// self.l2.apply_group::<__M, __G>(&from_fn(|g| &__s1[g]), &mut __y2);
+/// for (o, v) in outs.iter_mut().zip(..) { o[0] = *v; }
 /// ```
 fn expand_run_body(model: &Model) -> TokenStream {
     let (passes, tail) = plan(model);

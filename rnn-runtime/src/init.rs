@@ -37,8 +37,8 @@ impl Rng {
 }
 
 /// `glorot_uniform` for a (fan_in, fan_out) kernel: U(-l, l) with l = sqrt(6 / (fan_in + fan_out)).
-pub fn glorot_uniform(rng: &mut Rng, fan_in: usize, fan_out: usize) -> Vec<f32> {
-    let limit = (6.0 / (fan_in + fan_out) as f64).sqrt();
+pub(crate) fn glorot_uniform(rng: &mut Rng, fan_in: usize, fan_out: usize) -> Vec<f32> {
+    let limit = (6.0 / (fan_in as f64 + fan_out as f64)).sqrt();
     (0..fan_in * fan_out)
         .map(|_| rng.uniform(-limit, limit))
         .collect()
@@ -47,7 +47,7 @@ pub fn glorot_uniform(rng: &mut Rng, fan_in: usize, fan_out: usize) -> Vec<f32> 
 /// `orthogonal` (gain 1) for a square (n, n) recurrent kernel: the Q of a Gaussian matrix's QR
 /// decomposition with the signs fixed so R has a positive diagonal, which is what modified
 /// Gram-Schmidt on the columns produces directly.
-pub fn orthogonal(rng: &mut Rng, n: usize) -> Vec<f32> {
+pub(crate) fn orthogonal(rng: &mut Rng, n: usize) -> Vec<f32> {
     // Columns of an n x n Gaussian matrix, in f64.
     let mut cols: Vec<Vec<f64>> = (0..n)
         .map(|_| (0..n).map(|_| rng.normal()).collect())
@@ -80,7 +80,7 @@ pub fn orthogonal(rng: &mut Rng, n: usize) -> Vec<f32> {
 }
 
 /// `RandomUniform(-0.05, 0.05)`, Keras's default for Embedding.
-pub fn embedding_uniform(rng: &mut Rng, count: usize) -> Vec<f32> {
+pub(crate) fn embedding_uniform(rng: &mut Rng, count: usize) -> Vec<f32> {
     (0..count).map(|_| rng.uniform(-0.05, 0.05)).collect()
 }
 

@@ -6,7 +6,7 @@
 use std::cell::Cell;
 
 /// A code path of the generated forward pass.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Simd {
     /// Portable code: separate multiply and add, whatever the target's baseline vectors are.
     Scalar,
@@ -40,7 +40,7 @@ pub fn detected() -> Simd {
 pub fn available() -> Vec<Simd> {
     [Simd::Scalar, Simd::Avx2, Simd::Avx512]
         .into_iter()
-        .filter(|s| *s as u8 <= detected() as u8)
+        .filter(|s| *s <= detected())
         .collect()
 }
 
@@ -49,7 +49,7 @@ pub fn available() -> Vec<Simd> {
 pub fn active() -> Simd {
     let best = detected();
     match FORCED.with(Cell::get) {
-        Some(s) if (s as u8) <= (best as u8) => s,
+        Some(s) if s <= best => s,
         _ => best,
     }
 }

@@ -186,7 +186,8 @@ impl WeightsFile {
         }
         if let Some(recorded) = &self.checksum {
             let actual = self.compute_checksum();
-            if !recorded.starts_with("crc32:") || recorded.len() != 14 {
+            let hex = recorded.strip_prefix("crc32:").unwrap_or("");
+            if hex.len() != 8 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
                 return Err(Error::Format {
                     expected: "checksum \"crc32:\" followed by 8 hex digits".into(),
                     found: format!("checksum {recorded:?}"),
@@ -400,12 +401,33 @@ mod tests {
 
     #[test]
     fn checksum_matches_zlib_crc32_of_little_endian_bytes() {
-        // zlib.crc32(np.array([0.1, -2.5e-8], '<f4').tobytes()) computed independently:
-        let mut bytes = Vec::new();
-        bytes.extend_from_slice(&0.1f32.to_le_bytes());
-        bytes.extend_from_slice(&(-2.5e-8f32).to_le_bytes());
-        let want = format!("crc32:{:08x}", crc32fast::hash(&bytes));
-        assert_eq!(tiny().compute_checksum(), want);
+        // Python: "crc32:%08x" % zlib.crc32(np.array([0.1, -2.5e-8], "<f4").tobytes())
+        assert_eq!(tiny().compute_checksum(), "crc32:0636c20a");
+    }
+
+    #[test]
+    fn a_malformed_checksum_is_a_format_error_and_a_wrong_one_a_checksum_error() {
+        let mut f = tiny();
+        f.checksum = Some("crc32:zzzzzzzz".into());
+        assert!(matches!(
+            WeightsFile::from_json(&f.to_json()),
+            Err(Error::Format { .. })
+        ));
+        f.checksum = Some("crc32:0636c20b".into());
+        assert!(matches!(
+            WeightsFile::from_json(&f.to_json()),
+            Err(Error::Checksum { .. })
+        ));
+        f.checksum = Some("CRC32:0636C20A".into());
+        assert!(matches!(
+            WeightsFile::from_json(&f.to_json()),
+            Err(Error::Format { .. })
+        ));
+        f.checksum = Some("crc32:0636C20A".into());
+        assert!(
+            WeightsFile::from_json(&f.to_json()).is_ok(),
+            "hex digits in either case"
+        );
     }
 
     #[test]

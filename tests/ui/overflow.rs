@@ -1,5 +1,5 @@
 rnn_runtime::rnn_model! {
-    pub struct Huge<Embedding(16777216, 65536), SimpleRNN(32)>;
+    pub struct Huge<Embedding(16777216, 16384), SimpleRNN(32)>;
 }
 
 rnn_runtime::rnn_model! {

@@ -41,6 +41,7 @@ impl<const V: usize, const D: usize> Embedding<V, D> {
     /// unchecked out-of-range id reads row 0 rather than panicking.
     #[inline(always)]
     pub fn row(&self, id: u32) -> &[f32; D] {
+        const { assert!(V > 0, "an Embedding needs at least one row") };
         self.table.get(id as usize).unwrap_or(&self.table[0])
     }
 

@@ -31,6 +31,7 @@ impl<const V: usize, const U: usize> FoldedEmbedding<V, U> {
     /// out-of-range id reads row 0 rather than panicking).
     #[inline(always)]
     pub fn row(&self, id: u32) -> &[f32; U] {
+        const { assert!(V > 0, "an Embedding needs at least one row") };
         self.table.get(id as usize).unwrap_or(&self.table[0])
     }
 }

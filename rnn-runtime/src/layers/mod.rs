@@ -18,7 +18,7 @@ use crate::weights::{LayerRecord, TensorRecord};
 /// A `(R, C)` row-major matrix on the heap, moved out of a flat vector without copying.
 /// `None` if the vector does not hold exactly `R * C` values.
 pub(crate) fn matrix<const R: usize, const C: usize>(v: Vec<f32>) -> Option<Box<[[f32; C]; R]>> {
-    if R.checked_mul(C) != Some(v.len()) || v.is_empty() {
+    if R.checked_mul(C) != Some(v.len()) {
         return None;
     }
     let flat: Box<[f32]> = v.into_boxed_slice();
@@ -70,12 +70,8 @@ pub(crate) fn record(info: &LayerInfo, data: Vec<Vec<f32>>) -> LayerRecord {
 }
 
 /// Moves the tensors out of a record that `WeightsFile::check_against` has accepted.
-pub(crate) fn take_tensors(rec: LayerRecord) -> std::vec::IntoIter<Vec<f32>> {
-    rec.weights
-        .into_iter()
-        .map(|t| t.data)
-        .collect::<Vec<_>>()
-        .into_iter()
+pub(crate) fn take_tensors(rec: LayerRecord) -> impl Iterator<Item = Vec<f32>> {
+    rec.weights.into_iter().map(|t| t.data)
 }
 
 /// Error for a tensor that does not fit a cell (only reachable if a record was not checked).
