@@ -484,7 +484,9 @@ fn expand_forward_and_predict(krate: &TokenStream, model: &Model) -> TokenStream
             let one = |src: &#src, out: &mut [[f32; #width]]| self.__dispatch::<1>([src], [out]);
             let data = match #p::simd_active() {
                 #p::Simd::Avx512 => #helper #width, #group512>(batch, #per_row, check, |s, o| self.__dispatch(s, o), one)?,
-                _ => #helper #width, #group>(batch, #per_row, check, |s, o| self.__dispatch(s, o), one)?,
+                #p::Simd::Avx2 => #helper #width, #group>(batch, #per_row, check, |s, o| self.__dispatch(s, o), one)?,
+                // The portable kernels gain nothing from lockstep rows (measured): one at a time.
+                #p::Simd::Scalar => #helper #width, 1>(batch, #per_row, check, |s, o| self.__dispatch(s, o), one)?,
             };
             #wrap
         }
