@@ -193,3 +193,20 @@ fn models_are_send_sync_and_clone_with_derives_passed_through() {
     );
     assert!(format!("{a:?}").contains("SimpleRnn<8, 4>"));
 }
+
+#[test]
+fn the_readme_example_holds() {
+    rnn_model! {
+        /// Sentiment classifier: the IMDB model from chapter 6.
+        pub struct Sentiment<Embedding(10000, 32), SimpleRNN(32, seq), SimpleRNN(32), Dense(1, activation = sigmoid)>;
+    }
+    const _: () = assert!(Sentiment::PARAMS == 324_193);
+    let model = Sentiment::from_json(&Sentiment::random(4).to_json()).unwrap();
+    let p: [f32; 1] = model.forward(&[12, 7, 301]).unwrap();
+    assert!(p[0] > 0.0 && p[0] < 1.0);
+    let batch =
+        rnn_runtime::ndarray::Array2::from_shape_vec((2, 3), vec![12, 7, 301, 1, 2, 3]).unwrap();
+    let ps = model.predict(batch.view()).unwrap();
+    assert_eq!(ps.shape(), &[2, 1]);
+    assert_eq!(ps[[0, 0]], p[0]);
+}
