@@ -29,11 +29,11 @@ fn matvec_separate<const U: usize>(b: divan::Bencher) {
     });
 }
 
+#[cfg(target_arch = "x86_64")]
 #[divan::bench(consts = [32, 64])]
 fn matvec_fused_avx2<const U: usize>(b: divan::Bencher) {
     let x = data::<U>(1);
     let w: Box<[[f32; U]; U]> = Box::new(std::array::from_fn(|i| data::<U>(i as u32)));
-    #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2,fma")]
     fn run<const U: usize>(x: &[f32; U], w: &[[f32; U]; U]) -> [f32; U] {
         let mut acc = [0.0f32; U];
@@ -47,11 +47,11 @@ fn matvec_fused_avx2<const U: usize>(b: divan::Bencher) {
     b.bench(|| unsafe { run::<U>(divan::black_box(&x), &w) });
 }
 
+#[cfg(target_arch = "x86_64")]
 #[divan::bench(consts = [32, 64])]
 fn matvec_group6_avx512<const U: usize>(b: divan::Bencher) {
     let xs: [[f32; U]; 6] = std::array::from_fn(|g| data::<U>(g as u32));
     let w: Box<[[f32; U]; U]> = Box::new(std::array::from_fn(|i| data::<U>(i as u32)));
-    #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx512f,avx2,fma")]
     fn run<const U: usize>(xs: &[[f32; U]; 6], w: &[[f32; U]; U]) -> [[f32; U]; 6] {
         let mut acc = [[0.0f32; U]; 6];
