@@ -107,6 +107,11 @@ fn main() -> Result<(), rnn_runtime::Error> {
         "last timestep, first 8 units:  {:?}",
         &outputs[TIMESTEPS - 1][..8]
     );
+    let below_one = outputs.iter().flatten().filter(|v| **v < 1.0).count();
+    println!(
+        "(as in the notebook, W, U and b are uniform in [0, 1), so tanh saturates: {below_one} of {} outputs are below 1.0)",
+        TIMESTEPS * OUTPUT_FEATURES
+    );
     println!();
 
     println!("# Embedding + SimpleRNN (last output)");
