@@ -27,19 +27,19 @@ pub trait MulAdd: Copy {
         z.iter_mut().for_each(|v| *v = tanh_fast(*v));
     }
 
-    /// `acc[g] += x[g] · w` for G rows: [`matvec_acc_group_generic`] unless a path has its
-    /// own.
+    /// `acc[g] += x[g] · w` for G rows: [`MulAdd::matvec2_group`] with no second product.
     #[inline(always)]
     fn matvec_group<const G: usize, const IN: usize, const OUT: usize>(
         x: &[&[f32; IN]; G],
         w: &[[f32; OUT]; IN],
         acc: &mut [[f32; OUT]; G],
     ) {
-        matvec_acc_group_generic::<Self, G, IN, OUT>(x, w, acc)
+        Self::matvec2_group::<G, IN, 0, OUT>(x, w, &[&[]; G], &[], acc)
     }
 
-    /// `acc[g] += x1[g] · w1 + x2[g] · w2`: a SimpleRNN step's two products, which a path may
-    /// compute with the accumulators held in registers across both.
+    /// `acc[g] += x1[g] · w1 + x2[g] · w2`: a SimpleRNN step's two products. The portable
+    /// body is [`matvec_acc_group_generic`] for each; the SIMD paths compute both in one pass
+    /// with the accumulators in registers.
     #[inline(always)]
     fn matvec2_group<const G: usize, const IN1: usize, const IN2: usize, const OUT: usize>(
         x1: &[&[f32; IN1]; G],
@@ -48,8 +48,10 @@ pub trait MulAdd: Copy {
         w2: &[[f32; OUT]; IN2],
         acc: &mut [[f32; OUT]; G],
     ) {
-        Self::matvec_group::<G, IN1, OUT>(x1, w1, acc);
-        Self::matvec_group::<G, IN2, OUT>(x2, w2, acc);
+        matvec_acc_group_generic::<Self, G, IN1, OUT>(x1, w1, acc);
+        if IN2 > 0 {
+            matvec_acc_group_generic::<Self, G, IN2, OUT>(x2, w2, acc);
+        }
     }
 }
 
@@ -77,24 +79,6 @@ impl MulAdd for Fused {
     }
 
     #[inline(always)]
-    fn matvec_group<const G: usize, const IN: usize, const OUT: usize>(
-        x: &[&[f32; IN]; G],
-        w: &[[f32; OUT]; IN],
-        acc: &mut [[f32; OUT]; G],
-    ) {
-        #[cfg(target_arch = "x86_64")]
-        {
-            use std::arch::is_x86_feature_detected as has;
-            if has!("avx2") && has!("fma") {
-                // SAFETY: AVX2 and FMA are present (checked just above).
-                unsafe { avx2::matvec2_group::<G, IN, 0, OUT>(x, w, &[&[]; G], &[], acc) };
-                return;
-            }
-        }
-        matvec_acc_group_generic::<Self, G, IN, OUT>(x, w, acc)
-    }
-
-    #[inline(always)]
     fn matvec2_group<const G: usize, const IN1: usize, const IN2: usize, const OUT: usize>(
         x1: &[&[f32; IN1]; G],
         w1: &[[f32; OUT]; IN1],
@@ -111,8 +95,8 @@ impl MulAdd for Fused {
                 return;
             }
         }
-        Self::matvec_group::<G, IN1, OUT>(x1, w1, acc);
-        Self::matvec_group::<G, IN2, OUT>(x2, w2, acc);
+        matvec_acc_group_generic::<Self, G, IN1, OUT>(x1, w1, acc);
+        matvec_acc_group_generic::<Self, G, IN2, OUT>(x2, w2, acc);
     }
 }
 
@@ -145,23 +129,6 @@ impl MulAdd for Avx512 {
     }
 
     #[inline(always)]
-    fn matvec_group<const G: usize, const IN: usize, const OUT: usize>(
-        x: &[&[f32; IN]; G],
-        w: &[[f32; OUT]; IN],
-        acc: &mut [[f32; OUT]; G],
-    ) {
-        #[cfg(target_arch = "x86_64")]
-        {
-            if std::arch::is_x86_feature_detected!("avx512f") {
-                // SAFETY: AVX-512F is present (checked just above).
-                unsafe { avx512::matvec2_group::<G, IN, 0, OUT>(x, w, &[&[]; G], &[], acc) };
-                return;
-            }
-        }
-        matvec_acc_group_generic::<Self, G, IN, OUT>(x, w, acc)
-    }
-
-    #[inline(always)]
     fn matvec2_group<const G: usize, const IN1: usize, const IN2: usize, const OUT: usize>(
         x1: &[&[f32; IN1]; G],
         w1: &[[f32; OUT]; IN1],
@@ -177,8 +144,8 @@ impl MulAdd for Avx512 {
                 return;
             }
         }
-        Self::matvec_group::<G, IN1, OUT>(x1, w1, acc);
-        Self::matvec_group::<G, IN2, OUT>(x2, w2, acc);
+        matvec_acc_group_generic::<Self, G, IN1, OUT>(x1, w1, acc);
+        matvec_acc_group_generic::<Self, G, IN2, OUT>(x2, w2, acc);
     }
 }
 
