@@ -3,7 +3,7 @@ use crate::Activation;
 use crate::Result;
 use crate::info::{LayerInfo, LayerKind};
 use crate::init::{Rng, glorot_uniform};
-use crate::kernels::{MulAdd, matvec_acc, matvec_acc_group};
+use crate::kernels::{MulAdd, matvec_acc_group};
 use crate::weights::LayerRecord;
 
 /// `Dense(OUT)` on IN features: `act(x · kernel + bias)`.
@@ -73,14 +73,6 @@ impl<const IN: usize, const OUT: usize> Dense<IN, OUT> {
             data.push(self.bias.to_vec());
         }
         record(info, data)
-    }
-
-    /// `y = act(x · kernel + bias)`.
-    #[inline(always)]
-    pub fn apply<M: MulAdd>(&self, x: &[f32; IN], y: &mut [f32; OUT]) {
-        *y = *self.bias;
-        matvec_acc::<M, IN, OUT>(x, &self.kernel, y);
-        self.activation.apply_with::<M>(y);
     }
 
     /// `y[g] = act(x[g] · kernel + bias)` for G rows.

@@ -3,7 +3,7 @@ use crate::Activation;
 use crate::Result;
 use crate::info::{LayerInfo, LayerKind};
 use crate::init::{Rng, glorot_uniform, orthogonal};
-use crate::kernels::{MulAdd, matvec_acc, matvec_acc_group};
+use crate::kernels::{MulAdd, matvec_acc_group};
 use crate::weights::LayerRecord;
 
 /// `SimpleRNN(U)` on IN features: `h_t = act(x_t · kernel + bias + h_{t-1} · recurrent_kernel)`.
@@ -82,16 +82,6 @@ impl<const IN: usize, const U: usize> SimpleRnn<IN, U> {
             data.push(self.bias.to_vec());
         }
         record(info, data)
-    }
-
-    /// One timestep: `h = act(x · kernel + bias + h · recurrent_kernel)`.
-    #[inline(always)]
-    pub fn step<M: MulAdd>(&self, x: &[f32; IN], h: &mut [f32; U]) {
-        let mut z = *self.bias;
-        matvec_acc::<M, IN, U>(x, &self.kernel, &mut z);
-        matvec_acc::<M, U, U>(h, &self.recurrent, &mut z);
-        self.activation.apply_with::<M>(&mut z);
-        *h = z;
     }
 
     /// One timestep for G sequences at once. A row whose `mask` is false keeps its state.
