@@ -1,0 +1,368 @@
+//! The table of layer classes: one entry per Keras class the DSL and weights files know. Each
+//! entry holds what is a fact about the class: its names, the keywords it takes with their
+//! types and defaults, which options a weights file records, and its weight tensors with their
+//! shapes. Parameter counts are derived from the tensor shapes, never written down beside them.
+
+use crate::value::Value;
+
+/// What a layer class does in a model, for the shape rules and the plan.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// `Input(T, F)`: declares the model's input; not a layer in the summary.
+    Input,
+    /// Maps token ids to vectors; first layer only.
+    Embedding,
+    /// Runs over time with a state; needs a sequence.
+    Recurrent,
+    /// Works on the last axis of whatever it is given (per timestep on a sequence).
+    PerStep,
+    /// Computes a mask from float inputs and zeroes masked steps.
+    Masking,
+    /// Identity at inference: passes values and mask through.
+    Inert,
+}
+
+/// The type a keyword takes in the DSL.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ty {
+    /// A positive integer.
+    Size,
+    /// A positive integer or `None` (free length).
+    Steps,
+    /// `true` / `false` (Python's `True` / `False` too).
+    Bool,
+    /// An activation name.
+    Activation,
+    /// A string literal.
+    Str,
+    /// A rate in [0, 1).
+    Rate,
+    /// A number.
+    Float,
+    /// `(steps, features)`.
+    Shape,
+    /// Accepted for Keras compatibility and ignored (a seed, a noise shape).
+    Any,
+}
+
+impl Ty {
+    /// The name `tools/spec.json` uses.
+    pub fn name(self) -> &'static str {
+        match self {
+            Ty::Size => "size",
+            Ty::Steps => "steps",
+            Ty::Bool => "bool",
+            Ty::Activation => "activation",
+            Ty::Str => "str",
+            Ty::Rate => "rate",
+            Ty::Float => "float",
+            Ty::Shape => "shape",
+            Ty::Any => "any",
+        }
+    }
+}
+
+/// A keyword argument: Keras's name, its type, and Keras's default (`None`: required, or no
+/// value).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Keyword {
+    /// Keras's keyword name.
+    pub name: &'static str,
+    /// What it takes.
+    pub ty: Ty,
+    /// Keras's default, if it has one.
+    pub default: Option<Value<'static>>,
+}
+
+/// One dimension of a weight tensor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dim {
+    /// The layer's input width (an Embedding's vocabulary).
+    In,
+    /// A multiple of the layer's units (an Embedding's output_dim): 4 for LSTM's gates.
+    Units(usize),
+    /// A fixed size.
+    Fixed(usize),
+}
+
+/// A weight tensor, in Keras's `get_weights()` order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Tensor {
+    /// Keras's short name: `kernel`, `recurrent_kernel`, `bias`, `embeddings`.
+    pub name: &'static str,
+    /// Its shape in terms of the layer's sizes.
+    pub shape: &'static [Dim],
+    /// The boolean option that must be true for the tensor to exist (`use_bias`).
+    pub when: Option<&'static str>,
+}
+
+/// Everything about one layer class.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Class {
+    /// Keras's class name: `SimpleRNN`.
+    pub name: &'static str,
+    /// Keras's snake-case base for automatic layer names: `simple_rnn`.
+    pub snake: &'static str,
+    /// What it does.
+    pub role: Role,
+    /// Whether weights files have a record for it (`Input` has none).
+    pub in_file: bool,
+    /// Names given to positional arguments, in order.
+    pub positional: &'static [&'static str],
+    /// Bare identifiers that set a boolean keyword to true (`seq` -> `return_sequences`).
+    pub flags: &'static [(&'static str, &'static str)],
+    /// Every keyword, in the order messages and printed declarations use.
+    pub keywords: &'static [Keyword],
+    /// The options a weights file records (those that change results), in file order.
+    pub config: &'static [&'static str],
+    /// Weight tensors.
+    pub tensors: &'static [Tensor],
+    /// An example, for messages.
+    pub example: &'static str,
+}
+
+impl Class {
+    /// The keyword named `name`.
+    pub fn keyword(&self, name: &str) -> Option<&'static Keyword> {
+        self.keywords.iter().find(|k| k.name == name)
+    }
+
+    /// The default of a keyword (`None` if it has none or does not exist).
+    pub fn default(&self, name: &str) -> Option<Value<'static>> {
+        self.keyword(name).and_then(|k| k.default)
+    }
+}
+
+const fn kw(name: &'static str, ty: Ty, default: Option<Value<'static>>) -> Keyword {
+    Keyword { name, ty, default }
+}
+const NAME: Keyword = kw("name", Ty::Str, None);
+const SEED: Keyword = kw("seed", Ty::Any, None);
+const fn t(name: &'static str, shape: &'static [Dim], when: Option<&'static str>) -> Tensor {
+    Tensor { name, shape, when }
+}
+const BIAS: Option<&str> = Some("use_bias");
+
+/// `Input(steps, features)`.
+pub const INPUT: Class = Class {
+    name: "Input",
+    snake: "input_layer",
+    role: Role::Input,
+    in_file: false,
+    positional: &["steps", "features"],
+    flags: &[],
+    keywords: &[
+        kw("steps", Ty::Steps, None),
+        kw("features", Ty::Size, None),
+        kw("shape", Ty::Shape, None),
+    ],
+    config: &[],
+    tensors: &[],
+    example: "Input(None, 32)",
+};
+
+/// `Embedding(input_dim, output_dim)`.
+pub const EMBEDDING: Class = Class {
+    name: "Embedding",
+    snake: "embedding",
+    role: Role::Embedding,
+    in_file: true,
+    positional: &["input_dim", "output_dim"],
+    flags: &[],
+    keywords: &[
+        kw("input_dim", Ty::Size, None),
+        kw("output_dim", Ty::Size, None),
+        kw("mask_zero", Ty::Bool, Some(Value::Bool(false))),
+        kw("input_length", Ty::Size, None),
+        NAME,
+    ],
+    config: &["input_dim", "output_dim", "mask_zero", "input_length"],
+    tensors: &[t("embeddings", &[Dim::In, Dim::Units(1)], None)],
+    example: "Embedding(10000, 32, mask_zero = true)",
+};
+
+/// `SimpleRNN(units)`.
+pub const SIMPLE_RNN: Class = Class {
+    name: "SimpleRNN",
+    snake: "simple_rnn",
+    role: Role::Recurrent,
+    in_file: true,
+    positional: &["units"],
+    flags: &[("seq", "return_sequences")],
+    keywords: &[
+        kw("units", Ty::Size, None),
+        kw("activation", Ty::Activation, Some(Value::Str("tanh"))),
+        kw("use_bias", Ty::Bool, Some(Value::Bool(true))),
+        kw("return_sequences", Ty::Bool, Some(Value::Bool(false))),
+        kw("go_backwards", Ty::Bool, Some(Value::Bool(false))),
+        NAME,
+        kw("dropout", Ty::Rate, Some(Value::Float(0.0))),
+        kw("recurrent_dropout", Ty::Rate, Some(Value::Float(0.0))),
+        kw("unroll", Ty::Bool, Some(Value::Bool(false))),
+    ],
+    config: &[
+        "units",
+        "activation",
+        "use_bias",
+        "return_sequences",
+        "go_backwards",
+    ],
+    tensors: &[
+        t("kernel", &[Dim::In, Dim::Units(1)], None),
+        t("recurrent_kernel", &[Dim::Units(1), Dim::Units(1)], None),
+        t("bias", &[Dim::Units(1)], BIAS),
+    ],
+    example: "SimpleRNN(32, return_sequences = true)",
+};
+
+/// `Dense(units)`.
+pub const DENSE: Class = Class {
+    name: "Dense",
+    snake: "dense",
+    role: Role::PerStep,
+    in_file: true,
+    positional: &["units"],
+    flags: &[],
+    keywords: &[
+        kw("units", Ty::Size, None),
+        kw("activation", Ty::Activation, Some(Value::Str("linear"))),
+        kw("use_bias", Ty::Bool, Some(Value::Bool(true))),
+        NAME,
+    ],
+    config: &["units", "activation", "use_bias"],
+    tensors: &[
+        t("kernel", &[Dim::In, Dim::Units(1)], None),
+        t("bias", &[Dim::Units(1)], BIAS),
+    ],
+    example: "Dense(1, activation = sigmoid)",
+};
+
+/// `Activation(activation)`.
+pub const ACTIVATION: Class = Class {
+    name: "Activation",
+    snake: "activation",
+    role: Role::PerStep,
+    in_file: true,
+    positional: &["activation"],
+    flags: &[],
+    keywords: &[kw("activation", Ty::Activation, None), NAME],
+    config: &["activation"],
+    tensors: &[],
+    example: "Activation(softmax)",
+};
+
+/// `Masking(mask_value = 0.0)`.
+pub const MASKING: Class = Class {
+    name: "Masking",
+    snake: "masking",
+    role: Role::Masking,
+    in_file: true,
+    positional: &[],
+    flags: &[],
+    keywords: &[kw("mask_value", Ty::Float, Some(Value::Float(0.0))), NAME],
+    config: &["mask_value"],
+    tensors: &[],
+    example: "Masking(mask_value = 0.0)",
+};
+
+/// `Dropout(rate)`: identity at inference.
+pub const DROPOUT: Class = Class {
+    name: "Dropout",
+    snake: "dropout",
+    role: Role::Inert,
+    in_file: true,
+    positional: &["rate"],
+    flags: &[],
+    keywords: &[
+        kw("rate", Ty::Rate, None),
+        kw("noise_shape", Ty::Any, None),
+        SEED,
+        NAME,
+    ],
+    config: &[],
+    tensors: &[],
+    example: "Dropout(0.5)",
+};
+
+/// `SpatialDropout1D(rate)`: identity at inference.
+pub const SPATIAL_DROPOUT_1D: Class = Class {
+    name: "SpatialDropout1D",
+    snake: "spatial_dropout1d",
+    role: Role::Inert,
+    in_file: true,
+    positional: &["rate"],
+    flags: &[],
+    keywords: &[kw("rate", Ty::Rate, None), SEED, NAME],
+    config: &[],
+    tensors: &[],
+    example: "SpatialDropout1D(0.2)",
+};
+
+/// `GaussianNoise(stddev)`: identity at inference.
+pub const GAUSSIAN_NOISE: Class = Class {
+    name: "GaussianNoise",
+    snake: "gaussian_noise",
+    role: Role::Inert,
+    in_file: true,
+    positional: &["stddev"],
+    flags: &[],
+    keywords: &[kw("stddev", Ty::Float, None), SEED, NAME],
+    config: &[],
+    tensors: &[],
+    example: "GaussianNoise(0.1)",
+};
+
+/// `GaussianDropout(rate)`: identity at inference.
+pub const GAUSSIAN_DROPOUT: Class = Class {
+    name: "GaussianDropout",
+    snake: "gaussian_dropout",
+    role: Role::Inert,
+    in_file: true,
+    positional: &["rate"],
+    flags: &[],
+    keywords: &[kw("rate", Ty::Rate, None), SEED, NAME],
+    config: &[],
+    tensors: &[],
+    example: "GaussianDropout(0.3)",
+};
+
+/// `ActivityRegularization(l1 = 0.0, l2 = 0.0)`: identity at inference.
+pub const ACTIVITY_REGULARIZATION: Class = Class {
+    name: "ActivityRegularization",
+    snake: "activity_regularization",
+    role: Role::Inert,
+    in_file: true,
+    positional: &[],
+    flags: &[],
+    keywords: &[
+        kw("l1", Ty::Float, Some(Value::Float(0.0))),
+        kw("l2", Ty::Float, Some(Value::Float(0.0))),
+        NAME,
+    ],
+    config: &[],
+    tensors: &[],
+    example: "ActivityRegularization(l1 = 0.01)",
+};
+
+/// Every class, in the order the DSL's messages list them.
+pub const CLASSES: &[&Class] = &[
+    &INPUT,
+    &EMBEDDING,
+    &SIMPLE_RNN,
+    &DENSE,
+    &ACTIVATION,
+    &MASKING,
+    &DROPOUT,
+    &SPATIAL_DROPOUT_1D,
+    &GAUSSIAN_NOISE,
+    &GAUSSIAN_DROPOUT,
+    &ACTIVITY_REGULARIZATION,
+];
+
+/// Keras classes the project means to support and does not yet: named as such in messages.
+pub const PLANNED: &[&str] = &["LSTM", "GRU", "Bidirectional", "TimeDistributed", "Conv1D"];
+
+/// The class named `name`.
+pub fn class(name: &str) -> Option<&'static Class> {
+    CLASSES.iter().copied().find(|c| c.name == name)
+}

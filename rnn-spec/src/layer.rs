@@ -1,0 +1,293 @@
+//! A layer with its sizes and options decided: what the macro checks and emits as a const, and
+//! what the runtime builds a cell from and checks a weights file against.
+
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use crate::activation::Activation;
+use crate::class::{self, Class, Dim, Role};
+use crate::value::Value;
+
+/// A layer kind with its sizes and the options that change results.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum LayerKind {
+    /// `Embedding(input_dim, output_dim)`.
+    Embedding {
+        /// Vocabulary size.
+        input_dim: usize,
+        /// Vector width.
+        output_dim: usize,
+        /// Whether id 0 is padding (masked).
+        mask_zero: bool,
+        /// Keras 2's fixed length; only the summary's time axis.
+        input_length: Option<usize>,
+    },
+    /// `SimpleRNN(units)`.
+    SimpleRnn {
+        /// Input width.
+        input: usize,
+        /// Units.
+        units: usize,
+        /// `activation`.
+        activation: Activation,
+        /// Whether it has a bias.
+        use_bias: bool,
+        /// Whether it returns every step's output.
+        return_sequences: bool,
+        /// Whether it runs from the last step to the first.
+        go_backwards: bool,
+    },
+    /// `Dense(units)`, on the last axis.
+    Dense {
+        /// Input width.
+        input: usize,
+        /// Units.
+        units: usize,
+        /// `activation`.
+        activation: Activation,
+        /// Whether it has a bias.
+        use_bias: bool,
+    },
+    /// `Activation(act)`, on the last axis.
+    Activation {
+        /// Width in and out.
+        width: usize,
+        /// The activation.
+        activation: Activation,
+    },
+    /// `Masking(mask_value)`: a step whose features all equal the value is masked and zeroed.
+    Masking {
+        /// Width in and out.
+        width: usize,
+        /// The value that marks padding.
+        mask_value: f32,
+    },
+    /// A layer that is the identity at inference (`Dropout`, `GaussianNoise`, ...).
+    Inert {
+        /// Which class.
+        class: &'static Class,
+        /// Width in and out.
+        width: usize,
+    },
+}
+
+/// What flows between layers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flow {
+    /// (batch, steps, width); `steps` is `None` for a free length.
+    Seq {
+        /// Fixed length, if any.
+        steps: Option<usize>,
+        /// Features per step.
+        width: usize,
+    },
+    /// (batch, width).
+    Vector {
+        /// Width.
+        width: usize,
+    },
+}
+
+impl Flow {
+    /// Features per step, or the vector's width.
+    pub fn width(self) -> usize {
+        match self {
+            Flow::Seq { width, .. } | Flow::Vector { width } => width,
+        }
+    }
+
+    /// The same kind of flow with another width.
+    pub fn with_width(self, width: usize) -> Flow {
+        match self {
+            Flow::Seq { steps, .. } => Flow::Seq { steps, width },
+            Flow::Vector { .. } => Flow::Vector { width },
+        }
+    }
+
+    /// Whether it is a sequence.
+    pub fn is_seq(self) -> bool {
+        matches!(self, Flow::Seq { .. })
+    }
+
+    /// Keras 2's text for the output shape: `(None, None, 32)`, `(None, 32)`.
+    pub fn keras_shape(self) -> String {
+        match self {
+            Flow::Seq {
+                steps: Some(t),
+                width,
+            } => format!("(None, {t}, {width})"),
+            Flow::Seq { steps: None, width } => format!("(None, None, {width})"),
+            Flow::Vector { width } => format!("(None, {width})"),
+        }
+    }
+}
+
+impl LayerKind {
+    /// The layer's class.
+    pub fn class(&self) -> &'static Class {
+        match self {
+            LayerKind::Embedding { .. } => &class::EMBEDDING,
+            LayerKind::SimpleRnn { .. } => &class::SIMPLE_RNN,
+            LayerKind::Dense { .. } => &class::DENSE,
+            LayerKind::Activation { .. } => &class::ACTIVATION,
+            LayerKind::Masking { .. } => &class::MASKING,
+            LayerKind::Inert { class, .. } => class,
+        }
+    }
+
+    /// Input width (an Embedding's vocabulary) and output width per step.
+    pub fn sizes(&self) -> (usize, usize) {
+        match *self {
+            LayerKind::Embedding {
+                input_dim,
+                output_dim,
+                ..
+            } => (input_dim, output_dim),
+            LayerKind::SimpleRnn { input, units, .. } | LayerKind::Dense { input, units, .. } => {
+                (input, units)
+            }
+            LayerKind::Activation { width, .. }
+            | LayerKind::Masking { width, .. }
+            | LayerKind::Inert { width, .. } => (width, width),
+        }
+    }
+
+    /// The value of an option a weights file records (`class().config` lists them).
+    pub fn config(&self, key: &str) -> Option<Value<'static>> {
+        let size = |n: usize| Value::Int(n as u64);
+        let act = |a: Activation| Value::Str(a.name());
+        Some(match (*self, key) {
+            (LayerKind::Embedding { input_dim, .. }, "input_dim") => size(input_dim),
+            (LayerKind::Embedding { output_dim, .. }, "output_dim") => size(output_dim),
+            (LayerKind::Embedding { mask_zero, .. }, "mask_zero") => Value::Bool(mask_zero),
+            (LayerKind::Embedding { input_length, .. }, "input_length") => {
+                input_length.map_or(Value::Null, size)
+            }
+            (LayerKind::SimpleRnn { units, .. } | LayerKind::Dense { units, .. }, "units") => {
+                size(units)
+            }
+            (
+                LayerKind::SimpleRnn { activation, .. }
+                | LayerKind::Dense { activation, .. }
+                | LayerKind::Activation { activation, .. },
+                "activation",
+            ) => act(activation),
+            (
+                LayerKind::SimpleRnn { use_bias, .. } | LayerKind::Dense { use_bias, .. },
+                "use_bias",
+            ) => Value::Bool(use_bias),
+            (
+                LayerKind::SimpleRnn {
+                    return_sequences, ..
+                },
+                "return_sequences",
+            ) => Value::Bool(return_sequences),
+            (LayerKind::SimpleRnn { go_backwards, .. }, "go_backwards") => {
+                Value::Bool(go_backwards)
+            }
+            (LayerKind::Masking { mask_value, .. }, "mask_value") => {
+                Value::Float(mask_value as f64)
+            }
+            _ => return None,
+        })
+    }
+
+    /// Every option a weights file records for this layer, in file order.
+    pub fn config_values(&self) -> Vec<(&'static str, Value<'static>)> {
+        self.class()
+            .config
+            .iter()
+            .filter_map(|k| Some((*k, self.config(k)?)))
+            .collect()
+    }
+
+    /// The weight tensors Keras gives this layer, in `get_weights()` order: name and shape.
+    pub fn tensors(&self) -> Vec<(&'static str, Vec<usize>)> {
+        let (input, units) = self.sizes();
+        self.class()
+            .tensors
+            .iter()
+            .filter(|t| {
+                t.when
+                    .is_none_or(|flag| self.config(flag) == Some(Value::Bool(true)))
+            })
+            .map(|t| {
+                let shape = t
+                    .shape
+                    .iter()
+                    .map(|d| match *d {
+                        Dim::In => input,
+                        Dim::Units(k) => k * units,
+                        Dim::Fixed(n) => n,
+                    })
+                    .collect();
+                (t.name, shape)
+            })
+            .collect()
+    }
+
+    /// Parameter count: the sum of the tensors' sizes, computed without overflow.
+    pub fn params(&self) -> u128 {
+        self.tensor_sizes().sum()
+    }
+
+    /// The size of the largest tensor (the limit is per tensor).
+    pub fn largest_tensor(&self) -> u128 {
+        self.tensor_sizes().max().unwrap_or(0)
+    }
+
+    fn tensor_sizes(&self) -> impl Iterator<Item = u128> {
+        self.tensors()
+            .into_iter()
+            .map(|(_, shape)| shape.iter().map(|&d| d as u128).product())
+    }
+
+    /// Whether the layer runs over time with a state.
+    pub fn is_recurrent(&self) -> bool {
+        self.class().role == Role::Recurrent
+    }
+
+    /// What the layer outputs given its input (`Keras's compute_output_shape`).
+    pub fn output(&self, input: Flow) -> Flow {
+        let (_, width) = self.sizes();
+        match *self {
+            LayerKind::Embedding { input_length, .. } => {
+                let steps = match input {
+                    Flow::Seq { steps, .. } => steps.or(input_length),
+                    Flow::Vector { .. } => input_length,
+                };
+                Flow::Seq { steps, width }
+            }
+            LayerKind::SimpleRnn {
+                return_sequences: true,
+                ..
+            } => input.with_width(width),
+            LayerKind::SimpleRnn { .. } => Flow::Vector { width },
+            _ => input.with_width(width),
+        }
+    }
+}
+
+/// One layer of a compiled model, as the summary shows it plus the options that change results.
+/// The macro emits a model's layers as a const slice (`Model::LAYERS`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LayerInfo {
+    /// Keras's name for the layer: `embedding`, `simple_rnn_1`, `dense`, ...
+    pub name: &'static str,
+    /// Keras's class name: `Embedding`, `SimpleRNN`, `Dense`.
+    pub class: &'static str,
+    /// The output shape as Keras 2 prints it: `(None, None, 32)`.
+    pub output_shape: &'static str,
+    /// Parameter count (all trainable).
+    pub params: usize,
+    /// Sizes and options.
+    pub kind: LayerKind,
+}
+
+impl LayerInfo {
+    /// The weight tensors, in `get_weights()` order: name and shape.
+    pub fn tensors(&self) -> Vec<(&'static str, Vec<usize>)> {
+        self.kind.tensors()
+    }
+}

@@ -1,0 +1,74 @@
+//! The spec as JSON (`tools/spec.json`), for the Python exporter: it reads its tables (classes,
+//! tensor names, recorded options, activation names, keywords and defaults) from this file, and
+//! a test holds the committed file equal to what this writes, so the two sides cannot drift.
+
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use crate::activation::Activation;
+use crate::class::{CLASSES, Class, Dim};
+use crate::weights::{FORMAT, VERSION};
+
+fn string(s: &str) -> String {
+    format!("{s:?}")
+}
+
+fn list<T>(items: impl IntoIterator<Item = T>, f: impl Fn(T) -> String) -> String {
+    format!(
+        "[{}]",
+        items.into_iter().map(f).collect::<Vec<_>>().join(", ")
+    )
+}
+
+fn class_json(c: &Class) -> String {
+    let flags = c
+        .flags
+        .iter()
+        .map(|(f, k)| format!("{}: {}", string(f), string(k)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let keywords = list(c.keywords, |k| {
+        let default = k.default.map_or("null".into(), |v| format!("{v}"));
+        format!(
+            "{{\"name\": {}, \"type\": {}, \"default\": {default}}}",
+            string(k.name),
+            string(k.ty.name())
+        )
+    });
+    let tensors = list(c.tensors, |t| {
+        let shape = list(t.shape, |d| match d {
+            Dim::In => string("in"),
+            Dim::Units(1) => string("units"),
+            Dim::Units(k) => string(&format!("{k}*units")),
+            Dim::Fixed(n) => format!("{n}"),
+        });
+        let when = t.when.map_or("null".into(), string);
+        format!(
+            "{{\"name\": {}, \"shape\": {shape}, \"when\": {when}}}",
+            string(t.name)
+        )
+    });
+    format!(
+        "{{\"class\": {}, \"snake\": {}, \"in_file\": {}, \"positional\": {}, \"flags\": {{{flags}}}, \"keywords\": {keywords}, \"config\": {}, \"tensors\": {tensors}}}",
+        string(c.name),
+        string(c.snake),
+        c.in_file,
+        list(c.positional, |p| string(p)),
+        list(c.config, |k| string(k)),
+    )
+}
+
+/// The text of `tools/spec.json`.
+pub fn spec_json() -> String {
+    let activations = list(Activation::ALL, |(n, _)| string(n));
+    let layers = CLASSES
+        .iter()
+        .map(|c| format!("    {}", class_json(c)))
+        .collect::<Vec<_>>()
+        .join(",\n");
+    format!(
+        "{{\n  \"format\": {},\n  \"version\": {VERSION},\n  \"activations\": {activations},\n  \"layers\": [\n{layers}\n  ]\n}}\n",
+        string(FORMAT)
+    )
+}

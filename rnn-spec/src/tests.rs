@@ -1,0 +1,347 @@
+//! Tests of the spec against Keras's documented facts (shared/KERAS.md) and of the file check.
+
+use alloc::string::{String, ToString};
+use alloc::vec;
+use alloc::vec::Vec;
+
+use crate::*;
+
+fn rnn(input: usize, units: usize, use_bias: bool) -> LayerKind {
+    LayerKind::SimpleRnn {
+        input,
+        units,
+        activation: Activation::Tanh,
+        use_bias,
+        return_sequences: false,
+        go_backwards: false,
+    }
+}
+
+fn dense(input: usize, units: usize) -> LayerKind {
+    LayerKind::Dense {
+        input,
+        units,
+        activation: Activation::Linear,
+        use_bias: true,
+    }
+}
+
+fn embedding(v: usize, d: usize, mask_zero: bool) -> LayerKind {
+    LayerKind::Embedding {
+        input_dim: v,
+        output_dim: d,
+        mask_zero,
+        input_length: None,
+    }
+}
+
+#[test]
+fn parameter_counts_are_keras_s() {
+    // KERAS.md: Embedding V*D; SimpleRNN u*(in+u+1); Dense in*u + u; the notebook's 322,080.
+    assert_eq!(embedding(10000, 32, false).params(), 320_000);
+    assert_eq!(rnn(32, 32, true).params(), 2_080);
+    assert_eq!(rnn(4, 6, false).params(), 6 * (4 + 6));
+    assert_eq!(dense(32, 1).params(), 33);
+    let inert = LayerKind::Inert {
+        class: &class::DROPOUT,
+        width: 32,
+    };
+    assert_eq!(inert.params(), 0);
+    assert_eq!(
+        LayerKind::Masking {
+            width: 3,
+            mask_value: 0.0
+        }
+        .params(),
+        0
+    );
+}
+
+#[test]
+fn tensors_follow_keras_order_and_use_bias() {
+    assert_eq!(
+        rnn(5, 7, true).tensors(),
+        vec![
+            ("kernel", vec![5, 7]),
+            ("recurrent_kernel", vec![7, 7]),
+            ("bias", vec![7])
+        ]
+    );
+    assert_eq!(rnn(5, 7, false).tensors().len(), 2);
+    assert_eq!(
+        embedding(100, 8, true).tensors(),
+        vec![("embeddings", vec![100, 8])]
+    );
+}
+
+#[test]
+fn output_shapes_pass_the_time_axis_through() {
+    let seq = Flow::Seq {
+        steps: None,
+        width: 32,
+    };
+    assert_eq!(rnn(32, 16, true).output(seq), Flow::Vector { width: 16 });
+    assert_eq!(dense(32, 3).output(seq).keras_shape(), "(None, None, 3)");
+    let fixed = LayerKind::Embedding {
+        input_dim: 10,
+        output_dim: 4,
+        mask_zero: false,
+        input_length: Some(12),
+    };
+    assert_eq!(
+        fixed
+            .output(Flow::Seq {
+                steps: None,
+                width: 1
+            })
+            .keras_shape(),
+        "(None, 12, 4)"
+    );
+    let act = LayerKind::Activation {
+        width: 16,
+        activation: Activation::Softmax,
+    };
+    assert_eq!(
+        act.output(Flow::Vector { width: 16 }),
+        Flow::Vector { width: 16 }
+    );
+}
+
+#[test]
+fn every_class_has_consistent_tables() {
+    for c in CLASSES {
+        for p in c.positional {
+            assert!(
+                c.keyword(p).is_some(),
+                "{}: positional {p} is a keyword",
+                c.name
+            );
+        }
+        for (_, k) in c.flags {
+            assert_eq!(c.keyword(k).map(|k| k.ty), Some(Ty::Bool), "{}", c.name);
+        }
+        for k in c.config {
+            assert!(
+                c.keyword(k).is_some(),
+                "{}: config {k} is a keyword",
+                c.name
+            );
+        }
+        for t in c.tensors {
+            if let Some(flag) = t.when {
+                assert!(c.config.contains(&flag), "{}: {flag} is recorded", c.name);
+            }
+        }
+        assert_eq!(
+            naming::snake_case(c.name),
+            c.snake.replace("input_layer", "input")
+        );
+    }
+}
+
+// ---- the file check ------------------------------------------------------------------------
+
+struct OwnedLayer {
+    name: String,
+    class: String,
+    config: Vec<(&'static str, Value<'static>)>,
+    tensors: Vec<(String, Vec<u64>, usize)>,
+}
+
+fn file_of(model: &[LayerInfo]) -> Vec<OwnedLayer> {
+    model
+        .iter()
+        .map(|l| OwnedLayer {
+            name: l.name.to_string(),
+            class: l.class.to_string(),
+            config: l.kind.config_values(),
+            tensors: l
+                .tensors()
+                .into_iter()
+                .map(|(n, s)| {
+                    let count = s.iter().product();
+                    (n.to_string(), s.iter().map(|&d| d as u64).collect(), count)
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+fn check(file: &[OwnedLayer], model: &[LayerInfo]) -> Vec<String> {
+    let views: Vec<FileLayer<'_>> = file
+        .iter()
+        .map(|l| FileLayer {
+            name: &l.name,
+            class: &l.class,
+            config: l.config.clone(),
+            tensors: l
+                .tensors
+                .iter()
+                .map(|(n, s, c)| FileTensor {
+                    name: n,
+                    shape: s,
+                    values: *c,
+                })
+                .collect(),
+        })
+        .collect();
+    check_file(&views, model)
+        .iter()
+        .map(|m| m.to_string())
+        .collect()
+}
+
+fn info(name: &'static str, kind: LayerKind) -> LayerInfo {
+    LayerInfo {
+        name,
+        class: kind.class().name,
+        output_shape: "",
+        params: kind.params() as usize,
+        kind,
+    }
+}
+
+fn imdb() -> Vec<LayerInfo> {
+    vec![
+        info("embedding", embedding(50, 8, true)),
+        info("simple_rnn", rnn(8, 6, true)),
+        info("dense", dense(6, 1)),
+    ]
+}
+
+#[test]
+fn a_file_of_the_model_matches_and_names_are_informational() {
+    let model = imdb();
+    let mut file = file_of(&model);
+    assert!(check(&file, &model).is_empty());
+    file[0].name = "embedding_4".into();
+    file[1].name = "simple_rnn_12".into();
+    assert!(check(&file, &model).is_empty(), "a notebook's names load");
+}
+
+#[test]
+fn every_mismatch_is_reported_with_its_fix() {
+    let model = imdb();
+    let mut file = file_of(&model);
+    file[0].config[2].1 = Value::Bool(false); // mask_zero
+    file[1].config[0].1 = Value::Int(7); // units
+    file[1].config[3].1 = Value::Bool(true); // return_sequences
+    file[2].config[1].1 = Value::Str("sigmoid");
+    let e = check(&file, &model);
+    assert_eq!(e.len(), 4, "{e:#?}");
+    assert!(
+        e[0].contains("layer 1 (`embedding`)") && e[0].contains("remove `mask_zero`"),
+        "{}",
+        e[0]
+    );
+    assert!(
+        e[1].contains("option `units` is 7 in the file, the model declares 6"),
+        "{}",
+        e[1]
+    );
+    assert!(
+        e[1].contains("declare layer 2 (simple_rnn) with units 7"),
+        "{}",
+        e[1]
+    );
+    assert!(
+        e[2].contains("add `seq` to layer 2 (simple_rnn)"),
+        "{}",
+        e[2]
+    );
+    assert!(
+        e[3].contains("add `activation = sigmoid` to layer 3 (dense)"),
+        "{}",
+        e[3]
+    );
+}
+
+#[test]
+fn declared_option_missing_in_file_says_add_it() {
+    let mut model = imdb();
+    model[0] = info("embedding", embedding(50, 8, false));
+    let mut file = file_of(&model);
+    file[0].config[2].1 = Value::Bool(true);
+    let e = check(&file, &model);
+    assert!(
+        e[0].contains("add `mask_zero = true` to layer 1 (embedding)"),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn tensor_shapes_and_counts_are_checked_after_the_options() {
+    let model = imdb();
+    let mut file = file_of(&model);
+    file[1].tensors[0].1 = vec![9, 6];
+    file[2].tensors[1].2 = 0;
+    let e = check(&file, &model);
+    assert_eq!(e.len(), 2, "{e:#?}");
+    assert!(
+        e[0].contains("tensor `kernel`'s shape is [9, 6]") && e[0].contains("input is 9 wide"),
+        "{}",
+        e[0]
+    );
+    assert!(e[1].contains("number of values is 0"), "{}", e[1]);
+}
+
+#[test]
+fn a_different_layer_list_is_one_mismatch_naming_both() {
+    let model = imdb();
+    let file = file_of(&model[..2]);
+    let e = check(&file, &model);
+    assert_eq!(e.len(), 1);
+    assert!(
+        e[0].contains("2 (Embedding, SimpleRNN) in the file"),
+        "{}",
+        e[0]
+    );
+    assert!(
+        e[0].contains("declares 3 (Embedding, SimpleRNN, Dense)"),
+        "{}",
+        e[0]
+    );
+    let mut file = file_of(&model);
+    file[1].class = "GRU".into();
+    let e = check(&file, &model);
+    assert_eq!(e.len(), 1, "a wrong class says nothing of its options");
+    assert!(e[0].contains("the class is `GRU`"), "{}", e[0]);
+}
+
+#[test]
+fn foreign_files_are_told_by_their_first_bytes() {
+    assert!(
+        foreign_format(b"PK\x03\x04rest")
+            .unwrap()
+            .0
+            .contains(".keras")
+    );
+    assert!(
+        foreign_format(b"\x89HDF\r\n\x1a\n")
+            .unwrap()
+            .0
+            .contains(".h5")
+    );
+    assert!(
+        foreign_format(b"\x1f\x8b\x08")
+            .unwrap()
+            .1
+            .contains("decompress")
+    );
+    assert!(foreign_format(b"{\"format\"").is_none());
+}
+
+/// `tools/spec.json` is what the spec writes; `UPDATE_SPEC=1 cargo test -p rnn-spec` rewrites it.
+#[test]
+fn the_exporter_tables_are_the_spec() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../tools/spec.json");
+    let text = spec_json();
+    if std::env::var_os("UPDATE_SPEC").is_some() {
+        std::fs::write(path, &text).expect("writes tools/spec.json");
+    }
+    let committed = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(
+        committed == text,
+        "tools/spec.json is stale: run `UPDATE_SPEC=1 cargo test -p rnn-spec`"
+    );
+}
