@@ -56,9 +56,8 @@ pub struct Mismatch {
 
 impl fmt::Display for Mismatch {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.layer {
-            Some(i) => write!(f, "layer {} (`{}`): ", i + 1, self.name)?,
-            None => {}
+        if let Some(i) = self.layer {
+            write!(f, "layer {} (`{}`): ", i + 1, self.name)?;
         }
         write!(
             f,
@@ -210,10 +209,13 @@ fn option_fix(index: usize, info: &LayerInfo, key: &str, found: &Value<'_>) -> S
     {
         return format!("the file's activation `{name}` is not one rnn_model! implements");
     }
-    let valid = match (class.keyword(key), found) {
-        (Some(_), Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::Str(_)) => true,
-        _ => false,
-    };
+    let valid = matches!(
+        (class.keyword(key), found),
+        (
+            Some(_),
+            Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::Str(_)
+        )
+    );
     if !valid {
         return "the file is damaged or was not written by tools/keras_export.py; re-export it"
             .into();
