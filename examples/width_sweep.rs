@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use rnn_runtime::init::Rng;
 use rnn_runtime::kernels::{Avx512, Fused, MulAdd, Separate};
-use rnn_runtime::layers::SimpleRnn;
+use rnn_runtime::layers::{Cell, Recurrent, SimpleRnn};
 use rnn_runtime::simd::{Simd, available};
 use rnn_runtime::{Activation, LayerInfo, LayerKind};
 

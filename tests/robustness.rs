@@ -98,8 +98,12 @@ fn kind(e: &Error) -> Kind {
         Error::Io { .. } => Kind::Io,
         Error::Json { .. } => Kind::Json,
         Error::Format { .. } => Kind::Format,
-        Error::LayerCount { .. } => Kind::LayerCount,
-        Error::LayerMismatch { .. } => Kind::LayerMismatch,
+        Error::Mismatch { problems } => match problems.first() {
+            Some(p) if p.layer.is_none() => Kind::LayerCount,
+            Some(p) if p.what.contains("tensor") => Kind::Tensor,
+            _ => Kind::LayerMismatch,
+        },
+        Error::ForeignFormat { .. } => Kind::Format,
         Error::Tensor { .. } => Kind::Tensor,
         Error::Checksum { .. } => Kind::Checksum,
         other => panic!("not a weights error: {other:?}"),
@@ -244,8 +248,8 @@ fn common_cases(good: &str, li: usize) -> Vec<Case> {
             }),
             Kind::LayerCount,
             &[
-                &format!("has {} layers", n_layers - 1),
-                &format!("the model has {n_layers}"),
+                &format!("the number of layers is {} (", n_layers - 1),
+                &format!("the model declares {n_layers} ("),
             ],
         ),
         case(
@@ -256,31 +260,29 @@ fn common_cases(good: &str, li: usize) -> Vec<Case> {
             }),
             Kind::LayerCount,
             &[
-                &format!("has {} layers", n_layers + 1),
-                &format!("the model has {n_layers}"),
+                &format!("the number of layers is {} (", n_layers + 1),
+                &format!("the model declares {n_layers} ("),
             ],
         ),
         case(
             "no layers",
             edit(&v, |v| v["layers"] = json!([])),
             Kind::LayerCount,
-            &["has 0 layers ()", &format!("the model has {n_layers}")],
-        ),
-        case(
-            "renamed layer",
-            edit(&v, |v| v["layers"][li]["name"] = json!("rnn")),
-            Kind::LayerMismatch,
             &[
-                &format!("layer {li} `rnn`"),
-                "the name is `rnn`",
-                &format!("expects `{l}`"),
+                "the number of layers is 0 () in the file",
+                &format!("the model declares {n_layers} ("),
             ],
         ),
         case(
             "wrong class",
             edit(&v, |v| v["layers"][li]["class"] = json!("LSTM")),
             Kind::LayerMismatch,
-            &[l, "the class is LSTM", "expects SimpleRNN"],
+            &[
+                &format!("layer {} (`{l}`)", li + 1),
+                "the class is `LSTM` in the file",
+                "declares `SimpleRNN`",
+                "declare a `LSTM` at position",
+            ],
         ),
         case(
             "activation disagrees",
@@ -288,7 +290,12 @@ fn common_cases(good: &str, li: usize) -> Vec<Case> {
                 v["layers"][li]["config"]["activation"] = json!("relu")
             }),
             Kind::LayerMismatch,
-            &[l, "config `activation`", "\"relu\"", "expects \"tanh\""],
+            &[
+                l,
+                "option `activation` is \"relu\" in the file",
+                "declares \"tanh\"",
+                "add `activation = relu`",
+            ],
         ),
         case(
             "unknown activation",
@@ -296,13 +303,22 @@ fn common_cases(good: &str, li: usize) -> Vec<Case> {
                 v["layers"][li]["config"]["activation"] = json!("tanhh")
             }),
             Kind::LayerMismatch,
-            &[l, "config `activation`", "\"tanhh\""],
+            &[
+                l,
+                "option `activation` is \"tanhh\"",
+                "not one rnn_model! implements",
+            ],
         ),
         case(
             "use_bias disagrees",
             edit(&v, |v| v["layers"][li]["config"]["use_bias"] = json!(false)),
             Kind::LayerMismatch,
-            &[l, "config `use_bias` is false", "expects true"],
+            &[
+                l,
+                "option `use_bias` is false in the file",
+                "declares true",
+                "add `use_bias = false`",
+            ],
         ),
         case(
             "return_sequences disagrees",
@@ -312,8 +328,8 @@ fn common_cases(good: &str, li: usize) -> Vec<Case> {
             Kind::LayerMismatch,
             &[
                 l,
-                &format!("config `return_sequences` is {}", !rs),
-                &format!("expects {rs}"),
+                &format!("option `return_sequences` is {} in the file", !rs),
+                &format!("declares {rs}"),
             ],
         ),
         case(
@@ -322,13 +338,18 @@ fn common_cases(good: &str, li: usize) -> Vec<Case> {
                 v["layers"][li]["config"]["go_backwards"] = json!(true)
             }),
             Kind::LayerMismatch,
-            &[l, "config `go_backwards` is true", "expects false"],
+            &[
+                l,
+                "option `go_backwards` is true in the file",
+                "declares false",
+                "add `go_backwards = true`",
+            ],
         ),
         case(
             "units disagree",
             edit(&v, |v| v["layers"][li]["config"]["units"] = json!(7)),
             Kind::LayerMismatch,
-            &[l, "config `units` is 7"],
+            &[l, "option `units` is 7 in the file", "with units 7"],
         ),
         case(
             "units as a float",
@@ -337,7 +358,12 @@ fn common_cases(good: &str, li: usize) -> Vec<Case> {
                 v["layers"][li]["config"]["units"] = json!(units as f64);
             }),
             Kind::LayerMismatch,
-            &[l, "config `units` is ", ".0, the model expects "],
+            &[
+                l,
+                "option `units` is ",
+                ".0 in the file, the model declares ",
+                "damaged",
+            ],
         ),
         case(
             "a bool option as a string",
@@ -345,7 +371,11 @@ fn common_cases(good: &str, li: usize) -> Vec<Case> {
                 v["layers"][li]["config"]["use_bias"] = json!("true")
             }),
             Kind::LayerMismatch,
-            &[l, "config `use_bias` is \"true\"", "expects true"],
+            &[
+                l,
+                "option `use_bias` is \"true\" in the file",
+                "declares true",
+            ],
         ),
         case(
             "unknown config key",
@@ -355,9 +385,8 @@ fn common_cases(good: &str, li: usize) -> Vec<Case> {
             Kind::LayerMismatch,
             &[
                 l,
-                "config key `dropout_rate`",
-                "an unknown key",
-                "one of units, activation",
+                "option `dropout_rate` is recorded",
+                "`SimpleRNN` records units, activation",
             ],
         ),
         case(
@@ -369,7 +398,11 @@ fn common_cases(good: &str, li: usize) -> Vec<Case> {
                     .remove("go_backwards");
             }),
             Kind::LayerMismatch,
-            &[l, "config `go_backwards` is missing", "expects false"],
+            &[
+                l,
+                "option `go_backwards` is missing in the file",
+                "declares false",
+            ],
         ),
         case(
             "config is not an object",
@@ -395,11 +428,9 @@ fn common_cases(good: &str, li: usize) -> Vec<Case> {
             }),
             Kind::Tensor,
             &[
-                &format!("layer `{l}`"),
-                "tensor `recurrent_kernel`",
-                "the shape",
-                "expected [",
-                "found [",
+                &format!("(`{l}`)"),
+                "tensor `recurrent_kernel`'s shape is [",
+                "the model declares [",
             ],
         ),
         case(
@@ -412,11 +443,9 @@ fn common_cases(good: &str, li: usize) -> Vec<Case> {
             }),
             Kind::Tensor,
             &[
-                &format!("layer `{l}`"),
-                "tensor `kernel`",
-                "the number of values",
-                "expected",
-                "found",
+                &format!("(`{l}`)"),
+                "tensor `kernel`'s number of values is",
+                "the file is damaged",
             ],
         ),
         case(
@@ -428,21 +457,16 @@ fn common_cases(good: &str, li: usize) -> Vec<Case> {
                     .push(json!(0.5));
             }),
             Kind::Tensor,
-            &[
-                &format!("layer `{l}`"),
-                "tensor `bias`",
-                "the number of values",
-            ],
+            &[&format!("(`{l}`)"), "tensor `bias`'s number of values"],
         ),
         case(
             "empty data",
             edit(&v, |v| v["layers"][li]["weights"][2]["data"] = json!([])),
             Kind::Tensor,
             &[
-                &format!("layer `{l}`"),
-                "tensor `bias`",
-                "the number of values",
-                "found 0",
+                &format!("(`{l}`)"),
+                "tensor `bias`'s number of values",
+                "values is 0 in the file",
             ],
         ),
         case(
@@ -452,22 +476,16 @@ fn common_cases(good: &str, li: usize) -> Vec<Case> {
             }),
             Kind::Tensor,
             &[
-                &format!("layer `{l}`"),
-                "the tensor list",
-                "[kernel, recurrent_kernel, bias]",
-                "found [kernel, recurrent_kernel]",
+                &format!("(`{l}`)"),
+                "the tensor list is [kernel, recurrent_kernel] in the file",
+                "declares [kernel, recurrent_kernel, bias]",
             ],
         ),
         case(
             "renamed tensor",
             edit(&v, |v| v["layers"][li]["weights"][0]["name"] = json!("W")),
             Kind::Tensor,
-            &[
-                &format!("layer `{l}`"),
-                "tensor `kernel`",
-                "the tensor name",
-                "found `W`",
-            ],
+            &[&format!("(`{l}`)"), "tensor `kernel`'s name is `W`"],
         ),
         case(
             "reordered tensors",
@@ -479,9 +497,8 @@ fn common_cases(good: &str, li: usize) -> Vec<Case> {
             }),
             Kind::Tensor,
             &[
-                &format!("layer `{l}`"),
-                "tensor `recurrent_kernel`",
-                "found `bias`",
+                &format!("(`{l}`)"),
+                "tensor `recurrent_kernel`'s name is `bias`",
             ],
         ),
         case(
@@ -583,15 +600,14 @@ fn common_cases(good: &str, li: usize) -> Vec<Case> {
     if li > 0 {
         // Layers present but in another order: the first out-of-place layer is named.
         let first = v["layers"][0]["name"].as_str().unwrap().to_string();
-        let second = v["layers"][1]["name"].as_str().unwrap().to_string();
+        let second_class = v["layers"][1]["class"].as_str().unwrap().to_string();
         cases.push(case(
             "reordered layers",
             edit(&v, |v| v["layers"].as_array_mut().unwrap().swap(0, 1)),
             Kind::LayerMismatch,
             &[
-                &format!("layer 0 `{second}`"),
-                &format!("the name is `{second}`"),
-                &format!("expects `{first}`"),
+                &format!("layer 1 (`{first}`)"),
+                &format!("the class is `{second_class}`"),
             ],
         ));
     }
@@ -648,9 +664,10 @@ fn token_model_specific_damage_is_refused() {
             edit(&v, |v| v["layers"][0]["config"]["mask_zero"] = json!(false)),
             Kind::LayerMismatch,
             &[
-                "layer 0 `embedding`",
-                "config `mask_zero` is false",
-                "expects true",
+                "layer 1 (`embedding`)",
+                "option `mask_zero` is false in the file",
+                "declares true",
+                "remove `mask_zero` from layer 1 (embedding)",
             ],
         ),
         case(
@@ -658,9 +675,10 @@ fn token_model_specific_damage_is_refused() {
             edit(&v, |v| v["layers"][0]["config"]["input_dim"] = json!(51)),
             Kind::LayerMismatch,
             &[
-                "layer 0 `embedding`",
-                "config `input_dim` is 51",
-                "expects 50",
+                "layer 1 (`embedding`)",
+                "option `input_dim` is 51 in the file",
+                "declares 50",
+                "declare layer 1 (embedding) with input_dim 51",
             ],
         ),
         case(
@@ -674,11 +692,9 @@ fn token_model_specific_damage_is_refused() {
             }),
             Kind::Tensor,
             &[
-                "layer `embedding`",
-                "tensor `embeddings`",
-                "the shape",
-                "expected [50, 8]",
-                "found [49, 8]",
+                "layer 1 (`embedding`)",
+                "tensor `embeddings`'s shape is [49, 8] in the file",
+                "declares [50, 8]",
             ],
         ),
         case(
@@ -688,9 +704,10 @@ fn token_model_specific_damage_is_refused() {
             }),
             Kind::LayerMismatch,
             &[
-                "layer 3 `dense`",
-                "config `activation` is \"sigmoid\"",
-                "expects \"softmax\"",
+                "layer 4 (`dense`)",
+                "option `activation` is \"sigmoid\" in the file",
+                "declares \"softmax\"",
+                "add `activation = sigmoid` to layer 4 (dense)",
             ],
         ),
         case(
@@ -701,9 +718,9 @@ fn token_model_specific_damage_is_refused() {
             }),
             Kind::LayerMismatch,
             &[
-                "layer 3 `dense`",
-                "config `use_bias` is false",
-                "expects true",
+                "layer 4 (`dense`)",
+                "option `use_bias` is false in the file",
+                "declares true",
             ],
         ),
         case(
@@ -713,9 +730,9 @@ fn token_model_specific_damage_is_refused() {
             }),
             Kind::LayerMismatch,
             &[
-                "layer 3 `simple_rnn`",
-                "the name is `simple_rnn`",
-                "expects `dense`",
+                "layer 4 (`dense`)",
+                "the class is `SimpleRNN` in the file",
+                "declares `Dense`",
             ],
         ),
         case(
@@ -723,8 +740,8 @@ fn token_model_specific_damage_is_refused() {
             Free::random(1).to_json(),
             Kind::LayerCount,
             &[
-                "has 1 layers (simple_rnn)",
-                "the model has 4 (embedding, simple_rnn, simple_rnn_1, dense)",
+                "the number of layers is 1 (SimpleRNN) in the file",
+                "declares 4 (Embedding, SimpleRNN, SimpleRNN, Dense)",
             ],
         ),
     ];
@@ -1231,5 +1248,66 @@ proptest! {
             // Whatever loaded writes a file that loads back to the same thing.
             prop_assert_eq!(Tok::from_json(&model.to_json()).unwrap().to_json(), model.to_json());
         }
+    }
+}
+
+#[test]
+fn layer_names_are_informational() {
+    // A notebook's export numbers layers per session: `embedding_4` loads into `embedding`.
+    let model = Tok::random(9);
+    let mut v = value_of(&model.to_json());
+    for (i, l) in v["layers"].as_array_mut().unwrap().iter_mut().enumerate() {
+        l["name"] = json!(format!("{}_{}", l["name"].as_str().unwrap(), i + 4));
+    }
+    let loaded = Tok::from_json(&reseal(v)).expect("renamed layers load");
+    assert_eq!(loaded.to_json(), model.to_json());
+}
+
+#[test]
+fn every_mismatch_of_a_file_is_in_one_error() {
+    let v = value_of(&Tok::random(5).to_json());
+    let text = edit(&v, |v| {
+        v["layers"][0]["config"]["mask_zero"] = json!(false);
+        v["layers"][3]["config"]["activation"] = json!("sigmoid");
+    });
+    match Tok::from_json(&text) {
+        Err(Error::Mismatch { problems }) => {
+            assert_eq!(problems.len(), 2, "{problems:#?}");
+            assert_eq!(problems[0].layer, Some(0));
+            assert_eq!(problems[1].layer, Some(3));
+        }
+        other => panic!("expected a mismatch, got {:?}", other.err()),
+    }
+}
+
+#[test]
+fn other_file_formats_are_recognised_by_their_first_bytes() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("foreign_formats");
+    std::fs::create_dir_all(&dir).unwrap();
+    let cases: [(&str, &[u8], &str); 3] = [
+        (
+            "model.keras",
+            b"PK\x03\x04\x14\x00\x00\x00",
+            "tools/keras_export.py",
+        ),
+        (
+            "model.h5",
+            b"\x89HDF\r\n\x1a\n\x00\x00",
+            "tools/keras_export.py",
+        ),
+        (
+            "model.json.gz",
+            b"\x1f\x8b\x08\x00\x00\x00",
+            "decompress it first",
+        ),
+    ];
+    for (name, bytes, fix) in cases {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let e = err(name, Tok::load(&path));
+        assert!(matches!(e, Error::ForeignFormat { .. }), "{name}: {e:?}");
+        assert_words(name, &e, &[name, fix]);
+        let e = err(name, rnn_runtime::WeightsFile::from_reader(bytes));
+        assert_words(name, &e, &[fix]);
     }
 }

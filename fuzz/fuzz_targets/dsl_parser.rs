@@ -11,12 +11,16 @@
 mod args;
 #[path = "../../rnn-macros/src/check.rs"]
 mod check;
-#[path = "../../rnn-macros/src/expand.rs"]
+#[path = "../../rnn-macros/src/expand/mod.rs"]
 mod expand;
+#[path = "../../rnn-macros/src/layers/mod.rs"]
+mod layers;
 #[path = "../../rnn-macros/src/model.rs"]
 mod model;
 #[path = "../../rnn-macros/src/parse.rs"]
 mod parse;
+#[path = "../../rnn-macros/src/plan.rs"]
+mod plan;
 #[path = "../../rnn-macros/src/suggest.rs"]
 mod suggest;
 #[path = "../../rnn-macros/src/summary.rs"]
@@ -38,13 +42,14 @@ fuzz_target!(|data: &[u8]| {
     match check::check(&input.model) {
         Ok(model) => {
             let text = summary::summary(&model);
-            let code = expand::expand(&input.krate, &model, &text);
+            let plan = plan::plan(&model);
+            let code = expand::expand(&input.krate, &model, &plan, &text);
             // The expansion must itself be valid Rust items.
             syn::parse2::<syn::File>(code).expect("the expansion parses as Rust");
         }
         Err(error) => {
             let _ = error.to_compile_error();
-            let _ = expand::expand_error(&input.model, error);
+            let _ = expand::expand_error(&input.krate, &input.model, error);
         }
     }
 });

@@ -8,31 +8,9 @@ use quote::{ToTokens, quote};
 use crate::check::Errors;
 use crate::parse::{Arg, LayerAst, Value};
 use crate::suggest::closest;
+use rnn_spec::Activation;
 
-/// The type a keyword takes.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Ty {
-    Size,
-    Bool,
-    Activation,
-    Str,
-    /// A dropout rate in [0, 1): accepted for Keras compatibility, no effect at inference.
-    Rate,
-    /// `(steps, features)`.
-    Shape,
-}
-
-/// What a layer class accepts.
-pub struct Spec {
-    pub class: &'static str,
-    /// Names given to positional arguments, in order.
-    pub positional: &'static [&'static str],
-    /// Bare identifiers that set a boolean keyword to true (`seq` -> `return_sequences`).
-    pub flags: &'static [(&'static str, &'static str)],
-    pub keywords: &'static [(&'static str, Ty)],
-    /// An example of the layer, for messages.
-    pub example: &'static str,
-}
+pub use rnn_spec::Class as Spec;
 
 /// One bound argument: its value and the tokens to point at.
 pub struct Bound<'a> {
@@ -50,8 +28,8 @@ pub fn bind<'a>(ast: &'a LayerAst, spec: &Spec, errors: &mut Errors) -> Vec<Boun
         let (key, value) = match arg {
             Arg::Keyword { key, value, .. } => {
                 let name = key.to_string();
-                match spec.keywords.iter().find(|(k, _)| *k == name) {
-                    Some((k, _)) => (*k, Some(value)),
+                match spec.keywords.iter().find(|k| k.name == name) {
+                    Some(k) => (k.name, Some(value)),
                     None => {
                         errors.push(key, unknown_keyword(&name, spec));
                         continue;
@@ -65,17 +43,21 @@ pub fn bind<'a>(ast: &'a LayerAst, spec: &Spec, errors: &mut Errors) -> Vec<Boun
                     .find(|(f, _)| id == f)
                     .copied()
                     .unwrap_or(("", ""));
-                let key = spec
-                    .keywords
-                    .iter()
-                    .find(|(kw, _)| *kw == k)
-                    .map_or("", |(kw, _)| *kw);
+                let key = spec.keyword(k).map_or("", |kw| kw.name);
                 (key, None)
             }
             Arg::Positional(value) => {
-                if let Value::Ident(id) = value {
+                // `Activation(relu)`: a bare name is the value of an activation positional.
+                let takes_name = spec
+                    .positional
+                    .get(next_positional)
+                    .and_then(|p| spec.keyword(p))
+                    .is_some_and(|k| k.ty == rnn_spec::Ty::Activation);
+                if let Value::Ident(id) = value
+                    && !takes_name
+                {
                     let name = id.to_string();
-                    if let Some((k, _)) = spec.keywords.iter().find(|(k, _)| *k == name) {
+                    if let Some(k) = spec.keyword(&name).map(|k| k.name) {
                         errors.push(
                             id,
                             format!(
@@ -100,7 +82,7 @@ pub fn bind<'a>(ast: &'a LayerAst, spec: &Spec, errors: &mut Errors) -> Vec<Boun
                             value,
                             format!(
                                 "`{}` takes {} positional argument{}, found another: `{}`; e.g. `{}`",
-                                spec.class,
+                                spec.name,
                                 spec.positional.len(),
                                 if spec.positional.len() == 1 { "" } else { "s" },
                                 quote!(#value),
@@ -128,22 +110,22 @@ pub fn bind<'a>(ast: &'a LayerAst, spec: &Spec, errors: &mut Errors) -> Vec<Boun
 }
 
 fn unknown_keyword(name: &str, spec: &Spec) -> String {
-    let names: Vec<&str> = spec.keywords.iter().map(|(k, _)| *k).collect();
+    let names: Vec<&str> = spec.keywords.iter().map(|k| k.name).collect();
     let hint = match closest(name, &names) {
         Some(c) => format!("did you mean `{c}`? "),
         None => String::new(),
     };
     format!(
         "unknown keyword `{name}` for `{}`: {hint}`{}` takes {}",
-        spec.class,
-        spec.class,
+        spec.name,
+        spec.name,
         names.join(", ")
     )
 }
 
 fn unknown_positional(name: &str, spec: &Spec) -> String {
     let mut names: Vec<&str> = spec.flags.iter().map(|(f, _)| *f).collect();
-    names.extend(spec.keywords.iter().map(|(k, _)| *k));
+    names.extend(spec.keywords.iter().map(|k| k.name));
     let hint = match closest(name, &names) {
         Some(c) => format!("did you mean `{c}`? "),
         None => String::new(),
@@ -163,7 +145,7 @@ fn unknown_positional(name: &str, spec: &Spec) -> String {
     };
     format!(
         "unexpected `{name}` in `{}`: {hint}it takes {flags}",
-        spec.class
+        spec.name
     )
 }
 
@@ -172,6 +154,7 @@ pub struct Reader<'a, 'e> {
     pub bound: Vec<Bound<'a>>,
     pub errors: &'e mut Errors,
     pub class: &'static str,
+    pub spec: &'static Spec,
 }
 
 /// The largest width (units, features, output_dim): a step's vectors live on the stack (a
@@ -243,14 +226,11 @@ impl<'a> Reader<'a, '_> {
         }
     }
 
-    /// An activation by Keras name, bare or quoted; `None` is linear.
-    pub fn activation(&mut self, key: &str, default: &str) -> crate::model::Act {
-        let fallback = crate::model::Act::named(default).unwrap_or(crate::model::ACTIVATIONS[0]);
-        let Some(b) = self.get(key) else {
-            return fallback;
-        };
-        let Some(value) = b.value else {
-            return fallback;
+    /// An activation by Keras name, bare or quoted; `None` is linear. `Err(())` if given but
+    /// wrong (reported), `Ok(None)` if absent.
+    pub fn activation(&mut self, key: &str) -> Result<Option<Activation>, ()> {
+        let Some(value) = self.value(key) else {
+            return Ok(None);
         };
         let name = match value {
             Value::Ident(id) => id.to_string(),
@@ -261,14 +241,19 @@ impl<'a> Reader<'a, '_> {
                     &t,
                     format!("`{key}` takes an activation name such as `tanh`, found `{t}`"),
                 );
-                return fallback;
+                return Err(());
             }
         };
-        match crate::model::Act::named(&name) {
-            Some(a) => a,
+        match Activation::from_name(&name) {
+            Some(a) => Ok(Some(a)),
             None => {
                 let t = value.to_token_stream();
-                let names: Vec<&str> = crate::model::ACTIVATIONS.iter().map(|a| a.keras).collect();
+                let names: Vec<&str> = Activation::ALL
+                    .iter()
+                    .chain(Activation::ALIASES)
+                    .map(|(n, _)| *n)
+                    .filter(|n| !n.eq_ignore_ascii_case("none"))
+                    .collect();
                 let hint = match closest(&name, &names) {
                     Some(c) => format!("did you mean `{c}`? "),
                     None => String::new(),
@@ -280,8 +265,56 @@ impl<'a> Reader<'a, '_> {
                         names.join(", ")
                     ),
                 );
-                fallback
+                Err(())
             }
+        }
+    }
+
+    /// An activation with the class's default when absent or wrong.
+    pub fn activation_or_default(&mut self, key: &str) -> Activation {
+        let default = match self.spec.default(key) {
+            Some(rnn_spec::Value::Str(name)) => Activation::from_name(name),
+            _ => None,
+        };
+        self.activation(key)
+            .ok()
+            .flatten()
+            .or(default)
+            .unwrap_or(Activation::Linear)
+    }
+
+    /// A boolean with the class's default.
+    pub fn flag(&mut self, key: &str) -> bool {
+        let default = self.spec.default(key) == Some(rnn_spec::Value::Bool(true));
+        self.boolean(key, default)
+    }
+
+    /// A number (negative too). `Err(())` if given but not a number, `Ok(None)` if absent.
+    pub fn float(&mut self, key: &str) -> Result<Option<f64>, ()> {
+        let Some(value) = self.value(key) else {
+            return Ok(None);
+        };
+        match number(value) {
+            Some(x) if x.is_finite() && (x as f32).is_finite() => Ok(Some(x)),
+            _ => {
+                let t = value.to_token_stream();
+                self.errors.push(
+                    &t,
+                    format!("`{key}` takes a number such as 0.5, found `{t}`"),
+                );
+                Err(())
+            }
+        }
+    }
+
+    /// A number that must not be negative (a standard deviation, a regularization factor).
+    pub fn non_negative(&mut self, key: &str) {
+        if let Ok(Some(x)) = self.float(key)
+            && x < 0.0
+        {
+            let t = self.tokens(key);
+            self.errors
+                .push(t, format!("`{key}` must not be negative, found {x}"));
         }
     }
 
@@ -358,6 +391,16 @@ impl<'a> Reader<'a, '_> {
                 Err(())
             }
         }
+    }
+}
+
+/// The value of a number literal, with its sign.
+fn number(v: &Value) -> Option<f64> {
+    match v {
+        Value::Int(i) => i.base10_parse::<f64>().ok(),
+        Value::Float(f) => f.base10_parse::<f64>().ok(),
+        Value::Neg(_, inner) => number(inner).map(|x| -x),
+        _ => None,
     }
 }
 

@@ -6,8 +6,11 @@
 use proc_macro2::Span;
 use quote::ToTokens;
 
-use crate::args::{self, MAX_COUNT, MAX_WIDTH, Reader, Spec, Ty};
-use crate::model::{Flow, Kind, Layer, Model, Source};
+use rnn_spec::naming::{auto_name, snake_case};
+use rnn_spec::{CLASSES, Class, Role};
+
+use crate::layers;
+use crate::model::{Flow, Layer, LayerKind, Model, Source};
 use crate::parse::{LayerAst, ModelDef};
 use crate::suggest::closest;
 
@@ -36,66 +39,6 @@ impl Errors {
 /// The largest number of weights one tensor may hold (8 GiB of f32).
 pub const MAX_TENSOR: u128 = 1 << 31;
 
-const LAYER_CLASSES: &[&str] = &["Input", "Embedding", "SimpleRNN", "Dense"];
-const PLANNED: &[&str] = &[
-    "LSTM",
-    "GRU",
-    "Bidirectional",
-    "Dropout",
-    "Masking",
-    "Conv1D",
-];
-
-const INPUT: Spec = Spec {
-    class: "Input",
-    positional: &["steps", "features"],
-    flags: &[],
-    keywords: &[("shape", Ty::Shape)],
-    example: "Input(None, 32)",
-};
-const EMBEDDING: Spec = Spec {
-    class: "Embedding",
-    positional: &["input_dim", "output_dim"],
-    flags: &[],
-    keywords: &[
-        ("input_dim", Ty::Size),
-        ("output_dim", Ty::Size),
-        ("mask_zero", Ty::Bool),
-        ("input_length", Ty::Size),
-        ("name", Ty::Str),
-    ],
-    example: "Embedding(10000, 32, mask_zero = true)",
-};
-const SIMPLE_RNN: Spec = Spec {
-    class: "SimpleRNN",
-    positional: &["units"],
-    flags: &[("seq", "return_sequences")],
-    keywords: &[
-        ("units", Ty::Size),
-        ("activation", Ty::Activation),
-        ("use_bias", Ty::Bool),
-        ("return_sequences", Ty::Bool),
-        ("go_backwards", Ty::Bool),
-        ("name", Ty::Str),
-        ("dropout", Ty::Rate),
-        ("recurrent_dropout", Ty::Rate),
-        ("unroll", Ty::Bool),
-    ],
-    example: "SimpleRNN(32, return_sequences = true)",
-};
-const DENSE: Spec = Spec {
-    class: "Dense",
-    positional: &["units"],
-    flags: &[],
-    keywords: &[
-        ("units", Ty::Size),
-        ("activation", Ty::Activation),
-        ("use_bias", Ty::Bool),
-        ("name", Ty::Str),
-    ],
-    example: "Dense(1, activation = sigmoid)",
-};
-
 /// What flows into the next layer while checking.
 #[derive(Clone, Copy)]
 enum State {
@@ -121,93 +64,72 @@ pub fn check(def: &ModelDef) -> Result<Model, syn::Error> {
             state = State::Unknown;
             continue;
         };
-        match class {
-            "Input" => {
-                rule_input_first(index, ast, &mut errors);
-                match read_input(ast, &mut errors) {
-                    Some((steps, features)) if index == 0 => {
-                        source = Some(Source::Floats { steps, features });
-                        state = State::Known(Flow::Seq {
-                            steps,
-                            width: features,
-                        });
-                    }
-                    _ => state = State::Unknown,
+        if class.role == Role::Input {
+            rule_input_first(index, ast, &mut errors);
+            state = match layers::input::read(ast, &mut errors) {
+                Some((steps, features)) if index == 0 => {
+                    source = Some(Source::Floats { steps, features });
+                    State::Known(Flow::Seq {
+                        steps,
+                        width: features,
+                    })
                 }
-            }
-            "Embedding" => {
+                _ => State::Unknown,
+            };
+            continue;
+        }
+        let flow_in = match (class.role, state) {
+            (Role::Embedding, _) => {
                 rule_embedding_first(index, ast, def, &mut errors);
-                let kind = read_embedding(ast, &mut errors);
-                match kind {
-                    Some(Kind::Embedding {
+                Some(Flow::Seq {
+                    steps: None,
+                    width: 1,
+                })
+            }
+            (_, State::Start) => {
+                rule_first_layer_needs_input(ast, class.name, &mut errors);
+                None
+            }
+            (_, State::Known(flow)) => Some(flow),
+            (_, State::Unknown) => None,
+        };
+        let width = flow_in.map_or(0, Flow::width);
+        let kind = layers::read(class, ast, width, &mut errors);
+        if class.role == Role::Recurrent && matches!(flow_in, Some(Flow::Vector { .. })) {
+            rule_recurrent_needs_sequence(ast, class.name, ended_by.as_ref(), &mut errors);
+        }
+        if class.role == Role::Masking {
+            rule_masking_reads_the_input(ast, &layers, source, flow_in, &mut errors);
+        }
+        state = match (kind, flow_in) {
+            (Some(kind), Some(flow_in)) if errors.0.len() == errors_before => {
+                if let (
+                    LayerKind::Embedding {
                         input_dim,
-                        output_dim,
                         mask_zero,
                         input_length,
-                    }) => {
-                        if index == 0 {
-                            source = Some(Source::Tokens {
-                                vocab: input_dim,
-                                steps: input_length,
-                                mask_zero,
-                            });
-                        }
-                        let output = Flow::Seq {
-                            steps: input_length,
-                            width: output_dim,
-                        };
-                        push_layer(
-                            &mut layers,
-                            ast,
-                            kind.unwrap_or_else(|| unreachable!()),
-                            input_dim,
-                            output,
-                            &mut errors,
-                        );
-                        state = if index == 0 {
-                            State::Known(output)
-                        } else {
-                            State::Unknown
-                        };
-                    }
-                    _ => state = State::Unknown,
+                        ..
+                    },
+                    0,
+                ) = (kind, index)
+                {
+                    source = Some(Source::Tokens {
+                        vocab: input_dim,
+                        steps: input_length,
+                        mask_zero,
+                    });
                 }
-            }
-            "SimpleRNN" | "Dense" => {
-                let kind = if class == "Dense" {
-                    read_dense(ast, &mut errors)
-                } else {
-                    read_simple_rnn(ast, &mut errors)
-                };
-                let flow_in = match state {
-                    State::Start => {
-                        rule_first_layer_needs_input(ast, class, &mut errors);
-                        None
-                    }
-                    State::Known(flow) => Some(flow),
-                    State::Unknown => None,
-                };
-                if class == "SimpleRNN" && matches!(flow_in, Some(Flow::Vector { .. })) {
-                    rule_recurrent_needs_sequence(ast, ended_by.as_ref(), &mut errors);
+                let output = kind.output(flow_in);
+                push_layer(&mut layers, ast, kind, output, &mut errors);
+                if let (Flow::Seq { .. }, Flow::Vector { .. }, Some(l)) =
+                    (flow_in, output, layers.last())
+                {
+                    ended_by = Some((l.name.clone(), index));
                 }
-                state = match (kind, flow_in) {
-                    (Some(kind), Some(flow_in))
-                        if !(kind.is_recurrent() && matches!(flow_in, Flow::Vector { .. })) =>
-                    {
-                        let output = output_of(kind, flow_in);
-                        push_layer(&mut layers, ast, kind, flow_in.width(), output, &mut errors);
-                        if let (Flow::Seq { .. }, Flow::Vector { .. }, Some(l)) =
-                            (flow_in, output, layers.last())
-                        {
-                            ended_by = Some((l.name.clone(), index));
-                        }
-                        State::Known(output)
-                    }
-                    _ => State::Unknown,
-                };
+                State::Known(output)
             }
-            _ => unreachable!("rule_known_layer returns a listed class"),
-        }
+            _ => State::Unknown,
+        };
         // A layer with a mistake hides its true output: later shape rules stay silent rather
         // than report consequences of this one mistake.
         if errors.0.len() > errors_before {
@@ -230,47 +152,28 @@ pub fn check(def: &ModelDef) -> Result<Model, syn::Error> {
     })
 }
 
-/// The output of a layer given its input.
-fn output_of(kind: Kind, input: Flow) -> Flow {
-    match (kind, input) {
-        (
-            Kind::SimpleRnn {
-                units,
-                return_sequences: true,
-                ..
-            },
-            Flow::Seq { steps, .. },
-        ) => Flow::Seq {
-            steps,
-            width: units,
-        },
-        (Kind::SimpleRnn { units, .. }, _) => Flow::Vector { width: units },
-        // Dense works on the last axis: per timestep on a sequence.
-        (Kind::Dense { units, .. }, Flow::Seq { steps, .. }) => Flow::Seq {
-            steps,
-            width: units,
-        },
-        (Kind::Dense { units, .. }, Flow::Vector { .. }) => Flow::Vector { width: units },
-        (Kind::Embedding { .. }, flow) => flow,
-    }
-}
-
 /// Names a layer as Keras does, counts its parameters, and checks they fit.
 fn push_layer(
     layers: &mut Vec<Layer>,
     ast: &LayerAst,
-    kind: Kind,
-    input_width: usize,
+    kind: LayerKind,
     output: Flow,
     errors: &mut Errors,
 ) {
-    let explicit = explicit_name(ast);
-    let name = explicit.unwrap_or_else(|| keras_auto_name(kind.class(), layers));
-    let params = rule_params_fit(ast, kind, input_width, errors);
+    let class = kind.class();
+    let name = explicit_name(ast).unwrap_or_else(|| {
+        auto_name(
+            class.snake,
+            layers
+                .iter()
+                .filter(|l| l.kind.class().name == class.name)
+                .map(|l| l.name.as_str()),
+        )
+    });
+    let params = rule_params_fit(ast, kind, errors);
     layers.push(Layer {
         name,
         kind,
-        input_width,
         output,
         params,
         tokens: ast.to_token_stream(),
@@ -286,53 +189,6 @@ fn explicit_name(ast: &LayerAst) -> Option<String> {
         } if key == "name" => Some(s.value()),
         _ => None,
     })
-}
-
-/// Keras's automatic name: the class in snake_case, then `_1`, `_2`, ... for each repeat
-/// (explicitly named layers do not use up a number).
-fn keras_auto_name(class: &str, earlier: &[Layer]) -> String {
-    let base = snake_case(class);
-    let n = earlier
-        .iter()
-        .filter(|l| l.kind.class() == class && is_auto_name(&l.name, &base))
-        .count();
-    if n == 0 { base } else { format!("{base}_{n}") }
-}
-
-fn is_auto_name(name: &str, base: &str) -> bool {
-    name == base
-        || name
-            .strip_prefix(base)
-            .and_then(|r| r.strip_prefix('_'))
-            .is_some_and(|n| n.parse::<u64>().is_ok())
-}
-
-/// Keras's `to_snake_case`: `Sequential` -> `sequential`, `SimpleRNN` -> `simple_rnn`.
-pub fn snake_case(name: &str) -> String {
-    // Pass 1: `(.)([A-Z][a-z]+)` -> `\1_\2`; pass 2: `([a-z])([A-Z])` -> `\1_\2`; then lowercase.
-    let c: Vec<char> = name.chars().collect();
-    let mut pass1 = String::new();
-    let mut i = 0;
-    while i < c.len() {
-        pass1.push(c[i]);
-        if i + 2 < c.len() + 1
-            && i + 1 < c.len()
-            && c[i + 1].is_ascii_uppercase()
-            && c.get(i + 2).is_some_and(|ch| ch.is_ascii_lowercase())
-        {
-            pass1.push('_');
-        }
-        i += 1;
-    }
-    let c: Vec<char> = pass1.chars().collect();
-    let mut out = String::new();
-    for (i, ch) in c.iter().enumerate() {
-        out.push(*ch);
-        if ch.is_ascii_lowercase() && c.get(i + 1).is_some_and(|n| n.is_ascii_uppercase()) {
-            out.push('_');
-        }
-    }
-    out.to_lowercase()
 }
 
 // ---- rules ---------------------------------------------------------------------------------
@@ -359,15 +215,16 @@ fn rule_has_layers_after_input(def: &ModelDef, layers: &[Layer], errors: &mut Er
 }
 
 /// Every layer is one the project implements; a near miss gets a suggestion.
-fn rule_known_layer(ast: &LayerAst, errors: &mut Errors) -> Option<&'static str> {
+fn rule_known_layer(ast: &LayerAst, errors: &mut Errors) -> Option<&'static Class> {
     let name = ast.kind.to_string();
-    if let Some(c) = LAYER_CLASSES.iter().find(|c| **c == name) {
+    if let Some(c) = rnn_spec::class::class(&name) {
         return Some(c);
     }
-    let supported = LAYER_CLASSES.join(", ");
-    let message = if let Some(c) = closest(&name, LAYER_CLASSES) {
+    let names: Vec<&str> = CLASSES.iter().map(|c| c.name).collect();
+    let supported = names.join(", ");
+    let message = if let Some(c) = closest(&name, &names) {
         format!("unknown layer `{name}`: did you mean `{c}`? (layers: {supported})")
-    } else if PLANNED.contains(&name.as_str()) {
+    } else if rnn_spec::class::PLANNED.contains(&name.as_str()) {
         format!("`{name}` is not implemented by rnn_model! (layers: {supported})")
     } else {
         format!("unknown layer `{name}`: the layers are {supported}")
@@ -402,7 +259,7 @@ fn rule_embedding_first(index: usize, ast: &LayerAst, def: &ModelDef, errors: &m
     );
 }
 
-/// A first `SimpleRNN` or `Dense` needs an `Input` to know its features.
+/// A first layer other than `Embedding` needs an `Input` to know its features.
 fn rule_first_layer_needs_input(ast: &LayerAst, class: &str, errors: &mut Errors) {
     errors.push(
         ast,
@@ -417,51 +274,52 @@ fn rule_first_layer_needs_input(ast: &LayerAst, class: &str, errors: &mut Errors
 /// A recurrent layer needs a sequence: the layer before must return sequences.
 fn rule_recurrent_needs_sequence(
     ast: &LayerAst,
+    class: &str,
     ended_by: Option<&(String, usize)>,
     errors: &mut Errors,
 ) {
     let message = match ended_by {
         Some((name, i)) => format!(
-            "`SimpleRNN` needs a sequence, but layer {} (`{name}`) returns only its last output: \
+            "`{class}` needs a sequence, but layer {} (`{name}`) returns only its last output: \
              add `seq` (or `return_sequences = true`) to that layer",
             i + 1
         ),
-        None => "`SimpleRNN` needs a sequence, but its input is a single vector".to_string(),
+        None => format!("`{class}` needs a sequence, but its input is a single vector"),
+    };
+    errors.push(ast, message);
+}
+
+/// `Masking` computes the mask from the model's float input: it comes right after `Input`
+/// (inference no-ops such as `Dropout` may stand between).
+fn rule_masking_reads_the_input(
+    ast: &LayerAst,
+    layers: &[Layer],
+    source: Option<Source>,
+    flow_in: Option<Flow>,
+    errors: &mut Errors,
+) {
+    let message = match source {
+        Some(Source::Tokens { .. }) => {
+            "`Masking` masks float inputs; a token model masks padding with `Embedding(..., mask_zero = true)` instead"
+        }
+        _ if layers.iter().any(|l| l.kind.class().role != Role::Inert) => {
+            "`Masking` must come right after `Input`: it computes the mask from the model's input; move it there"
+        }
+        _ if matches!(flow_in, Some(Flow::Vector { .. })) => "`Masking` needs a sequence",
+        _ => return,
     };
     errors.push(ast, message);
 }
 
 /// Every weight tensor fits: at most 2^31 values (8 GiB of f32), computed without overflow.
-fn rule_params_fit(ast: &LayerAst, kind: Kind, input: usize, errors: &mut Errors) -> u64 {
-    let (i, bias) = (input as u128, |b: bool, u: u128| if b { u } else { 0 });
-    let (largest, total) = match kind {
-        Kind::Embedding {
-            input_dim,
-            output_dim,
-            ..
-        } => {
-            let n = input_dim as u128 * output_dim as u128;
-            (n, n)
-        }
-        Kind::SimpleRnn {
-            units, use_bias, ..
-        } => {
-            let u = units as u128;
-            ((i * u).max(u * u), i * u + u * u + bias(use_bias, u))
-        }
-        Kind::Dense {
-            units, use_bias, ..
-        } => {
-            let u = units as u128;
-            (i * u, i * u + bias(use_bias, u))
-        }
-    };
+fn rule_params_fit(ast: &LayerAst, kind: LayerKind, errors: &mut Errors) -> u64 {
+    let largest = kind.largest_tensor();
     if largest > MAX_TENSOR {
         errors.push(
             ast,
             format!(
                 "`{}` would hold a tensor of {} weights ({} GiB of f32), more than the {} one tensor may hold: check the sizes",
-                kind.class(),
+                kind.class().name,
                 group(largest),
                 (largest * 4) >> 30,
                 group(MAX_TENSOR)
@@ -469,7 +327,7 @@ fn rule_params_fit(ast: &LayerAst, kind: Kind, input: usize, errors: &mut Errors
         );
         return 0;
     }
-    total as u64
+    kind.params() as u64
 }
 
 /// Layer names are unique (Keras refuses a Sequential model with two layers of one name).
@@ -484,129 +342,6 @@ fn rule_unique_names(layers: &[Layer], errors: &mut Errors) {
                 ),
             );
         }
-    }
-}
-
-// ---- per-class argument reading -----------------------------------------------------------
-
-fn reader<'a, 'e>(ast: &'a LayerAst, spec: &Spec, errors: &'e mut Errors) -> Reader<'a, 'e> {
-    let bound = args::bind(ast, spec, errors);
-    Reader {
-        bound,
-        errors,
-        class: spec.class,
-    }
-}
-
-fn missing(ast: &LayerAst, what: &str, spec: &Spec, errors: &mut Errors) {
-    errors.push(
-        ast,
-        format!("`{}` needs {what}, e.g. `{}`", spec.class, spec.example),
-    );
-}
-
-/// `Input(steps, features)` or `Input(shape = (steps, features))`.
-fn read_input(ast: &LayerAst, errors: &mut Errors) -> Option<(Option<usize>, usize)> {
-    let mut r = reader(ast, &INPUT, errors);
-    let shape = r.shape("shape");
-    let positional = (r.has("steps"), r.has("features"));
-    let steps = r.steps("steps");
-    let features = r.size("features", MAX_WIDTH);
-    match (shape, positional) {
-        (Ok(Some(s)), (false, false)) => Some(s),
-        (Ok(Some(_)), _) => {
-            let t = r.tokens("shape");
-            r.errors.push(t, "give the shape once: either `Input(steps, features)` or `Input(shape = (steps, features))`");
-            None
-        }
-        (Err(()), _) => None,
-        (Ok(None), (true, true)) => match (steps, features) {
-            (Ok(s), Ok(Some(f))) => Some((s, f)),
-            _ => None,
-        },
-        (Ok(None), _) => {
-            missing(
-                ast,
-                "its timesteps and features: `Input(None, F)` for free-length sequences of F features",
-                &INPUT,
-                r.errors,
-            );
-            None
-        }
-    }
-}
-
-fn read_embedding(ast: &LayerAst, errors: &mut Errors) -> Option<Kind> {
-    let mut r = reader(ast, &EMBEDDING, errors);
-    let input_dim = r.size("input_dim", MAX_COUNT);
-    let output_dim = r.size("output_dim", MAX_WIDTH);
-    let mask_zero = r.boolean("mask_zero", false);
-    let input_length = r.size("input_length", MAX_COUNT);
-    r.string("name");
-    match (input_dim, output_dim, input_length) {
-        (Ok(Some(input_dim)), Ok(Some(output_dim)), Ok(input_length)) => Some(Kind::Embedding {
-            input_dim,
-            output_dim,
-            mask_zero,
-            input_length,
-        }),
-        (Ok(None), _, _) | (_, Ok(None), _) => {
-            missing(
-                ast,
-                "`input_dim` (vocabulary size) and `output_dim` (vector width)",
-                &EMBEDDING,
-                r.errors,
-            );
-            None
-        }
-        _ => None,
-    }
-}
-
-fn read_simple_rnn(ast: &LayerAst, errors: &mut Errors) -> Option<Kind> {
-    let mut r = reader(ast, &SIMPLE_RNN, errors);
-    let units = r.size("units", MAX_WIDTH);
-    let activation = r.activation("activation", "tanh");
-    let use_bias = r.boolean("use_bias", true);
-    let return_sequences = r.boolean("return_sequences", false);
-    let go_backwards = r.boolean("go_backwards", false);
-    r.boolean("unroll", false);
-    r.rate("dropout");
-    r.rate("recurrent_dropout");
-    r.string("name");
-    match units {
-        Ok(Some(units)) => Some(Kind::SimpleRnn {
-            units,
-            activation,
-            use_bias,
-            return_sequences,
-            go_backwards,
-        }),
-        Ok(None) => {
-            missing(ast, "`units`", &SIMPLE_RNN, r.errors);
-            None
-        }
-        Err(()) => None,
-    }
-}
-
-fn read_dense(ast: &LayerAst, errors: &mut Errors) -> Option<Kind> {
-    let mut r = reader(ast, &DENSE, errors);
-    let units = r.size("units", MAX_WIDTH);
-    let activation = r.activation("activation", "linear");
-    let use_bias = r.boolean("use_bias", true);
-    r.string("name");
-    match units {
-        Ok(Some(units)) => Some(Kind::Dense {
-            units,
-            activation,
-            use_bias,
-        }),
-        Ok(None) => {
-            missing(ast, "`units`", &DENSE, r.errors);
-            None
-        }
-        Err(()) => None,
     }
 }
 
@@ -687,7 +422,7 @@ mod tests {
         );
         assert_eq!(m.layers[0].output, seq(Some(12), 5));
         assert_eq!(m.layers[1].output, seq(Some(12), 2));
-        assert_eq!(m.layers[1].input_width, 5);
+        assert_eq!(m.layers[1].kind.sizes().0, 5);
         assert_eq!(m.params(), 5 * (4 + 5 + 1) + (5 * 2 + 2));
         let m = model("struct M<Embedding(100, 8, input_length = 10), SimpleRNN(4)>;");
         assert_eq!(m.layers[0].output, seq(Some(10), 8));
@@ -725,34 +460,25 @@ mod tests {
     }
 
     #[test]
-    fn model_names_are_keras_snake_case() {
-        assert_eq!(snake_case("Sequential"), "sequential");
-        assert_eq!(snake_case("SimpleRNN"), "simple_rnn");
-        assert_eq!(snake_case("ActRnnRelu"), "act_rnn_relu");
-        assert_eq!(snake_case("IMDBModel"), "imdb_model");
-        assert_eq!(snake_case("Seed1"), "seed1");
-    }
-
-    #[test]
     fn activations_and_options_are_read_with_keras_defaults() {
         let m = model(
             "struct M<Input(None, 3), SimpleRNN(4, activation = \"relu\", go_backwards = true), Dense(2)>;",
         );
         match m.layers[0].kind {
-            Kind::SimpleRnn {
+            LayerKind::SimpleRnn {
                 activation,
                 use_bias,
                 return_sequences,
                 go_backwards,
                 ..
             } => {
-                assert_eq!(activation.keras, "relu");
+                assert_eq!(activation.name(), "relu");
                 assert!(use_bias && !return_sequences && go_backwards);
             }
             other => panic!("{other:?}"),
         }
         match m.layers[1].kind {
-            Kind::Dense { activation, .. } => assert_eq!(activation.keras, "linear"),
+            LayerKind::Dense { activation, .. } => assert_eq!(activation.name(), "linear"),
             other => panic!("{other:?}"),
         }
     }

@@ -33,7 +33,7 @@ pub fn summary(model: &Model) -> String {
         "=".repeat(LINE),
     ];
     for (i, l) in model.layers.iter().enumerate() {
-        let name = format!("{} ({})", l.name, l.kind.class());
+        let name = format!("{} ({})", l.name, l.kind.class().name);
         lines.push(row([&name, &l.output.keras_shape(), &l.params.to_string()]));
         let rule = if i + 1 == model.layers.len() {
             "="

@@ -3,11 +3,38 @@
 pub use crate::info::{LayerInfo, LayerKind};
 pub use crate::init::Rng;
 pub use crate::kernels::{Avx512, Fused, MulAdd, Separate};
-pub use crate::layers::{Dense, Embedding, FoldedEmbedding, SimpleRnn};
+pub use crate::layers::{
+    ActivationLayer, Cell, Dense, Embedding, FoldedEmbedding, Inert, Masking, PerStep, Recurrent,
+    SimpleRnn,
+};
 pub use crate::weights::{LayerRecord, WeightsFile};
 pub use crate::{Activation, Error, Result};
+pub use core::array::from_fn;
+pub use core::convert::AsRef;
+pub use core::option::Option::{self, None, Some};
+pub use core::result::Result::{Err, Ok};
 pub use ndarray::{Array2, Array3, ArrayView2, ArrayView3};
 pub use rnn_macros::rnn_model_impl;
+pub use rnn_spec::class;
+pub use std::path::Path;
+pub use std::string::String;
+pub use std::vec::Vec;
+
+/// `n` zeroed vectors on the heap (a sequence output).
+pub fn zeros_vec<const W: usize>(n: usize) -> Vec<[f32; W]> {
+    std::vec![[0.0; W]; n]
+}
+
+/// `n` zeroed groups of G vectors on the heap (a pass's output, read by the next pass).
+pub fn zeros_groups<const W: usize, const G: usize>(n: usize) -> Vec<[[f32; W]; G]> {
+    std::vec![[[0.0; W]; G]; n]
+}
+
+/// The body of a stub model's functions: the model did not compile, so this never runs.
+#[cold]
+pub fn stub() -> ! {
+    unreachable!("this model has compile errors; its functions are stubs")
+}
 
 pub use crate::simd::{Simd, active as simd_active};
 
@@ -157,16 +184,16 @@ impl Records {
 /// Assembles a weights file from a model's layer records, with its checksum.
 pub fn weights_file(
     model_name: &str,
-    input_shape: Vec<Option<u64>>,
-    layers: Vec<LayerRecord>,
+    input_shape: &[Option<usize>],
+    layers: impl IntoIterator<Item = LayerRecord>,
 ) -> WeightsFile {
     let mut file = WeightsFile {
         format: crate::weights::FORMAT.to_string(),
         version: crate::weights::VERSION,
         model: Some(model_name.to_string()),
         producer: Some(concat!("rnn-runtime ", env!("CARGO_PKG_VERSION")).to_string()),
-        input_shape: Some(input_shape),
-        layers,
+        input_shape: Some(input_shape.iter().map(|d| d.map(|n| n as u64)).collect()),
+        layers: layers.into_iter().collect(),
         checksum: None,
     };
     file.checksum = Some(file.compute_checksum());

@@ -2,105 +2,49 @@
 
 use crate::kernels::{MulAdd, tanh_fast};
 
-/// A Keras activation. `Linear` is Keras's `None` / `"linear"`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Activation {
-    Linear,
-    Relu,
-    Sigmoid,
-    Tanh,
-    /// Over the last axis (the units of one timestep).
-    Softmax,
-    Elu,
-    Selu,
-    Softplus,
-    Softsign,
-    /// `x * sigmoid(x)`; Keras's `silu` is the same function.
-    Swish,
-    /// The exact erf form, Keras's default (`approximate=False`).
-    Gelu,
-    Exponential,
-    /// Keras 3: `clip(x / 6 + 1/2, 0, 1)`.
-    HardSigmoid,
-    /// Keras 2 / tf_keras: `clip(0.2 x + 1/2, 0, 1)`.
-    HardSigmoidKeras2,
-    Relu6,
-    /// Negative slope 0.2, Keras's default.
-    LeakyRelu,
-    Mish,
-    /// Over the last axis.
-    LogSoftmax,
-}
+pub use rnn_spec::Activation;
 
 const SELU_ALPHA: f64 = 1.673_263_242_354_377_3;
 const SELU_SCALE: f64 = 1.050_700_987_355_480_5;
 const LEAKY_SLOPE: f32 = 0.2;
 
-impl Activation {
-    /// Every activation with its Keras name, in the order Keras documents them.
-    pub const ALL: &'static [(&'static str, Activation)] = &[
-        ("linear", Activation::Linear),
-        ("relu", Activation::Relu),
-        ("sigmoid", Activation::Sigmoid),
-        ("tanh", Activation::Tanh),
-        ("softmax", Activation::Softmax),
-        ("elu", Activation::Elu),
-        ("selu", Activation::Selu),
-        ("softplus", Activation::Softplus),
-        ("softsign", Activation::Softsign),
-        ("swish", Activation::Swish),
-        ("gelu", Activation::Gelu),
-        ("exponential", Activation::Exponential),
-        ("hard_sigmoid", Activation::HardSigmoid),
-        ("hard_sigmoid_keras2", Activation::HardSigmoidKeras2),
-        ("relu6", Activation::Relu6),
-        ("leaky_relu", Activation::LeakyRelu),
-        ("mish", Activation::Mish),
-        ("log_softmax", Activation::LogSoftmax),
-    ];
+/// The arithmetic of an activation: the fast version the layers use and an f64 reference.
+pub trait Apply: Copy {
+    /// Applies the activation in place to the units of one step (portable kernels).
+    fn apply(self, z: &mut [f32]);
+    /// [`Apply::apply`] with a kernel set's tanh (see [`MulAdd::tanh_in_place`]).
+    fn apply_with<M: MulAdd>(self, z: &mut [f32]);
+    /// [`Apply::apply_with`] on several rows.
+    fn apply_rows<M: MulAdd, const U: usize>(self, z: &mut [[f32; U]]);
+    /// The textbook formula in f64, rounded once.
+    fn reference(self, z: &mut [f32]);
+}
 
-    /// The Keras name (`"tanh"`, ...), as written in weights files.
-    pub fn name(self) -> &'static str {
-        Self::ALL
-            .iter()
-            .find(|(_, a)| *a == self)
-            .map(|(n, _)| *n)
-            .unwrap_or("linear")
-    }
-
-    /// Parses a Keras activation name; `silu` is read as `swish`, `None`/`none` as linear.
-    pub fn from_name(name: &str) -> Option<Activation> {
-        match name {
-            "silu" => Some(Activation::Swish),
-            "None" | "none" => Some(Activation::Linear),
-            _ => Self::ALL.iter().find(|(n, _)| *n == name).map(|(_, a)| *a),
-        }
-    }
-
+impl Apply for Activation {
     /// Applies the activation in place to the units of one step. Tanh uses the rational
     /// approximation [`tanh_fast`]; everything else is computed in f32 with libm.
     #[inline(always)]
-    pub fn apply(self, z: &mut [f32]) {
+    fn apply(self, z: &mut [f32]) {
         self.apply_with::<crate::kernels::Separate>(z)
     }
 
     /// [`Activation::apply`] with the tanh of a kernel set (see [`MulAdd::tanh_in_place`]).
     #[inline(always)]
-    pub fn apply_with<M: MulAdd>(self, z: &mut [f32]) {
+    fn apply_with<M: MulAdd>(self, z: &mut [f32]) {
         match self {
             Activation::Linear => {}
             Activation::Tanh => M::tanh_in_place(z),
             Activation::Relu => z.iter_mut().for_each(|v| *v = v.max(0.0)),
             Activation::Softmax => softmax(z),
             Activation::LogSoftmax => log_softmax(z),
-            other => z.iter_mut().for_each(|v| *v = other.scalar(*v)),
+            other => z.iter_mut().for_each(|v| *v = scalar(other, *v)),
         }
     }
 
     /// [`Activation::apply_with`] on several rows: one pass over all of them for an elementwise
     /// activation (constants set up once), row by row for softmax and log_softmax.
     #[inline(always)]
-    pub fn apply_rows<M: MulAdd, const U: usize>(self, z: &mut [[f32; U]]) {
+    fn apply_rows<M: MulAdd, const U: usize>(self, z: &mut [[f32; U]]) {
         match self {
             Activation::Softmax | Activation::LogSoftmax => {
                 z.iter_mut().for_each(|r| self.apply_with::<M>(r))
@@ -109,56 +53,9 @@ impl Activation {
         }
     }
 
-    /// One element of an elementwise activation, in f32 (softmax and log_softmax are not
-    /// elementwise and are handled by [`Activation::apply`]).
-    #[inline]
-    fn scalar(self, x: f32) -> f32 {
-        match self {
-            Activation::Linear | Activation::Softmax | Activation::LogSoftmax => x,
-            Activation::Relu => x.max(0.0),
-            Activation::Sigmoid => sigmoid(x),
-            Activation::Tanh => tanh_fast(x),
-            Activation::Elu => {
-                if x > 0.0 {
-                    x
-                } else {
-                    libm::expm1f(x)
-                }
-            }
-            Activation::Selu => {
-                let x = x as f64;
-                let y = if x > 0.0 {
-                    x
-                } else {
-                    SELU_ALPHA * libm::expm1(x)
-                };
-                (SELU_SCALE * y) as f32
-            }
-            Activation::Softplus => softplus(x),
-            Activation::Softsign => x / (1.0 + x.abs()),
-            Activation::Swish => x * sigmoid(x),
-            Activation::Gelu => {
-                let x = x as f64;
-                (0.5 * x * (1.0 + libm::erf(x / std::f64::consts::SQRT_2))) as f32
-            }
-            Activation::Exponential => libm::expf(x),
-            Activation::HardSigmoid => (x / 6.0 + 0.5).clamp(0.0, 1.0),
-            Activation::HardSigmoidKeras2 => (0.2 * x + 0.5).clamp(0.0, 1.0),
-            Activation::Relu6 => x.clamp(0.0, 6.0),
-            Activation::LeakyRelu => {
-                if x >= 0.0 {
-                    x
-                } else {
-                    LEAKY_SLOPE * x
-                }
-            }
-            Activation::Mish => x * tanh_fast(softplus(x)),
-        }
-    }
-
     /// The reference: the textbook formula in f64, rounded once. Tests hold [`Activation::apply`]
     /// to it.
-    pub fn reference(self, z: &mut [f32]) {
+    fn reference(self, z: &mut [f32]) {
         let exp = |x: f64| x.exp();
         let sig = |x: f64| 1.0 / (1.0 + (-x).exp());
         let sp = |x: f64| if x > 30.0 { x } else { x.exp().ln_1p() };
@@ -217,6 +114,53 @@ impl Activation {
                 }
             }
         }
+    }
+}
+
+/// One element of an elementwise activation, in f32 (softmax and log_softmax are not
+/// elementwise and are handled by [`Activation::apply`]).
+#[inline]
+fn scalar(a: Activation, x: f32) -> f32 {
+    match a {
+        Activation::Linear | Activation::Softmax | Activation::LogSoftmax => x,
+        Activation::Relu => x.max(0.0),
+        Activation::Sigmoid => sigmoid(x),
+        Activation::Tanh => tanh_fast(x),
+        Activation::Elu => {
+            if x > 0.0 {
+                x
+            } else {
+                libm::expm1f(x)
+            }
+        }
+        Activation::Selu => {
+            let x = x as f64;
+            let y = if x > 0.0 {
+                x
+            } else {
+                SELU_ALPHA * libm::expm1(x)
+            };
+            (SELU_SCALE * y) as f32
+        }
+        Activation::Softplus => softplus(x),
+        Activation::Softsign => x / (1.0 + x.abs()),
+        Activation::Swish => x * sigmoid(x),
+        Activation::Gelu => {
+            let x = x as f64;
+            (0.5 * x * (1.0 + libm::erf(x / std::f64::consts::SQRT_2))) as f32
+        }
+        Activation::Exponential => libm::expf(x),
+        Activation::HardSigmoid => (x / 6.0 + 0.5).clamp(0.0, 1.0),
+        Activation::HardSigmoidKeras2 => (0.2 * x + 0.5).clamp(0.0, 1.0),
+        Activation::Relu6 => x.clamp(0.0, 6.0),
+        Activation::LeakyRelu => {
+            if x >= 0.0 {
+                x
+            } else {
+                LEAKY_SLOPE * x
+            }
+        }
+        Activation::Mish => x * tanh_fast(softplus(x)),
     }
 }
 

@@ -27,25 +27,22 @@ pub enum Error {
     #[error("weights file: expected {expected}, found {found}")]
     Format { expected: String, found: String },
 
-    /// The file's layers do not line up with the compiled model's layers.
-    #[error(
-        "weights file has {found} layers ({found_names}), the model has {expected} ({expected_names})"
-    )]
-    LayerCount {
-        expected: usize,
-        found: usize,
-        expected_names: String,
-        found_names: String,
+    /// The file's layers do not fit the compiled model: every difference, each with its fix.
+    #[error("weights file does not fit the model:{}", list(problems))]
+    Mismatch {
+        /// Every difference, in model order.
+        problems: Vec<rnn_spec::Mismatch>,
     },
 
-    /// A layer of the file differs from the compiled model's layer at the same position.
-    #[error("layer {index} `{layer}`: {what} is {found}, the model expects {expected}")]
-    LayerMismatch {
-        index: usize,
-        layer: String,
-        what: String,
-        expected: String,
-        found: String,
+    /// The file is not a weights file but another format, told by its first bytes.
+    #[error("{path}is {what}, not an rnn-weights JSON file: {fix}", path = path.as_ref().map_or(String::new(), |p| format!("`{}` ", p.display())))]
+    ForeignFormat {
+        /// The file, when read from disk.
+        path: Option<PathBuf>,
+        /// What the bytes are.
+        what: &'static str,
+        /// What to do.
+        fix: &'static str,
     },
 
     /// A weight tensor is missing, extra, misnamed, misshapen or holds the wrong number of values.
@@ -88,6 +85,10 @@ pub enum Error {
     /// A batch array has the wrong shape.
     #[error("batch has shape {found}, the model expects {expected}")]
     BatchShape { expected: String, found: String },
+}
+
+fn list(problems: &[rnn_spec::Mismatch]) -> String {
+    problems.iter().map(|p| format!("\n  - {p}")).collect()
 }
 
 fn at(row: Option<usize>, step: usize) -> String {

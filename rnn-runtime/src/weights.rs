@@ -10,12 +10,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::info::LayerInfo;
-use crate::{Activation, Error, Result};
+use crate::{Error, Result};
 
-/// The `format` string every weights file carries.
-pub const FORMAT: &str = "rnn-weights";
-/// The only version this runtime reads and writes.
-pub const VERSION: u32 = 1;
+pub use rnn_spec::{FORMAT, VERSION};
 
 /// A whole weights file.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -109,6 +106,7 @@ impl WeightsFile {
     /// Parses a weights file from text. Checks the format and version, and the checksum when the
     /// file has one; matching the layers to a model is [`WeightsFile::check_against`].
     pub fn from_json(text: &str) -> Result<Self> {
+        foreign(text.as_bytes(), None)?;
         match serde_json::from_str::<WeightsFile>(text) {
             Ok(file) => file.checked_header(),
             Err(e) => Err(serde_json::from_str::<Header>(text)
@@ -127,7 +125,12 @@ impl WeightsFile {
                 source,
             })
         };
-        let reader = std::io::BufReader::with_capacity(1 << 16, open()?);
+        let mut reader = std::io::BufReader::with_capacity(1 << 16, open()?);
+        let head = std::io::BufRead::fill_buf(&mut reader).map_err(|source| Error::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+        foreign(head, Some(path))?;
         match serde_json::from_reader::<_, WeightsFile>(reader) {
             Ok(file) => file.checked_header(),
             Err(e) if e.is_io() => Err(Error::Io {
@@ -147,6 +150,10 @@ impl WeightsFile {
 
     /// Reads a weights file from any reader.
     pub fn from_reader(reader: impl Read) -> Result<Self> {
+        let mut reader = std::io::BufReader::new(reader);
+        if let Ok(head) = std::io::BufRead::fill_buf(&mut reader) {
+            foreign(head, None)?;
+        }
         serde_json::from_reader::<_, WeightsFile>(reader)
             .map_err(json_error)?
             .checked_header()
@@ -203,27 +210,86 @@ impl WeightsFile {
         Ok(self)
     }
 
-    /// Checks every layer of the file against the compiled model's layers: count, names, classes,
-    /// the options that change results, and every tensor's name, shape and value count. Returns
-    /// the first mismatch in file order.
+    /// Checks the file against the compiled model's layers: order, class, the options that
+    /// change results, and every tensor's name, shape and value count. Layer names are
+    /// informational (a notebook's `embedding_4` loads into a fresh `embedding`). Every mismatch
+    /// is in the one error, each with its fix.
     pub fn check_against(&self, model: &[LayerInfo]) -> Result<()> {
-        if self.layers.len() != model.len() {
-            return Err(Error::LayerCount {
-                expected: model.len(),
-                found: self.layers.len(),
-                expected_names: model.iter().map(|l| l.name).collect::<Vec<_>>().join(", "),
-                found_names: self
-                    .layers
+        let configs: Vec<Vec<(&str, rnn_spec::Value<'_>)>> = self
+            .layers
+            .iter()
+            .map(|l| {
+                l.config
                     .iter()
-                    .map(|l| l.name.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            });
+                    .map(|(k, v)| (k.as_str(), spec_value(v)))
+                    .collect()
+            })
+            .collect();
+        let texts: Vec<Vec<String>> = self
+            .layers
+            .iter()
+            .map(|l| l.config.values().map(Value::to_string).collect())
+            .collect();
+        let file: Vec<rnn_spec::FileLayer<'_>> = self
+            .layers
+            .iter()
+            .zip(configs)
+            .zip(&texts)
+            .map(|((l, config), texts)| rnn_spec::FileLayer {
+                name: &l.name,
+                class: &l.class,
+                config: config
+                    .into_iter()
+                    .zip(texts)
+                    .map(|((k, v), text)| match v {
+                        rnn_spec::Value::Other(_) => (k, rnn_spec::Value::Other(text)),
+                        v => (k, v),
+                    })
+                    .collect(),
+                tensors: l
+                    .weights
+                    .iter()
+                    .map(|t| rnn_spec::FileTensor {
+                        name: &t.name,
+                        shape: &t.shape,
+                        values: t.data.len(),
+                    })
+                    .collect(),
+            })
+            .collect();
+        let problems = rnn_spec::check_file(&file, model);
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::Mismatch { problems })
         }
-        for (index, (rec, info)) in self.layers.iter().zip(model).enumerate() {
-            check_layer(index, rec, info)?;
-        }
-        Ok(())
+    }
+}
+
+/// A config value as the spec sees it (an array or object is `Other`, its text filled in later).
+fn spec_value(v: &Value) -> rnn_spec::Value<'_> {
+    use rnn_spec::Value as V;
+    match v {
+        Value::Null => V::Null,
+        Value::Bool(b) => V::Bool(*b),
+        Value::Number(n) => match n.as_u64() {
+            Some(u) => V::Int(u),
+            None => V::Float(n.as_f64().unwrap_or(f64::NAN)),
+        },
+        Value::String(s) => V::Str(s),
+        Value::Array(_) | Value::Object(_) => V::Other(""),
+    }
+}
+
+/// A `.keras` zip, an `.h5` or gzip data, told by the first bytes, is an error saying what to do.
+fn foreign(head: &[u8], path: Option<&Path>) -> Result<()> {
+    match rnn_spec::foreign_format(head) {
+        Some((what, fix)) => Err(Error::ForeignFormat {
+            path: path.map(Path::to_owned),
+            what,
+            fix,
+        }),
+        None => Ok(()),
     }
 }
 
@@ -244,134 +310,6 @@ fn header_error(h: Header) -> Option<Error> {
         (_, Some(v)) if v.as_u64() != Some(VERSION as u64) => Some(version_error(v)),
         _ => None,
     }
-}
-
-fn mismatch(index: usize, rec: &LayerRecord, what: &str, expected: String, found: String) -> Error {
-    Error::LayerMismatch {
-        index,
-        layer: rec.name.clone(),
-        what: what.to_string(),
-        expected,
-        found,
-    }
-}
-
-fn check_layer(index: usize, rec: &LayerRecord, info: &LayerInfo) -> Result<()> {
-    if rec.name != info.name {
-        return Err(mismatch(
-            index,
-            rec,
-            "the name",
-            format!("`{}`", info.name),
-            format!("`{}`", rec.name),
-        ));
-    }
-    if rec.class != info.class {
-        return Err(mismatch(
-            index,
-            rec,
-            "the class",
-            info.class.into(),
-            rec.class.clone(),
-        ));
-    }
-    check_config(index, rec, info)?;
-    check_tensors(rec, info)
-}
-
-fn check_config(index: usize, rec: &LayerRecord, info: &LayerInfo) -> Result<()> {
-    let expected = info.config();
-    for key in rec.config.keys() {
-        if !expected.iter().any(|(k, _)| k == key) {
-            let known: Vec<_> = expected.iter().map(|(k, _)| *k).collect();
-            return Err(mismatch(
-                index,
-                rec,
-                &format!("config key `{key}`"),
-                format!("one of {}", known.join(", ")),
-                "an unknown key".into(),
-            ));
-        }
-    }
-    for (key, want) in expected {
-        let Some(found) = rec.config.get(key) else {
-            return Err(mismatch(
-                index,
-                rec,
-                &format!("config `{key}`"),
-                want.to_string(),
-                "missing".into(),
-            ));
-        };
-        let same = match key {
-            // `input_length` only fixes the summary's time axis; it does not change results.
-            "input_length" => found.is_null() || found.is_u64(),
-            "activation" => {
-                found.as_str().and_then(Activation::from_name)
-                    == want.as_str().and_then(Activation::from_name)
-            }
-            _ => *found == want,
-        };
-        if !same {
-            return Err(mismatch(
-                index,
-                rec,
-                &format!("config `{key}`"),
-                want.to_string(),
-                found.to_string(),
-            ));
-        }
-    }
-    Ok(())
-}
-
-fn check_tensors(rec: &LayerRecord, info: &LayerInfo) -> Result<()> {
-    let expected = info.tensors();
-    let err = |tensor: &str, what: &str, expected: String, found: String| Error::Tensor {
-        layer: rec.name.clone(),
-        tensor: tensor.to_string(),
-        what: what.to_string(),
-        expected,
-        found,
-    };
-    let names = |v: Vec<&str>| format!("[{}]", v.join(", "));
-    if rec.weights.len() != expected.len() {
-        return Err(err(
-            "*",
-            "the tensor list",
-            names(expected.iter().map(|(n, _)| *n).collect()),
-            names(rec.weights.iter().map(|t| t.name.as_str()).collect()),
-        ));
-    }
-    for (t, (name, shape)) in rec.weights.iter().zip(&expected) {
-        if t.name != *name {
-            return Err(err(
-                name,
-                "the tensor name",
-                format!("`{name}`"),
-                format!("`{}`", t.name),
-            ));
-        }
-        let want: Vec<u64> = shape.iter().map(|&d| d as u64).collect();
-        if t.shape != want {
-            return Err(err(
-                name,
-                "the shape",
-                format!("{want:?}"),
-                format!("{:?}", t.shape),
-            ));
-        }
-        let count: u64 = want.iter().product();
-        if t.data.len() as u64 != count {
-            return Err(err(
-                name,
-                "the number of values",
-                format!("{count} (shape {want:?})"),
-                t.data.len().to_string(),
-            ));
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]

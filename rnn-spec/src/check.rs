@@ -10,6 +10,7 @@ use alloc::vec::Vec;
 use core::fmt;
 
 use crate::activation::Activation;
+use crate::class::Ty;
 use crate::layer::LayerInfo;
 use crate::value::Value;
 
@@ -210,11 +211,12 @@ fn option_fix(index: usize, info: &LayerInfo, key: &str, found: &Value<'_>) -> S
         return format!("the file's activation `{name}` is not one rnn_model! implements");
     }
     let valid = matches!(
-        (class.keyword(key), found),
-        (
-            Some(_),
-            Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::Str(_)
-        )
+        (class.keyword(key).map(|k| k.ty), found),
+        (Some(Ty::Size), Value::Int(_))
+            | (Some(Ty::Steps), Value::Int(_) | Value::Null)
+            | (Some(Ty::Bool), Value::Bool(_))
+            | (Some(Ty::Activation | Ty::Str), Value::Str(_))
+            | (Some(Ty::Float | Ty::Rate), Value::Float(_) | Value::Int(_))
     );
     if !valid {
         return "the file is damaged or was not written by tools/keras_export.py; re-export it"

@@ -285,7 +285,7 @@ pub const DROPOUT: Class = Class {
 };
 
 /// `SpatialDropout1D(rate)`: identity at inference.
-pub const SPATIAL_DROPOUT_1D: Class = Class {
+pub const SPATIAL_DROPOUT1D: Class = Class {
     name: "SpatialDropout1D",
     snake: "spatial_dropout1d",
     role: Role::Inert,
@@ -353,7 +353,7 @@ pub const CLASSES: &[&Class] = &[
     &ACTIVATION,
     &MASKING,
     &DROPOUT,
-    &SPATIAL_DROPOUT_1D,
+    &SPATIAL_DROPOUT1D,
     &GAUSSIAN_NOISE,
     &GAUSSIAN_DROPOUT,
     &ACTIVITY_REGULARIZATION,

@@ -187,7 +187,12 @@ impl LayerKind {
                 Value::Bool(go_backwards)
             }
             (LayerKind::Masking { mask_value, .. }, "mask_value") => {
-                Value::Float(mask_value as f64)
+                // The f64 whose shortest text is the f32's: 0.1, not 0.10000000149011612.
+                Value::Float(
+                    format!("{mask_value:?}")
+                        .parse()
+                        .unwrap_or(mask_value as f64),
+                )
             }
             _ => return None,
         })

@@ -1,6 +1,10 @@
-use super::{flat, matrix, record, shape_error, take_tensors, vector, zero_matrix, zero_vector};
+use super::{
+    Cell, PerStep, flat, matrix, record, shape_error, take_tensors, vector, zero_matrix,
+    zero_vector,
+};
 use crate::Activation;
 use crate::Result;
+use crate::activation::Apply;
 use crate::info::{LayerInfo, LayerKind};
 use crate::init::{Rng, glorot_uniform};
 use crate::kernels::{MulAdd, matvec_acc_group};
@@ -26,8 +30,19 @@ fn options(info: &LayerInfo) -> (bool, Activation) {
     }
 }
 
-impl<const IN: usize, const OUT: usize> Dense<IN, OUT> {
-    pub fn zeros(info: &LayerInfo) -> Self {
+impl<const IN: usize, const OUT: usize> PerStep<IN, OUT> for Dense<IN, OUT> {
+    /// `y[g] = act(x[g] · kernel + bias)` for G rows.
+    #[inline(always)]
+    fn apply_group<M: MulAdd, const G: usize>(&self, x: &[&[f32; IN]; G], y: &mut [[f32; OUT]; G]) {
+        *y = [*self.bias; G];
+        matvec_acc_group::<M, G, IN, OUT>(x, &self.kernel, y);
+        y.iter_mut()
+            .for_each(|yg| self.activation.apply_with::<M>(yg));
+    }
+}
+
+impl<const IN: usize, const OUT: usize> Cell for Dense<IN, OUT> {
+    fn zeros(info: &LayerInfo) -> Self {
         let (use_bias, activation) = options(info);
         Dense {
             kernel: zero_matrix(),
@@ -38,14 +53,14 @@ impl<const IN: usize, const OUT: usize> Dense<IN, OUT> {
     }
 
     /// Keras's defaults: `glorot_uniform` kernel, zero bias.
-    pub fn random(info: &LayerInfo, rng: &mut Rng) -> Self {
+    fn random(info: &LayerInfo, rng: &mut Rng) -> Self {
         Dense {
             kernel: matrix(glorot_uniform(rng, IN, OUT)).unwrap_or_else(zero_matrix),
             ..Self::zeros(info)
         }
     }
 
-    pub fn from_record(info: &LayerInfo, rec: LayerRecord) -> Result<Self> {
+    fn from_record(info: &LayerInfo, rec: LayerRecord) -> Result<Self> {
         let (use_bias, activation) = options(info);
         let mut t = take_tensors(rec);
         let kernel = t
@@ -67,25 +82,12 @@ impl<const IN: usize, const OUT: usize> Dense<IN, OUT> {
         })
     }
 
-    pub fn to_record(&self, info: &LayerInfo) -> LayerRecord {
+    fn to_record(&self, info: &LayerInfo) -> LayerRecord {
         let mut data = vec![flat(&self.kernel)];
         if self.use_bias {
             data.push(self.bias.to_vec());
         }
         record(info, data)
-    }
-
-    /// `y[g] = act(x[g] · kernel + bias)` for G rows.
-    #[inline(always)]
-    pub fn apply_group<M: MulAdd, const G: usize>(
-        &self,
-        x: &[&[f32; IN]; G],
-        y: &mut [[f32; OUT]; G],
-    ) {
-        *y = [*self.bias; G];
-        matvec_acc_group::<M, G, IN, OUT>(x, &self.kernel, y);
-        y.iter_mut()
-            .for_each(|yg| self.activation.apply_with::<M>(yg));
     }
 }
 

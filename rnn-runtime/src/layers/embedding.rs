@@ -1,4 +1,4 @@
-use super::{flat, matrix, record, shape_error, take_tensors, zero_matrix};
+use super::{Cell, flat, matrix, record, shape_error, take_tensors, zero_matrix};
 use crate::info::LayerInfo;
 use crate::init::{Rng, embedding_uniform};
 use crate::weights::LayerRecord;
@@ -11,32 +11,6 @@ pub struct Embedding<const V: usize, const D: usize> {
 }
 
 impl<const V: usize, const D: usize> Embedding<V, D> {
-    pub fn zeros(_info: &LayerInfo) -> Self {
-        Embedding {
-            table: zero_matrix(),
-        }
-    }
-
-    /// Keras's default: `RandomUniform(-0.05, 0.05)`.
-    pub fn random(_info: &LayerInfo, rng: &mut Rng) -> Self {
-        Embedding {
-            table: matrix(embedding_uniform(rng, V * D)).unwrap_or_else(zero_matrix),
-        }
-    }
-
-    pub fn from_record(info: &LayerInfo, rec: LayerRecord) -> Result<Self> {
-        let mut t = take_tensors(rec);
-        let table = t
-            .next()
-            .and_then(matrix)
-            .ok_or_else(|| shape_error(info, "embeddings"))?;
-        Ok(Embedding { table })
-    }
-
-    pub fn to_record(&self, info: &LayerInfo) -> LayerRecord {
-        record(info, vec![flat(&self.table)])
-    }
-
     /// The row of `id`. Ids are checked by [`Embedding::check_ids`] before a sequence runs; an
     /// unchecked out-of-range id reads row 0 rather than panicking.
     #[inline(always)]
@@ -61,6 +35,34 @@ impl<const V: usize, const D: usize> Embedding<V, D> {
     /// The whole table, row-major (for kernels that fold it into the next layer).
     pub fn table(&self) -> &[[f32; D]; V] {
         &self.table
+    }
+}
+
+impl<const V: usize, const D: usize> Cell for Embedding<V, D> {
+    fn zeros(_info: &LayerInfo) -> Self {
+        Embedding {
+            table: zero_matrix(),
+        }
+    }
+
+    /// Keras's default: `RandomUniform(-0.05, 0.05)`.
+    fn random(_info: &LayerInfo, rng: &mut Rng) -> Self {
+        Embedding {
+            table: matrix(embedding_uniform(rng, V * D)).unwrap_or_else(zero_matrix),
+        }
+    }
+
+    fn from_record(info: &LayerInfo, rec: LayerRecord) -> Result<Self> {
+        let mut t = take_tensors(rec);
+        let table = t
+            .next()
+            .and_then(matrix)
+            .ok_or_else(|| shape_error(info, "embeddings"))?;
+        Ok(Embedding { table })
+    }
+
+    fn to_record(&self, info: &LayerInfo) -> LayerRecord {
+        record(info, vec![flat(&self.table)])
     }
 }
 

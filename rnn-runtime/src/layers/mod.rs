@@ -2,18 +2,64 @@
 //! size builds without touching the stack), steps write into caller-owned arrays and never
 //! allocate.
 
+mod activation;
 mod dense;
 mod embedding;
 mod folded;
+mod inert;
+mod masking;
 mod simple_rnn;
 
+pub use activation::ActivationLayer;
 pub use dense::Dense;
 pub use embedding::Embedding;
 pub use folded::FoldedEmbedding;
+pub use inert::Inert;
+pub use masking::Masking;
 pub use simple_rnn::SimpleRnn;
 
+use crate::Result;
 use crate::info::LayerInfo;
+use crate::init::Rng;
+use crate::kernels::MulAdd;
 use crate::weights::{LayerRecord, TensorRecord};
+
+/// What every layer cell does with its weights: built as Keras builds a fresh layer, loaded
+/// from a checked weights-file record, and written back.
+pub trait Cell: Sized {
+    /// Every weight zero.
+    fn zeros(info: &LayerInfo) -> Self;
+    /// Keras's default initializers, deterministic per `rng`.
+    fn random(info: &LayerInfo, rng: &mut Rng) -> Self;
+    /// From a record that `WeightsFile::check_against` accepted.
+    fn from_record(info: &LayerInfo, rec: LayerRecord) -> Result<Self>;
+    /// The record a weights file holds for this layer.
+    fn to_record(&self, info: &LayerInfo) -> LayerRecord;
+}
+
+/// A recurrent cell over IN features with U outputs. The state is the caller's, so one cell
+/// serves lockstep batches (G rows), streaming (G = 1, kept between calls) and wrappers.
+pub trait Recurrent<const IN: usize, const U: usize>: Cell {
+    /// The state of G rows.
+    type State<const G: usize>;
+    /// Keras's initial state: zeros.
+    fn state<const G: usize>(&self) -> Self::State<G>;
+    /// One timestep for G rows; a row whose `mask` is false keeps its state (and output).
+    fn step_group<M: MulAdd, const G: usize>(
+        &self,
+        x: &[&[f32; IN]; G],
+        state: &mut Self::State<G>,
+        mask: [bool; G],
+    );
+    /// Each row's current output.
+    fn output<'s, const G: usize>(&self, state: &'s Self::State<G>) -> [&'s [f32; U]; G];
+}
+
+/// A layer on the last axis: per timestep on a sequence, once on a vector.
+pub trait PerStep<const IN: usize, const OUT: usize>: Cell {
+    /// `y[g] = layer(x[g])` for G rows.
+    fn apply_group<M: MulAdd, const G: usize>(&self, x: &[&[f32; IN]; G], y: &mut [[f32; OUT]; G]);
+}
 
 /// A `(R, C)` row-major matrix on the heap, moved out of a flat vector without copying.
 /// `None` if the vector does not hold exactly `R * C` values.
@@ -52,9 +98,10 @@ pub(crate) fn record(info: &LayerInfo, data: Vec<Vec<f32>>) -> LayerRecord {
         name: info.name.to_string(),
         class: info.class.to_string(),
         config: info
-            .config()
+            .kind
+            .config_values()
             .into_iter()
-            .map(|(k, v)| (k.to_string(), v))
+            .map(|(k, v)| (k.to_string(), crate::info::json(v)))
             .collect(),
         weights: info
             .tensors()

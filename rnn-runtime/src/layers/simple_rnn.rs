@@ -1,6 +1,10 @@
-use super::{flat, matrix, record, shape_error, take_tensors, vector, zero_matrix, zero_vector};
+use super::{
+    Cell, Recurrent, flat, matrix, record, shape_error, take_tensors, vector, zero_matrix,
+    zero_vector,
+};
 use crate::Activation;
 use crate::Result;
+use crate::activation::Apply;
 use crate::info::{LayerInfo, LayerKind};
 use crate::init::{Rng, glorot_uniform, orthogonal};
 use crate::kernels::{MulAdd, matvec_acc_group};
@@ -29,75 +33,6 @@ fn options(info: &LayerInfo) -> (bool, Activation) {
 }
 
 impl<const IN: usize, const U: usize> SimpleRnn<IN, U> {
-    pub fn zeros(info: &LayerInfo) -> Self {
-        let (use_bias, activation) = options(info);
-        SimpleRnn {
-            kernel: zero_matrix(),
-            recurrent: zero_matrix(),
-            bias: zero_vector(),
-            use_bias,
-            activation,
-        }
-    }
-
-    /// Keras's defaults: `glorot_uniform` kernel, `orthogonal` recurrent kernel, zero bias.
-    pub fn random(info: &LayerInfo, rng: &mut Rng) -> Self {
-        SimpleRnn {
-            kernel: matrix(glorot_uniform(rng, IN, U)).unwrap_or_else(zero_matrix),
-            recurrent: matrix(orthogonal(rng, U)).unwrap_or_else(zero_matrix),
-            ..Self::zeros(info)
-        }
-    }
-
-    pub fn from_record(info: &LayerInfo, rec: LayerRecord) -> Result<Self> {
-        let (use_bias, activation) = options(info);
-        let mut t = take_tensors(rec);
-        let kernel = t
-            .next()
-            .and_then(matrix)
-            .ok_or_else(|| shape_error(info, "kernel"))?;
-        let recurrent = t
-            .next()
-            .and_then(matrix)
-            .ok_or_else(|| shape_error(info, "recurrent_kernel"))?;
-        let bias = if use_bias {
-            t.next()
-                .and_then(vector)
-                .ok_or_else(|| shape_error(info, "bias"))?
-        } else {
-            zero_vector()
-        };
-        Ok(SimpleRnn {
-            kernel,
-            recurrent,
-            bias,
-            use_bias,
-            activation,
-        })
-    }
-
-    pub fn to_record(&self, info: &LayerInfo) -> LayerRecord {
-        let mut data = vec![flat(&self.kernel), flat(&self.recurrent)];
-        if self.use_bias {
-            data.push(self.bias.to_vec());
-        }
-        record(info, data)
-    }
-
-    /// One timestep for G sequences at once. A row whose `mask` is false keeps its state.
-    #[inline(always)]
-    pub fn step_group<M: MulAdd, const G: usize>(
-        &self,
-        x: &[&[f32; IN]; G],
-        h: &mut [[f32; U]; G],
-        mask: [bool; G],
-    ) {
-        let mut z = [*self.bias; G];
-        let prev: [&[f32; U]; G] = std::array::from_fn(|g| &h[g]);
-        M::matvec2_group::<G, IN, U, U>(x, &self.kernel, &prev, &self.recurrent, &mut z);
-        self.activate_group::<M, G>(&mut z, h, mask);
-    }
-
     /// One timestep for G sequences whose input projection `x · kernel + bias` is already
     /// computed (a folded Embedding row, see [`super::FoldedEmbedding`]).
     #[inline(always)]
@@ -156,6 +91,91 @@ impl<const IN: usize, const U: usize> SimpleRnn<IN, U> {
     }
     pub fn activation(&self) -> Activation {
         self.activation
+    }
+}
+
+impl<const IN: usize, const U: usize> Cell for SimpleRnn<IN, U> {
+    fn zeros(info: &LayerInfo) -> Self {
+        let (use_bias, activation) = options(info);
+        SimpleRnn {
+            kernel: zero_matrix(),
+            recurrent: zero_matrix(),
+            bias: zero_vector(),
+            use_bias,
+            activation,
+        }
+    }
+
+    /// Keras's defaults: `glorot_uniform` kernel, `orthogonal` recurrent kernel, zero bias.
+    fn random(info: &LayerInfo, rng: &mut Rng) -> Self {
+        SimpleRnn {
+            kernel: matrix(glorot_uniform(rng, IN, U)).unwrap_or_else(zero_matrix),
+            recurrent: matrix(orthogonal(rng, U)).unwrap_or_else(zero_matrix),
+            ..Self::zeros(info)
+        }
+    }
+
+    fn from_record(info: &LayerInfo, rec: LayerRecord) -> Result<Self> {
+        let (use_bias, activation) = options(info);
+        let mut t = take_tensors(rec);
+        let kernel = t
+            .next()
+            .and_then(matrix)
+            .ok_or_else(|| shape_error(info, "kernel"))?;
+        let recurrent = t
+            .next()
+            .and_then(matrix)
+            .ok_or_else(|| shape_error(info, "recurrent_kernel"))?;
+        let bias = if use_bias {
+            t.next()
+                .and_then(vector)
+                .ok_or_else(|| shape_error(info, "bias"))?
+        } else {
+            zero_vector()
+        };
+        Ok(SimpleRnn {
+            kernel,
+            recurrent,
+            bias,
+            use_bias,
+            activation,
+        })
+    }
+
+    fn to_record(&self, info: &LayerInfo) -> LayerRecord {
+        let mut data = vec![flat(&self.kernel), flat(&self.recurrent)];
+        if self.use_bias {
+            data.push(self.bias.to_vec());
+        }
+        record(info, data)
+    }
+}
+
+/// The state is the output: `h`.
+impl<const IN: usize, const U: usize> Recurrent<IN, U> for SimpleRnn<IN, U> {
+    type State<const G: usize> = [[f32; U]; G];
+
+    fn state<const G: usize>(&self) -> [[f32; U]; G] {
+        [[0.0; U]; G]
+    }
+
+    /// Both products in one pass over the kernels, then the activation.
+    #[inline(always)]
+    fn step_group<M: MulAdd, const G: usize>(
+        &self,
+        x: &[&[f32; IN]; G],
+        h: &mut [[f32; U]; G],
+        mask: [bool; G],
+    ) {
+        let mut z = [*self.bias; G];
+        let prev: [&[f32; U]; G] = std::array::from_fn(|g| &h[g]);
+        M::matvec2_group::<G, IN, U, U>(x, &self.kernel, &prev, &self.recurrent, &mut z);
+        self.activate_group::<M, G>(&mut z, h, mask);
+    }
+
+    #[inline(always)]
+    fn output<'s, const G: usize>(&self, h: &'s [[f32; U]; G]) -> [&'s [f32; U]; G] {
+        std::array::from_fn(|g| &h[g])
     }
 }
 

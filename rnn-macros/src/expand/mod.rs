@@ -1,0 +1,64 @@
+//! Stage 4: the plan to code. Templates stay thin: every size is a literal decided in `check`
+//! and `plan`, and the work is done by generic runtime pieces (`rnn_runtime::__private`). Every
+//! path in generated code goes through `$crate::__private`, so a user module that defines its
+//! own `Option`, `Vec`, `Ok`, `std` or `core` still compiles.
+
+mod api;
+mod consts;
+mod engine;
+mod item;
+mod stub;
+mod weights;
+
+use proc_macro2::{Ident, Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::model::Model;
+use crate::plan::Plan;
+
+pub use stub::expand_error;
+
+fn lit(n: usize) -> Literal {
+    Literal::usize_unsuffixed(n)
+}
+
+/// `l3`: the struct field of layer 3.
+fn field(i: usize) -> Ident {
+    format_ident!("l{}", i)
+}
+
+/// `#p::Some(12)` / `#p::None`.
+fn option(p: &TokenStream, n: Option<usize>) -> TokenStream {
+    match n {
+        Some(n) => {
+            let n = lit(n);
+            quote!(#p::Some(#n))
+        }
+        None => quote!(#p::None),
+    }
+}
+
+/// The whole expansion:
+/// ```text
+/// pub struct Sentiment { l0: Embedding<10000, 32>, l1: SimpleRnn<32, 32>, l2: Dense<32, 1>, __fold: .. }
+/// impl Sentiment { pub const PARAMS ...; pub fn random(seed) ...; pub fn forward(...) ...; fn __run_avx512 ... }
+/// ```
+pub fn expand(krate: &TokenStream, model: &Model, plan: &Plan, summary: &str) -> TokenStream {
+    let p = quote!(#krate::__private);
+    let item = item::expand_struct(&p, model, plan);
+    let consts = consts::expand_consts(&p, model, summary);
+    let weights = weights::expand_weights(&p, model, plan);
+    let api = api::expand_api(&p, model, plan);
+    let engine = engine::expand_engine(&p, model, plan);
+    let ident = &model.ident;
+    quote! {
+        #item
+        #[allow(clippy::all, clippy::pedantic, unused_mut, unused_variables, non_snake_case)]
+        impl #ident {
+            #consts
+            #weights
+            #api
+            #engine
+        }
+    }
+}

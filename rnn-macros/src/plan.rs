@@ -1,0 +1,422 @@
+//! Stage 3: how the checked model runs, decided as data (unit-tested without a compiler): the
+//! passes over time, which ops each step runs and where each reads its mask, the folded
+//! Embedding, the state each recurrent layer keeps, the lockstep group sizes, and whether the
+//! model can stream one step at a time. `expand` only turns this into tokens.
+
+use rnn_spec::{LayerKind, Role};
+
+use crate::model::{Model, Source};
+
+pub struct Plan {
+    /// Where the mask comes from, if the model has one.
+    pub mask: Option<MaskSource>,
+    /// The first Embedding folded into the recurrent layer after it.
+    pub fold: Option<Fold>,
+    /// Passes over time, in order; each stores its output sequence for the next.
+    pub passes: Vec<Pass>,
+    /// Ops on the last output vector, after the time axis.
+    pub tail: Vec<Op>,
+    /// Rows run in lockstep by `predict`.
+    pub groups: Groups,
+    /// Whether a streaming `step` is possible, or why not (read by the streaming API's
+    /// expansion; unit-tested here).
+    #[allow(dead_code)]
+    pub stream: Result<(), String>,
+}
+
+/// The mask belongs to positions of the model's input and is never reversed.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum MaskSource {
+    /// `Embedding(mask_zero = true)`: id 0 is padding.
+    Tokens,
+    /// `Masking(mask_value)` (layer `layer`): a step whose features all equal the value.
+    Values { layer: usize, value: f32 },
+}
+
+/// `FoldedEmbedding<vocab, units>`: `embeddings · kernel + bias` per token, built with the model.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Fold {
+    pub embedding: usize,
+    pub into: usize,
+    pub vocab: usize,
+    pub units: usize,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pass {
+    /// Reads its input from the last step to the first.
+    pub backwards: bool,
+    pub ops: Vec<Op>,
+    /// Where each step's last value goes.
+    pub sink: Sink,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sink {
+    /// A buffer of `width` per step, read by the next pass.
+    Buffer { width: usize },
+    /// The model's output sequence.
+    Output,
+    /// Nothing: the last output is read after the loop.
+    Nothing,
+}
+
+/// One layer's work in a step. `layer` indexes `Model::layers`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    /// The Embedding row of the token at this step.
+    Lookup { layer: usize },
+    /// A recurrent step over state `units` wide, reading the mask at `mask`.
+    Step {
+        layer: usize,
+        units: usize,
+        mask: MaskAt,
+        /// Its input projection is the folded Embedding's row.
+        folded: bool,
+    },
+    /// A layer on the last axis (Dense, Activation) writing `width` per row.
+    PerStep { layer: usize, width: usize },
+    /// Masking: zeroes masked steps.
+    Mask { layer: usize, width: usize },
+}
+
+/// Which position's mask a recurrent step reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MaskAt {
+    /// No mask.
+    None,
+    /// The position it consumes (`__t`): the first recurrent layer of a backwards pass.
+    Consumed,
+    /// The position it produces (`__k`): Keras passes a `go_backwards` layer's input mask on
+    /// unreversed, so layers after it read the mask by output position.
+    Produced,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Groups {
+    pub avx2: usize,
+    pub avx512: usize,
+}
+
+/// The plan of a checked model.
+pub fn plan(model: &Model) -> Plan {
+    let mask = mask_source(model);
+    let fold = fold(model);
+    let n = model.layers.len();
+    let time_end = time_end(model);
+    let mut passes = Vec::new();
+    let mut ops = Vec::new();
+    let mut backwards = false;
+    let mut seen_recurrent = false;
+    let mut first_in_pass = true;
+    for (i, l) in model.layers[..time_end].iter().enumerate() {
+        match l.kind {
+            LayerKind::SimpleRnn {
+                units,
+                go_backwards,
+                ..
+            } => {
+                if go_backwards && seen_recurrent {
+                    let width = model.layers[i - 1].output.width();
+                    passes.push(Pass {
+                        backwards,
+                        ops: std::mem::take(&mut ops),
+                        sink: Sink::Buffer { width },
+                    });
+                    backwards = true;
+                    first_in_pass = true;
+                } else if !seen_recurrent {
+                    backwards = go_backwards;
+                }
+                let mask_at = match (mask, first_in_pass && backwards) {
+                    (None, _) => MaskAt::None,
+                    (Some(_), true) => MaskAt::Consumed,
+                    (Some(_), false) => MaskAt::Produced,
+                };
+                ops.push(Op::Step {
+                    layer: i,
+                    units,
+                    mask: mask_at,
+                    folded: fold.is_some_and(|f| f.into == i),
+                });
+                seen_recurrent = true;
+                first_in_pass = false;
+            }
+            _ => ops.extend(op(model, i, fold)),
+        }
+    }
+    let seq_out = model.output().is_seq();
+    passes.push(Pass {
+        backwards,
+        ops,
+        sink: if seq_out { Sink::Output } else { Sink::Nothing },
+    });
+    let tail = (time_end..n).filter_map(|i| op(model, i, fold)).collect();
+    Plan {
+        mask,
+        fold,
+        passes,
+        tail,
+        groups: group_sizes(model),
+        stream: stream(model),
+    }
+}
+
+/// The op of a layer that is not recurrent (`None` for one that does nothing at inference).
+fn op(model: &Model, i: usize, fold: Option<Fold>) -> Option<Op> {
+    let l = &model.layers[i];
+    match l.kind.class().role {
+        Role::Embedding if fold.is_some_and(|f| f.embedding == i) => None,
+        Role::Embedding => Some(Op::Lookup { layer: i }),
+        Role::Masking => Some(Op::Mask {
+            layer: i,
+            width: l.output.width(),
+        }),
+        Role::PerStep => Some(Op::PerStep {
+            layer: i,
+            width: l.output.width(),
+        }),
+        Role::Inert | Role::Input | Role::Recurrent => None,
+    }
+}
+
+fn mask_source(model: &Model) -> Option<MaskSource> {
+    if let Source::Tokens {
+        mask_zero: true, ..
+    } = model.input
+    {
+        return Some(MaskSource::Tokens);
+    }
+    model
+        .layers
+        .iter()
+        .enumerate()
+        .find_map(|(layer, l)| match l.kind {
+            LayerKind::Masking { mask_value, .. } => Some(MaskSource::Values {
+                layer,
+                value: mask_value,
+            }),
+            _ => None,
+        })
+}
+
+/// The time axis ends at the (only possible) recurrent layer that returns its last output.
+fn time_end(model: &Model) -> usize {
+    model
+        .layers
+        .iter()
+        .position(|l| l.kind.is_recurrent() && !l.output.is_seq())
+        .map_or(model.layers.len(), |i| i + 1)
+}
+
+/// The first Embedding folds into the first layer that computes after it when that is a
+/// SimpleRNN, the table it makes is no larger than the embedding, and it is cheap to build
+/// (debug builds too).
+fn fold(model: &Model) -> Option<Fold> {
+    let LayerKind::Embedding {
+        input_dim,
+        output_dim,
+        ..
+    } = model.layers.first()?.kind
+    else {
+        return None;
+    };
+    let (into, next) = model
+        .layers
+        .iter()
+        .enumerate()
+        .skip(1)
+        .find(|(_, l)| l.kind.class().role != Role::Inert)?;
+    match next.kind {
+        LayerKind::SimpleRnn { units, .. }
+            if units <= output_dim
+                && (input_dim as u128 * output_dim as u128 * units as u128) <= 1 << 27 =>
+        {
+            Some(Fold {
+                embedding: 0,
+                into,
+                vocab: input_dim,
+                units,
+            })
+        }
+        _ => None,
+    }
+}
+
+/// Rows of a batch run together in lockstep, for the AVX2 path and for the AVX-512 path:
+/// enough independent FMA chains to reach the FMA throughput, few enough for the registers
+/// (the SIMD kernels work in tiles of 16 or 32 outputs, so the width matters little; measured
+/// on Zen 4 over widths 8 to 128, docs/PERFORMANCE.md). A group's per-step arrays live on the
+/// stack, so they are capped at 64 KiB each: wide layers run fewer rows at once.
+fn group_sizes(model: &Model) -> Groups {
+    // Widths of the vectors a step holds (an Embedding's input is a token id, not a vector).
+    let widest = model
+        .layers
+        .iter()
+        .map(|l| match l.kind {
+            LayerKind::Embedding { .. } => l.output.width(),
+            _ => l.output.width().max(l.kind.sizes().0),
+        })
+        .max()
+        .unwrap_or(1);
+    let cap = (16 * 1024 / widest.max(1)).max(1);
+    Groups {
+        avx2: 4.min(cap),
+        avx512: 6.min(cap),
+    }
+}
+
+/// A model streams (one step at a time, state carried) when every recurrent layer runs forwards.
+fn stream(model: &Model) -> Result<(), String> {
+    match model.layers.iter().enumerate().find(|(_, l)| {
+        matches!(
+            l.kind,
+            LayerKind::SimpleRnn {
+                go_backwards: true,
+                ..
+            }
+        )
+    }) {
+        Some((i, l)) => Err(format!(
+            "layer {} (`{}`) runs backwards (`go_backwards`): it needs the whole sequence before its first output",
+            i + 1,
+            l.name
+        )),
+        None => Ok(()),
+    }
+}
+
+impl Plan {
+    /// The recurrent layers' state arrays: layer and width.
+    #[allow(dead_code)]
+    pub fn states(&self) -> Vec<(usize, usize)> {
+        self.passes
+            .iter()
+            .flat_map(|p| &p.ops)
+            .filter_map(|op| match *op {
+                Op::Step { layer, units, .. } => Some((layer, units)),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::ModelDef;
+
+    fn plan_of(src: &str) -> Plan {
+        let def: ModelDef = syn::parse_str(src).expect("parses");
+        let model = crate::check::check(&def).unwrap_or_else(|e| panic!("{src}: {e}"));
+        plan(&model)
+    }
+
+    fn step(layer: usize, units: usize, mask: MaskAt, folded: bool) -> Op {
+        Op::Step {
+            layer,
+            units,
+            mask,
+            folded,
+        }
+    }
+
+    #[test]
+    fn a_last_output_model_is_one_pass_then_a_tail() {
+        let p = plan_of(
+            "struct M<Embedding(10000, 32), SimpleRNN(32), Dense(1, activation = sigmoid)>;",
+        );
+        assert_eq!(p.passes.len(), 1);
+        assert_eq!(p.passes[0].ops, [step(1, 32, MaskAt::None, true)]);
+        assert_eq!(p.passes[0].sink, Sink::Nothing);
+        assert_eq!(p.tail, [Op::PerStep { layer: 2, width: 1 }]);
+        assert_eq!(
+            p.fold,
+            Some(Fold {
+                embedding: 0,
+                into: 1,
+                vocab: 10000,
+                units: 32
+            })
+        );
+        assert_eq!(p.stream, Ok(()));
+        assert_eq!(p.states(), [(1, 32)]);
+    }
+
+    #[test]
+    fn folding_skips_inert_layers_and_stops_at_wide_units() {
+        let p = plan_of("struct M<Embedding(100, 8), Dropout(0.5), SimpleRNN(8)>;");
+        assert_eq!(p.fold.map(|f| f.into), Some(2));
+        assert_eq!(p.passes[0].ops, [step(2, 8, MaskAt::None, true)]);
+        // Units wider than the embedding: the table would be larger than the embedding.
+        let p = plan_of("struct M<Embedding(100, 8), SimpleRNN(16)>;");
+        assert_eq!(p.fold, None);
+        assert_eq!(p.passes[0].ops[0], Op::Lookup { layer: 0 });
+        // Dense after the Embedding: nothing folds.
+        let p = plan_of("struct M<Embedding(100, 8), Dense(4), SimpleRNN(4)>;");
+        assert_eq!(p.fold, None);
+    }
+
+    #[test]
+    fn go_backwards_after_a_recurrent_layer_starts_a_backwards_pass() {
+        let p = plan_of(
+            "struct M<Embedding(30, 6, mask_zero = true), SimpleRNN(5, seq), SimpleRNN(4, seq, go_backwards = true), Dense(2), SimpleRNN(3, go_backwards = true)>;",
+        );
+        assert_eq!(p.mask, Some(MaskSource::Tokens));
+        assert_eq!(p.passes.len(), 3);
+        assert!(!p.passes[0].backwards && p.passes[1].backwards && p.passes[2].backwards);
+        assert_eq!(p.passes[0].sink, Sink::Buffer { width: 5 });
+        assert_eq!(p.passes[1].sink, Sink::Buffer { width: 2 });
+        // The first recurrent layer of a backwards pass reads the mask where it consumes.
+        assert_eq!(p.passes[1].ops[0], step(2, 4, MaskAt::Consumed, false));
+        assert_eq!(p.passes[2].ops, [step(4, 3, MaskAt::Consumed, false)]);
+        assert!(
+            p.stream
+                .as_ref()
+                .is_err_and(|why| why.contains("layer 3 (`simple_rnn_1`)"))
+        );
+    }
+
+    #[test]
+    fn a_first_go_backwards_layer_makes_the_first_pass_backwards() {
+        let p = plan_of(
+            "struct M<Embedding(30, 6, mask_zero = true), SimpleRNN(5, seq, go_backwards = true), SimpleRNN(4, seq)>;",
+        );
+        assert_eq!(p.passes.len(), 1);
+        assert!(p.passes[0].backwards);
+        assert_eq!(p.passes[0].sink, Sink::Output);
+        // The layer after it reads the mask at the position it produces.
+        assert_eq!(p.passes[0].ops[1], step(2, 4, MaskAt::Produced, false));
+    }
+
+    #[test]
+    fn masking_is_the_mask_source_and_an_op_and_inert_layers_vanish() {
+        let p = plan_of(
+            "struct M<Input(None, 4), Masking(mask_value = -1.0), GaussianNoise(0.1), SimpleRNN(6, seq), Activation(softmax)>;",
+        );
+        assert_eq!(
+            p.mask,
+            Some(MaskSource::Values {
+                layer: 0,
+                value: -1.0
+            })
+        );
+        assert_eq!(
+            p.passes[0].ops,
+            [
+                Op::Mask { layer: 0, width: 4 },
+                step(2, 6, MaskAt::Produced, false),
+                Op::PerStep { layer: 3, width: 6 }
+            ]
+        );
+        assert!(p.tail.is_empty());
+    }
+
+    #[test]
+    fn wide_layers_run_fewer_rows_at_once() {
+        let p = plan_of("struct M<Input(None, 4), SimpleRNN(4096)>;");
+        assert_eq!(p.groups, Groups { avx2: 4, avx512: 4 });
+        let p = plan_of("struct M<Input(None, 4), SimpleRNN(32)>;");
+        assert_eq!(p.groups, Groups { avx2: 4, avx512: 6 });
+    }
+}

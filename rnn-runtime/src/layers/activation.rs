@@ -1,0 +1,45 @@
+use super::{Cell, PerStep, record};
+use crate::Result;
+use crate::activation::{Activation, Apply};
+use crate::info::{LayerInfo, LayerKind};
+use crate::init::Rng;
+use crate::kernels::MulAdd;
+use crate::weights::LayerRecord;
+
+/// `Activation(act)` on W features: the activation on the last axis, no weights.
+#[derive(Clone, Copy, Debug)]
+pub struct ActivationLayer<const W: usize> {
+    activation: Activation,
+}
+
+impl<const W: usize> Cell for ActivationLayer<W> {
+    fn zeros(info: &LayerInfo) -> Self {
+        let activation = match info.kind {
+            LayerKind::Activation { activation, .. } => activation,
+            _ => Activation::Linear,
+        };
+        ActivationLayer { activation }
+    }
+
+    fn random(info: &LayerInfo, _rng: &mut Rng) -> Self {
+        Self::zeros(info)
+    }
+
+    fn from_record(info: &LayerInfo, _rec: LayerRecord) -> Result<Self> {
+        Ok(Self::zeros(info))
+    }
+
+    fn to_record(&self, info: &LayerInfo) -> LayerRecord {
+        record(info, vec![])
+    }
+}
+
+impl<const W: usize> PerStep<W, W> for ActivationLayer<W> {
+    #[inline(always)]
+    fn apply_group<M: MulAdd, const G: usize>(&self, x: &[&[f32; W]; G], y: &mut [[f32; W]; G]) {
+        for (yg, xg) in y.iter_mut().zip(x) {
+            *yg = **xg;
+        }
+        self.activation.apply_rows::<M, W>(y);
+    }
+}

@@ -1,0 +1,55 @@
+use super::{Cell, record};
+use crate::Result;
+use crate::info::{LayerInfo, LayerKind};
+use crate::init::Rng;
+use crate::weights::LayerRecord;
+
+/// `Masking(mask_value)` on W features: a step whose features ALL equal the value is masked
+/// (the mask then flows as an Embedding's `mask_zero` mask does) and its values are zeroed.
+#[derive(Clone, Copy, Debug)]
+pub struct Masking<const W: usize> {
+    value: f32,
+}
+
+impl<const W: usize> Masking<W> {
+    /// Whether the step is kept (not every feature equals the mask value).
+    #[inline(always)]
+    pub fn keeps(&self, x: &[f32; W]) -> bool {
+        x.iter().any(|v| *v != self.value)
+    }
+
+    /// `y[g] = x[g]` where kept, zeros where masked.
+    #[inline(always)]
+    pub fn apply_group<const G: usize>(
+        &self,
+        x: &[&[f32; W]; G],
+        y: &mut [[f32; W]; G],
+        keep: [bool; G],
+    ) {
+        for ((yg, xg), k) in y.iter_mut().zip(x).zip(keep) {
+            *yg = if k { **xg } else { [0.0; W] };
+        }
+    }
+}
+
+impl<const W: usize> Cell for Masking<W> {
+    fn zeros(info: &LayerInfo) -> Self {
+        let value = match info.kind {
+            LayerKind::Masking { mask_value, .. } => mask_value,
+            _ => 0.0,
+        };
+        Masking { value }
+    }
+
+    fn random(info: &LayerInfo, _rng: &mut Rng) -> Self {
+        Self::zeros(info)
+    }
+
+    fn from_record(info: &LayerInfo, _rec: LayerRecord) -> Result<Self> {
+        Ok(Self::zeros(info))
+    }
+
+    fn to_record(&self, info: &LayerInfo) -> LayerRecord {
+        record(info, vec![])
+    }
+}
