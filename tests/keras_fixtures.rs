@@ -317,10 +317,8 @@ macro_rules! activation_fixtures {
 }
 
 activation_fixtures! {
-    linear: act_rnn_linear ActRnnLinear, act_dense_linear ActDenseLinear;
     relu: act_rnn_relu ActRnnRelu, act_dense_relu ActDenseRelu;
     sigmoid: act_rnn_sigmoid ActRnnSigmoid, act_dense_sigmoid ActDenseSigmoid;
-    tanh: act_rnn_tanh ActRnnTanh, act_dense_tanh ActDenseTanh;
     softmax: act_rnn_softmax ActRnnSoftmax, act_dense_softmax ActDenseSoftmax;
     elu: act_rnn_elu ActRnnElu, act_dense_elu ActDenseElu;
     selu: act_rnn_selu ActRnnSelu, act_dense_selu ActDenseSelu;
@@ -335,6 +333,22 @@ activation_fixtures! {
     mish: act_rnn_mish ActRnnMish, act_dense_mish ActDenseMish;
     log_softmax: act_rnn_log_softmax ActRnnLogSoftmax, act_dense_log_softmax ActDenseLogSoftmax;
 }
+// The defaults (SimpleRNN: tanh, Dense: linear) are declared without the keyword, as the exporter
+// prints them.
+float_fixture!(
+    act_rnn_linear,
+    ActRnnLinear,
+    Input(None, 3),
+    SimpleRNN(4, seq, activation = linear)
+);
+float_fixture!(act_dense_linear, ActDenseLinear, Input(None, 5), Dense(4));
+float_fixture!(act_rnn_tanh, ActRnnTanh, Input(None, 3), SimpleRNN(4, seq));
+float_fixture!(
+    act_dense_tanh,
+    ActDenseTanh,
+    Input(None, 5),
+    Dense(4, activation = tanh)
+);
 
 // ---------------------------------------------------------------------------------------------
 // Layers without tensors: Dropout-likes (identity at inference), Activation, Masking.

@@ -6,6 +6,9 @@ Run from the repository root:
     python -m venv venv && venv/bin/pip install -r tools/requirements.txt
     venv/bin/python tools/gen_fixtures.py            # all fixtures
     venv/bin/python tools/gen_fixtures.py imdb seed1 # only these
+    venv/bin/python tools/gen_fixtures.py --check    # write nothing: compare the exporter's
+                                                     # declaration with each fixture's dsl and
+                                                     # the weights files byte for byte
 
 Needs (pinned in tools/requirements.txt): tensorflow-cpu==2.21.0, keras==3.15.1,
 tf_keras==2.21.0, numpy==2.4.6 (h5py comes with them). Deterministic: every model's weights and
@@ -18,7 +21,8 @@ For every fixture NAME it writes
   tests/fixtures/summaries/NAME.txt      Keras 2.4.3-style model.summary() text
 Keras 3 models are saved as .keras and tf_keras models as .h5 in a temporary directory (not
 committed) and exported from those files. Each export is also checked against the plain-numpy
-reference in tools/rnn_reference.py (the KERAS.md semantics); a mismatch aborts the run.
+reference in tools/rnn_reference.py (the KERAS.md semantics), and the `rnn_model!` layer list the
+exporter prints must equal the fixture's "dsl" string; a mismatch aborts the run.
 """
 
 import io
@@ -383,12 +387,15 @@ def specs():
     for act in ACTS:
         scales = ({"kernel": 0.1, "recurrent_kernel": 0.02, "bias": 0.1} if act == "exponential"
                   else {"kernel": 0.5, "recurrent_kernel": 0.3})
-        k3(f"act_rnn_{act}", f"Input(None, 3), SimpleRNN(4, seq, activation = {act})",
+        # the declaration leaves out a keyword at its default (SimpleRNN: tanh, Dense: linear)
+        rnn_act = "" if act == "tanh" else f", activation = {act}"
+        k3(f"act_rnn_{act}", f"Input(None, 3), SimpleRNN(4, seq{rnn_act})",
            (lambda a: lambda: [keras.Input((None, 3)),
                                L.SimpleRNN(4, return_sequences=True, activation=a)])(act),
            act_rnn_inputs(act), scales=scales, summary=False)
     for act in ACTS:
-        k3(f"act_dense_{act}", f"Input(None, 5), Dense(4, activation = {act})",
+        dense_act = "" if act == "linear" else f", activation = {act}"
+        k3(f"act_dense_{act}", f"Input(None, 5), Dense(4{dense_act})",
            (lambda a: lambda: [keras.Input((None, 5)), L.Dense(4, activation=a)])(act),
            lambda r: q(np.stack([np.linspace(-6, 6, 20).reshape(4, 5),
                                  r.uniform(-6, 6, (4, 5)), r.normal(0, 1, (4, 5))]), 4),
@@ -448,6 +455,38 @@ def specs():
 def write_text(path, text):
     with open(path, "w", encoding="utf-8", newline="\n") as f:
         f.write(text)
+
+
+def check(spec, tmp):
+    """--check: rebuild the model, export it, and compare the declaration with the fixture's dsl
+    and the weights file with the committed one (byte for byte). Writes nothing under tests/."""
+    K = tf_keras if spec.tfk else keras
+    K.backend.clear_session()
+    rng = np.random.default_rng(seed_of(spec.name))
+    model = spec.build()
+    random_weights(model, rng, spec.scales, spec.quantize)
+    src = os.path.join(tmp, spec.name + (".h5" if spec.tfk else ".keras"))
+    model.save(src)
+    problems = []
+    committed = [os.path.join(OUT, spec.name + e) for e in (".weights.json", ".weights.json.gz")]
+    committed = [c for c in committed if os.path.exists(c)]
+    out = os.path.join(tmp, spec.name + ".weights.json" + (".gz" if committed and committed[0].endswith(".gz") else ""))
+    exported = keras_export.export_file(src, out, use_tf_keras=spec.tfk, indent=None if out.endswith(".gz") else 1)
+    if exported.layers_dsl != spec.dsl:
+        problems.append(f"the exporter declares {exported.layers_dsl!r}, the spec says {spec.dsl!r}")
+    io_path = os.path.join(OUT, spec.name + ".io.json")
+    if os.path.exists(io_path):
+        with open(io_path, encoding="utf-8") as f:
+            fixture_dsl = json.load(f)["dsl"]
+        if fixture_dsl != spec.dsl:
+            problems.append(f"the committed fixture says {fixture_dsl!r}, the spec {spec.dsl!r}")
+    else:
+        problems.append("no committed fixture")
+    if committed:
+        with open(committed[0], "rb") as a, open(out, "rb") as b:
+            if a.read() != b.read():
+                problems.append(f"{os.path.basename(committed[0])} differs from the committed file")
+    return problems
 
 
 def make(spec, tmp):
@@ -512,19 +551,29 @@ def make(spec, tmp):
 
 
 def main(argv):
+    check_only = "--check" in argv
+    argv = [a for a in argv if a != "--check"]
     os.makedirs(SUMMARIES, exist_ok=True)
     wanted = set(argv)
     all_specs = specs()
     unknown = wanted - {s.name for s in all_specs}
     if unknown:
         raise SystemExit(f"unknown fixture(s): {', '.join(sorted(unknown))}")
+    failed = 0
     with tempfile.TemporaryDirectory() as tmp:
         for spec in all_specs:
             if wanted and spec.name not in wanted:
                 continue
+            if check_only:
+                problems = check(spec, tmp)
+                print(f"{spec.name:28s} " + ("ok" if not problems else "; ".join(problems)), flush=True)
+                failed += bool(problems)
+                continue
             wpath, err = make(spec, tmp)
             print(f"{spec.name:28s} {os.path.basename(wpath):40s} {os.path.getsize(wpath):9d} B"
                   f"  ref err {err:.1e}", flush=True)
+    if failed:
+        raise SystemExit(f"{failed} fixture(s) do not match")
 
 
 if __name__ == "__main__":

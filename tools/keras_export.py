@@ -376,6 +376,29 @@ def _layer_doc(layer, tf_keras):
     return {"name": layer.name, "class": cls, "config": config}, tensors, extra
 
 
+def _tensors_in(v):
+    if isinstance(v, (list, tuple)):
+        return [t for x in v for t in _tensors_in(x)]
+    if isinstance(v, dict):
+        return [t for x in v.values() for t in _tensors_in(x)]
+    return [v] if type(v).__name__ == "KerasTensor" else []
+
+
+def _fed_by(layer, prev):
+    """The layer's only call takes `prev` as its only tensor input (besides a mask)."""
+    nodes = getattr(layer, "_inbound_nodes", None) or [None]
+    if len(nodes) > 1:
+        return False
+    arguments = getattr(nodes[0], "arguments", None)
+    if arguments is not None:
+        # Keras 3: a layer that receives a mask is called with it as the `mask` keyword, and then
+        # `layer.input` is [input, mask]; any other tensor argument (initial_state, ...) refuses.
+        if len(arguments.args) != 1 or arguments.args[0] is not prev:
+            return False
+        return not any(_tensors_in(v) for k, v in arguments.kwargs.items() if k != "mask")
+    return layer.input is prev
+
+
 def _check_linear_chain(model, layers):
     if type(model).__name__ == "Sequential":
         return
@@ -387,7 +410,7 @@ def _check_linear_chain(model, layers):
     for layer in layers:
         if type(layer).__name__ == "InputLayer":
             continue
-        if len(getattr(layer, "_inbound_nodes", [None])) > 1 or layer.input is not prev:
+        if not _fed_by(layer, prev):
             raise Unsupported(f"model '{model.name}': layer '{layer.name}' is not fed by the previous "
                               "layer; only linear (Sequential-like) models are supported")
         prev = layer.output
