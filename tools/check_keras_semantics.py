@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Check the masking / go_backwards rules of /work/shared/KERAS.md against real Keras 3 and tf_keras,
+"""Check the masking / go_backwards rules of /work/shared/KERAS.md (Embedding mask_zero and the
+Masking layer, through the identity layers and Activation) against real Keras 3 and tf_keras,
 and probe edge cases (T=0, empty batch, out-of-range token ids). Prints a report; exit 1 on a
 mismatch with the reference in tools/rnn_reference.py.
 
@@ -146,6 +147,75 @@ def check_masking(tmp):
     return ok
 
 
+# Masking layer: float rows where masked steps have ALL features equal to MV.
+MV = -1.0
+
+
+def masking_rows():
+    rng = np.random.default_rng(7)
+    x = np.round(rng.normal(0, 1, (7, 8, 3)), 4).astype(np.float32)
+    x[0, :3] = MV                     # pre-padded
+    x[1, 5:] = MV                     # post-padded
+    x[2, [0, 2, 3, 6]] = MV           # interior
+    x[3] = MV                         # all masked
+    x[5, 1, 0] = MV                   # some features only: NOT masked
+    x[5, 3, :2] = MV
+    x[6, :7] = MV                     # only the last step
+    return x
+
+
+MASKING_MODELS = [
+    ("masking_only", lambda L: [L.Masking(MV)]),
+    ("masking_seq", lambda L: [L.Masking(MV), L.SimpleRNN(3, return_sequences=True)]),
+    ("masking_last", lambda L: [L.Masking(MV), L.SimpleRNN(3)]),
+    ("masking_noop_dense", lambda L: [L.Masking(MV), L.Dropout(0.5), L.SpatialDropout1D(0.2),
+                                      L.GaussianNoise(0.1), L.GaussianDropout(0.3),
+                                      L.ActivityRegularization(l1=0.01), L.Activation("tanh"),
+                                      L.SimpleRNN(3, return_sequences=True), L.Dense(2),
+                                      L.Activation("softmax"), L.SimpleRNN(2)]),
+    ("masking_back_then_fwd", lambda L: [L.Masking(MV),
+                                         L.SimpleRNN(3, return_sequences=True, go_backwards=True),
+                                         L.SimpleRNN(3, return_sequences=True)]),
+    ("masking_back_last", lambda L: [L.Masking(MV), L.SimpleRNN(3, go_backwards=True)]),
+]
+
+
+def check_masking_layer(tmp):
+    """Masking: which steps are masked (ALL features == mask_value), masked steps zeroed in the
+    layer's output, the mask then flowing as Embedding's (through the identity layers and
+    Activation, unreversed past go_backwards)."""
+    ok = True
+    x = masking_rows()
+    want_mask = ~np.all(x == MV, axis=-1)
+    for K, tag in ((keras, "keras " + keras.__version__), (tf_keras, "tf_keras " + tf_keras.__version__)):
+        tfk = K is tf_keras
+        for i, (name, fn) in enumerate(MASKING_MODELS):
+            K.backend.clear_session()
+            m = K.Sequential([K.Input((None, 3))] + fn(K.layers), name=name)
+            rng = np.random.default_rng(200 + i)
+            for layer in m.layers:
+                if layer.weights:
+                    layer.set_weights([rng.uniform(-0.8, 0.8, w.shape).astype(np.float32)
+                                       for w in layer.get_weights()])
+            path = os.path.join(tmp, f"{name}.json")
+            keras_export.export_model(m, path, tag, tfk)
+            y = np.asarray(m.predict(x, verbose=0), np.float64)
+            err = np.abs(rnn_reference.forward(rnn_reference.load(path), x) - y).max()
+            note = ""
+            if name == "masking_only":
+                mask = np.asarray(m.layers[0].compute_mask(tf.constant(x)))
+                zeroed = bool(np.all(y[~want_mask] == 0))
+                kept = bool(np.array_equal(y[want_mask], x[want_mask]))
+                if not (np.array_equal(mask, want_mask) and zeroed and kept):
+                    err = np.inf
+                note = (f"  [mask = all features == {MV}: {np.array_equal(mask, want_mask)}; "
+                        f"masked steps zeroed: {zeroed}; others unchanged: {kept}]")
+            verdict = "OK" if err < 1e-5 else "MISMATCH"
+            ok &= verdict == "OK"
+            print(f"{tag:16s} {name:22s} {verdict}  err {err:.1e}{note}")
+    return ok
+
+
 def probe(label, fn):
     try:
         r = fn()
@@ -190,6 +260,7 @@ def edge_cases():
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         ok = check_masking(tmp)
+        ok &= check_masking_layer(tmp)
     edge_cases()
     return 0 if ok else 1
 

@@ -6,6 +6,9 @@ Run from the repository root:
     python -m venv venv && venv/bin/pip install -r tools/requirements.txt
     venv/bin/python tools/gen_fixtures.py            # all fixtures
     venv/bin/python tools/gen_fixtures.py imdb seed1 # only these
+    venv/bin/python tools/gen_fixtures.py --check    # write nothing: compare the exporter's
+                                                     # declaration with each fixture's dsl and
+                                                     # the weights files byte for byte
 
 Needs (pinned in tools/requirements.txt): tensorflow-cpu==2.21.0, keras==3.15.1,
 tf_keras==2.21.0, numpy==2.4.6 (h5py comes with them). Deterministic: every model's weights and
@@ -18,7 +21,8 @@ For every fixture NAME it writes
   tests/fixtures/summaries/NAME.txt      Keras 2.4.3-style model.summary() text
 Keras 3 models are saved as .keras and tf_keras models as .h5 in a temporary directory (not
 committed) and exported from those files. Each export is also checked against the plain-numpy
-reference in tools/rnn_reference.py (the KERAS.md semantics); a mismatch aborts the run.
+reference in tools/rnn_reference.py (the KERAS.md semantics), and the `rnn_model!` layer list the
+exporter prints must equal the fixture's "dsl" string; a mismatch aborts the run.
 """
 
 import io
@@ -187,6 +191,26 @@ def mask_rows(rng, T, vocab):
     return np.stack(rows).astype(np.int32)
 
 
+def masked_floats(rng, T, F, mask_value=0.0, partial=False):
+    """Float rows for a Masking layer: masked steps have ALL features equal to mask_value, the
+    others are random. Rows: pre-padded, post-padded, interior (and first) steps masked, all
+    masked, none masked; with partial=True also a row whose steps have SOME features equal to
+    mask_value (not masked) next to fully masked steps."""
+    mv = np.float32(mask_value)
+    x = floats(rng, 6 if partial else 5, T, F)
+    x[0, :3] = mv
+    x[1, T - 3:] = mv
+    x[2, (np.arange(T) % 3 == 1) | (np.arange(T) == 0)] = mv
+    x[3] = mv
+    if partial:
+        x[5, 1, 0] = mv                  # one feature only
+        x[5, 3, :F - 1] = mv             # all but the last feature
+        x[5, 4, 1:] = mv                 # all but the first feature
+        x[5, 5] = mv                     # masked
+        x[4, 2, F // 2] = mv             # the unmasked row also gets a partial step
+    return x
+
+
 def floats(rng, batch, T, F, scale=1.0, decimals=4):
     return q(rng.normal(0, scale, (batch, T, F)), decimals)
 
@@ -287,6 +311,69 @@ def specs():
        lambda: [L.Embedding(20, 4), L.Dense(3, activation="tanh")],
        lambda r: tokens(r, 3, 6, 20, ensure=[(0, 0, 0), (1, 1, 19)]), (None, None))
 
+    # --- layers without tensors: Dropout-likes (identity), Activation, Masking ---
+    masked8 = lambda r: mask_rows(r, 8, 50)  # noqa: E731
+    k3("drop_mask",
+       "Embedding(50, 8, mask_zero = true), Dropout(0.5), SimpleRNN(6, seq), Dropout(0.5), SimpleRNN(5)",
+       lambda: [L.Embedding(50, 8, mask_zero=True), L.Dropout(0.5),
+                L.SimpleRNN(6, return_sequences=True), L.Dropout(0.5), L.SimpleRNN(5)],
+       masked8, (None, None))
+    k3("masking_stack", "Input(None, 4), Masking(), SimpleRNN(6, seq), SimpleRNN(5, seq), Dense(2)",
+       lambda: [keras.Input((None, 4)), L.Masking(), L.SimpleRNN(6, return_sequences=True),
+                L.SimpleRNN(5, return_sequences=True), L.Dense(2)],
+       lambda r: masked_floats(r, 8, 4))
+    k3("masking_value_last", "Input(None, 4), Masking(mask_value = -1.0), SimpleRNN(6, seq), SimpleRNN(5)",
+       lambda: [keras.Input((None, 4)), L.Masking(mask_value=-1.0),
+                L.SimpleRNN(6, return_sequences=True), L.SimpleRNN(5)],
+       lambda r: masked_floats(r, 8, 4, -1.0, partial=True))
+    k3("masking_back",
+       "Input(None, 4), Masking(), SimpleRNN(5, seq, go_backwards = true), SimpleRNN(4, seq)",
+       lambda: [keras.Input((None, 4)), L.Masking(),
+                L.SimpleRNN(5, return_sequences=True, go_backwards=True),
+                L.SimpleRNN(4, return_sequences=True)],
+       lambda r: masked_floats(r, 7, 4))
+    k3("masking_partial", "Input(None, 3), Masking(mask_value = -1.0), SimpleRNN(4, seq)",
+       lambda: [keras.Input((None, 3)), L.Masking(mask_value=-1.0), L.SimpleRNN(4, return_sequences=True)],
+       lambda r: masked_floats(r, 7, 3, -1.0, partial=True))
+    k3("masking_noop_chain",
+       "Input(None, 4), Masking(), GaussianNoise(0.1), SimpleRNN(5, seq), Activation(tanh), Dense(3, activation = softmax)",
+       lambda: [keras.Input((None, 4)), L.Masking(), L.GaussianNoise(0.1),
+                L.SimpleRNN(5, return_sequences=True), L.Activation("tanh"),
+                L.Dense(3, activation="softmax")],
+       lambda r: masked_floats(r, 6, 4, partial=True))
+    k3("activation_softmax_seq", "Input(None, 3), SimpleRNN(5, seq), Activation(softmax)",
+       lambda: [keras.Input((None, 3)), L.SimpleRNN(5, return_sequences=True), L.Activation("softmax")],
+       lambda r: floats(r, 3, 6, 3), scales={"kernel": 1.0, "recurrent_kernel": 0.5})
+    k3("activation_relu_vec", "Input(None, 3), SimpleRNN(6), Activation(relu)",
+       lambda: [keras.Input((None, 3)), L.SimpleRNN(6), L.Activation("relu")],
+       lambda r: floats(r, 4, 7, 3))
+    k3("activation_mask", "Embedding(30, 6, mask_zero = true), SimpleRNN(5, seq), Activation(sigmoid), SimpleRNN(3)",
+       lambda: [L.Embedding(30, 6, mask_zero=True), L.SimpleRNN(5, return_sequences=True),
+                L.Activation("sigmoid"), L.SimpleRNN(3)],
+       lambda r: mask_rows(r, 7, 30), (None, None))
+    k3("spatial_dropout_mask", "Embedding(40, 6, mask_zero = true), SpatialDropout1D(0.2), SimpleRNN(5, seq), Dense(3)",
+       lambda: [L.Embedding(40, 6, mask_zero=True), L.SpatialDropout1D(0.2),
+                L.SimpleRNN(5, return_sequences=True), L.Dense(3)],
+       lambda r: mask_rows(r, 8, 40), (None, None))
+    k3("gaussian_noise_mask", "Embedding(40, 6, mask_zero = true), GaussianNoise(0.1), SimpleRNN(5)",
+       lambda: [L.Embedding(40, 6, mask_zero=True), L.GaussianNoise(0.1), L.SimpleRNN(5)],
+       lambda r: mask_rows(r, 8, 40), (None, None))
+    k3("gaussian_dropout_seq", "Input(None, 4), SimpleRNN(6, seq), GaussianDropout(0.3), Dense(2, activation = tanh)",
+       lambda: [keras.Input((None, 4)), L.SimpleRNN(6, return_sequences=True), L.GaussianDropout(0.3),
+                L.Dense(2, activation="tanh")],
+       lambda r: floats(r, 3, 6, 4))
+    k3("activity_reg_mask",
+       "Embedding(40, 6, mask_zero = true), SimpleRNN(5, seq), ActivityRegularization(l1 = 0.01), SimpleRNN(4, go_backwards = true)",
+       lambda: [L.Embedding(40, 6, mask_zero=True), L.SimpleRNN(5, return_sequences=True),
+                L.ActivityRegularization(l1=0.01), L.SimpleRNN(4, go_backwards=True)],
+       lambda r: mask_rows(r, 8, 40), (None, None))
+    # An explicitly named layer: printed with `name = ...`, and it does not use up an automatic
+    # number (the second Dropout is `dropout`, not `dropout_1`).
+    k3("named_dropout", 'Input(None, 3), Dropout(0.5, name = "drop_in"), SimpleRNN(4, seq), Dropout(0.25), Dense(2)',
+       lambda: [keras.Input((None, 3)), L.Dropout(0.5, name="drop_in"),
+                L.SimpleRNN(4, return_sequences=True), L.Dropout(0.25), L.Dense(2)],
+       lambda r: floats(r, 3, 5, 3))
+
     # --- activations ---
     def act_rnn_inputs(act):
         def f(r):
@@ -300,12 +387,15 @@ def specs():
     for act in ACTS:
         scales = ({"kernel": 0.1, "recurrent_kernel": 0.02, "bias": 0.1} if act == "exponential"
                   else {"kernel": 0.5, "recurrent_kernel": 0.3})
-        k3(f"act_rnn_{act}", f"Input(None, 3), SimpleRNN(4, seq, activation = {act})",
+        # the declaration leaves out a keyword at its default (SimpleRNN: tanh, Dense: linear)
+        rnn_act = "" if act == "tanh" else f", activation = {act}"
+        k3(f"act_rnn_{act}", f"Input(None, 3), SimpleRNN(4, seq{rnn_act})",
            (lambda a: lambda: [keras.Input((None, 3)),
                                L.SimpleRNN(4, return_sequences=True, activation=a)])(act),
            act_rnn_inputs(act), scales=scales, summary=False)
     for act in ACTS:
-        k3(f"act_dense_{act}", f"Input(None, 5), Dense(4, activation = {act})",
+        dense_act = "" if act == "linear" else f", activation = {act}"
+        k3(f"act_dense_{act}", f"Input(None, 5), Dense(4{dense_act})",
            (lambda a: lambda: [keras.Input((None, 5)), L.Dense(4, activation=a)])(act),
            lambda r: q(np.stack([np.linspace(-6, 6, 20).reshape(4, 5),
                                  r.uniform(-6, 6, (4, 5)), r.normal(0, 1, (4, 5))]), 4),
@@ -329,12 +419,74 @@ def specs():
                   lambda: build_seq(tf_keras, "tfk_input_length",
                                     [T.Embedding(100, 8, input_length=10), T.SimpleRNN(4)]),
                   lambda r: tokens(r, 3, 10, 100, ensure=[(0, 0, 0), (2, 9, 99)]), tfk=True))
+    S.append(Spec("tfk_activation_hard_sigmoid",
+                  "Input(None, 3), SimpleRNN(4, seq, activation = linear), Activation(hard_sigmoid_keras2)",
+                  lambda: build_seq(tf_keras, "tfk_activation_hard_sigmoid",
+                                    [tf_keras.Input((None, 3)),
+                                     T.SimpleRNN(4, return_sequences=True, activation="linear"),
+                                     T.Activation("hard_sigmoid")]),
+                  act_rnn_inputs("hard_sigmoid"), tfk=True,
+                  scales={"kernel": 0.5, "recurrent_kernel": 0.3}))
+    S.append(Spec("tfk_masking",
+                  "Input(None, 4), Masking(), SimpleRNN(5, seq), Dropout(0.5), SimpleRNN(3)",
+                  lambda: build_seq(tf_keras, "tfk_masking",
+                                    [tf_keras.Input((None, 4)), T.Masking(),
+                                     T.SimpleRNN(5, return_sequences=True), T.Dropout(0.5),
+                                     T.SimpleRNN(3)]),
+                  lambda r: masked_floats(r, 8, 4, partial=True), tfk=True))
+    S.append(Spec("tfk_masking_back",
+                  "Input(None, 4), Masking(mask_value = -1.0), SimpleRNN(5, seq, go_backwards = true), Dense(2)",
+                  lambda: build_seq(tf_keras, "tfk_masking_back",
+                                    [tf_keras.Input((None, 4)), T.Masking(mask_value=-1.0),
+                                     T.SimpleRNN(5, return_sequences=True, go_backwards=True),
+                                     T.Dense(2)]),
+                  lambda r: masked_floats(r, 7, 4, -1.0), tfk=True))
+    S.append(Spec("tfk_noise_mask",
+                  "Embedding(40, 6, mask_zero = true), GaussianDropout(0.3), SpatialDropout1D(0.2), SimpleRNN(5, seq), ActivityRegularization(l2 = 0.001), Activation(softmax)",
+                  lambda: build_seq(tf_keras, "tfk_noise_mask",
+                                    [T.Embedding(40, 6, mask_zero=True), T.GaussianDropout(0.3),
+                                     T.SpatialDropout1D(0.2), T.SimpleRNN(5, return_sequences=True),
+                                     T.ActivityRegularization(l2=0.001), T.Activation("softmax")],
+                                    (None, None)),
+                  lambda r: mask_rows(r, 8, 40), tfk=True))
     return S
 
 
 def write_text(path, text):
     with open(path, "w", encoding="utf-8", newline="\n") as f:
         f.write(text)
+
+
+def check(spec, tmp):
+    """--check: rebuild the model, export it, and compare the declaration with the fixture's dsl
+    and the weights file with the committed one (byte for byte). Writes nothing under tests/."""
+    K = tf_keras if spec.tfk else keras
+    K.backend.clear_session()
+    rng = np.random.default_rng(seed_of(spec.name))
+    model = spec.build()
+    random_weights(model, rng, spec.scales, spec.quantize)
+    src = os.path.join(tmp, spec.name + (".h5" if spec.tfk else ".keras"))
+    model.save(src)
+    problems = []
+    committed = [os.path.join(OUT, spec.name + e) for e in (".weights.json", ".weights.json.gz")]
+    committed = [c for c in committed if os.path.exists(c)]
+    out = os.path.join(tmp, spec.name + ".weights.json" + (".gz" if committed and committed[0].endswith(".gz") else ""))
+    exported = keras_export.export_file(src, out, use_tf_keras=spec.tfk, indent=None if out.endswith(".gz") else 1)
+    if exported.layers_dsl != spec.dsl:
+        problems.append(f"the exporter declares {exported.layers_dsl!r}, the spec says {spec.dsl!r}")
+    io_path = os.path.join(OUT, spec.name + ".io.json")
+    if os.path.exists(io_path):
+        with open(io_path, encoding="utf-8") as f:
+            fixture_dsl = json.load(f)["dsl"]
+        if fixture_dsl != spec.dsl:
+            problems.append(f"the committed fixture says {fixture_dsl!r}, the spec {spec.dsl!r}")
+    else:
+        problems.append("no committed fixture")
+    if committed:
+        with open(committed[0], "rb") as a, open(out, "rb") as b:
+            if a.read() != b.read():
+                problems.append(f"{os.path.basename(committed[0])} differs from the committed file")
+    return problems
 
 
 def make(spec, tmp):
@@ -350,7 +502,11 @@ def make(spec, tmp):
     src = os.path.join(tmp, spec.name + (".h5" if spec.tfk else ".keras"))
     model.save(src)
     plain = os.path.join(tmp, spec.name + ".weights.json")
-    keras_export.export_file(src, plain, use_tf_keras=spec.tfk, indent=1)
+    exported = keras_export.export_file(src, plain, use_tf_keras=spec.tfk, indent=1)
+    # the declaration the exporter prints must be the fixture's
+    if exported.layers_dsl != spec.dsl:
+        raise SystemExit(f"{spec.name}: the exporter declares\n  {exported.layers_dsl}\n"
+                         f"but the fixture says\n  {spec.dsl}")
     for old in (".weights.json", ".weights.json.gz"):
         if os.path.exists(os.path.join(OUT, spec.name + old)):
             os.remove(os.path.join(OUT, spec.name + old))
@@ -395,19 +551,29 @@ def make(spec, tmp):
 
 
 def main(argv):
+    check_only = "--check" in argv
+    argv = [a for a in argv if a != "--check"]
     os.makedirs(SUMMARIES, exist_ok=True)
     wanted = set(argv)
     all_specs = specs()
     unknown = wanted - {s.name for s in all_specs}
     if unknown:
         raise SystemExit(f"unknown fixture(s): {', '.join(sorted(unknown))}")
+    failed = 0
     with tempfile.TemporaryDirectory() as tmp:
         for spec in all_specs:
             if wanted and spec.name not in wanted:
                 continue
+            if check_only:
+                problems = check(spec, tmp)
+                print(f"{spec.name:28s} " + ("ok" if not problems else "; ".join(problems)), flush=True)
+                failed += bool(problems)
+                continue
             wpath, err = make(spec, tmp)
             print(f"{spec.name:28s} {os.path.basename(wpath):40s} {os.path.getsize(wpath):9d} B"
                   f"  ref err {err:.1e}", flush=True)
+    if failed:
+        raise SystemExit(f"{failed} fixture(s) do not match")
 
 
 if __name__ == "__main__":

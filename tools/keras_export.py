@@ -1,29 +1,47 @@
 #!/usr/bin/env python3
-"""Export a Keras RNN model to the rnn-weights JSON format (docs/WEIGHTS_FORMAT.md, version 1).
+"""Export a Keras RNN model to the rnn-weights JSON format (docs/WEIGHTS_FORMAT.md, version 1),
+and print the matching `rnn_model!` declaration.
 
 Usage:
-    python tools/keras_export.py MODEL OUT.json [--gzip] [--indent N] [--tf-keras | --keras3] [--verbose]
+    python tools/keras_export.py MODEL OUT.json [--gzip] [--indent N] [--tf-keras | --keras3]
+                                 [--no-decl] [--verbose]
 
 MODEL is a `.keras` file (Keras 3, loaded with `keras`) or a `.h5` file (Keras 2, loaded with
 `tf_keras`); `--tf-keras` / `--keras3` override the choice made from the extension. OUT ending in
-`.gz` (or `--gzip`) writes gzip-compressed JSON. `--indent N` pretty-prints the metadata (each
-tensor's data stays on one line).
+`.gz` (or `--gzip`) writes gzip-compressed JSON; OUT `-` writes the JSON to stdout. `--indent N`
+pretty-prints the metadata (each tensor's data stays on one line).
 
-Supported layers: InputLayer (not written), Embedding, SimpleRNN, Dense. Anything else, or an option
-that changes inference in a way the project does not implement (return_state, stateful,
-zero_output_for_mask, time_major, an activation outside the list in WEIGHTS_FORMAT.md), makes the
-exporter print one line to stderr and exit with status 2. Other failures (unreadable file, ...) exit 1.
-Dropout arguments and `unroll` are ignored (no effect on inference results).
+After a successful export the exporter prints the declaration that matches the file, ready to
+paste (to stdout, or to stderr when stdout carries the JSON; `--no-decl` leaves it out):
+
+    rnn_model! { pub struct Imdb<Embedding(10000, 32), SimpleRNN(32), Dense(1, activation = sigmoid)>; }
+
+The tables (supported classes, their file config keys, weight tensor names, activation names, the
+DSL keywords and defaults) are read from tools/spec.json, a snapshot written by the Rust crate
+`rnn-spec` (a Rust test holds it equal to the spec), so the exporter and the macro cannot drift.
+What stays here, per class, is an "exporter row" (EXPORTER_ROWS): how to read each config key
+from a Keras layer, extra DSL-only values, tensor shape checks, and the refusals.
+
+Supported layers: InputLayer (not written), Embedding, SimpleRNN, Dense, and the layers that write
+no tensors: Dropout, SpatialDropout1D, GaussianNoise, GaussianDropout, ActivityRegularization
+(identity at inference), Activation, Masking. Anything else, or an option that changes inference
+in a way the project does not implement (return_state, stateful, zero_output_for_mask,
+time_major, Embedding sparse, an activation outside the list in WEIGHTS_FORMAT.md, a non-finite
+mask_value), makes the exporter print one line to stderr and exit with status 2. Other failures
+(unreadable file, ...) exit 1. Dropout arguments and `unroll` are ignored (no effect on inference
+results).
 
 Floats are written with the shortest decimal text that parses back to the same float32.
 Requirements (pinned in tools/requirements.txt): numpy, and keras 3.x and/or tf_keras 2.x with tensorflow.
 """
 
 import argparse
+import collections
 import contextlib
 import gzip
 import io
 import json
+import math
 import os
 import re
 import sys
@@ -31,21 +49,23 @@ import zlib
 
 import numpy as np
 
-FORMAT = "rnn-weights"
-VERSION = 1
+SPEC_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "spec.json")
 
-SUPPORTED_CLASSES = ("Embedding", "SimpleRNN", "Dense")
+
+def load_spec(path=SPEC_PATH):
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+SPEC = load_spec()
+FORMAT = SPEC["format"]
+VERSION = SPEC["version"]
 # Activation names as written in the file (see docs/WEIGHTS_FORMAT.md).
-ACTIVATIONS = {
-    "linear", "relu", "sigmoid", "tanh", "softmax", "elu", "selu", "softplus", "softsign",
-    "swish", "gelu", "exponential", "hard_sigmoid", "hard_sigmoid_keras2", "relu6",
-    "leaky_relu", "mish", "log_softmax",
-}
-WEIGHT_NAMES = {
-    "Embedding": ["embeddings"],
-    "SimpleRNN": ["kernel", "recurrent_kernel", "bias"],
-    "Dense": ["kernel", "bias"],
-}
+ACTIVATIONS = frozenset(SPEC["activations"])
+LAYER_SPECS = {layer["class"]: layer for layer in SPEC["layers"]}
+# Classes that have a record in the file (Input has none: Keras does not list InputLayer).
+SUPPORTED_CLASSES = tuple(c for c, layer in LAYER_SPECS.items() if layer["in_file"])
+WEIGHT_NAMES = {c: [t["name"] for t in LAYER_SPECS[c]["tensors"]] for c in SUPPORTED_CLASSES}
 
 
 class Unsupported(Exception):
@@ -162,10 +182,10 @@ def load_model(path, use_tf_keras):
 
 
 # --------------------------------------------------------------------------------------------
-# Model -> document
+# Exporter rows: how each spec class is read from a Keras layer
 # --------------------------------------------------------------------------------------------
-def _activation(layer, cfg, tf_keras):
-    act = cfg.get("activation", "linear")
+def _activation(layer, cfg, tf_keras, key="activation"):
+    act = cfg.get(key, "linear")
     if act is None:
         act = "linear"
     if not isinstance(act, str):
@@ -181,13 +201,132 @@ def _activation(layer, cfg, tf_keras):
     return act
 
 
+def _int(key):
+    return lambda layer, cfg, tf_keras: int(cfg[key])
+
+
+def _opt_int(key):
+    return lambda layer, cfg, tf_keras: None if cfg.get(key) is None else int(cfg[key])
+
+
+def _bool(key, default):
+    return lambda layer, cfg, tf_keras: bool(cfg.get(key, default))
+
+
+def _float(key, default=None):
+    def read(layer, cfg, tf_keras):
+        v = cfg.get(key, default)
+        if v is None:
+            return None
+        v = float(v)
+        if not math.isfinite(v):
+            raise Unsupported(f"layer '{layer.name}' ({type(layer).__name__}): {key}={v} is not supported")
+        return v
+    return read
+
+
+def _refuse_true(*keys):
+    def check(layer, cfg, refuse):
+        for key in keys:
+            if cfg.get(key):
+                refuse(f"{key}=True")
+    return check
+
+
+def _check_simple_rnn(layer, cfg, refuse):
+    _refuse_true("return_state", "stateful", "zero_output_for_mask", "time_major")(layer, cfg, refuse)
+    cell = getattr(layer, "cell", None)
+    if cell is not None and type(cell).__name__ != "SimpleRNNCell":
+        refuse(f"cell class {type(cell).__name__}")
+
+
+# config: file config key -> reader(layer, keras config, tf_keras) -> JSON value; must be exactly
+#         the spec's "config" list.
+# dsl:    DSL keyword -> reader, for values printed in the declaration but not written to the file
+#         (the rates of the layers that are the identity at inference).
+# dims:   fn(file config) -> {"in": size or None (not checked), "units": size}: what the symbolic
+#         dimensions of the spec's tensor shapes ("in", "units", "k*units", n) mean for this class.
+# check:  fn(layer, keras config, refuse) -> None; calls refuse("what") for unimplemented options.
+Row = collections.namedtuple("Row", "config dsl dims check", defaults=({}, {}, None, None))
+
+
+def _units_dims(c):
+    return {"in": None, "units": c["units"]}
+
+
+EXPORTER_ROWS = {
+    "Embedding": Row(
+        config={"input_dim": _int("input_dim"), "output_dim": _int("output_dim"),
+                "mask_zero": _bool("mask_zero", False), "input_length": _opt_int("input_length")},
+        dims=lambda c: {"in": c["input_dim"], "units": c["output_dim"]},
+        check=_refuse_true("sparse")),
+    "SimpleRNN": Row(
+        config={"units": _int("units"), "activation": _activation, "use_bias": _bool("use_bias", True),
+                "return_sequences": _bool("return_sequences", False),
+                "go_backwards": _bool("go_backwards", False)},
+        dims=_units_dims,
+        check=_check_simple_rnn),
+    "Dense": Row(
+        config={"units": _int("units"), "activation": _activation, "use_bias": _bool("use_bias", True)},
+        dims=_units_dims),
+    "Dropout": Row(dsl={"rate": _float("rate")}),
+    "SpatialDropout1D": Row(dsl={"rate": _float("rate")}),
+    "GaussianNoise": Row(dsl={"stddev": _float("stddev")}),
+    "GaussianDropout": Row(dsl={"rate": _float("rate")}),
+    "ActivityRegularization": Row(dsl={"l1": _float("l1", 0.0), "l2": _float("l2", 0.0)}),
+    "Activation": Row(config={"activation": _activation}),
+    "Masking": Row(config={"mask_value": _float("mask_value", 0.0)}),
+}
+
+
+def _check_rows():
+    """The rows must cover the spec exactly (a new spec class needs its row)."""
+    for cls in SUPPORTED_CLASSES:
+        if cls not in EXPORTER_ROWS:
+            raise RuntimeError(f"tools/spec.json has class {cls} but keras_export.py has no exporter row for it")
+        row, spec = EXPORTER_ROWS[cls], LAYER_SPECS[cls]
+        if list(row.config) != spec["config"]:
+            raise RuntimeError(f"exporter row {cls}: config keys {list(row.config)} != spec {spec['config']}")
+        keywords = {k["name"] for k in spec["keywords"]}
+        for key in row.dsl:
+            if key not in keywords or key in spec["config"]:
+                raise RuntimeError(f"exporter row {cls}: dsl key '{key}' is not a non-config spec keyword")
+        if spec["tensors"] and row.dims is None:
+            raise RuntimeError(f"exporter row {cls}: has tensors but no dims")
+    for cls in EXPORTER_ROWS:
+        if cls not in SUPPORTED_CLASSES:
+            raise RuntimeError(f"exporter row {cls} has no spec entry in tools/spec.json")
+
+
+_check_rows()
+
+
+# --------------------------------------------------------------------------------------------
+# Model -> document
+# --------------------------------------------------------------------------------------------
 def _weight_short_name(w):
     name = getattr(w, "path", None) or w.name
     name = name.split("/")[-1]
     return name.split(":")[0]
 
 
+def _expected_shape(spec_shape, dims):
+    """The spec's symbolic tensor shape (e.g. ["in", "4*units"]) in sizes; None: unchecked."""
+    if spec_shape is None:
+        return None
+    out = []
+    for d in spec_shape:
+        if isinstance(d, int):
+            out.append(d)
+            continue
+        k, _, sym = d.rpartition("*")
+        size = dims[sym]
+        out.append(None if size is None else (int(k) if k else 1) * size)
+    return out
+
+
 def _layer_doc(layer, tf_keras):
+    """Returns (file record without weights, [(name, shape, float32 array)], DSL-only values)."""
     cls = type(layer).__name__
     cfg = layer.get_config()
     where = f"layer '{layer.name}' ({cls})"
@@ -195,6 +334,9 @@ def _layer_doc(layer, tf_keras):
     def refuse(what):
         raise Unsupported(f"{where}: {what} is not supported")
 
+    if cls not in EXPORTER_ROWS:
+        raise Unsupported(f"{where}: layer class {cls} is not supported "
+                          f"(supported: {', '.join(SUPPORTED_CLASSES)})")
     # Quantized / LoRA layers (Keras 3) store different tensors.
     qmode = getattr(getattr(layer, "dtype_policy", None), "quantization_mode", None)
     if qmode:
@@ -202,69 +344,59 @@ def _layer_doc(layer, tf_keras):
     if getattr(layer, "lora_enabled", False):
         refuse("LoRA")
 
-    if cls == "Embedding":
-        if cfg.get("sparse"):
-            refuse("sparse=True")
-        config = {
-            "input_dim": int(cfg["input_dim"]),
-            "output_dim": int(cfg["output_dim"]),
-            "mask_zero": bool(cfg.get("mask_zero", False)),
-            "input_length": None if cfg.get("input_length") is None else int(cfg["input_length"]),
-        }
-        names = ["embeddings"]
-        shapes = [[config["input_dim"], config["output_dim"]]]
-    elif cls == "SimpleRNN":
-        for key in ("return_state", "stateful", "zero_output_for_mask", "time_major"):
-            if cfg.get(key):
-                refuse(f"{key}=True")
-        cell = getattr(layer, "cell", None)
-        if cell is not None and type(cell).__name__ != "SimpleRNNCell":
-            refuse(f"cell class {type(cell).__name__}")
-        units = int(cfg["units"])
-        config = {
-            "units": units,
-            "activation": _activation(layer, cfg, tf_keras),
-            "use_bias": bool(cfg.get("use_bias", True)),
-            "return_sequences": bool(cfg.get("return_sequences", False)),
-            "go_backwards": bool(cfg.get("go_backwards", False)),
-        }
-        names = ["kernel", "recurrent_kernel"] + (["bias"] if config["use_bias"] else [])
-        shapes = [None, [units, units]] + ([[units]] if config["use_bias"] else [])
-    elif cls == "Dense":
-        units = int(cfg["units"])
-        config = {
-            "units": units,
-            "activation": _activation(layer, cfg, tf_keras),
-            "use_bias": bool(cfg.get("use_bias", True)),
-        }
-        names = ["kernel"] + (["bias"] if config["use_bias"] else [])
-        shapes = [None] + ([[units]] if config["use_bias"] else [])
-    else:
-        raise Unsupported(f"{where}: layer class {cls} is not supported "
-                          f"(supported: {', '.join(SUPPORTED_CLASSES)})")
+    row, spec = EXPORTER_ROWS[cls], LAYER_SPECS[cls]
+    if row.check is not None:
+        row.check(layer, cfg, refuse)
+    config = {key: read(layer, cfg, tf_keras) for key, read in row.config.items()}
+    extra = {key: read(layer, cfg, tf_keras) for key, read in row.dsl.items()}
+    spec_tensors = {t["name"]: t for t in spec["tensors"]}
+    names = [t["name"] for t in spec["tensors"] if t["when"] is None or config[t["when"]]]
 
     weights = layer.weights
     values = layer.get_weights()
     if len(values) != len(names):
         raise Unsupported(f"{where}: expected {len(names)} weight tensors {names}, found {len(values)}")
     tensors = []
-    for w, val, want, shape in zip(weights, values, names, shapes):
+    for w, val, want in zip(weights, values, names):
         got = _weight_short_name(w)
         if got != want:
             raise Unsupported(f"{where}: expected weight '{want}', found '{got}'")
         val = np.asarray(val)
         if val.dtype.kind != "f":
             raise Unsupported(f"{where}: weight '{got}' has dtype {val.dtype}, expected float")
-        if shape is None:  # kernels: (in, units)
-            if val.ndim != 2 or val.shape[1] != config["units"]:
-                raise Unsupported(f"{where}: kernel shape {val.shape} is not (in, {config['units']})")
-        elif list(val.shape) != shape:
-            raise Unsupported(f"{where}: weight '{got}' has shape {list(val.shape)}, expected {shape}")
+        shape = _expected_shape(spec_tensors[want].get("shape"), row.dims(config))
+        if shape is not None:
+            if val.ndim != len(shape) or any(s is not None and s != d for s, d in zip(shape, val.shape)):
+                shown = "(" + ", ".join("*" if s is None else str(s) for s in shape) + ")"
+                raise Unsupported(f"{where}: weight '{got}' has shape {tuple(val.shape)}, expected {shown}")
         arr = val.astype(np.float32)
         if not np.all(np.isfinite(arr)):
             raise Unsupported(f"{where}: weight '{got}' holds NaN/inf (or overflows float32)")
         tensors.append((want, [int(d) for d in arr.shape], arr))
-    return {"name": layer.name, "class": cls, "config": config}, tensors
+    return {"name": layer.name, "class": cls, "config": config}, tensors, extra
+
+
+def _tensors_in(v):
+    if isinstance(v, (list, tuple)):
+        return [t for x in v for t in _tensors_in(x)]
+    if isinstance(v, dict):
+        return [t for x in v.values() for t in _tensors_in(x)]
+    return [v] if type(v).__name__ == "KerasTensor" else []
+
+
+def _fed_by(layer, prev):
+    """The layer's only call takes `prev` as its only tensor input (besides a mask)."""
+    nodes = getattr(layer, "_inbound_nodes", None) or [None]
+    if len(nodes) > 1:
+        return False
+    arguments = getattr(nodes[0], "arguments", None)
+    if arguments is not None:
+        # Keras 3: a layer that receives a mask is called with it as the `mask` keyword, and then
+        # `layer.input` is [input, mask]; any other tensor argument (initial_state, ...) refuses.
+        if len(arguments.args) != 1 or arguments.args[0] is not prev:
+            return False
+        return not any(_tensors_in(v) for k, v in arguments.kwargs.items() if k != "mask")
+    return layer.input is prev
 
 
 def _check_linear_chain(model, layers):
@@ -278,7 +410,7 @@ def _check_linear_chain(model, layers):
     for layer in layers:
         if type(layer).__name__ == "InputLayer":
             continue
-        if len(getattr(layer, "_inbound_nodes", [None])) > 1 or layer.input is not prev:
+        if not _fed_by(layer, prev):
             raise Unsupported(f"model '{model.name}': layer '{layer.name}' is not fed by the previous "
                               "layer; only linear (Sequential-like) models are supported")
         prev = layer.output
@@ -286,19 +418,25 @@ def _check_linear_chain(model, layers):
         raise Unsupported(f"model '{model.name}': output is not the last layer's output")
 
 
+Exported = collections.namedtuple("Exported", "input_shape docs extras")
+
+
 def model_document(model, producer, tf_keras):
-    """Return (metadata dict with placeholders, list of (name, shape, float32 array) per layer)."""
+    """Return Exported(input shape or None, [(file record, [(name, shape, float32 array)])],
+    [DSL-only values per layer])."""
     layers = list(model.layers)
     for layer in layers:  # report the first unsupported class before anything else
         cls = type(layer).__name__
         if cls != "InputLayer" and cls not in SUPPORTED_CLASSES:
             raise Unsupported(f"layer '{layer.name}' ({cls}): layer class {cls} is not supported "
                               f"(supported: {', '.join(SUPPORTED_CLASSES)})")
-    docs = []
+    docs, extras = [], []
     for layer in layers:
         if type(layer).__name__ == "InputLayer":
             continue
-        docs.append(_layer_doc(layer, tf_keras))
+        record, tensors, extra = _layer_doc(layer, tf_keras)
+        docs.append((record, tensors))
+        extras.append(extra)
     _check_linear_chain(model, layers)
     if not docs:
         raise Unsupported(f"model '{model.name}': no layers")
@@ -309,7 +447,101 @@ def model_document(model, producer, tf_keras):
             input_shape = [None if d is None else int(d) for d in tuple(inputs[0].shape)[1:]]
     except Exception:  # unbuilt model: leave the optional field out
         input_shape = None
-    return input_shape, docs
+    return Exported(input_shape, docs, extras)
+
+
+# --------------------------------------------------------------------------------------------
+# The rnn_model! declaration that matches the file
+# --------------------------------------------------------------------------------------------
+class NoDeclaration(Exception):
+    """The declaration cannot be derived (e.g. an unbuilt float model: unknown input width)."""
+
+
+def struct_name(model_name):
+    """The model name in CamelCase; `Model` for Keras's automatic names."""
+    if not model_name or re.fullmatch(r"(sequential|functional|model)(_\d+)?", model_name):
+        return "Model"
+    s = "".join(p[:1].upper() + p[1:] for p in re.split(r"[^0-9A-Za-z]+", model_name) if p)
+    if not s or not s[0].isalpha():
+        s = "Model" + s
+    return s
+
+
+def _dsl_text(v, typ):
+    if v is None:
+        return "None"
+    if typ == "bool":
+        return "true" if v else "false"
+    if typ == "activation":
+        return str(v)
+    if typ in ("float", "rate"):
+        return repr(float(v))
+    if typ in ("size", "steps"):
+        return str(int(v))
+    if typ == "str":
+        return json.dumps(v)
+    return repr(v)
+
+
+def _is_default(v, default, typ):
+    if default is None or v is None:
+        return v is None and default is None
+    if typ in ("float", "rate"):
+        return float(v) == float(default)
+    return v == default
+
+
+def _layer_dsl(cls, values, name=None, auto_name=None):
+    spec = LAYER_SPECS[cls]
+    types = {k["name"]: k["type"] for k in spec["keywords"]}
+    args = []
+    for p in spec["positional"]:
+        if p not in values:
+            raise NoDeclaration(f"{cls}: {p} is unknown")
+        args.append(_dsl_text(values[p], types[p]))
+    flagged = set(spec["flags"].values())
+    args += [flag for flag, key in spec["flags"].items() if values.get(key)]
+    for kw in spec["keywords"]:
+        k = kw["name"]
+        if k in spec["positional"] or k in flagged:
+            continue
+        if k == "name":
+            if name is not None and name != auto_name:
+                args.append(f"name = {json.dumps(name)}")
+        elif k in values and not _is_default(values[k], kw["default"], kw["type"]):
+            args.append(f"{k} = {_dsl_text(values[k], kw['type'])}")
+    return f"{cls}({', '.join(args)})"
+
+
+def declaration_layers(exported):
+    """The layer list of the declaration, e.g. `Embedding(10000, 32), SimpleRNN(32)`.
+    Raises NoDeclaration."""
+    out = []
+    docs = exported.docs
+    if docs[0][0]["class"] != "Embedding":  # float input: Input(T, F) first
+        shape = exported.input_shape
+        if shape is None or len(shape) != 2:
+            kernel = next((t for t in docs[0][1] if t[0] == "kernel"), None)
+            if shape is None and kernel is not None:
+                shape = [None, kernel[1][0]]
+            else:
+                raise NoDeclaration(f"input shape {shape} is not (steps, features)")
+        if shape[1] is None:
+            raise NoDeclaration("the input width is unknown")
+        out.append(_layer_dsl("Input", {"steps": shape[0], "features": shape[1]}))
+    used = collections.Counter()
+    for (record, _), extra in zip(docs, exported.extras):
+        cls = record["class"]
+        snake = LAYER_SPECS[cls]["snake"]
+        auto = snake if used[snake] == 0 else f"{snake}_{used[snake]}"
+        if record["name"] == auto:  # auto-named: uses up the number; explicit names do not
+            used[snake] += 1
+        out.append(_layer_dsl(cls, dict(record["config"], **extra), record["name"], auto))
+    return ", ".join(out)
+
+
+def declaration(model_name, layers_dsl):
+    return f"rnn_model! {{ pub struct {struct_name(model_name)}<{layers_dsl}>; }}"
 
 
 def write_document(fh, model_name, producer, input_shape, docs, indent=None):
@@ -349,11 +581,31 @@ def write_document(fh, model_name, producer, input_shape, docs, indent=None):
     return checksum
 
 
+ExportResult = collections.namedtuple("ExportResult", "checksum struct layers_dsl declaration")
+
+
 def export_model(model, out_path, producer, tf_keras, gzip_out=None, indent=None):
-    """Export an in-memory Keras model. Raises Unsupported. Returns the checksum."""
-    input_shape, docs = model_document(model, producer, tf_keras)
+    """Export an in-memory Keras model to out_path (`-`: stdout). Raises Unsupported.
+    Returns ExportResult(checksum, struct name, declaration layer list or None, full declaration
+    or a `// no declaration: why` line)."""
+    exported = model_document(model, producer, tf_keras)
+    try:
+        layers_dsl = declaration_layers(exported)
+        decl = declaration(model.name, layers_dsl)
+    except NoDeclaration as e:
+        layers_dsl, decl = None, f"// no rnn_model! declaration: {e}"
     if gzip_out is None:
         gzip_out = str(out_path).endswith(".gz")
+    args = (model.name, producer, exported.input_shape, exported.docs, indent)
+    if str(out_path) == "-":
+        if gzip_out:
+            raw = gzip.GzipFile(fileobj=sys.stdout.buffer, mode="wb", compresslevel=6, mtime=0)
+            with io.TextIOWrapper(raw, encoding="utf-8", newline="\n") as fh:
+                checksum = write_document(fh, *args)
+        else:
+            checksum = write_document(sys.stdout, *args)
+        sys.stdout.flush()
+        return ExportResult(checksum, struct_name(model.name), layers_dsl, decl)
     tmp = str(out_path) + ".part"
     try:
         if gzip_out:
@@ -362,17 +614,17 @@ def export_model(model, out_path, producer, tf_keras, gzip_out=None, indent=None
         else:
             fh = open(tmp, "w", encoding="utf-8", newline="\n")
         with fh:
-            checksum = write_document(fh, model.name, producer, input_shape, docs, indent)
+            checksum = write_document(fh, *args)
         os.replace(tmp, out_path)
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)
-    return checksum
+    return ExportResult(checksum, struct_name(model.name), layers_dsl, decl)
 
 
 def export_file(model_path, out_path, use_tf_keras=None, gzip_out=None, indent=None, verbose=False):
     """Load model_path (.keras -> keras, .h5 -> tf_keras unless use_tf_keras says otherwise) and
-    export it. Raises Unsupported for unsupported models. Returns the checksum."""
+    export it. Raises Unsupported for unsupported models. Returns an ExportResult."""
     if use_tf_keras is None:
         use_tf_keras = str(model_path).lower().endswith((".h5", ".hdf5"))
     with _quiet_stderr(not verbose):
@@ -383,7 +635,7 @@ def export_file(model_path, out_path, use_tf_keras=None, gzip_out=None, indent=N
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("model", help=".keras (Keras 3) or .h5 (Keras 2 / tf_keras) model file")
-    ap.add_argument("out", help="output weights JSON (.gz suffix: gzip)")
+    ap.add_argument("out", help="output weights JSON (.gz suffix: gzip; '-': stdout)")
     g = ap.add_mutually_exclusive_group()
     g.add_argument("--tf-keras", dest="tf_keras", action="store_true", default=None,
                    help="load with tf_keras (default for .h5)")
@@ -391,6 +643,8 @@ def main(argv=None):
                    help="load with keras 3 (default for .keras)")
     ap.add_argument("--gzip", action="store_true", default=None, help="gzip the output")
     ap.add_argument("--indent", type=int, default=None, help="pretty-print metadata with N spaces")
+    ap.add_argument("--no-decl", action="store_true",
+                    help="do not print the matching rnn_model! declaration")
     ap.add_argument("--verbose", action="store_true", help="do not silence TensorFlow's stderr")
     args = ap.parse_args(argv)
     prog = "keras_export"
@@ -398,7 +652,7 @@ def main(argv=None):
         print(f"{prog}: error: {args.model}: no such file", file=sys.stderr)
         return 1
     try:
-        checksum = export_file(args.model, args.out, args.tf_keras, args.gzip, args.indent, args.verbose)
+        result = export_file(args.model, args.out, args.tf_keras, args.gzip, args.indent, args.verbose)
     except Unsupported as e:
         print(f"{prog}: unsupported: {e}", file=sys.stderr)
         return 2
@@ -411,7 +665,9 @@ def main(argv=None):
         print(f"{prog}: error: {type(e).__name__}: {msg}", file=sys.stderr)
         return 1
     if args.verbose:
-        print(f"{prog}: wrote {args.out} ({checksum})", file=sys.stderr)
+        print(f"{prog}: wrote {args.out} ({result.checksum})", file=sys.stderr)
+    if not args.no_decl:
+        print(result.declaration, file=sys.stderr if args.out == "-" else sys.stdout)
     return 0
 
 

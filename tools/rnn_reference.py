@@ -51,6 +51,11 @@ ACTIVATIONS = {
 }
 
 
+# Layers that are the identity at inference (no tensors, config {}).
+IDENTITY_CLASSES = ("Dropout", "SpatialDropout1D", "GaussianNoise", "GaussianDropout",
+                    "ActivityRegularization")
+
+
 def load(path):
     op = gzip.open if str(path).endswith(".gz") else open
     with op(path, "rt", encoding="utf-8") as f:
@@ -60,6 +65,8 @@ def load(path):
 def forward(doc, x, return_mask=False):
     """x: (B, T) ids or (B, T, F) floats. Returns the model output (float64)."""
     h = np.asarray(x)
+    if h.dtype.kind == "f":
+        h = h.astype(np.float64)
     mask = None
     for L in doc["layers"]:
         cfg = L["config"]
@@ -101,6 +108,17 @@ def forward(doc, x, return_mask=False):
             else:
                 h = outs[-1] if outs else np.zeros((B, u))
                 mask = None
+        elif cls == "Masking":
+            # a step is masked when ALL its features equal mask_value; masked steps become zeros;
+            # the new mask replaces any incoming one and flows on as Embedding's does
+            # (Keras compares in float32: the mask value is rounded to float32 first)
+            keep = np.any(h != float(np.float32(cfg["mask_value"])), axis=-1)
+            h = np.where(keep[..., None], h, 0.0)
+            mask = keep
+        elif cls == "Activation":
+            h = ACTIVATIONS[cfg["activation"]](h)  # elementwise (softmax: last axis); mask passes
+        elif cls in IDENTITY_CLASSES:
+            pass  # identity at inference; the mask passes
         else:
             raise ValueError(cls)
     return (h, mask) if return_mask else h
