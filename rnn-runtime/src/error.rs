@@ -10,7 +10,9 @@ pub enum Error {
     /// The weights file could not be opened or read.
     #[error("cannot read weights file `{path}`: {source}")]
     Io {
+        /// The path given.
         path: PathBuf,
+        /// What the operating system said.
         #[source]
         source: std::io::Error,
     },
@@ -18,14 +20,22 @@ pub enum Error {
     /// The weights text is not valid JSON, is truncated, or has a value of the wrong type.
     #[error("weights file is malformed at line {line}, column {column}: {message}")]
     Json {
+        /// 1-based line.
         line: usize,
+        /// 1-based column (0: before the first character).
         column: usize,
+        /// serde_json's message, without the position.
         message: String,
     },
 
     /// The file is JSON but not a weights file of a version this runtime reads.
     #[error("weights file: expected {expected}, found {found}")]
-    Format { expected: String, found: String },
+    Format {
+        /// What this runtime reads.
+        expected: String,
+        /// What the file says.
+        found: String,
+    },
 
     /// The file's layers do not fit the compiled model: every difference, each with its fix.
     #[error("weights file does not fit the model:{}", list(problems))]
@@ -48,10 +58,15 @@ pub enum Error {
     /// A weight tensor is missing, extra, misnamed, misshapen or holds the wrong number of values.
     #[error("layer `{layer}`, tensor `{tensor}`: {what}: expected {expected}, found {found}")]
     Tensor {
+        /// The layer's name.
         layer: String,
+        /// The tensor's name.
         tensor: String,
+        /// What differs.
         what: String,
+        /// What the model needs.
         expected: String,
+        /// What was found.
         found: String,
     },
 
@@ -59,32 +74,52 @@ pub enum Error {
     #[error(
         "weights file checksum mismatch: the file records {expected}, its data gives {found} (the file was damaged or edited)"
     )]
-    Checksum { expected: String, found: String },
+    Checksum {
+        /// The checksum the file records.
+        expected: String,
+        /// The checksum of its data.
+        found: String,
+    },
 
     /// A token id is not below the Embedding's `input_dim`.
     #[error("token id {id} at {} is out of range: the Embedding has input_dim {input_dim}, so ids must be < {input_dim}", at(*row, *step))]
     TokenOutOfRange {
+        /// The batch row (`None` for `forward`).
         row: Option<usize>,
+        /// The timestep.
         step: usize,
+        /// The id.
         id: u32,
+        /// The Embedding's vocabulary size.
         input_dim: usize,
     },
 
     /// A sequence has the wrong number of timesteps for a fixed-length model.
     #[error("sequence{} has {found} timestep{}, the model is fixed at {expected}", row_suffix(*row), if *found == 1 { "" } else { "s" })]
     SequenceLength {
+        /// The batch row (`None` for `forward`).
         row: Option<usize>,
+        /// The model's fixed length.
         expected: usize,
+        /// The sequence's length.
         found: usize,
     },
 
     /// A recurrent model was given a sequence with no timesteps.
     #[error("sequence{} is empty: a recurrent layer needs at least one timestep", row_suffix(*row))]
-    EmptySequence { row: Option<usize> },
+    EmptySequence {
+        /// The batch row (`None` for `forward`).
+        row: Option<usize>,
+    },
 
     /// A batch array has the wrong shape.
     #[error("batch has shape {found}, the model expects {expected}")]
-    BatchShape { expected: String, found: String },
+    BatchShape {
+        /// The shape the model takes.
+        expected: String,
+        /// The batch's shape.
+        found: String,
+    },
 }
 
 fn list(problems: &[rnn_spec::Mismatch]) -> String {

@@ -13,11 +13,17 @@
 //! assert!(p[0] > 0.0 && p[0] < 1.0);
 //! ```
 
+#![warn(missing_docs)]
+
+#[doc(hidden)]
 pub mod activation;
 mod error;
 mod info;
+#[doc(hidden)]
 pub mod init;
+#[doc(hidden)]
 pub mod kernels;
+#[doc(hidden)]
 pub mod layers;
 pub mod simd;
 pub mod weights;

@@ -4,9 +4,11 @@
 //! three compilations of their forward pass and pick one per call from what the CPU reports.
 
 use std::cell::Cell;
+use std::sync::atomic::{AtomicU8, Ordering};
 
 /// A code path of the generated forward pass.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[repr(u8)]
 pub enum Simd {
     /// Portable code: separate multiply and add, whatever the target's baseline vectors are.
     Scalar,
@@ -20,8 +22,27 @@ thread_local! {
     static FORCED: Cell<Option<Simd>> = const { Cell::new(None) };
 }
 
-/// The best path this CPU supports.
+/// What `probe` found, once: 0 = not probed yet, else `Simd as u8 + 1`.
+static DETECTED: AtomicU8 = AtomicU8::new(0);
+
+/// The best path this CPU supports. The CPU is probed on the first call only.
+#[inline]
 pub fn detected() -> Simd {
+    match DETECTED.load(Ordering::Relaxed) {
+        1 => Simd::Scalar,
+        2 => Simd::Avx2,
+        3 => Simd::Avx512,
+        _ => {
+            let found = probe();
+            DETECTED.store(found as u8 + 1, Ordering::Relaxed);
+            found
+        }
+    }
+}
+
+/// Asks the CPU which instruction sets it has.
+#[cold]
+fn probe() -> Simd {
     #[cfg(target_arch = "x86_64")]
     {
         use std::arch::is_x86_feature_detected as has;

@@ -18,16 +18,23 @@ pub use rnn_spec::{FORMAT, VERSION};
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WeightsFile {
+    /// Always `"rnn-weights"`.
     pub format: String,
+    /// The schema version (1).
     pub version: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The Keras model's name (informational).
     pub model: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// What wrote the file (informational).
     pub producer: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The model's input shape without the batch axis; `null` for a free length (informational).
     pub input_shape: Option<Vec<Option<u64>>>,
+    /// Every layer that has a record, in model order (an `Input` has none).
     pub layers: Vec<LayerRecord>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// `crc32:xxxxxxxx` of every tensor's little-endian bytes, in file order.
     pub checksum: Option<String>,
 }
 
@@ -35,9 +42,13 @@ pub struct WeightsFile {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LayerRecord {
+    /// The layer's Keras name (informational: matching is by position).
     pub name: String,
+    /// Keras's class name.
     pub class: String,
+    /// The options that change results (`rnn_spec::Class::config` lists them per class).
     pub config: Map<String, Value>,
+    /// The weight tensors, in Keras's `get_weights()` order.
     pub weights: Vec<TensorRecord>,
 }
 
@@ -45,8 +56,11 @@ pub struct LayerRecord {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TensorRecord {
+    /// Keras's short name: `kernel`, `recurrent_kernel`, `bias`, `embeddings`.
     pub name: String,
+    /// The shape.
     pub shape: Vec<u64>,
+    /// The values, row-major.
     #[serde(deserialize_with = "finite_f32s")]
     pub data: Vec<f32>,
 }
