@@ -281,7 +281,7 @@ fn common_cases(good: &str, li: usize) -> Vec<Case> {
                 &format!("layer {} (`{l}`)", li + 1),
                 "the class is `LSTM` in the file",
                 "declares `SimpleRNN`",
-                "declare a `LSTM` at position",
+                "declare `LSTM` at position",
             ],
         ),
         case(

@@ -296,7 +296,17 @@ impl<'a> Reader<'a, '_> {
         };
         match number(value) {
             Some(x) if x.is_finite() && (x as f32).is_finite() => Ok(Some(x)),
-            _ => {
+            Some(_) => {
+                let t = value.to_token_stream();
+                self.errors.push(
+                    &t,
+                    format!(
+                        "`{key}` is beyond the f32 range (largest magnitude 3.4e38), found `{t}`"
+                    ),
+                );
+                Err(())
+            }
+            None => {
                 let t = value.to_token_stream();
                 self.errors.push(
                     &t,

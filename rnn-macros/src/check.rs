@@ -95,11 +95,11 @@ pub fn check(def: &ModelDef) -> Result<Model, syn::Error> {
         };
         let width = flow_in.map_or(0, Flow::width);
         let kind = layers::read(class, ast, width, &mut errors);
-        if class.role == Role::Recurrent && matches!(flow_in, Some(Flow::Vector { .. })) {
-            rule_recurrent_needs_sequence(ast, class.name, ended_by.as_ref(), &mut errors);
+        if class.sequence_only && matches!(flow_in, Some(Flow::Vector { .. })) {
+            rule_needs_sequence(ast, class.name, ended_by.as_ref(), &mut errors);
         }
         if class.role == Role::Masking {
-            rule_masking_reads_the_input(ast, &layers, source, flow_in, &mut errors);
+            rule_masking_reads_the_input(ast, &layers, source, &mut errors);
         }
         state = match (kind, flow_in) {
             (Some(kind), Some(flow_in)) if errors.0.len() == errors_before => {
@@ -271,8 +271,9 @@ fn rule_first_layer_needs_input(ast: &LayerAst, class: &str, errors: &mut Errors
     );
 }
 
-/// A recurrent layer needs a sequence: the layer before must return sequences.
-fn rule_recurrent_needs_sequence(
+/// A recurrent layer (or `SpatialDropout1D`) needs a sequence: the layer before must return
+/// sequences.
+fn rule_needs_sequence(
     ast: &LayerAst,
     class: &str,
     ended_by: Option<&(String, usize)>,
@@ -295,7 +296,6 @@ fn rule_masking_reads_the_input(
     ast: &LayerAst,
     layers: &[Layer],
     source: Option<Source>,
-    flow_in: Option<Flow>,
     errors: &mut Errors,
 ) {
     let message = match source {
@@ -305,7 +305,6 @@ fn rule_masking_reads_the_input(
         _ if layers.iter().any(|l| l.kind.class().role != Role::Inert) => {
             "`Masking` must come right after `Input`: it computes the mask from the model's input; move it there"
         }
-        _ if matches!(flow_in, Some(Flow::Vector { .. })) => "`Masking` needs a sequence",
         _ => return,
     };
     errors.push(ast, message);

@@ -111,11 +111,8 @@ pub fn plan(model: &Model) -> Plan {
     let mut first_in_pass = true;
     for (i, l) in model.layers[..time_end].iter().enumerate() {
         match l.kind {
-            LayerKind::SimpleRnn {
-                units,
-                go_backwards,
-                ..
-            } => {
+            kind if kind.is_recurrent() => {
+                let (units, go_backwards) = (kind.sizes().1, kind.goes_backwards());
                 if go_backwards && seen_recurrent {
                     let width = model.layers[i - 1].output.width();
                     passes.push(Pass {
@@ -268,15 +265,12 @@ fn group_sizes(model: &Model) -> Groups {
 
 /// A model streams (one step at a time, state carried) when every recurrent layer runs forwards.
 fn stream(model: &Model) -> Result<(), String> {
-    match model.layers.iter().enumerate().find(|(_, l)| {
-        matches!(
-            l.kind,
-            LayerKind::SimpleRnn {
-                go_backwards: true,
-                ..
-            }
-        )
-    }) {
+    match model
+        .layers
+        .iter()
+        .enumerate()
+        .find(|(_, l)| l.kind.goes_backwards())
+    {
         Some((i, l)) => Err(format!(
             "layer {} (`{}`) runs backwards (`go_backwards`): it needs the whole sequence before its first output",
             i + 1,

@@ -4,8 +4,8 @@ pub use crate::info::{LayerInfo, LayerKind};
 pub use crate::init::Rng;
 pub use crate::kernels::{Avx512, Fused, MulAdd, Separate};
 pub use crate::layers::{
-    ActivationLayer, Cell, Dense, Embedding, FoldedEmbedding, Inert, Masking, PerStep, Recurrent,
-    SimpleRnn,
+    ActivationLayer, Cell, Dense, Embedding, FoldedEmbedding, Gru, Inert, Lstm, Masking, PerStep,
+    Recurrent, SimpleRnn,
 };
 pub use crate::weights::{LayerRecord, WeightsFile};
 pub use crate::{Activation, Error, Result};

@@ -45,7 +45,7 @@ pub enum Error {
     },
 
     /// The file is not a weights file but another format, told by its first bytes.
-    #[error("{path}is {what}, not an rnn-weights JSON file: {fix}", path = path.as_ref().map_or(String::new(), |p| format!("`{}` ", p.display())))]
+    #[error("{} is {what}, not an rnn-weights JSON file: {fix}", path.as_ref().map_or("the data".to_string(), |p| format!("`{}`", p.display())))]
     ForeignFormat {
         /// The file, when read from disk.
         path: Option<PathBuf>,

@@ -48,12 +48,20 @@ pub(crate) fn glorot_uniform(rng: &mut Rng, fan_in: usize, fan_out: usize) -> Ve
 /// decomposition with the signs fixed so R has a positive diagonal, which is what modified
 /// Gram-Schmidt on the columns produces directly.
 pub(crate) fn orthogonal(rng: &mut Rng, n: usize) -> Vec<f32> {
-    // Columns of an n x n Gaussian matrix, in f64.
-    let mut cols: Vec<Vec<f64>> = (0..n)
-        .map(|_| (0..n).map(|_| rng.normal()).collect())
+    orthogonal_rect(rng, n, n)
+}
+
+/// Keras's `Orthogonal` for a (rows, cols) matrix: the orthonormalised columns of a
+/// (max, min) Gaussian matrix, transposed when there are more columns than rows (a gated
+/// layer's (units, 3 units) recurrent kernel has orthonormal rows).
+pub(crate) fn orthogonal_rect(rng: &mut Rng, rows: usize, cols: usize) -> Vec<f32> {
+    let (long, short) = (rows.max(cols), rows.min(cols));
+    // `short` vectors of length `long`, in f64.
+    let mut cols_: Vec<Vec<f64>> = (0..short)
+        .map(|_| (0..long).map(|_| rng.normal()).collect())
         .collect();
-    for j in 0..n {
-        let (done, rest) = cols.split_at_mut(j);
+    for j in 0..short {
+        let (done, rest) = cols_.split_at_mut(j);
         let c = &mut rest[0];
         for q in done.iter() {
             let d: f64 = q.iter().zip(c.iter()).map(|(a, b)| a * b).sum();
@@ -69,11 +77,15 @@ pub(crate) fn orthogonal(rng: &mut Rng, n: usize) -> Vec<f32> {
                 .for_each(|(i, v)| *v = (i == j) as u8 as f64);
         }
     }
-    // Row-major (n, n): element [i][j] is column j's i-th entry.
-    let mut out = vec![0.0f32; n * n];
-    for (j, c) in cols.iter().enumerate() {
+    // Row-major (rows, cols): the vectors are the columns when rows >= cols, else the rows.
+    let mut out = vec![0.0f32; rows * cols];
+    for (j, c) in cols_.iter().enumerate() {
         for (i, v) in c.iter().enumerate() {
-            out[i * n + j] = *v as f32;
+            if rows >= cols {
+                out[i * cols + j] = *v as f32;
+            } else {
+                out[j * cols + i] = *v as f32;
+            }
         }
     }
     out

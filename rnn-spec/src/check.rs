@@ -138,7 +138,7 @@ fn rule_same_class(index: usize, rec: &FileLayer<'_>, info: &LayerInfo, out: &mu
             format!("`{}`", info.class),
             format!("`{}`", rec.class),
             format!(
-                "declare a `{}` at position {} or use a file exported from this model",
+                "declare `{}` at position {} or use a file exported from this model",
                 rec.class,
                 index + 1
             ),

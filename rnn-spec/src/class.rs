@@ -92,8 +92,9 @@ pub struct Tensor {
     pub name: &'static str,
     /// Its shape in terms of the layer's sizes.
     pub shape: &'static [Dim],
-    /// The boolean option that must be true for the tensor to exist (`use_bias`).
-    pub when: Option<&'static str>,
+    /// The boolean options, with the values they must have, for the tensor to exist
+    /// (`use_bias = true`); empty: always.
+    pub when: &'static [(&'static str, bool)],
 }
 
 /// Everything about one layer class.
@@ -105,6 +106,8 @@ pub struct Class {
     pub snake: &'static str,
     /// What it does.
     pub role: Role,
+    /// Whether it needs a sequence (Keras's `ndim = 3` input spec).
+    pub sequence_only: bool,
     /// Whether weights files have a record for it (`Input` has none).
     pub in_file: bool,
     /// Names given to positional arguments, in order.
@@ -138,16 +141,22 @@ const fn kw(name: &'static str, ty: Ty, default: Option<Value<'static>>) -> Keyw
 }
 const NAME: Keyword = kw("name", Ty::Str, None);
 const SEED: Keyword = kw("seed", Ty::Any, None);
-const fn t(name: &'static str, shape: &'static [Dim], when: Option<&'static str>) -> Tensor {
+const fn t(
+    name: &'static str,
+    shape: &'static [Dim],
+    when: &'static [(&'static str, bool)],
+) -> Tensor {
     Tensor { name, shape, when }
 }
-const BIAS: Option<&str> = Some("use_bias");
+const ALWAYS: &[(&str, bool)] = &[];
+const BIAS: &[(&str, bool)] = &[("use_bias", true)];
 
 /// `Input(steps, features)`.
 pub const INPUT: Class = Class {
     name: "Input",
     snake: "input_layer",
     role: Role::Input,
+    sequence_only: false,
     in_file: false,
     positional: &["steps", "features"],
     flags: &[],
@@ -166,6 +175,7 @@ pub const EMBEDDING: Class = Class {
     name: "Embedding",
     snake: "embedding",
     role: Role::Embedding,
+    sequence_only: false,
     in_file: true,
     positional: &["input_dim", "output_dim"],
     flags: &[],
@@ -173,11 +183,11 @@ pub const EMBEDDING: Class = Class {
         kw("input_dim", Ty::Size, None),
         kw("output_dim", Ty::Size, None),
         kw("mask_zero", Ty::Bool, Some(Value::Bool(false))),
-        kw("input_length", Ty::Size, None),
+        kw("input_length", Ty::Steps, None),
         NAME,
     ],
     config: &["input_dim", "output_dim", "mask_zero", "input_length"],
-    tensors: &[t("embeddings", &[Dim::In, Dim::Units(1)], None)],
+    tensors: &[t("embeddings", &[Dim::In, Dim::Units(1)], ALWAYS)],
     example: "Embedding(10000, 32, mask_zero = true)",
 };
 
@@ -186,6 +196,7 @@ pub const SIMPLE_RNN: Class = Class {
     name: "SimpleRNN",
     snake: "simple_rnn",
     role: Role::Recurrent,
+    sequence_only: true,
     in_file: true,
     positional: &["units"],
     flags: &[("seq", "return_sequences")],
@@ -208,11 +219,93 @@ pub const SIMPLE_RNN: Class = Class {
         "go_backwards",
     ],
     tensors: &[
-        t("kernel", &[Dim::In, Dim::Units(1)], None),
-        t("recurrent_kernel", &[Dim::Units(1), Dim::Units(1)], None),
+        t("kernel", &[Dim::In, Dim::Units(1)], ALWAYS),
+        t("recurrent_kernel", &[Dim::Units(1), Dim::Units(1)], ALWAYS),
         t("bias", &[Dim::Units(1)], BIAS),
     ],
     example: "SimpleRNN(32, return_sequences = true)",
+};
+
+/// The keywords every gated recurrent layer shares, in Keras's order of importance.
+macro_rules! gated_keywords {
+    ($($extra:expr),*) => {
+        &[
+            kw("units", Ty::Size, None),
+            kw("activation", Ty::Activation, Some(Value::Str("tanh"))),
+            kw("recurrent_activation", Ty::Activation, Some(Value::Str("sigmoid"))),
+            kw("use_bias", Ty::Bool, Some(Value::Bool(true))),
+            kw("return_sequences", Ty::Bool, Some(Value::Bool(false))),
+            kw("go_backwards", Ty::Bool, Some(Value::Bool(false))),
+            $($extra,)*
+            NAME,
+            kw("dropout", Ty::Rate, Some(Value::Float(0.0))),
+            kw("recurrent_dropout", Ty::Rate, Some(Value::Float(0.0))),
+            kw("unroll", Ty::Bool, Some(Value::Bool(false))),
+        ]
+    };
+}
+
+/// `LSTM(units)`: gates i, f, c, o in the kernels' columns.
+pub const LSTM: Class = Class {
+    name: "LSTM",
+    snake: "lstm",
+    role: Role::Recurrent,
+    sequence_only: true,
+    in_file: true,
+    positional: &["units"],
+    flags: &[("seq", "return_sequences")],
+    keywords: gated_keywords!(kw("unit_forget_bias", Ty::Bool, Some(Value::Bool(true)))),
+    config: &[
+        "units",
+        "activation",
+        "recurrent_activation",
+        "use_bias",
+        "return_sequences",
+        "go_backwards",
+    ],
+    tensors: &[
+        t("kernel", &[Dim::In, Dim::Units(4)], ALWAYS),
+        t("recurrent_kernel", &[Dim::Units(1), Dim::Units(4)], ALWAYS),
+        t("bias", &[Dim::Units(4)], BIAS),
+    ],
+    example: "LSTM(32, return_sequences = true)",
+};
+
+/// `GRU(units)`: gates z, r, h in the kernels' columns; with `reset_after` (Keras's default)
+/// the bias has an input row and a recurrent row.
+pub const GRU: Class = Class {
+    name: "GRU",
+    snake: "gru",
+    role: Role::Recurrent,
+    sequence_only: true,
+    in_file: true,
+    positional: &["units"],
+    flags: &[("seq", "return_sequences")],
+    keywords: gated_keywords!(kw("reset_after", Ty::Bool, Some(Value::Bool(true)))),
+    config: &[
+        "units",
+        "activation",
+        "recurrent_activation",
+        "use_bias",
+        "return_sequences",
+        "go_backwards",
+        "reset_after",
+    ],
+    tensors: &[
+        t("kernel", &[Dim::In, Dim::Units(3)], ALWAYS),
+        t("recurrent_kernel", &[Dim::Units(1), Dim::Units(3)], ALWAYS),
+        t(
+            "bias",
+            &[Dim::Fixed(2), Dim::Units(3)],
+            &[("use_bias", true), ("reset_after", true)],
+        ),
+        t(
+            "bias",
+            &[Dim::Units(3)],
+            &[("use_bias", true), ("reset_after", false)],
+        ),
+    ],
+    example: "GRU(32, return_sequences = true)",
 };
 
 /// `Dense(units)`.
@@ -220,6 +313,7 @@ pub const DENSE: Class = Class {
     name: "Dense",
     snake: "dense",
     role: Role::PerStep,
+    sequence_only: false,
     in_file: true,
     positional: &["units"],
     flags: &[],
@@ -231,7 +325,7 @@ pub const DENSE: Class = Class {
     ],
     config: &["units", "activation", "use_bias"],
     tensors: &[
-        t("kernel", &[Dim::In, Dim::Units(1)], None),
+        t("kernel", &[Dim::In, Dim::Units(1)], ALWAYS),
         t("bias", &[Dim::Units(1)], BIAS),
     ],
     example: "Dense(1, activation = sigmoid)",
@@ -242,6 +336,7 @@ pub const ACTIVATION: Class = Class {
     name: "Activation",
     snake: "activation",
     role: Role::PerStep,
+    sequence_only: false,
     in_file: true,
     positional: &["activation"],
     flags: &[],
@@ -256,8 +351,9 @@ pub const MASKING: Class = Class {
     name: "Masking",
     snake: "masking",
     role: Role::Masking,
+    sequence_only: true,
     in_file: true,
-    positional: &[],
+    positional: &["mask_value"],
     flags: &[],
     keywords: &[kw("mask_value", Ty::Float, Some(Value::Float(0.0))), NAME],
     config: &["mask_value"],
@@ -270,6 +366,7 @@ pub const DROPOUT: Class = Class {
     name: "Dropout",
     snake: "dropout",
     role: Role::Inert,
+    sequence_only: false,
     in_file: true,
     positional: &["rate"],
     flags: &[],
@@ -289,6 +386,7 @@ pub const SPATIAL_DROPOUT1D: Class = Class {
     name: "SpatialDropout1D",
     snake: "spatial_dropout1d",
     role: Role::Inert,
+    sequence_only: true,
     in_file: true,
     positional: &["rate"],
     flags: &[],
@@ -303,6 +401,7 @@ pub const GAUSSIAN_NOISE: Class = Class {
     name: "GaussianNoise",
     snake: "gaussian_noise",
     role: Role::Inert,
+    sequence_only: false,
     in_file: true,
     positional: &["stddev"],
     flags: &[],
@@ -317,6 +416,7 @@ pub const GAUSSIAN_DROPOUT: Class = Class {
     name: "GaussianDropout",
     snake: "gaussian_dropout",
     role: Role::Inert,
+    sequence_only: false,
     in_file: true,
     positional: &["rate"],
     flags: &[],
@@ -331,8 +431,9 @@ pub const ACTIVITY_REGULARIZATION: Class = Class {
     name: "ActivityRegularization",
     snake: "activity_regularization",
     role: Role::Inert,
+    sequence_only: false,
     in_file: true,
-    positional: &[],
+    positional: &["l1", "l2"],
     flags: &[],
     keywords: &[
         kw("l1", Ty::Float, Some(Value::Float(0.0))),
@@ -349,6 +450,8 @@ pub const CLASSES: &[&Class] = &[
     &INPUT,
     &EMBEDDING,
     &SIMPLE_RNN,
+    &LSTM,
+    &GRU,
     &DENSE,
     &ACTIVATION,
     &MASKING,
@@ -360,7 +463,7 @@ pub const CLASSES: &[&Class] = &[
 ];
 
 /// Keras classes the project means to support and does not yet: named as such in messages.
-pub const PLANNED: &[&str] = &["LSTM", "GRU", "Bidirectional", "TimeDistributed", "Conv1D"];
+pub const PLANNED: &[&str] = &["Bidirectional", "TimeDistributed", "Conv1D"];
 
 /// The class named `name`.
 pub fn class(name: &str) -> Option<&'static Class> {

@@ -38,6 +38,44 @@ pub enum LayerKind {
         /// Whether it runs from the last step to the first.
         go_backwards: bool,
     },
+    /// `LSTM(units)`.
+    Lstm {
+        /// Input width.
+        input: usize,
+        /// Units.
+        units: usize,
+        /// `activation` (the cell's and the output's).
+        activation: Activation,
+        /// `recurrent_activation` (the gates').
+        recurrent_activation: Activation,
+        /// Whether it has a bias.
+        use_bias: bool,
+        /// Whether it returns every step's output.
+        return_sequences: bool,
+        /// Whether it runs from the last step to the first.
+        go_backwards: bool,
+        /// Whether a fresh layer's forget-gate bias starts at 1 (initialisation only).
+        unit_forget_bias: bool,
+    },
+    /// `GRU(units)`.
+    Gru {
+        /// Input width.
+        input: usize,
+        /// Units.
+        units: usize,
+        /// `activation` (the candidate's).
+        activation: Activation,
+        /// `recurrent_activation` (the gates').
+        recurrent_activation: Activation,
+        /// Whether it has a bias.
+        use_bias: bool,
+        /// Whether it returns every step's output.
+        return_sequences: bool,
+        /// Whether it runs from the last step to the first.
+        go_backwards: bool,
+        /// Whether the reset gate applies after the recurrent product (Keras 3's default).
+        reset_after: bool,
+    },
     /// `Dense(units)`, on the last axis.
     Dense {
         /// Input width.
@@ -129,6 +167,8 @@ impl LayerKind {
         match self {
             LayerKind::Embedding { .. } => &class::EMBEDDING,
             LayerKind::SimpleRnn { .. } => &class::SIMPLE_RNN,
+            LayerKind::Lstm { .. } => &class::LSTM,
+            LayerKind::Gru { .. } => &class::GRU,
             LayerKind::Dense { .. } => &class::DENSE,
             LayerKind::Activation { .. } => &class::ACTIVATION,
             LayerKind::Masking { .. } => &class::MASKING,
@@ -144,9 +184,10 @@ impl LayerKind {
                 output_dim,
                 ..
             } => (input_dim, output_dim),
-            LayerKind::SimpleRnn { input, units, .. } | LayerKind::Dense { input, units, .. } => {
-                (input, units)
-            }
+            LayerKind::SimpleRnn { input, units, .. }
+            | LayerKind::Lstm { input, units, .. }
+            | LayerKind::Gru { input, units, .. }
+            | LayerKind::Dense { input, units, .. } => (input, units),
             LayerKind::Activation { width, .. }
             | LayerKind::Masking { width, .. }
             | LayerKind::Inert { width, .. } => (width, width),
@@ -164,28 +205,44 @@ impl LayerKind {
             (LayerKind::Embedding { input_length, .. }, "input_length") => {
                 input_length.map_or(Value::Null, size)
             }
-            (LayerKind::SimpleRnn { units, .. } | LayerKind::Dense { units, .. }, "units") => {
-                size(units)
+            (_, "units") if self.is_recurrent() || matches!(self, LayerKind::Dense { .. }) => {
+                size(self.sizes().1)
             }
             (
                 LayerKind::SimpleRnn { activation, .. }
+                | LayerKind::Lstm { activation, .. }
+                | LayerKind::Gru { activation, .. }
                 | LayerKind::Dense { activation, .. }
                 | LayerKind::Activation { activation, .. },
                 "activation",
             ) => act(activation),
             (
-                LayerKind::SimpleRnn { use_bias, .. } | LayerKind::Dense { use_bias, .. },
+                LayerKind::Lstm {
+                    recurrent_activation,
+                    ..
+                }
+                | LayerKind::Gru {
+                    recurrent_activation,
+                    ..
+                },
+                "recurrent_activation",
+            ) => act(recurrent_activation),
+            (
+                LayerKind::SimpleRnn { use_bias, .. }
+                | LayerKind::Lstm { use_bias, .. }
+                | LayerKind::Gru { use_bias, .. }
+                | LayerKind::Dense { use_bias, .. },
                 "use_bias",
             ) => Value::Bool(use_bias),
+            (_, "return_sequences") if self.is_recurrent() => Value::Bool(self.returns_sequences()),
+            (_, "go_backwards") if self.is_recurrent() => Value::Bool(self.goes_backwards()),
+            (LayerKind::Gru { reset_after, .. }, "reset_after") => Value::Bool(reset_after),
             (
-                LayerKind::SimpleRnn {
-                    return_sequences, ..
+                LayerKind::Lstm {
+                    unit_forget_bias, ..
                 },
-                "return_sequences",
-            ) => Value::Bool(return_sequences),
-            (LayerKind::SimpleRnn { go_backwards, .. }, "go_backwards") => {
-                Value::Bool(go_backwards)
-            }
+                "unit_forget_bias",
+            ) => Value::Bool(unit_forget_bias),
             (LayerKind::Masking { mask_value, .. }, "mask_value") => {
                 // The f64 whose shortest text is the f32's: 0.1, not 0.10000000149011612.
                 Value::Float(
@@ -215,7 +272,8 @@ impl LayerKind {
             .iter()
             .filter(|t| {
                 t.when
-                    .is_none_or(|flag| self.config(flag) == Some(Value::Bool(true)))
+                    .iter()
+                    .all(|(flag, want)| self.config(flag) == Some(Value::Bool(*want)))
             })
             .map(|t| {
                 let shape = t
@@ -253,6 +311,32 @@ impl LayerKind {
         self.class().role == Role::Recurrent
     }
 
+    /// Whether a recurrent layer returns every step's output.
+    pub fn returns_sequences(&self) -> bool {
+        match *self {
+            LayerKind::SimpleRnn {
+                return_sequences, ..
+            }
+            | LayerKind::Lstm {
+                return_sequences, ..
+            }
+            | LayerKind::Gru {
+                return_sequences, ..
+            } => return_sequences,
+            _ => false,
+        }
+    }
+
+    /// Whether a recurrent layer runs from the last step to the first.
+    pub fn goes_backwards(&self) -> bool {
+        match *self {
+            LayerKind::SimpleRnn { go_backwards, .. }
+            | LayerKind::Lstm { go_backwards, .. }
+            | LayerKind::Gru { go_backwards, .. } => go_backwards,
+            _ => false,
+        }
+    }
+
     /// What the layer outputs given its input (`Keras's compute_output_shape`).
     pub fn output(&self, input: Flow) -> Flow {
         let (_, width) = self.sizes();
@@ -264,11 +348,7 @@ impl LayerKind {
                 };
                 Flow::Seq { steps, width }
             }
-            LayerKind::SimpleRnn {
-                return_sequences: true,
-                ..
-            } => input.with_width(width),
-            LayerKind::SimpleRnn { .. } => Flow::Vector { width },
+            _ if self.is_recurrent() && !self.returns_sequences() => Flow::Vector { width },
             _ => input.with_width(width),
         }
     }

@@ -43,7 +43,16 @@ fn class_json(c: &Class) -> String {
             Dim::Units(k) => string(&format!("{k}*units")),
             Dim::Fixed(n) => format!("{n}"),
         });
-        let when = t.when.map_or("null".into(), string);
+        let when = if t.when.is_empty() {
+            "null".into()
+        } else {
+            let conds: Vec<String> = t
+                .when
+                .iter()
+                .map(|(k, v)| format!("{}: {v}", string(k)))
+                .collect();
+            format!("{{{}}}", conds.join(", "))
+        };
         format!(
             "{{\"name\": {}, \"shape\": {shape}, \"when\": {when}}}",
             string(t.name)

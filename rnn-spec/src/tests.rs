@@ -128,8 +128,8 @@ fn every_class_has_consistent_tables() {
             );
         }
         for t in c.tensors {
-            if let Some(flag) = t.when {
-                assert!(c.config.contains(&flag), "{}: {flag} is recorded", c.name);
+            for (flag, _) in t.when {
+                assert!(c.config.contains(flag), "{}: {flag} is recorded", c.name);
             }
         }
         assert_eq!(
@@ -343,5 +343,80 @@ fn the_exporter_tables_are_the_spec() {
     assert!(
         committed == text,
         "tools/spec.json is stale: run `UPDATE_SPEC=1 cargo test -p rnn-spec`"
+    );
+}
+
+fn gated(class: &str, input: usize, units: usize, use_bias: bool, reset_after: bool) -> LayerKind {
+    let (activation, recurrent_activation) = (Activation::Tanh, Activation::Sigmoid);
+    match class {
+        "LSTM" => LayerKind::Lstm {
+            input,
+            units,
+            activation,
+            recurrent_activation,
+            use_bias,
+            return_sequences: false,
+            go_backwards: false,
+            unit_forget_bias: true,
+        },
+        _ => LayerKind::Gru {
+            input,
+            units,
+            activation,
+            recurrent_activation,
+            use_bias,
+            return_sequences: false,
+            go_backwards: false,
+            reset_after,
+        },
+    }
+}
+
+#[test]
+fn gated_layers_count_as_keras_does() {
+    // KERAS.md: LSTM 4u(in+u+1); GRU 3u(in+u+2) with reset_after, 3u(in+u+1) without.
+    assert_eq!(gated("LSTM", 32, 32, true, false).params(), 8_320);
+    assert_eq!(gated("LSTM", 32, 32, false, false).params(), 4 * 32 * 64);
+    assert_eq!(
+        gated("GRU", 14, 32, true, true).params(),
+        3 * 32 * (14 + 32 + 2)
+    );
+    assert_eq!(
+        gated("GRU", 14, 32, true, false).params(),
+        3 * 32 * (14 + 32 + 1)
+    );
+    assert_eq!(
+        gated("GRU", 14, 32, false, true).params(),
+        3 * 32 * (14 + 32)
+    );
+    assert_eq!(
+        gated("GRU", 14, 32, true, true).tensors(),
+        vec![
+            ("kernel", vec![14, 96]),
+            ("recurrent_kernel", vec![32, 96]),
+            ("bias", vec![2, 96])
+        ]
+    );
+    assert_eq!(
+        gated("GRU", 14, 32, true, false).tensors()[2],
+        ("bias", vec![96])
+    );
+    // The book's IMDB LSTM: 320,000 + 8,320 + 33.
+    let total: u128 = [
+        embedding(10000, 32, false),
+        gated("LSTM", 32, 32, true, false),
+        dense(32, 1),
+    ]
+    .iter()
+    .map(LayerKind::params)
+    .sum();
+    assert_eq!(total, 328_353);
+    let seq = Flow::Seq {
+        steps: None,
+        width: 14,
+    };
+    assert_eq!(
+        gated("GRU", 14, 32, true, true).output(seq),
+        Flow::Vector { width: 32 }
     );
 }

@@ -86,6 +86,50 @@ fn kind_tokens(p: &TokenStream, kind: &LayerKind) -> TokenStream {
                 return_sequences: #return_sequences, go_backwards: #go_backwards,
             })
         }
+        LayerKind::Lstm {
+            input,
+            units,
+            activation,
+            recurrent_activation,
+            use_bias,
+            return_sequences,
+            go_backwards,
+            unit_forget_bias,
+        } => {
+            let (i, u, a, ra) = (
+                lit(input),
+                lit(units),
+                act(activation),
+                act(recurrent_activation),
+            );
+            quote!(#p::LayerKind::Lstm {
+                input: #i, units: #u, activation: #a, recurrent_activation: #ra, use_bias: #use_bias,
+                return_sequences: #return_sequences, go_backwards: #go_backwards,
+                unit_forget_bias: #unit_forget_bias,
+            })
+        }
+        LayerKind::Gru {
+            input,
+            units,
+            activation,
+            recurrent_activation,
+            use_bias,
+            return_sequences,
+            go_backwards,
+            reset_after,
+        } => {
+            let (i, u, a, ra) = (
+                lit(input),
+                lit(units),
+                act(activation),
+                act(recurrent_activation),
+            );
+            quote!(#p::LayerKind::Gru {
+                input: #i, units: #u, activation: #a, recurrent_activation: #ra, use_bias: #use_bias,
+                return_sequences: #return_sequences, go_backwards: #go_backwards,
+                reset_after: #reset_after,
+            })
+        }
         LayerKind::Dense {
             input,
             units,

@@ -6,13 +6,14 @@ use rnn_spec::LayerKind;
 
 use super::{lit, missing};
 use crate::args::{MAX_COUNT, MAX_WIDTH, Reader};
+
 use crate::parse::LayerAst;
 
 pub fn read(ast: &LayerAst, mut r: Reader) -> Option<LayerKind> {
     let input_dim = r.size("input_dim", MAX_COUNT);
     let output_dim = r.size("output_dim", MAX_WIDTH);
     let mask_zero = r.flag("mask_zero");
-    let input_length = r.size("input_length", MAX_COUNT);
+    let input_length = r.steps("input_length");
     r.string("name");
     match (input_dim, output_dim, input_length) {
         (Ok(Some(input_dim)), Ok(Some(output_dim)), Ok(input_length)) => {

@@ -4,8 +4,10 @@
 mod activation;
 mod dense;
 mod embedding;
+mod gru;
 mod inert;
 pub mod input;
+mod lstm;
 mod masking;
 mod simple_rnn;
 
@@ -49,6 +51,8 @@ pub fn read(
     match class.name {
         "Embedding" => embedding::read(ast, r),
         "SimpleRNN" => simple_rnn::read(ast, r, input),
+        "LSTM" => lstm::read(ast, r, input),
+        "GRU" => gru::read(ast, r, input),
         "Dense" => dense::read(ast, r, input),
         "Activation" => activation::read(ast, r, input),
         "Masking" => masking::read(r, input),
@@ -69,6 +73,8 @@ pub fn cell_type(p: &proc_macro2::TokenStream, kind: &LayerKind) -> proc_macro2:
             ..
         } => embedding::cell(p, input_dim, output_dim),
         LayerKind::SimpleRnn { input, units, .. } => simple_rnn::cell(p, input, units),
+        LayerKind::Lstm { input, units, .. } => lstm::cell(p, input, units),
+        LayerKind::Gru { input, units, .. } => gru::cell(p, input, units),
         LayerKind::Dense { input, units, .. } => dense::cell(p, input, units),
         LayerKind::Activation { width, .. } => activation::cell(p, width),
         LayerKind::Masking { width, .. } => masking::cell(p, width),

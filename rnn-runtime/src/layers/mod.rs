@@ -6,7 +6,9 @@ mod activation;
 mod dense;
 mod embedding;
 mod folded;
+mod gru;
 mod inert;
+mod lstm;
 mod masking;
 mod simple_rnn;
 
@@ -14,7 +16,9 @@ pub use activation::ActivationLayer;
 pub use dense::Dense;
 pub use embedding::Embedding;
 pub use folded::FoldedEmbedding;
+pub use gru::Gru;
 pub use inert::Inert;
+pub use lstm::{Lstm, LstmState};
 pub use masking::Masking;
 pub use simple_rnn::SimpleRnn;
 

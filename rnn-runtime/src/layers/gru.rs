@@ -1,0 +1,249 @@
+use super::{
+    Cell, Recurrent, flat, matrix, record, shape_error, take_tensors, zero_matrix, zero_vector,
+};
+use crate::Activation;
+use crate::Result;
+use crate::activation::Apply;
+use crate::info::{LayerInfo, LayerKind};
+use crate::init::{Rng, glorot_uniform, orthogonal_rect};
+use crate::kernels::MulAdd;
+use crate::weights::LayerRecord;
+
+/// `GRU(U)` on IN features, `U3 = 3 U` gate columns in Keras's order z, r, h; σ is
+/// `recurrent_activation`.
+///
+/// `reset_after = true` (Keras 3's default): `a = x · kernel + b_in`, `b = h · recurrent + b_rec`,
+/// `z, r = σ(a + b)`, `hh = act(a_h + r ⊙ b_h)`, `h = z ⊙ h + (1 − z) ⊙ hh`.
+/// `reset_after = false`: one bias; `z, r = σ(x · kernel_zr + b_zr + h · recurrent_zr)`,
+/// `hh = act(x · kernel_h + b_h + (r ⊙ h) · recurrent_h)`.
+#[derive(Clone)]
+pub struct Gru<const IN: usize, const U: usize, const U3: usize> {
+    kernel: Box<[[f32; U3]; IN]>,
+    recurrent: Box<[[f32; U3]; U]>,
+    /// The candidate's recurrent columns alone (`reset_after = false` multiplies `r ⊙ h` by them).
+    recurrent_h: Box<[[f32; U]; U]>,
+    bias_in: Box<[f32; U3]>,
+    bias_rec: Box<[f32; U3]>,
+    use_bias: bool,
+    reset_after: bool,
+    activation: Activation,
+    recurrent_activation: Activation,
+}
+
+fn options(info: &LayerInfo) -> (bool, bool, Activation, Activation) {
+    match info.kind {
+        LayerKind::Gru {
+            use_bias,
+            reset_after,
+            activation,
+            recurrent_activation,
+            ..
+        } => (use_bias, reset_after, activation, recurrent_activation),
+        _ => (true, true, Activation::Tanh, Activation::Sigmoid),
+    }
+}
+
+impl<const IN: usize, const U: usize, const U3: usize> Gru<IN, U, U3> {
+    const GATES: () = assert!(U3 == 3 * U, "a GRU has 3 gates of U units");
+
+    /// `σ` over the z and r gates of a row (per gate for softmax-like activations).
+    #[inline(always)]
+    fn gates<M: MulAdd>(&self, zr: &mut [f32]) {
+        if self.recurrent_activation.over_last_axis() {
+            let (z, r) = zr.split_at_mut(U);
+            self.recurrent_activation.apply_with::<M>(z);
+            self.recurrent_activation.apply_with::<M>(r);
+        } else {
+            self.recurrent_activation.apply_with::<M>(zr);
+        }
+    }
+
+    /// `recurrent_h`: the last U columns of the recurrent kernel.
+    fn split(&mut self) {
+        for (row, full) in self.recurrent_h.iter_mut().zip(self.recurrent.iter()) {
+            row.copy_from_slice(&full[2 * U..]);
+        }
+    }
+
+    /// One step of G rows given `a = x · kernel + b_in` (all 3 gates).
+    #[inline(always)]
+    fn finish_group<M: MulAdd, const G: usize>(
+        &self,
+        a: &mut [[f32; U3]; G],
+        h: &mut [[f32; U]; G],
+        mask: [bool; G],
+    ) {
+        let () = Self::GATES;
+        let prev: [&[f32; U]; G] = std::array::from_fn(|g| &h[g]);
+        if self.reset_after {
+            let mut b = [*self.bias_rec; G];
+            M::matvec_group::<G, U, U3>(&prev, &self.recurrent, &mut b);
+            for (ag, bg) in a.iter_mut().zip(&b) {
+                for j in 0..2 * U {
+                    ag[j] += bg[j];
+                }
+                self.gates::<M>(&mut ag[..2 * U]);
+                for j in 0..U {
+                    ag[2 * U + j] += ag[U + j] * bg[2 * U + j];
+                }
+            }
+        } else {
+            // z and r from the full product (its candidate columns are not used), then the
+            // candidate's product of r ⊙ h.
+            let mut b = [[0.0f32; U3]; G];
+            M::matvec_group::<G, U, U3>(&prev, &self.recurrent, &mut b);
+            let mut rh = [[0.0f32; U]; G];
+            for ((ag, bg), (rg, hg)) in a.iter_mut().zip(&b).zip(rh.iter_mut().zip(prev)) {
+                for j in 0..2 * U {
+                    ag[j] += bg[j];
+                }
+                self.gates::<M>(&mut ag[..2 * U]);
+                for j in 0..U {
+                    rg[j] = ag[U + j] * hg[j];
+                }
+            }
+            let rh_refs: [&[f32; U]; G] = std::array::from_fn(|g| &rh[g]);
+            let mut c = [[0.0f32; U]; G];
+            M::matvec_group::<G, U, U>(&rh_refs, &self.recurrent_h, &mut c);
+            for (ag, cg) in a.iter_mut().zip(&c) {
+                for j in 0..U {
+                    ag[2 * U + j] += cg[j];
+                }
+            }
+        }
+        for (g, ag) in a.iter_mut().enumerate() {
+            let (zr, hh) = ag.split_at_mut(2 * U);
+            self.activation.apply_with::<M>(hh);
+            if mask[g] {
+                let hg = &mut h[g];
+                for j in 0..U {
+                    let z = zr[j];
+                    hg[j] = z * hg[j] + (1.0 - z) * hh[j];
+                }
+            }
+        }
+    }
+
+    /// One timestep for G rows whose input projection `x · kernel + b_in` is already computed
+    /// (a folded Embedding row).
+    #[inline(always)]
+    pub fn step_projected_group<M: MulAdd, const G: usize>(
+        &self,
+        projected: &[&[f32; U3]; G],
+        h: &mut [[f32; U]; G],
+        mask: [bool; G],
+    ) {
+        let mut a = [[0.0f32; U3]; G];
+        for (ag, p) in a.iter_mut().zip(projected) {
+            *ag = **p;
+        }
+        self.finish_group::<M, G>(&mut a, h, mask);
+    }
+
+    /// The input kernel and input bias (for folding an Embedding).
+    pub fn input_projection(&self) -> (&[[f32; U3]; IN], &[f32; U3]) {
+        (&self.kernel, &self.bias_in)
+    }
+}
+
+/// The state is the output: `h`.
+impl<const IN: usize, const U: usize, const U3: usize> Recurrent<IN, U> for Gru<IN, U, U3> {
+    type State<const G: usize> = [[f32; U]; G];
+
+    fn state<const G: usize>(&self) -> [[f32; U]; G] {
+        [[0.0; U]; G]
+    }
+
+    #[inline(always)]
+    fn step_group<M: MulAdd, const G: usize>(
+        &self,
+        x: &[&[f32; IN]; G],
+        h: &mut [[f32; U]; G],
+        mask: [bool; G],
+    ) {
+        let mut a = [*self.bias_in; G];
+        M::matvec_group::<G, IN, U3>(x, &self.kernel, &mut a);
+        self.finish_group::<M, G>(&mut a, h, mask);
+    }
+
+    #[inline(always)]
+    fn output<'s, const G: usize>(&self, h: &'s [[f32; U]; G]) -> [&'s [f32; U]; G] {
+        std::array::from_fn(|g| &h[g])
+    }
+}
+
+impl<const IN: usize, const U: usize, const U3: usize> Cell for Gru<IN, U, U3> {
+    fn zeros(info: &LayerInfo) -> Self {
+        let (use_bias, reset_after, activation, recurrent_activation) = options(info);
+        Gru {
+            kernel: zero_matrix(),
+            recurrent: zero_matrix(),
+            recurrent_h: zero_matrix(),
+            bias_in: zero_vector(),
+            bias_rec: zero_vector(),
+            use_bias,
+            reset_after,
+            activation,
+            recurrent_activation,
+        }
+    }
+
+    /// Keras's defaults: `glorot_uniform` kernel, `orthogonal` recurrent kernel, zero bias.
+    fn random(info: &LayerInfo, rng: &mut Rng) -> Self {
+        let mut m = Gru {
+            kernel: matrix(glorot_uniform(rng, IN, U3)).unwrap_or_else(zero_matrix),
+            recurrent: matrix(orthogonal_rect(rng, U, U3)).unwrap_or_else(zero_matrix),
+            ..Self::zeros(info)
+        };
+        m.split();
+        m
+    }
+
+    fn from_record(info: &LayerInfo, rec: LayerRecord) -> Result<Self> {
+        let mut m = Self::zeros(info);
+        let mut t = take_tensors(rec);
+        m.kernel = t
+            .next()
+            .and_then(matrix)
+            .ok_or_else(|| shape_error(info, "kernel"))?;
+        m.recurrent = t
+            .next()
+            .and_then(matrix)
+            .ok_or_else(|| shape_error(info, "recurrent_kernel"))?;
+        if m.use_bias {
+            let bias = t.next().ok_or_else(|| shape_error(info, "bias"))?;
+            let rows = if m.reset_after { 2 } else { 1 };
+            if bias.len() != rows * U3 {
+                return Err(shape_error(info, "bias"));
+            }
+            m.bias_in.copy_from_slice(&bias[..U3]);
+            if m.reset_after {
+                m.bias_rec.copy_from_slice(&bias[U3..]);
+            }
+        }
+        m.split();
+        Ok(m)
+    }
+
+    fn to_record(&self, info: &LayerInfo) -> LayerRecord {
+        let mut data = vec![flat(&self.kernel), flat(&self.recurrent)];
+        if self.use_bias {
+            let mut bias = self.bias_in.to_vec();
+            if self.reset_after {
+                bias.extend_from_slice(&self.bias_rec[..]);
+            }
+            data.push(bias);
+        }
+        record(info, data)
+    }
+}
+
+impl<const IN: usize, const U: usize, const U3: usize> std::fmt::Debug for Gru<IN, U, U3> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "Gru<{IN}, {U}>({:?}, {:?}, use_bias = {}, reset_after = {})",
+            self.activation, self.recurrent_activation, self.use_bias, self.reset_after
+        )
+    }
+}

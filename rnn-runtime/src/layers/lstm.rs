@@ -1,0 +1,226 @@
+use super::{
+    Cell, Recurrent, flat, matrix, record, shape_error, take_tensors, vector, zero_matrix,
+    zero_vector,
+};
+use crate::Activation;
+use crate::Result;
+use crate::activation::Apply;
+use crate::info::{LayerInfo, LayerKind};
+use crate::init::{Rng, glorot_uniform, orthogonal_rect};
+use crate::kernels::MulAdd;
+use crate::weights::LayerRecord;
+
+/// `LSTM(U)` on IN features, `U4 = 4 U` gate columns in Keras's order i, f, c, o:
+/// `z = x · kernel + h · recurrent_kernel + bias`, `i, f, o = σ(z_i, z_f, z_o)`,
+/// `c = f ⊙ c + i ⊙ act(z_c)`, `h = o ⊙ act(c)`; σ is `recurrent_activation`. All four gates
+/// come from one pass over each kernel.
+#[derive(Clone)]
+pub struct Lstm<const IN: usize, const U: usize, const U4: usize> {
+    kernel: Box<[[f32; U4]; IN]>,
+    recurrent: Box<[[f32; U4]; U]>,
+    bias: Box<[f32; U4]>,
+    use_bias: bool,
+    activation: Activation,
+    recurrent_activation: Activation,
+}
+
+/// The state of G rows: output `h` and cell `c`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LstmState<const U: usize, const G: usize> {
+    /// The outputs.
+    pub h: [[f32; U]; G],
+    /// The cells.
+    pub c: [[f32; U]; G],
+}
+
+struct Options {
+    use_bias: bool,
+    activation: Activation,
+    recurrent_activation: Activation,
+    unit_forget_bias: bool,
+}
+
+fn options(info: &LayerInfo) -> Options {
+    match info.kind {
+        LayerKind::Lstm {
+            use_bias,
+            activation,
+            recurrent_activation,
+            unit_forget_bias,
+            ..
+        } => Options {
+            use_bias,
+            activation,
+            recurrent_activation,
+            unit_forget_bias,
+        },
+        _ => Options {
+            use_bias: true,
+            activation: Activation::Tanh,
+            recurrent_activation: Activation::Sigmoid,
+            unit_forget_bias: true,
+        },
+    }
+}
+
+impl<const IN: usize, const U: usize, const U4: usize> Lstm<IN, U, U4> {
+    const GATES: () = assert!(U4 == 4 * U, "an LSTM has 4 gates of U units");
+
+    /// The gates of G rows from `z` (the fused products plus bias) into the state.
+    #[inline(always)]
+    fn finish_group<M: MulAdd, const G: usize>(
+        &self,
+        z: &mut [[f32; U4]; G],
+        s: &mut LstmState<U, G>,
+        mask: [bool; G],
+    ) {
+        let () = Self::GATES;
+        for (g, zg) in z.iter_mut().enumerate() {
+            let (ifg, co) = zg.split_at_mut(2 * U);
+            let (zc, zo) = co.split_at_mut(U);
+            if self.recurrent_activation.over_last_axis() {
+                let (zi, zf) = ifg.split_at_mut(U);
+                self.recurrent_activation.apply_with::<M>(zi);
+                self.recurrent_activation.apply_with::<M>(zf);
+            } else {
+                self.recurrent_activation.apply_with::<M>(ifg);
+            }
+            self.recurrent_activation.apply_with::<M>(zo);
+            self.activation.apply_with::<M>(zc);
+            if !mask[g] {
+                continue;
+            }
+            let (zi, zf) = ifg.split_at(U);
+            let c = &mut s.c[g];
+            for j in 0..U {
+                c[j] = zf[j] * c[j] + zi[j] * zc[j];
+            }
+            let mut ac = *c;
+            self.activation.apply_with::<M>(&mut ac);
+            let h = &mut s.h[g];
+            for j in 0..U {
+                h[j] = zo[j] * ac[j];
+            }
+        }
+    }
+
+    /// One timestep for G rows whose input projection `x · kernel + bias` is already computed
+    /// (a folded Embedding row).
+    #[inline(always)]
+    pub fn step_projected_group<M: MulAdd, const G: usize>(
+        &self,
+        projected: &[&[f32; U4]; G],
+        s: &mut LstmState<U, G>,
+        mask: [bool; G],
+    ) {
+        let mut z = [[0.0f32; U4]; G];
+        for (zg, p) in z.iter_mut().zip(projected) {
+            *zg = **p;
+        }
+        let prev: [&[f32; U]; G] = std::array::from_fn(|g| &s.h[g]);
+        M::matvec_group::<G, U, U4>(&prev, &self.recurrent, &mut z);
+        self.finish_group::<M, G>(&mut z, s, mask);
+    }
+
+    /// The input kernel and bias (for folding an Embedding).
+    pub fn input_projection(&self) -> (&[[f32; U4]; IN], &[f32; U4]) {
+        (&self.kernel, &self.bias)
+    }
+}
+
+impl<const IN: usize, const U: usize, const U4: usize> Recurrent<IN, U> for Lstm<IN, U, U4> {
+    type State<const G: usize> = LstmState<U, G>;
+
+    fn state<const G: usize>(&self) -> LstmState<U, G> {
+        LstmState {
+            h: [[0.0; U]; G],
+            c: [[0.0; U]; G],
+        }
+    }
+
+    /// All four gates' products in one pass over each kernel, then the gates.
+    #[inline(always)]
+    fn step_group<M: MulAdd, const G: usize>(
+        &self,
+        x: &[&[f32; IN]; G],
+        s: &mut LstmState<U, G>,
+        mask: [bool; G],
+    ) {
+        let mut z = [*self.bias; G];
+        let prev: [&[f32; U]; G] = std::array::from_fn(|g| &s.h[g]);
+        M::matvec2_group::<G, IN, U, U4>(x, &self.kernel, &prev, &self.recurrent, &mut z);
+        self.finish_group::<M, G>(&mut z, s, mask);
+    }
+
+    #[inline(always)]
+    fn output<'s, const G: usize>(&self, s: &'s LstmState<U, G>) -> [&'s [f32; U]; G] {
+        std::array::from_fn(|g| &s.h[g])
+    }
+}
+
+impl<const IN: usize, const U: usize, const U4: usize> Cell for Lstm<IN, U, U4> {
+    fn zeros(info: &LayerInfo) -> Self {
+        let o = options(info);
+        Lstm {
+            kernel: zero_matrix(),
+            recurrent: zero_matrix(),
+            bias: zero_vector(),
+            use_bias: o.use_bias,
+            activation: o.activation,
+            recurrent_activation: o.recurrent_activation,
+        }
+    }
+
+    /// Keras's defaults: `glorot_uniform` kernel, `orthogonal` recurrent kernel, zero bias but
+    /// the forget gate's at 1 with `unit_forget_bias`.
+    fn random(info: &LayerInfo, rng: &mut Rng) -> Self {
+        let o = options(info);
+        let mut m = Lstm {
+            kernel: matrix(glorot_uniform(rng, IN, U4)).unwrap_or_else(zero_matrix),
+            recurrent: matrix(orthogonal_rect(rng, U, U4)).unwrap_or_else(zero_matrix),
+            ..Self::zeros(info)
+        };
+        if o.use_bias && o.unit_forget_bias {
+            m.bias[U..2 * U].fill(1.0);
+        }
+        m
+    }
+
+    fn from_record(info: &LayerInfo, rec: LayerRecord) -> Result<Self> {
+        let mut m = Self::zeros(info);
+        let mut t = take_tensors(rec);
+        m.kernel = t
+            .next()
+            .and_then(matrix)
+            .ok_or_else(|| shape_error(info, "kernel"))?;
+        m.recurrent = t
+            .next()
+            .and_then(matrix)
+            .ok_or_else(|| shape_error(info, "recurrent_kernel"))?;
+        if m.use_bias {
+            m.bias = t
+                .next()
+                .and_then(vector)
+                .ok_or_else(|| shape_error(info, "bias"))?;
+        }
+        Ok(m)
+    }
+
+    fn to_record(&self, info: &LayerInfo) -> LayerRecord {
+        let mut data = vec![flat(&self.kernel), flat(&self.recurrent)];
+        if self.use_bias {
+            data.push(self.bias.to_vec());
+        }
+        record(info, data)
+    }
+}
+
+impl<const IN: usize, const U: usize, const U4: usize> std::fmt::Debug for Lstm<IN, U, U4> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "Lstm<{IN}, {U}>({:?}, {:?}, use_bias = {})",
+            self.activation, self.recurrent_activation, self.use_bias
+        )
+    }
+}
