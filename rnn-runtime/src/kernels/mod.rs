@@ -9,9 +9,9 @@
 //! would be a slow libm call).
 
 #[cfg(target_arch = "x86_64")]
-mod avx2;
+mod x86;
 #[cfg(target_arch = "x86_64")]
-mod avx512;
+use x86::{avx2, avx512};
 
 /// How a kernel computes `a * b + c`, and tanh over a slice.
 pub trait MulAdd: Copy {
@@ -365,6 +365,181 @@ mod tests {
             2, 48, 64; 3, 24, 24; 4, 40, 40; 6, 32, 32; 6, 7, 100; 5, 64, 48; 1, 100, 128);
         group_cases!(Fused: 1, 48, 48; 2, 33, 17; 6, 32, 32; 3, 7, 100);
         group_cases!(Separate: 1, 48, 48; 2, 33, 17; 6, 32, 32);
+    }
+
+    /// One implementation of `acc[g] += x1[g] · w1 + x2[g] · w2`, for [`two_products`].
+    trait TwoProducts {
+        fn name() -> &'static str;
+        /// Whether this CPU can run it.
+        fn available() -> bool {
+            true
+        }
+        fn run<const G: usize, const IN1: usize, const IN2: usize, const OUT: usize>(
+            x1: &[&[f32; IN1]; G],
+            w1: &[[f32; OUT]; IN1],
+            x2: &[&[f32; IN2]; G],
+            w2: &[[f32; OUT]; IN2],
+            acc: &mut [[f32; OUT]; G],
+        );
+    }
+
+    /// Through the trait, as layers call it.
+    struct ViaTrait<M>(M);
+
+    impl<M: MulAdd> TwoProducts for ViaTrait<M> {
+        fn name() -> &'static str {
+            std::any::type_name::<M>()
+        }
+        fn run<const G: usize, const IN1: usize, const IN2: usize, const OUT: usize>(
+            x1: &[&[f32; IN1]; G],
+            w1: &[[f32; OUT]; IN1],
+            x2: &[&[f32; IN2]; G],
+            w2: &[[f32; OUT]; IN2],
+            acc: &mut [[f32; OUT]; G],
+        ) {
+            M::matvec2_group::<G, IN1, IN2, OUT>(x1, w1, x2, w2, acc)
+        }
+    }
+
+    /// The template's expansions, called directly (so neither hides behind a fallback).
+    #[cfg(target_arch = "x86_64")]
+    struct TemplateAvx2;
+    #[cfg(target_arch = "x86_64")]
+    struct TemplateAvx512;
+
+    #[cfg(target_arch = "x86_64")]
+    impl TwoProducts for TemplateAvx2 {
+        fn name() -> &'static str {
+            "template avx2"
+        }
+        fn available() -> bool {
+            std::arch::is_x86_feature_detected!("avx2")
+                && std::arch::is_x86_feature_detected!("fma")
+        }
+        fn run<const G: usize, const IN1: usize, const IN2: usize, const OUT: usize>(
+            x1: &[&[f32; IN1]; G],
+            w1: &[[f32; OUT]; IN1],
+            x2: &[&[f32; IN2]; G],
+            w2: &[[f32; OUT]; IN2],
+            acc: &mut [[f32; OUT]; G],
+        ) {
+            // SAFETY: only called when `available()` (AVX2 and FMA present).
+            unsafe { avx2::matvec2_group::<G, IN1, IN2, OUT>(x1, w1, x2, w2, acc) }
+        }
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    impl TwoProducts for TemplateAvx512 {
+        fn name() -> &'static str {
+            "template avx512"
+        }
+        fn available() -> bool {
+            std::arch::is_x86_feature_detected!("avx512f")
+        }
+        fn run<const G: usize, const IN1: usize, const IN2: usize, const OUT: usize>(
+            x1: &[&[f32; IN1]; G],
+            w1: &[[f32; OUT]; IN1],
+            x2: &[&[f32; IN2]; G],
+            w2: &[[f32; OUT]; IN2],
+            acc: &mut [[f32; OUT]; G],
+        ) {
+            // SAFETY: only called when `available()` (AVX-512F present).
+            unsafe { avx512::matvec2_group::<G, IN1, IN2, OUT>(x1, w1, x2, w2, acc) }
+        }
+    }
+
+    /// `K` against the f64 reference for both products at once, to a tolerance relative to the
+    /// sum of the terms' magnitudes.
+    fn check_two<
+        K: TwoProducts,
+        const G: usize,
+        const IN1: usize,
+        const IN2: usize,
+        const OUT: usize,
+    >() {
+        let mut s = (G * 100_000 + IN1 * 1000 + IN2 * 10 + OUT) as u32;
+        let mut next = || {
+            s = s.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            (s >> 8) as f32 / (1u32 << 24) as f32 - 0.5
+        };
+        let x1: [[f32; IN1]; G] = std::array::from_fn(|_| std::array::from_fn(|_| next()));
+        let x2: [[f32; IN2]; G] = std::array::from_fn(|_| std::array::from_fn(|_| next()));
+        let w1: Vec<[f32; OUT]> = (0..IN1).map(|_| std::array::from_fn(|_| next())).collect();
+        let w2: Vec<[f32; OUT]> = (0..IN2).map(|_| std::array::from_fn(|_| next())).collect();
+        let w1: &[[f32; OUT]; IN1] = w1.as_slice().try_into().unwrap();
+        let w2: &[[f32; OUT]; IN2] = w2.as_slice().try_into().unwrap();
+        // Guard values past each row: a tail load or store outside the row would show.
+        let mut rows: Vec<[f32; OUT]> = (0..G).map(|_| std::array::from_fn(|_| next())).collect();
+        rows.push([f32::NAN; OUT]);
+        let start: [[f32; OUT]; G] = std::array::from_fn(|g| rows[g]);
+        let r1: [&[f32; IN1]; G] = std::array::from_fn(|g| &x1[g]);
+        let r2: [&[f32; IN2]; G] = std::array::from_fn(|g| &x2[g]);
+        let acc: &mut [[f32; OUT]; G] = (&mut rows[..G]).try_into().unwrap();
+        K::run::<G, IN1, IN2, OUT>(&r1, w1, &r2, w2, acc);
+        for g in 0..G {
+            for j in 0..OUT {
+                let (mut want, mut size) = (start[g][j] as f64, start[g][j].abs() as f64);
+                for (x, w) in [(&x1[g][..], &w1[..]), (&x2[g][..], &w2[..])] {
+                    for (xi, row) in x.iter().zip(w) {
+                        want += *xi as f64 * row[j] as f64;
+                        size += (*xi as f64 * row[j] as f64).abs();
+                    }
+                }
+                let got = rows[g][j] as f64;
+                assert!(
+                    (got - want).abs() <= 1e-6 * (size + 1.0),
+                    "{} G={G} IN1={IN1} IN2={IN2} OUT={OUT} [{g}][{j}]: {got} vs {want}",
+                    K::name()
+                );
+            }
+        }
+        assert!(
+            rows[G].iter().all(|v| v.is_nan()),
+            "{}: wrote past the rows",
+            K::name()
+        );
+    }
+
+    /// Every width from 1 to 17 and around 32, 48, 64 and 128 (full tiles, masked tails, a
+    /// tile of which only some registers hold outputs), 1 to 8 rows (split sums for 1-2), odd
+    /// and even input counts, and either product empty.
+    fn all_widths<K: TwoProducts>() {
+        if !K::available() {
+            eprintln!("{}: not on this CPU, skipped", K::name());
+            return;
+        }
+        macro_rules! cases {
+            ($($g:literal, $i1:literal, $i2:literal, $o:literal);* $(;)?) => {
+                $( check_two::<K, $g, $i1, $i2, $o>(); )*
+            };
+        }
+        cases!(
+            1, 1, 0, 1; 1, 0, 3, 2; 1, 2, 3, 3; 1, 3, 3, 4; 1, 5, 5, 5; 1, 4, 1, 6; 1, 7, 7, 7;
+            1, 8, 8, 8; 1, 9, 9, 9; 1, 3, 10, 10; 1, 11, 11, 11; 1, 12, 12, 12; 1, 6, 13, 13;
+            1, 14, 0, 14; 1, 15, 15, 15; 1, 16, 16, 16; 1, 17, 17, 17;
+            1, 31, 31, 31; 1, 32, 32, 32; 1, 33, 33, 33; 1, 40, 40, 40; 1, 47, 48, 48;
+            1, 49, 49, 49; 1, 63, 64, 64; 1, 65, 1, 65; 1, 100, 128, 128; 1, 5, 129, 129;
+            2, 1, 1, 1; 2, 7, 9, 9; 2, 16, 16, 16; 2, 33, 17, 17; 2, 32, 32, 32; 2, 48, 64, 64;
+            2, 5, 65, 65; 2, 0, 40, 40; 2, 31, 0, 100;
+            3, 3, 5, 5; 3, 24, 24, 24; 3, 16, 16, 16; 3, 7, 33, 33; 3, 9, 48, 48;
+            4, 40, 40, 40; 4, 1, 8, 8; 4, 17, 31, 31; 4, 32, 64, 64;
+            5, 64, 48, 48; 5, 3, 3, 13;
+            6, 32, 32, 32; 6, 7, 100, 100; 6, 16, 17, 17; 6, 0, 64, 64; 6, 33, 0, 33;
+            7, 5, 9, 9; 7, 32, 32, 32;
+            8, 8, 8, 8; 8, 48, 48, 48; 8, 3, 65, 65;
+        );
+    }
+
+    #[test]
+    fn both_template_expansions_and_every_path_match_the_reference() {
+        #[cfg(target_arch = "x86_64")]
+        {
+            all_widths::<TemplateAvx2>();
+            all_widths::<TemplateAvx512>();
+        }
+        all_widths::<ViaTrait<Separate>>();
+        all_widths::<ViaTrait<Fused>>();
+        all_widths::<ViaTrait<Avx512>>();
     }
 
     #[test]
