@@ -13,7 +13,7 @@ mod x86;
 #[cfg(target_arch = "x86_64")]
 use x86::{avx2, avx512};
 
-/// How a kernel computes `a * b + c`, and tanh over a slice.
+/// How a kernel computes `a * b + c`, and tanh and sigmoid over a slice.
 pub trait MulAdd: Copy {
     /// How many f32 accumulators a kernel may keep in vector registers on this path (about
     /// three quarters of the register file: 16 SSE2, 16 AVX2 or 32 AVX-512 registers).
@@ -25,6 +25,18 @@ pub trait MulAdd: Copy {
     #[inline(always)]
     fn tanh_in_place(z: &mut [f32]) {
         z.iter_mut().for_each(|v| *v = tanh_fast(*v));
+    }
+
+    /// `z = sigmoid(z)` elementwise with [`sigmoid_fast`] (vectorised by the compiler).
+    #[inline(always)]
+    fn sigmoid_in_place(z: &mut [f32]) {
+        z.iter_mut().for_each(|v| *v = sigmoid_fast(*v));
+    }
+
+    /// `z = e^z` elementwise with [`exp_fast`] (vectorised by the compiler).
+    #[inline(always)]
+    fn exp_in_place(z: &mut [f32]) {
+        z.iter_mut().for_each(|v| *v = exp_fast(*v));
     }
 
     /// `acc[g] += x[g] · w` for G rows: [`MulAdd::matvec2_group`] with no second product.
@@ -79,6 +91,34 @@ impl MulAdd for Fused {
     }
 
     #[inline(always)]
+    fn sigmoid_in_place(z: &mut [f32]) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            use std::arch::is_x86_feature_detected as has;
+            if has!("avx2") && has!("fma") {
+                // SAFETY: AVX2 and FMA are present (checked just above).
+                unsafe { avx2::sigmoid(z) };
+                return;
+            }
+        }
+        z.iter_mut().for_each(|v| *v = sigmoid_fast(*v));
+    }
+
+    #[inline(always)]
+    fn exp_in_place(z: &mut [f32]) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            use std::arch::is_x86_feature_detected as has;
+            if has!("avx2") && has!("fma") {
+                // SAFETY: AVX2 and FMA are present (checked just above).
+                unsafe { avx2::exp_in_place(z) };
+                return;
+            }
+        }
+        z.iter_mut().for_each(|v| *v = exp_fast(*v));
+    }
+
+    #[inline(always)]
     fn matvec2_group<const G: usize, const IN1: usize, const IN2: usize, const OUT: usize>(
         x1: &[&[f32; IN1]; G],
         w1: &[[f32; OUT]; IN1],
@@ -103,7 +143,8 @@ impl MulAdd for Fused {
 /// [`Fused`], plus tanh written with AVX-512 intrinsics: the same rational as [`tanh_fast`]
 /// with the division replaced by a 14-bit reciprocal estimate refined by one Newton step (the
 /// division is the slowest instruction of the rational). Used by generated code on CPUs with
-/// AVX-512F; elsewhere it falls back to [`tanh_fast`].
+/// AVX-512F; elsewhere it falls back to [`tanh_fast`]. Sigmoid and exp are the template's
+/// intrinsics versions of [`sigmoid_fast`] and [`exp_fast`] (as on [`Fused`], 16 lanes).
 #[derive(Clone, Copy, Debug)]
 pub struct Avx512;
 
@@ -126,6 +167,32 @@ impl MulAdd for Avx512 {
             }
         }
         z.iter_mut().for_each(|v| *v = tanh_fast(*v));
+    }
+
+    #[inline(always)]
+    fn sigmoid_in_place(z: &mut [f32]) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::arch::is_x86_feature_detected!("avx512f") {
+                // SAFETY: AVX-512F is present (checked just above).
+                unsafe { avx512::sigmoid(z) };
+                return;
+            }
+        }
+        z.iter_mut().for_each(|v| *v = sigmoid_fast(*v));
+    }
+
+    #[inline(always)]
+    fn exp_in_place(z: &mut [f32]) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::arch::is_x86_feature_detected!("avx512f") {
+                // SAFETY: AVX-512F are present (checked just above).
+                unsafe { avx512::exp_in_place(z) };
+                return;
+            }
+        }
+        z.iter_mut().for_each(|v| *v = exp_fast(*v));
     }
 
     #[inline(always)]
@@ -300,6 +367,70 @@ pub fn tanh_fast(x: f32) -> f32 {
 /// Reference for [`tanh_fast`]: f64 tanh rounded once.
 pub fn tanh_reference(x: f32) -> f32 {
     (x as f64).tanh() as f32
+}
+
+/// Inputs of [`exp_fast`] are clamped to [EXP_LO, EXP_HI]: e^-104 is below half the smallest
+/// subnormal (so 0), e^89 above `f32::MAX` (so inf); both ends round to what exp does.
+const EXP_LO: f32 = -104.0;
+const EXP_HI: f32 = 89.0;
+const LOG2_E: f32 = std::f32::consts::LOG2_E;
+/// 1.5 * 2^23: adding it to |v| < 2^22 rounds v to an integer held in the low mantissa bits.
+const ROUND_MAGIC: f32 = 12_582_912.0;
+/// ln 2 = EXP_C1 - EXP_C2, EXP_C1 with few enough bits that `n * EXP_C1` is exact (Cephes).
+const EXP_C1: f32 = 0.693_359_4; // 355/512 exactly
+const EXP_C2: f32 = -2.121_944_4e-4;
+/// exp(r) = 1 + r + r^2 (P2 + P3 r + ... + P6 r^4) on [-ln2/2, ln2/2] (Eigen's `pexp_float`).
+const EXP_P2: f32 = 0.499_999_88;
+const EXP_P3: f32 = 0.166_665_18;
+const EXP_P4: f32 = 4.166_965_2e-2;
+const EXP_P5: f32 = 8.368_945e-3;
+const EXP_P6: f32 = 1.374_496_4e-3;
+
+/// e^x as Cephes and Eigen compute it: x = n ln2 + r with |r| <= ln2/2 (ln 2 in two parts so
+/// that r is nearly exact), a degree-6 polynomial for e^r, then scaling by 2^n through the
+/// exponent bits (in two halves, so that subnormal results and overflow to inf round once).
+/// Branch-free and without libm, so it vectorises. Inputs past the f32 range saturate to 0 or
+/// inf; NaN stays NaN. Its largest relative error over every finite f32 is stated in
+/// docs/PERFORMANCE.md (`cargo run --release --example sigmoid_error`).
+#[inline(always)]
+pub fn exp_fast(x: f32) -> f32 {
+    // NaN stays NaN: `clamp` propagates it, and so does the arithmetic below.
+    let x = x.clamp(EXP_LO, EXP_HI);
+    let k = x * LOG2_E + ROUND_MAGIC;
+    let n = k - ROUND_MAGIC;
+    let r = x - n * EXP_C1;
+    let r = r - n * EXP_C2;
+    let r2 = r * r;
+    let even = (r2 * EXP_P6 + EXP_P4) * r2 + EXP_P2;
+    let odd = r2 * EXP_P5 + EXP_P3;
+    let y = r * odd + even;
+    let y = r2 * y + (r + 1.0);
+    // n in [-150, 129] (any integer for NaN: the product stays NaN), split n = n1 + n2 with
+    // both 2^n1 and 2^n2 normal.
+    let n = (k.to_bits() as i32).wrapping_sub(ROUND_MAGIC.to_bits() as i32);
+    let n1 = n >> 1;
+    let n2 = n.wrapping_sub(n1);
+    let s1 = f32::from_bits((n1.wrapping_add(127) << 23) as u32);
+    let s2 = f32::from_bits((n2.wrapping_add(127) << 23) as u32);
+    y * s1 * s2
+}
+
+/// Reference for [`exp_fast`]: f64 exp rounded once.
+pub fn exp_reference(x: f32) -> f32 {
+    (x as f64).exp() as f32
+}
+
+/// The logistic function `1 / (1 + e^-x)` with [`exp_fast`] and a true division: exactly 0
+/// below about -88.7 (e^-x overflows to inf), exactly 1 above about 17 (e^-x is below half an
+/// ulp of 1), NaN for NaN. Largest absolute error over every finite f32: docs/PERFORMANCE.md.
+#[inline(always)]
+pub fn sigmoid_fast(x: f32) -> f32 {
+    1.0 / (1.0 + exp_fast(-x))
+}
+
+/// Reference for [`sigmoid_fast`]: `1 / (1 + e^-x)` in f64, rounded once.
+pub fn sigmoid_reference(x: f32) -> f32 {
+    (1.0 / (1.0 + (-(x as f64)).exp())) as f32
 }
 
 #[cfg(test)]
@@ -561,6 +692,154 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// Every 9973rd f32 bit pattern (about 430,000, all signs and exponents) and a fine grid
+    /// over the range where exp and sigmoid are neither 0, 1 nor inf.
+    fn dense_sample() -> Vec<f32> {
+        let mut xs: Vec<f32> = (0..=u32::MAX / 9973)
+            .map(|i| f32::from_bits(i * 9973))
+            .collect();
+        xs.extend((0..400_000).map(|i| -105.0 + i as f32 * 4.9e-4));
+        xs.extend([
+            0.0, -0.0, 88.72, 88.73, -87.33, -103.97, -104.0, 17.0, -17.0,
+        ]);
+        xs.extend([
+            f32::MAX,
+            f32::MIN,
+            f32::MIN_POSITIVE,
+            -f32::MIN_POSITIVE,
+            1e-45,
+            -1e-45,
+        ]);
+        xs.retain(|x| x.is_finite());
+        xs
+    }
+
+    /// `f(chunk)` over the sample in chunks of `len` (lengths with and without masked tails).
+    fn in_chunks(xs: &[f32], len: usize, f: impl Fn(&mut [f32])) -> Vec<f32> {
+        let mut ys = xs.to_vec();
+        ys.chunks_mut(len).for_each(f);
+        ys
+    }
+
+    /// Largest relative error of `ys = exp(xs)` where e^x is a normal f32, and checks the rest:
+    /// within one subnormal step (2^-149) below, inf above `f32::MAX`.
+    fn exp_error(name: &str, xs: &[f32], ys: &[f32]) -> f64 {
+        let mut worst = 0.0f64;
+        for (x, y) in xs.iter().zip(ys) {
+            let want = (*x as f64).exp();
+            let (y, rounded) = (*y as f64, want as f32);
+            if rounded.is_infinite() {
+                assert!(y == f64::INFINITY, "{name}: exp({x}) = {y}, want inf");
+            } else if want < f32::MIN_POSITIVE as f64 {
+                assert!(
+                    (y - want).abs() <= 1.5e-45,
+                    "{name}: exp({x}) = {y:e}, want {want:e}"
+                );
+            } else {
+                worst = worst.max((y - want).abs() / want);
+            }
+        }
+        worst
+    }
+
+    fn sigmoid_error(xs: &[f32], ys: &[f32]) -> f64 {
+        let reference = |x: f64| 1.0 / (1.0 + (-x).exp());
+        (xs.iter().zip(ys))
+            .map(|(x, y)| (*y as f64 - reference(*x as f64)).abs())
+            .fold(0.0, f64::max)
+    }
+
+    /// Every exp and sigmoid of every path (the portable functions, each MulAdd type, each
+    /// template expansion called directly), held to f64 on the dense sample: relative error of
+    /// exp <= 2.5e-7 (about 2 ulp), absolute error of sigmoid <= 2e-7 (the largest over every f32
+    /// is measured by examples/sigmoid_error.rs and stated in docs/PERFORMANCE.md).
+    #[test]
+    fn exp_and_sigmoid_match_f64_on_every_path() {
+        let xs = dense_sample();
+        type InPlace = fn(&mut [f32]);
+        let mut paths: Vec<(&str, InPlace, InPlace)> = vec![
+            (
+                "portable",
+                |z| z.iter_mut().for_each(|v| *v = exp_fast(*v)),
+                |z| z.iter_mut().for_each(|v| *v = sigmoid_fast(*v)),
+            ),
+            (
+                "Separate",
+                Separate::exp_in_place,
+                Separate::sigmoid_in_place,
+            ),
+            ("Fused", Fused::exp_in_place, Fused::sigmoid_in_place),
+            ("Avx512", Avx512::exp_in_place, Avx512::sigmoid_in_place),
+        ];
+        #[cfg(target_arch = "x86_64")]
+        {
+            use std::arch::is_x86_feature_detected as has;
+            if has!("avx2") && has!("fma") {
+                // SAFETY (both): AVX2 and FMA are present (checked just above).
+                paths.push((
+                    "template avx2",
+                    |z| unsafe { avx2::exp_in_place(z) },
+                    |z| unsafe { avx2::sigmoid(z) },
+                ));
+            }
+            if has!("avx512f") {
+                // SAFETY (both): AVX-512F is present (checked just above).
+                paths.push((
+                    "template avx512",
+                    |z| unsafe { avx512::exp_in_place(z) },
+                    |z| unsafe { avx512::sigmoid(z) },
+                ));
+            } else {
+                eprintln!("template avx512: not on this CPU, skipped");
+            }
+        }
+        for (name, exp, sigmoid) in paths {
+            for len in [1usize, 7, 16, 37, 128] {
+                let e = exp_error(name, &xs, &in_chunks(&xs, len, exp));
+                assert!(
+                    e <= 2.5e-7,
+                    "{name} (chunks of {len}): exp relative error {e:e}"
+                );
+                let s = sigmoid_error(&xs, &in_chunks(&xs, len, sigmoid));
+                assert!(s <= 2e-7, "{name} (chunks of {len}): sigmoid error {s:e}");
+            }
+            // Saturation is exact, and NaN stays NaN.
+            let mut z = [
+                f32::INFINITY,
+                f32::NEG_INFINITY,
+                100.0,
+                -200.0,
+                f32::NAN,
+                30.0,
+            ];
+            exp(&mut z);
+            assert_eq!(&z[..4], &[f32::INFINITY, 0.0, f32::INFINITY, 0.0], "{name}");
+            assert!(z[4].is_nan(), "{name}");
+            let mut z = [
+                f32::INFINITY,
+                f32::NEG_INFINITY,
+                100.0,
+                -100.0,
+                f32::NAN,
+                17.0,
+            ];
+            sigmoid(&mut z);
+            assert_eq!(&z[..4], &[1.0, 0.0, 1.0, 0.0], "{name}");
+            assert!(z[4].is_nan(), "{name}");
+            assert_eq!(z[5], 1.0, "{name}: sigmoid(17) rounds to 1");
+        }
+    }
+
+    #[test]
+    fn references_are_f64_rounded_once() {
+        assert_eq!(exp_reference(1.0), std::f32::consts::E);
+        assert_eq!(sigmoid_reference(0.0), 0.5);
+        assert_eq!(exp_fast(0.0), 1.0);
+        assert_eq!(sigmoid_fast(0.0), 0.5);
+        // n * EXP_C1 is exact for the n of any finite input (|n| <= 150).
+        assert_eq!(EXP_C1, 355.0 / 512.0);
     }
 
     #[test]

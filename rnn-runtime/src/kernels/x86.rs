@@ -17,7 +17,8 @@
 //! AVX-512, a vector of all-ones lanes (built from a lane count) on AVX2.
 
 /// Expands to `pub(super) mod $name` holding, for one instruction set:
-/// `matvec2_group` (the grouped matrix-vector product) and, when `tanh_rcp` is given, `tanh` with the division replaced by a reciprocal
+/// `matvec2_group` (the grouped matrix-vector product), `sigmoid` (and the `exp` it is built
+/// on), and, when `tanh_rcp` is given, `tanh` with the division replaced by a reciprocal
 /// estimate refined by one Newton step.
 ///
 /// Parameters: the module name and its doc; the `#[target_feature]` string; the register type
@@ -35,8 +36,11 @@ macro_rules! simd_kernels {
         mask = $mask:ty, full = $full:expr;
         helpers = { $($helpers:item)* }
         setzero = $setzero:ident, set1 = $set1:ident, loadu = $loadu:ident,
-        storeu = $storeu:ident, add = $add:ident, mul = $mul:ident,
-        fmadd = $fmadd:ident, fnmadd = $fnmadd:ident, min = $min:ident, max = $max:ident;
+        storeu = $storeu:ident, add = $add:ident, sub = $sub:ident, mul = $mul:ident,
+        div = $div:ident, fmadd = $fmadd:ident, fnmadd = $fnmadd:ident, min = $min:ident,
+        max = $max:ident, as_int = $as_int:ident, as_float = $as_float:ident,
+        add_i32 = $add_i32:ident, sub_i32 = $sub_i32:ident, shl_i32 = $shl_i32:ident,
+        sar_i32 = $sar_i32:ident, set1_i32 = $set1_i32:ident;
         masked_load = |$lp:ident, $lm:ident| $masked_load:expr;
         masked_store = |$sp:ident, $sm:ident, $sv:ident| $masked_store:expr;
         $(tanh_rcp = $rcp:ident;)?
@@ -48,7 +52,8 @@ macro_rules! simd_kernels {
             #[allow(unused_imports)]
             use super::super::{
                 ALPHA_1, ALPHA_3, ALPHA_5, ALPHA_7, ALPHA_9, ALPHA_11, ALPHA_13, BETA_0, BETA_2,
-                BETA_4, BETA_6, TANH_CLAMP,
+                BETA_4, BETA_6, EXP_C1, EXP_C2, EXP_HI, EXP_LO, EXP_P2, EXP_P3, EXP_P4, EXP_P5,
+                EXP_P6, LOG2_E, ROUND_MAGIC, TANH_CLAMP,
             };
 
             $($helpers)*
@@ -189,7 +194,6 @@ macro_rules! simd_kernels {
             /// `z = f(z)` a register at a time, the tail through a lane mask.
             #[target_feature(enable = $feature)]
             #[inline]
-            #[allow(dead_code)] // AVX2 has no tanh of its own yet
             fn map(z: &mut [f32], f: impl Fn($reg) -> $reg) {
                 let (chunks, tail) = z.as_chunks_mut::<$lanes>();
                 for chunk in chunks {
@@ -207,6 +211,53 @@ macro_rules! simd_kernels {
                         $masked_store;
                     }
                 }
+            }
+
+            /// [`exp_fast`](super::super::exp_fast) on one register, with fused multiply-adds.
+            #[target_feature(enable = $feature)]
+            #[inline]
+            fn exp(x: $reg) -> $reg {
+                let c = $set1;
+                // NaN stays NaN: min and max return their second operand when one is NaN.
+                let x = $max(c(EXP_LO), $min(c(EXP_HI), x));
+                // n = round(x log2(e)): adding 1.5 * 2^23 rounds to an integer, whose value
+                // is in the low mantissa bits.
+                let k = $fmadd(x, c(LOG2_E), c(ROUND_MAGIC));
+                let n = $sub(k, c(ROUND_MAGIC));
+                let r = $fnmadd(n, c(EXP_C1), x);
+                let r = $fnmadd(n, c(EXP_C2), r);
+                let r2 = $mul(r, r);
+                let even = $fmadd($fmadd(r2, c(EXP_P6), c(EXP_P4)), r2, c(EXP_P2));
+                let odd = $fmadd(r2, c(EXP_P5), c(EXP_P3));
+                let y = $fmadd(r, odd, even);
+                let y = $fmadd(r2, y, $add(r, c(1.0)));
+                // y * 2^n as y * 2^(n/2) * 2^(n - n/2): both factors normal for n in
+                // [-150, 129], and the second product rounds once (to 0, a subnormal or inf).
+                let n = $sub_i32($as_int(k), $as_int(c(ROUND_MAGIC)));
+                let n1 = $sar_i32::<1>(n);
+                let n2 = $sub_i32(n, n1);
+                let bias = $set1_i32(127);
+                let s1 = $as_float($shl_i32::<23>($add_i32(n1, bias)));
+                let s2 = $as_float($shl_i32::<23>($add_i32(n2, bias)));
+                $mul($mul(y, s1), s2)
+            }
+
+            /// `z = sigmoid(z)` elementwise: [`sigmoid_fast`](super::super::sigmoid_fast) with
+            /// fused multiply-adds, `1 / (1 + exp(-x))` with a true division.
+            #[target_feature(enable = $feature)]
+            #[inline]
+            pub(in super::super) fn sigmoid(z: &mut [f32]) {
+                map(z, |x| {
+                    let one = $set1(1.0);
+                    $div(one, $add(one, exp($sub($setzero(), x))))
+                });
+            }
+
+            /// `z = e^z` elementwise: [`exp_fast`](super::super::exp_fast) with fused multiply-adds.
+            #[target_feature(enable = $feature)]
+            #[inline]
+            pub(in super::super) fn exp_in_place(z: &mut [f32]) {
+                map(z, |x| exp(x));
             }
 
             $(
@@ -268,8 +319,11 @@ simd_kernels! {
         }
     }
     setzero = _mm256_setzero_ps, set1 = _mm256_set1_ps, loadu = _mm256_loadu_ps,
-    storeu = _mm256_storeu_ps, add = _mm256_add_ps, mul = _mm256_mul_ps,
-    fmadd = _mm256_fmadd_ps, fnmadd = _mm256_fnmadd_ps, min = _mm256_min_ps, max = _mm256_max_ps;
+    storeu = _mm256_storeu_ps, add = _mm256_add_ps, sub = _mm256_sub_ps, mul = _mm256_mul_ps,
+    div = _mm256_div_ps, fmadd = _mm256_fmadd_ps, fnmadd = _mm256_fnmadd_ps, min = _mm256_min_ps,
+    max = _mm256_max_ps, as_int = _mm256_castps_si256, as_float = _mm256_castsi256_ps,
+    add_i32 = _mm256_add_epi32, sub_i32 = _mm256_sub_epi32, shl_i32 = _mm256_slli_epi32,
+    sar_i32 = _mm256_srai_epi32, set1_i32 = _mm256_set1_epi32;
     masked_load = |p, n| _mm256_maskload_ps(p, mask(n));
     masked_store = |p, n, v| _mm256_maskstore_ps(p, mask(n), v);
 }
@@ -293,8 +347,11 @@ simd_kernels! {
         }
     }
     setzero = _mm512_setzero_ps, set1 = _mm512_set1_ps, loadu = _mm512_loadu_ps,
-    storeu = _mm512_storeu_ps, add = _mm512_add_ps, mul = _mm512_mul_ps,
-    fmadd = _mm512_fmadd_ps, fnmadd = _mm512_fnmadd_ps, min = _mm512_min_ps, max = _mm512_max_ps;
+    storeu = _mm512_storeu_ps, add = _mm512_add_ps, sub = _mm512_sub_ps, mul = _mm512_mul_ps,
+    div = _mm512_div_ps, fmadd = _mm512_fmadd_ps, fnmadd = _mm512_fnmadd_ps, min = _mm512_min_ps,
+    max = _mm512_max_ps, as_int = _mm512_castps_si512, as_float = _mm512_castsi512_ps,
+    add_i32 = _mm512_add_epi32, sub_i32 = _mm512_sub_epi32, shl_i32 = _mm512_slli_epi32,
+    sar_i32 = _mm512_srai_epi32, set1_i32 = _mm512_set1_epi32;
     masked_load = |p, m| _mm512_maskz_loadu_ps(m, p);
     masked_store = |p, m, v| _mm512_mask_storeu_ps(p, m, v);
     tanh_rcp = _mm512_rcp14_ps;
