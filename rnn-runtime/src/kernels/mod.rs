@@ -843,6 +843,22 @@ mod tests {
     }
 
     #[test]
+    fn tanh_of_nan_is_nan_on_every_path() {
+        for tanh in [
+            Separate::tanh_in_place,
+            Fused::tanh_in_place,
+            Avx512::tanh_in_place,
+        ] {
+            // Full registers and a masked tail.
+            for len in [1usize, 16, 19] {
+                let mut z = vec![f32::NAN; len];
+                tanh(&mut z);
+                assert!(z.iter().all(|v| v.is_nan()), "{z:?}");
+            }
+        }
+    }
+
+    #[test]
     fn tanh_fast_is_odd_and_bounded() {
         for i in 0..10_000 {
             let x = i as f32 * 1.7e-3;

@@ -268,7 +268,9 @@ macro_rules! simd_kernels {
                 pub(in super::super) fn tanh(z: &mut [f32]) {
                     let c = $set1;
                     map(z, |x| {
-                        let x = $max($min(x, c(TANH_CLAMP)), c(-TANH_CLAMP));
+                        // NaN stays NaN (as in `tanh_fast`): min and max return their second
+                        // operand when one is NaN.
+                        let x = $max(c(-TANH_CLAMP), $min(c(TANH_CLAMP), x));
                         let x2 = $mul(x, x);
                         let mut p = $fmadd(x2, c(ALPHA_13), c(ALPHA_11));
                         p = $fmadd(x2, p, c(ALPHA_9));
@@ -284,7 +286,7 @@ macro_rules! simd_kernels {
                         let r = $rcp(q);
                         let r = $fmadd(r, $fnmadd(q, r, c(1.0)), r);
                         let y = $mul(p, r);
-                        $max($min(y, c(1.0)), c(-1.0))
+                        $max(c(-1.0), $min(c(1.0), y))
                     })
                 }
             )?
