@@ -421,8 +421,8 @@ pub fn exp_reference(x: f32) -> f32 {
 }
 
 /// The logistic function `1 / (1 + e^-x)` with [`exp_fast`] and a true division: exactly 0
-/// below about -88.7 (e^-x overflows to inf), exactly 1 above about 17 (e^-x is below half an
-/// ulp of 1), NaN for NaN. Largest absolute error over every finite f32: docs/PERFORMANCE.md.
+/// below about -88.7 (e^-x overflows to inf), exactly 1 above about 16.7 (1 + e^-x rounds to
+/// 1), NaN for NaN. Largest absolute error over every finite f32: docs/PERFORMANCE.md.
 #[inline(always)]
 pub fn sigmoid_fast(x: f32) -> f32 {
     1.0 / (1.0 + exp_fast(-x))
@@ -828,7 +828,7 @@ mod tests {
             sigmoid(&mut z);
             assert_eq!(&z[..4], &[1.0, 0.0, 1.0, 0.0], "{name}");
             assert!(z[4].is_nan(), "{name}");
-            assert_eq!(z[5], 1.0, "{name}: sigmoid(17) rounds to 1");
+            assert_eq!(z[5], 1.0, "{name}: 1 + e^-17 rounds to 1");
         }
     }
 
