@@ -4,7 +4,8 @@
 //! Run: `cargo bench --bench kernels`
 
 use rnn_runtime::kernels::{
-    Fused, Separate, matvec_acc, matvec_acc_group, matvec_acc_reference, tanh_fast, tanh_reference,
+    Avx512, Fused, MulAdd, Separate, matvec_acc, matvec_acc_group, matvec_acc_reference,
+    sigmoid_fast, sigmoid_reference, tanh_fast, tanh_reference,
 };
 use rnn_runtime::rnn_model;
 
@@ -93,6 +94,109 @@ fn tanh_reference_64(b: divan::Bencher) {
 fn tanh_std_64(b: divan::Bencher) {
     let x = data::<64>(3).map(|v| v * 4.0);
     b.bench(|| divan::black_box(x).map(f32::tanh));
+}
+
+/// Sigmoid inputs: 128 values in [-8, 8], as LSTM/GRU gates see them.
+fn gates() -> [f32; 128] {
+    data::<128>(7).map(|v| v * 8.0)
+}
+
+/// `sigmoid_fast` elementwise: what LLVM's vectoriser makes of the portable function.
+#[inline(always)]
+fn sigmoid_portable(z: &mut [f32; 128]) {
+    z.iter_mut().for_each(|v| *v = sigmoid_fast(*v));
+}
+
+#[divan::bench]
+fn sigmoid_128_reference(b: divan::Bencher) {
+    let x = gates();
+    b.bench(|| divan::black_box(x).map(sigmoid_reference));
+}
+
+/// f32 `1 / (1 + exp(-x))` with std's (libm's) exp: what `Activation::Sigmoid` computed before.
+#[divan::bench]
+fn sigmoid_128_libm(b: divan::Bencher) {
+    let x = gates();
+    b.bench(|| divan::black_box(x).map(|v| 1.0 / (1.0 + (-v).exp())));
+}
+
+/// The portable path (`Separate`), baseline x86-64 (SSE2).
+#[divan::bench]
+fn sigmoid_128_portable(b: divan::Bencher) {
+    let x = gates();
+    b.bench(|| {
+        let mut z = divan::black_box(x);
+        Separate::sigmoid_in_place(&mut z);
+        z
+    });
+}
+
+/// The portable function compiled for AVX2+FMA (LLVM's vectorisation).
+#[cfg(target_arch = "x86_64")]
+#[divan::bench]
+fn sigmoid_128_portable_avx2(b: divan::Bencher) {
+    #[target_feature(enable = "avx2,fma")]
+    fn run(mut z: [f32; 128]) -> [f32; 128] {
+        sigmoid_portable(&mut z);
+        z
+    }
+    if rnn_runtime::simd::detected() == rnn_runtime::simd::Simd::Scalar {
+        return;
+    }
+    // SAFETY: AVX2 and FMA are present (checked above).
+    let x = gates();
+    b.bench(|| unsafe { run(divan::black_box(x)) });
+}
+
+/// The AVX2 path (`Fused`): the template's intrinsics.
+#[cfg(target_arch = "x86_64")]
+#[divan::bench]
+fn sigmoid_128_avx2(b: divan::Bencher) {
+    #[target_feature(enable = "avx2,fma")]
+    fn run(mut z: [f32; 128]) -> [f32; 128] {
+        Fused::sigmoid_in_place(&mut z);
+        z
+    }
+    if rnn_runtime::simd::detected() == rnn_runtime::simd::Simd::Scalar {
+        return;
+    }
+    // SAFETY: AVX2 and FMA are present (checked above).
+    let x = gates();
+    b.bench(|| unsafe { run(divan::black_box(x)) });
+}
+
+/// The portable function compiled for AVX-512F (LLVM's vectorisation).
+#[cfg(target_arch = "x86_64")]
+#[divan::bench]
+fn sigmoid_128_portable_avx512(b: divan::Bencher) {
+    #[target_feature(enable = "avx512f,avx2,fma")]
+    fn run(mut z: [f32; 128]) -> [f32; 128] {
+        sigmoid_portable(&mut z);
+        z
+    }
+    if rnn_runtime::simd::detected() != rnn_runtime::simd::Simd::Avx512 {
+        return;
+    }
+    // SAFETY: AVX-512F, AVX2 and FMA are present (checked above).
+    let x = gates();
+    b.bench(|| unsafe { run(divan::black_box(x)) });
+}
+
+/// The AVX-512 path (`Avx512`): the template's intrinsics.
+#[cfg(target_arch = "x86_64")]
+#[divan::bench]
+fn sigmoid_128_avx512(b: divan::Bencher) {
+    #[target_feature(enable = "avx512f,avx2,fma")]
+    fn run(mut z: [f32; 128]) -> [f32; 128] {
+        Avx512::sigmoid_in_place(&mut z);
+        z
+    }
+    if rnn_runtime::simd::detected() != rnn_runtime::simd::Simd::Avx512 {
+        return;
+    }
+    // SAFETY: AVX-512F, AVX2 and FMA are present (checked above).
+    let x = gates();
+    b.bench(|| unsafe { run(divan::black_box(x)) });
 }
 
 rnn_model! { struct Step<Input(None, 32), SimpleRNN(64)>; }

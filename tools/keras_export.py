@@ -495,8 +495,12 @@ def _is_default(v, default, typ):
 def _layer_dsl(cls, values, name=None, auto_name=None):
     spec = LAYER_SPECS[cls]
     types = {k["name"]: k["type"] for k in spec["keywords"]}
+    # Required positionals are written positionally; one with a default (Masking's mask_value,
+    # ActivityRegularization's l1) is written as a keyword, and only when it is not the default.
+    defaults = {k["name"]: k["default"] for k in spec["keywords"]}
+    required = [p for p in spec["positional"] if defaults[p] is None]
     args = []
-    for p in spec["positional"]:
+    for p in required:
         if p not in values:
             raise NoDeclaration(f"{cls}: {p} is unknown")
         args.append(_dsl_text(values[p], types[p]))
@@ -504,7 +508,7 @@ def _layer_dsl(cls, values, name=None, auto_name=None):
     args += [flag for flag, key in spec["flags"].items() if values.get(key)]
     for kw in spec["keywords"]:
         k = kw["name"]
-        if k in spec["positional"] or k in flagged:
+        if k in required or k in flagged:
             continue
         if k == "name":
             if name is not None and name != auto_name:

@@ -22,18 +22,21 @@ pub trait Apply: Copy {
 
 impl Apply for Activation {
     /// Applies the activation in place to the units of one step. Tanh uses the rational
-    /// approximation [`tanh_fast`]; everything else is computed in f32 with libm.
+    /// approximation [`tanh_fast`], sigmoid [`crate::kernels::sigmoid_fast`]; everything else is
+    /// computed in f32 with libm.
     #[inline(always)]
     fn apply(self, z: &mut [f32]) {
         self.apply_with::<crate::kernels::Separate>(z)
     }
 
-    /// [`Activation::apply`] with the tanh of a kernel set (see [`MulAdd::tanh_in_place`]).
+    /// [`Activation::apply`] with the tanh and sigmoid of a kernel set (see
+    /// [`MulAdd::tanh_in_place`], [`MulAdd::sigmoid_in_place`]).
     #[inline(always)]
     fn apply_with<M: MulAdd>(self, z: &mut [f32]) {
         match self {
             Activation::Linear => {}
             Activation::Tanh => M::tanh_in_place(z),
+            Activation::Sigmoid => M::sigmoid_in_place(z),
             Activation::Relu => z.iter_mut().for_each(|v| *v = v.max(0.0)),
             Activation::Softmax => softmax(z),
             Activation::LogSoftmax => log_softmax(z),

@@ -9,11 +9,11 @@
 //! would be a slow libm call).
 
 #[cfg(target_arch = "x86_64")]
-mod avx2;
+mod x86;
 #[cfg(target_arch = "x86_64")]
-mod avx512;
+use x86::{avx2, avx512};
 
-/// How a kernel computes `a * b + c`, and tanh over a slice.
+/// How a kernel computes `a * b + c`, and tanh and sigmoid over a slice.
 pub trait MulAdd: Copy {
     /// How many f32 accumulators a kernel may keep in vector registers on this path (about
     /// three quarters of the register file: 16 SSE2, 16 AVX2 or 32 AVX-512 registers).
@@ -25,6 +25,18 @@ pub trait MulAdd: Copy {
     #[inline(always)]
     fn tanh_in_place(z: &mut [f32]) {
         z.iter_mut().for_each(|v| *v = tanh_fast(*v));
+    }
+
+    /// `z = sigmoid(z)` elementwise with [`sigmoid_fast`] (vectorised by the compiler).
+    #[inline(always)]
+    fn sigmoid_in_place(z: &mut [f32]) {
+        z.iter_mut().for_each(|v| *v = sigmoid_fast(*v));
+    }
+
+    /// `z = e^z` elementwise with [`exp_fast`] (vectorised by the compiler).
+    #[inline(always)]
+    fn exp_in_place(z: &mut [f32]) {
+        z.iter_mut().for_each(|v| *v = exp_fast(*v));
     }
 
     /// `acc[g] += x[g] · w` for G rows: [`MulAdd::matvec2_group`] with no second product.
@@ -79,6 +91,34 @@ impl MulAdd for Fused {
     }
 
     #[inline(always)]
+    fn sigmoid_in_place(z: &mut [f32]) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            use std::arch::is_x86_feature_detected as has;
+            if has!("avx2") && has!("fma") {
+                // SAFETY: AVX2 and FMA are present (checked just above).
+                unsafe { avx2::sigmoid(z) };
+                return;
+            }
+        }
+        z.iter_mut().for_each(|v| *v = sigmoid_fast(*v));
+    }
+
+    #[inline(always)]
+    fn exp_in_place(z: &mut [f32]) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            use std::arch::is_x86_feature_detected as has;
+            if has!("avx2") && has!("fma") {
+                // SAFETY: AVX2 and FMA are present (checked just above).
+                unsafe { avx2::exp_in_place(z) };
+                return;
+            }
+        }
+        z.iter_mut().for_each(|v| *v = exp_fast(*v));
+    }
+
+    #[inline(always)]
     fn matvec2_group<const G: usize, const IN1: usize, const IN2: usize, const OUT: usize>(
         x1: &[&[f32; IN1]; G],
         w1: &[[f32; OUT]; IN1],
@@ -103,7 +143,8 @@ impl MulAdd for Fused {
 /// [`Fused`], plus tanh written with AVX-512 intrinsics: the same rational as [`tanh_fast`]
 /// with the division replaced by a 14-bit reciprocal estimate refined by one Newton step (the
 /// division is the slowest instruction of the rational). Used by generated code on CPUs with
-/// AVX-512F; elsewhere it falls back to [`tanh_fast`].
+/// AVX-512F; elsewhere it falls back to [`tanh_fast`]. Sigmoid and exp are the template's
+/// intrinsics versions of [`sigmoid_fast`] and [`exp_fast`] (as on [`Fused`], 16 lanes).
 #[derive(Clone, Copy, Debug)]
 pub struct Avx512;
 
@@ -126,6 +167,32 @@ impl MulAdd for Avx512 {
             }
         }
         z.iter_mut().for_each(|v| *v = tanh_fast(*v));
+    }
+
+    #[inline(always)]
+    fn sigmoid_in_place(z: &mut [f32]) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::arch::is_x86_feature_detected!("avx512f") {
+                // SAFETY: AVX-512F is present (checked just above).
+                unsafe { avx512::sigmoid(z) };
+                return;
+            }
+        }
+        z.iter_mut().for_each(|v| *v = sigmoid_fast(*v));
+    }
+
+    #[inline(always)]
+    fn exp_in_place(z: &mut [f32]) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::arch::is_x86_feature_detected!("avx512f") {
+                // SAFETY: AVX-512F are present (checked just above).
+                unsafe { avx512::exp_in_place(z) };
+                return;
+            }
+        }
+        z.iter_mut().for_each(|v| *v = exp_fast(*v));
     }
 
     #[inline(always)]
@@ -302,6 +369,70 @@ pub fn tanh_reference(x: f32) -> f32 {
     (x as f64).tanh() as f32
 }
 
+/// Inputs of [`exp_fast`] are clamped to [EXP_LO, EXP_HI]: e^-104 is below half the smallest
+/// subnormal (so 0), e^89 above `f32::MAX` (so inf); both ends round to what exp does.
+const EXP_LO: f32 = -104.0;
+const EXP_HI: f32 = 89.0;
+const LOG2_E: f32 = std::f32::consts::LOG2_E;
+/// 1.5 * 2^23: adding it to |v| < 2^22 rounds v to an integer held in the low mantissa bits.
+const ROUND_MAGIC: f32 = 12_582_912.0;
+/// ln 2 = EXP_C1 - EXP_C2, EXP_C1 with few enough bits that `n * EXP_C1` is exact (Cephes).
+const EXP_C1: f32 = 0.693_359_4; // 355/512 exactly
+const EXP_C2: f32 = -2.121_944_4e-4;
+/// exp(r) = 1 + r + r^2 (P2 + P3 r + ... + P6 r^4) on [-ln2/2, ln2/2] (Eigen's `pexp_float`).
+const EXP_P2: f32 = 0.499_999_88;
+const EXP_P3: f32 = 0.166_665_18;
+const EXP_P4: f32 = 4.166_965_2e-2;
+const EXP_P5: f32 = 8.368_945e-3;
+const EXP_P6: f32 = 1.374_496_4e-3;
+
+/// e^x as Cephes and Eigen compute it: x = n ln2 + r with |r| <= ln2/2 (ln 2 in two parts so
+/// that r is nearly exact), a degree-6 polynomial for e^r, then scaling by 2^n through the
+/// exponent bits (in two halves, so that subnormal results and overflow to inf round once).
+/// Branch-free and without libm, so it vectorises. Inputs past the f32 range saturate to 0 or
+/// inf; NaN stays NaN. Its largest relative error over every finite f32 is stated in
+/// docs/PERFORMANCE.md (`cargo run --release --example sigmoid_error`).
+#[inline(always)]
+pub fn exp_fast(x: f32) -> f32 {
+    // NaN stays NaN: `clamp` propagates it, and so does the arithmetic below.
+    let x = x.clamp(EXP_LO, EXP_HI);
+    let k = x * LOG2_E + ROUND_MAGIC;
+    let n = k - ROUND_MAGIC;
+    let r = x - n * EXP_C1;
+    let r = r - n * EXP_C2;
+    let r2 = r * r;
+    let even = (r2 * EXP_P6 + EXP_P4) * r2 + EXP_P2;
+    let odd = r2 * EXP_P5 + EXP_P3;
+    let y = r * odd + even;
+    let y = r2 * y + (r + 1.0);
+    // n in [-150, 129] (any integer for NaN: the product stays NaN), split n = n1 + n2 with
+    // both 2^n1 and 2^n2 normal.
+    let n = (k.to_bits() as i32).wrapping_sub(ROUND_MAGIC.to_bits() as i32);
+    let n1 = n >> 1;
+    let n2 = n.wrapping_sub(n1);
+    let s1 = f32::from_bits((n1.wrapping_add(127) << 23) as u32);
+    let s2 = f32::from_bits((n2.wrapping_add(127) << 23) as u32);
+    y * s1 * s2
+}
+
+/// Reference for [`exp_fast`]: f64 exp rounded once.
+pub fn exp_reference(x: f32) -> f32 {
+    (x as f64).exp() as f32
+}
+
+/// The logistic function `1 / (1 + e^-x)` with [`exp_fast`] and a true division: exactly 0
+/// below about -88.7 (e^-x overflows to inf), exactly 1 above about 16.7 (1 + e^-x rounds to
+/// 1), NaN for NaN. Largest absolute error over every finite f32: docs/PERFORMANCE.md.
+#[inline(always)]
+pub fn sigmoid_fast(x: f32) -> f32 {
+    1.0 / (1.0 + exp_fast(-x))
+}
+
+/// Reference for [`sigmoid_fast`]: `1 / (1 + e^-x)` in f64, rounded once.
+pub fn sigmoid_reference(x: f32) -> f32 {
+    (1.0 / (1.0 + (-(x as f64)).exp())) as f32
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -367,6 +498,181 @@ mod tests {
         group_cases!(Separate: 1, 48, 48; 2, 33, 17; 6, 32, 32);
     }
 
+    /// One implementation of `acc[g] += x1[g] · w1 + x2[g] · w2`, for [`two_products`].
+    trait TwoProducts {
+        fn name() -> &'static str;
+        /// Whether this CPU can run it.
+        fn available() -> bool {
+            true
+        }
+        fn run<const G: usize, const IN1: usize, const IN2: usize, const OUT: usize>(
+            x1: &[&[f32; IN1]; G],
+            w1: &[[f32; OUT]; IN1],
+            x2: &[&[f32; IN2]; G],
+            w2: &[[f32; OUT]; IN2],
+            acc: &mut [[f32; OUT]; G],
+        );
+    }
+
+    /// Through the trait, as layers call it.
+    struct ViaTrait<M>(M);
+
+    impl<M: MulAdd> TwoProducts for ViaTrait<M> {
+        fn name() -> &'static str {
+            std::any::type_name::<M>()
+        }
+        fn run<const G: usize, const IN1: usize, const IN2: usize, const OUT: usize>(
+            x1: &[&[f32; IN1]; G],
+            w1: &[[f32; OUT]; IN1],
+            x2: &[&[f32; IN2]; G],
+            w2: &[[f32; OUT]; IN2],
+            acc: &mut [[f32; OUT]; G],
+        ) {
+            M::matvec2_group::<G, IN1, IN2, OUT>(x1, w1, x2, w2, acc)
+        }
+    }
+
+    /// The template's expansions, called directly (so neither hides behind a fallback).
+    #[cfg(target_arch = "x86_64")]
+    struct TemplateAvx2;
+    #[cfg(target_arch = "x86_64")]
+    struct TemplateAvx512;
+
+    #[cfg(target_arch = "x86_64")]
+    impl TwoProducts for TemplateAvx2 {
+        fn name() -> &'static str {
+            "template avx2"
+        }
+        fn available() -> bool {
+            std::arch::is_x86_feature_detected!("avx2")
+                && std::arch::is_x86_feature_detected!("fma")
+        }
+        fn run<const G: usize, const IN1: usize, const IN2: usize, const OUT: usize>(
+            x1: &[&[f32; IN1]; G],
+            w1: &[[f32; OUT]; IN1],
+            x2: &[&[f32; IN2]; G],
+            w2: &[[f32; OUT]; IN2],
+            acc: &mut [[f32; OUT]; G],
+        ) {
+            // SAFETY: only called when `available()` (AVX2 and FMA present).
+            unsafe { avx2::matvec2_group::<G, IN1, IN2, OUT>(x1, w1, x2, w2, acc) }
+        }
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    impl TwoProducts for TemplateAvx512 {
+        fn name() -> &'static str {
+            "template avx512"
+        }
+        fn available() -> bool {
+            std::arch::is_x86_feature_detected!("avx512f")
+        }
+        fn run<const G: usize, const IN1: usize, const IN2: usize, const OUT: usize>(
+            x1: &[&[f32; IN1]; G],
+            w1: &[[f32; OUT]; IN1],
+            x2: &[&[f32; IN2]; G],
+            w2: &[[f32; OUT]; IN2],
+            acc: &mut [[f32; OUT]; G],
+        ) {
+            // SAFETY: only called when `available()` (AVX-512F present).
+            unsafe { avx512::matvec2_group::<G, IN1, IN2, OUT>(x1, w1, x2, w2, acc) }
+        }
+    }
+
+    /// `K` against the f64 reference for both products at once, to a tolerance relative to the
+    /// sum of the terms' magnitudes.
+    fn check_two<
+        K: TwoProducts,
+        const G: usize,
+        const IN1: usize,
+        const IN2: usize,
+        const OUT: usize,
+    >() {
+        let mut s = (G * 100_000 + IN1 * 1000 + IN2 * 10 + OUT) as u32;
+        let mut next = || {
+            s = s.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            (s >> 8) as f32 / (1u32 << 24) as f32 - 0.5
+        };
+        let x1: [[f32; IN1]; G] = std::array::from_fn(|_| std::array::from_fn(|_| next()));
+        let x2: [[f32; IN2]; G] = std::array::from_fn(|_| std::array::from_fn(|_| next()));
+        let w1: Vec<[f32; OUT]> = (0..IN1).map(|_| std::array::from_fn(|_| next())).collect();
+        let w2: Vec<[f32; OUT]> = (0..IN2).map(|_| std::array::from_fn(|_| next())).collect();
+        let w1: &[[f32; OUT]; IN1] = w1.as_slice().try_into().unwrap();
+        let w2: &[[f32; OUT]; IN2] = w2.as_slice().try_into().unwrap();
+        // Guard values past each row: a tail load or store outside the row would show.
+        let mut rows: Vec<[f32; OUT]> = (0..G).map(|_| std::array::from_fn(|_| next())).collect();
+        rows.push([f32::NAN; OUT]);
+        let start: [[f32; OUT]; G] = std::array::from_fn(|g| rows[g]);
+        let r1: [&[f32; IN1]; G] = std::array::from_fn(|g| &x1[g]);
+        let r2: [&[f32; IN2]; G] = std::array::from_fn(|g| &x2[g]);
+        let acc: &mut [[f32; OUT]; G] = (&mut rows[..G]).try_into().unwrap();
+        K::run::<G, IN1, IN2, OUT>(&r1, w1, &r2, w2, acc);
+        for g in 0..G {
+            for j in 0..OUT {
+                let (mut want, mut size) = (start[g][j] as f64, start[g][j].abs() as f64);
+                for (x, w) in [(&x1[g][..], &w1[..]), (&x2[g][..], &w2[..])] {
+                    for (xi, row) in x.iter().zip(w) {
+                        want += *xi as f64 * row[j] as f64;
+                        size += (*xi as f64 * row[j] as f64).abs();
+                    }
+                }
+                let got = rows[g][j] as f64;
+                assert!(
+                    (got - want).abs() <= 1e-6 * (size + 1.0),
+                    "{} G={G} IN1={IN1} IN2={IN2} OUT={OUT} [{g}][{j}]: {got} vs {want}",
+                    K::name()
+                );
+            }
+        }
+        assert!(
+            rows[G].iter().all(|v| v.is_nan()),
+            "{}: wrote past the rows",
+            K::name()
+        );
+    }
+
+    /// Every width from 1 to 17 and around 32, 48, 64 and 128 (full tiles, masked tails, a
+    /// tile of which only some registers hold outputs), 1 to 8 rows (split sums for 1-2), odd
+    /// and even input counts, and either product empty.
+    fn all_widths<K: TwoProducts>() {
+        if !K::available() {
+            eprintln!("{}: not on this CPU, skipped", K::name());
+            return;
+        }
+        macro_rules! cases {
+            ($($g:literal, $i1:literal, $i2:literal, $o:literal);* $(;)?) => {
+                $( check_two::<K, $g, $i1, $i2, $o>(); )*
+            };
+        }
+        cases!(
+            1, 1, 0, 1; 1, 0, 3, 2; 1, 2, 3, 3; 1, 3, 3, 4; 1, 5, 5, 5; 1, 4, 1, 6; 1, 7, 7, 7;
+            1, 8, 8, 8; 1, 9, 9, 9; 1, 3, 10, 10; 1, 11, 11, 11; 1, 12, 12, 12; 1, 6, 13, 13;
+            1, 14, 0, 14; 1, 15, 15, 15; 1, 16, 16, 16; 1, 17, 17, 17;
+            1, 31, 31, 31; 1, 32, 32, 32; 1, 33, 33, 33; 1, 40, 40, 40; 1, 47, 48, 48;
+            1, 49, 49, 49; 1, 63, 64, 64; 1, 65, 1, 65; 1, 100, 128, 128; 1, 5, 129, 129;
+            2, 1, 1, 1; 2, 7, 9, 9; 2, 16, 16, 16; 2, 33, 17, 17; 2, 32, 32, 32; 2, 48, 64, 64;
+            2, 5, 65, 65; 2, 0, 40, 40; 2, 31, 0, 100;
+            3, 3, 5, 5; 3, 24, 24, 24; 3, 16, 16, 16; 3, 7, 33, 33; 3, 9, 48, 48;
+            4, 40, 40, 40; 4, 1, 8, 8; 4, 17, 31, 31; 4, 32, 64, 64;
+            5, 64, 48, 48; 5, 3, 3, 13;
+            6, 32, 32, 32; 6, 7, 100, 100; 6, 16, 17, 17; 6, 0, 64, 64; 6, 33, 0, 33;
+            7, 5, 9, 9; 7, 32, 32, 32;
+            8, 8, 8, 8; 8, 48, 48, 48; 8, 3, 65, 65;
+        );
+    }
+
+    #[test]
+    fn both_template_expansions_and_every_path_match_the_reference() {
+        #[cfg(target_arch = "x86_64")]
+        {
+            all_widths::<TemplateAvx2>();
+            all_widths::<TemplateAvx512>();
+        }
+        all_widths::<ViaTrait<Separate>>();
+        all_widths::<ViaTrait<Fused>>();
+        all_widths::<ViaTrait<Avx512>>();
+    }
+
     #[test]
     fn avx512_tanh_is_as_accurate_as_tanh_fast() {
         // Lengths with and without a masked tail.
@@ -384,6 +690,170 @@ mod tests {
                     (y - want).abs() <= 6e-7,
                     "tanh({x}) = {y}, reference {want}"
                 );
+            }
+        }
+    }
+
+    /// Every 9973rd f32 bit pattern (about 430,000, all signs and exponents) and a fine grid
+    /// over the range where exp and sigmoid are neither 0, 1 nor inf.
+    fn dense_sample() -> Vec<f32> {
+        let mut xs: Vec<f32> = (0..=u32::MAX / 9973)
+            .map(|i| f32::from_bits(i * 9973))
+            .collect();
+        xs.extend((0..400_000).map(|i| -105.0 + i as f32 * 4.9e-4));
+        xs.extend([
+            0.0, -0.0, 88.72, 88.73, -87.33, -103.97, -104.0, 17.0, -17.0,
+        ]);
+        xs.extend([
+            f32::MAX,
+            f32::MIN,
+            f32::MIN_POSITIVE,
+            -f32::MIN_POSITIVE,
+            1e-45,
+            -1e-45,
+        ]);
+        xs.retain(|x| x.is_finite());
+        xs
+    }
+
+    /// `f(chunk)` over the sample in chunks of `len` (lengths with and without masked tails).
+    fn in_chunks(xs: &[f32], len: usize, f: impl Fn(&mut [f32])) -> Vec<f32> {
+        let mut ys = xs.to_vec();
+        ys.chunks_mut(len).for_each(f);
+        ys
+    }
+
+    /// Largest relative error of `ys = exp(xs)` where e^x is a normal f32, and checks the rest:
+    /// within one subnormal step (2^-149) below, inf above `f32::MAX`.
+    fn exp_error(name: &str, xs: &[f32], ys: &[f32]) -> f64 {
+        let mut worst = 0.0f64;
+        for (x, y) in xs.iter().zip(ys) {
+            let want = (*x as f64).exp();
+            let (y, rounded) = (*y as f64, want as f32);
+            if rounded.is_infinite() {
+                assert!(y == f64::INFINITY, "{name}: exp({x}) = {y}, want inf");
+            } else if want < f32::MIN_POSITIVE as f64 {
+                assert!(
+                    (y - want).abs() <= 1.5e-45,
+                    "{name}: exp({x}) = {y:e}, want {want:e}"
+                );
+            } else {
+                worst = worst.max((y - want).abs() / want);
+            }
+        }
+        worst
+    }
+
+    fn sigmoid_error(xs: &[f32], ys: &[f32]) -> f64 {
+        let reference = |x: f64| 1.0 / (1.0 + (-x).exp());
+        (xs.iter().zip(ys))
+            .map(|(x, y)| (*y as f64 - reference(*x as f64)).abs())
+            .fold(0.0, f64::max)
+    }
+
+    /// Every exp and sigmoid of every path (the portable functions, each MulAdd type, each
+    /// template expansion called directly), held to f64 on the dense sample: relative error of
+    /// exp <= 2.5e-7 (about 2 ulp), absolute error of sigmoid <= 2e-7 (the largest over every f32
+    /// is measured by examples/sigmoid_error.rs and stated in docs/PERFORMANCE.md).
+    #[test]
+    fn exp_and_sigmoid_match_f64_on_every_path() {
+        let xs = dense_sample();
+        type InPlace = fn(&mut [f32]);
+        let mut paths: Vec<(&str, InPlace, InPlace)> = vec![
+            (
+                "portable",
+                |z| z.iter_mut().for_each(|v| *v = exp_fast(*v)),
+                |z| z.iter_mut().for_each(|v| *v = sigmoid_fast(*v)),
+            ),
+            (
+                "Separate",
+                Separate::exp_in_place,
+                Separate::sigmoid_in_place,
+            ),
+            ("Fused", Fused::exp_in_place, Fused::sigmoid_in_place),
+            ("Avx512", Avx512::exp_in_place, Avx512::sigmoid_in_place),
+        ];
+        #[cfg(target_arch = "x86_64")]
+        {
+            use std::arch::is_x86_feature_detected as has;
+            if has!("avx2") && has!("fma") {
+                // SAFETY (both): AVX2 and FMA are present (checked just above).
+                paths.push((
+                    "template avx2",
+                    |z| unsafe { avx2::exp_in_place(z) },
+                    |z| unsafe { avx2::sigmoid(z) },
+                ));
+            }
+            if has!("avx512f") {
+                // SAFETY (both): AVX-512F is present (checked just above).
+                paths.push((
+                    "template avx512",
+                    |z| unsafe { avx512::exp_in_place(z) },
+                    |z| unsafe { avx512::sigmoid(z) },
+                ));
+            } else {
+                eprintln!("template avx512: not on this CPU, skipped");
+            }
+        }
+        for (name, exp, sigmoid) in paths {
+            for len in [1usize, 7, 16, 37, 128] {
+                let e = exp_error(name, &xs, &in_chunks(&xs, len, exp));
+                assert!(
+                    e <= 2.5e-7,
+                    "{name} (chunks of {len}): exp relative error {e:e}"
+                );
+                let s = sigmoid_error(&xs, &in_chunks(&xs, len, sigmoid));
+                assert!(s <= 2e-7, "{name} (chunks of {len}): sigmoid error {s:e}");
+            }
+            // Saturation is exact, and NaN stays NaN.
+            let mut z = [
+                f32::INFINITY,
+                f32::NEG_INFINITY,
+                100.0,
+                -200.0,
+                f32::NAN,
+                30.0,
+            ];
+            exp(&mut z);
+            assert_eq!(&z[..4], &[f32::INFINITY, 0.0, f32::INFINITY, 0.0], "{name}");
+            assert!(z[4].is_nan(), "{name}");
+            let mut z = [
+                f32::INFINITY,
+                f32::NEG_INFINITY,
+                100.0,
+                -100.0,
+                f32::NAN,
+                17.0,
+            ];
+            sigmoid(&mut z);
+            assert_eq!(&z[..4], &[1.0, 0.0, 1.0, 0.0], "{name}");
+            assert!(z[4].is_nan(), "{name}");
+            assert_eq!(z[5], 1.0, "{name}: 1 + e^-17 rounds to 1");
+        }
+    }
+
+    #[test]
+    fn references_are_f64_rounded_once() {
+        assert_eq!(exp_reference(1.0), std::f32::consts::E);
+        assert_eq!(sigmoid_reference(0.0), 0.5);
+        assert_eq!(exp_fast(0.0), 1.0);
+        assert_eq!(sigmoid_fast(0.0), 0.5);
+        // n * EXP_C1 is exact for the n of any finite input (|n| <= 150).
+        assert_eq!(EXP_C1, 355.0 / 512.0);
+    }
+
+    #[test]
+    fn tanh_of_nan_is_nan_on_every_path() {
+        for tanh in [
+            Separate::tanh_in_place,
+            Fused::tanh_in_place,
+            Avx512::tanh_in_place,
+        ] {
+            // Full registers and a masked tail.
+            for len in [1usize, 16, 19] {
+                let mut z = vec![f32::NAN; len];
+                tanh(&mut z);
+                assert!(z.iter().all(|v| v.is_nan()), "{z:?}");
             }
         }
     }

@@ -1,0 +1,360 @@
+//! The intrinsics kernels, written once as a template ([`simd_kernels!`]) and expanded to one
+//! module per instruction set: `avx2` (AVX2 + FMA, 8-lane `__m256`) and `avx512` (AVX-512F,
+//! 16-lane `__m512`). A fix to a kernel is made in the template and reaches both paths.
+//!
+//! Why intrinsics: which values live in registers then does not depend on LLVM's
+//! auto-vectoriser, which with the portable kernel kept the accumulators in memory at some
+//! widths (40 or 48 units, or 8 rows) and ran 20-30x slower (measured, docs/PERFORMANCE.md).
+//!
+//! Why a `macro_rules!` template and not generic code over a trait of small per-path wrapper
+//! functions: that was tried, and single sequences ran about 40% slower, because the wrappers
+//! (`#[target_feature]` functions cannot be `#[inline(always)]`) were not all inlined. Here the
+//! template substitutes each intrinsic's name directly, so the expanded code calls the
+//! intrinsics themselves, exactly as the two hand-written files it replaces did.
+//!
+//! The only per-path code outside the template is the lane-mask helper (`lanes`, and `mask`
+//! on AVX2), since the two instruction sets represent masks differently: a `u16` bit mask on
+//! AVX-512, a vector of all-ones lanes (built from a lane count) on AVX2.
+
+/// Expands to `pub(super) mod $name` holding, for one instruction set:
+/// `matvec2_group` (the grouped matrix-vector product), `sigmoid` (and the `exp` it is built
+/// on), and, when `tanh_rcp` is given, `tanh` with the division replaced by a reciprocal
+/// estimate refined by one Newton step.
+///
+/// Parameters: the module name and its doc; the `#[target_feature]` string; the register type
+/// and its lane count; the tiles (registers per row) for G <= 2 rows and for G > 2; the type of
+/// a tile's lane mask, its all-lanes value, and items defining `fn lanes(left: usize) -> mask`
+/// (the lanes that hold outputs when `left` remain); then the intrinsics by name, and the
+/// masked load and store as closures-like forms over (pointer, mask[, value]).
+macro_rules! simd_kernels {
+    (
+        $(#[$meta:meta])*
+        mod $name:ident;
+        feature = $feature:literal;
+        register = $reg:ty, lanes = $lanes:literal;
+        tiles = (few_rows: $t_few:literal, many_rows: $t_many:literal);
+        mask = $mask:ty, full = $full:expr;
+        helpers = { $($helpers:item)* }
+        setzero = $setzero:ident, set1 = $set1:ident, loadu = $loadu:ident,
+        storeu = $storeu:ident, add = $add:ident, sub = $sub:ident, mul = $mul:ident,
+        div = $div:ident, fmadd = $fmadd:ident, fnmadd = $fnmadd:ident, min = $min:ident,
+        max = $max:ident, as_int = $as_int:ident, as_float = $as_float:ident,
+        add_i32 = $add_i32:ident, sub_i32 = $sub_i32:ident, shl_i32 = $shl_i32:ident,
+        sar_i32 = $sar_i32:ident, set1_i32 = $set1_i32:ident;
+        masked_load = |$lp:ident, $lm:ident| $masked_load:expr;
+        masked_store = |$sp:ident, $sm:ident, $sv:ident| $masked_store:expr;
+        $(tanh_rcp = $rcp:ident;)?
+    ) => {
+        $(#[$meta])*
+        pub(super) mod $name {
+            use std::arch::x86_64::*;
+
+            #[allow(unused_imports)]
+            use super::super::{
+                ALPHA_1, ALPHA_3, ALPHA_5, ALPHA_7, ALPHA_9, ALPHA_11, ALPHA_13, BETA_0, BETA_2,
+                BETA_4, BETA_6, EXP_C1, EXP_C2, EXP_HI, EXP_LO, EXP_P2, EXP_P3, EXP_P4, EXP_P5,
+                EXP_P6, LOG2_E, ROUND_MAGIC, TANH_CLAMP,
+            };
+
+            $($helpers)*
+
+            /// `acc[g] += x1[g] · w1 + x2[g] · w2` (either product may have no inputs). Outputs
+            /// go in tiles of `T` registers per row, the last tile masked; with one or two rows
+            /// each row's sum is also split over even and odd inputs so that enough independent
+            /// FMA chains are in flight.
+            #[target_feature(enable = $feature)]
+            #[inline]
+            pub(in super::super) fn matvec2_group<
+                const G: usize,
+                const IN1: usize,
+                const IN2: usize,
+                const OUT: usize,
+            >(
+                x1: &[&[f32; IN1]; G],
+                w1: &[[f32; OUT]; IN1],
+                x2: &[&[f32; IN2]; G],
+                w2: &[[f32; OUT]; IN2],
+                acc: &mut [[f32; OUT]; G],
+            ) {
+                if G <= 2 {
+                    tiles::<G, $t_few, IN1, IN2, OUT>(x1, w1, x2, w2, acc)
+                } else {
+                    tiles::<G, $t_many, IN1, IN2, OUT>(x1, w1, x2, w2, acc)
+                }
+            }
+
+            /// Loads `LANES * T` floats of a row from `j`: plain loads for full registers,
+            /// masked ones for the last (a masked store cannot be forwarded to a later load of
+            /// the same bytes). A pointer past a row is formed with `wrapping_add` and only used
+            /// under an all-false mask, which reads nothing.
+            #[target_feature(enable = $feature)]
+            #[inline]
+            fn load<const T: usize>(row: *const f32, j: usize, m: &[$mask; T]) -> [$reg; T] {
+                std::array::from_fn(|t| {
+                    let p = row.wrapping_add(j + $lanes * t);
+                    // SAFETY: full registers lie inside the row ($lanes * t + $lanes <= OUT - j);
+                    // masked lanes are those below OUT.
+                    unsafe {
+                        if m[t] == $full {
+                            $loadu(p)
+                        } else {
+                            let ($lp, $lm) = (p, m[t]);
+                            $masked_load
+                        }
+                    }
+                })
+            }
+
+            #[target_feature(enable = $feature)]
+            #[inline]
+            fn tiles<
+                const G: usize,
+                const T: usize,
+                const IN1: usize,
+                const IN2: usize,
+                const OUT: usize,
+            >(
+                x1: &[&[f32; IN1]; G],
+                w1: &[[f32; OUT]; IN1],
+                x2: &[&[f32; IN2]; G],
+                w2: &[[f32; OUT]; IN2],
+                acc: &mut [[f32; OUT]; G],
+            ) {
+                let mut j = 0;
+                while j < OUT {
+                    let m: [$mask; T] =
+                        std::array::from_fn(|t| lanes(OUT.saturating_sub(j + $lanes * t)));
+                    let mut a: [[$reg; T]; G] =
+                        std::array::from_fn(|g| load(acc[g].as_ptr(), j, &m));
+                    let mut b = [[$setzero(); T]; G];
+                    accumulate::<G, T, IN1, OUT>(&mut a, &mut b, x1, w1, j, &m);
+                    accumulate::<G, T, IN2, OUT>(&mut a, &mut b, x2, w2, j, &m);
+                    for g in 0..G {
+                        let p = acc[g].as_mut_ptr();
+                        for t in 0..T {
+                            let v = if G <= 2 { $add(a[g][t], b[g][t]) } else { a[g][t] };
+                            let q = p.wrapping_add(j + $lanes * t);
+                            // SAFETY: as for the loads: inside the row, or masked to the lanes
+                            // below OUT.
+                            unsafe {
+                                if m[t] == $full {
+                                    $storeu(q, v);
+                                } else {
+                                    let ($sp, $sm, $sv) = (q, m[t], v);
+                                    $masked_store;
+                                }
+                            }
+                        }
+                    }
+                    j += $lanes * T;
+                }
+            }
+
+            /// Adds `x · w` for one tile into `a` (and the odd inputs into `b` when G <= 2).
+            #[target_feature(enable = $feature)]
+            #[inline]
+            fn accumulate<const G: usize, const T: usize, const IN: usize, const OUT: usize>(
+                a: &mut [[$reg; T]; G],
+                b: &mut [[$reg; T]; G],
+                x: &[&[f32; IN]; G],
+                w: &[[f32; OUT]; IN],
+                j: usize,
+                m: &[$mask; T],
+            ) {
+                let mut i = 0;
+                if G <= 2 {
+                    while i + 1 < IN {
+                        let (wa, wb) = (load(w[i].as_ptr(), j, m), load(w[i + 1].as_ptr(), j, m));
+                        for g in 0..G {
+                            let (xa, xb) = ($set1(x[g][i]), $set1(x[g][i + 1]));
+                            for t in 0..T {
+                                if m[t] != 0 {
+                                    a[g][t] = $fmadd(xa, wa[t], a[g][t]);
+                                    b[g][t] = $fmadd(xb, wb[t], b[g][t]);
+                                }
+                            }
+                        }
+                        i += 2;
+                    }
+                }
+                while i < IN {
+                    let wa = load(w[i].as_ptr(), j, m);
+                    for g in 0..G {
+                        let xa = $set1(x[g][i]);
+                        for t in 0..T {
+                            if m[t] != 0 {
+                                a[g][t] = $fmadd(xa, wa[t], a[g][t]);
+                            }
+                        }
+                    }
+                    i += 1;
+                }
+            }
+
+            /// `z = f(z)` a register at a time, the tail through a lane mask.
+            #[target_feature(enable = $feature)]
+            #[inline]
+            fn map(z: &mut [f32], f: impl Fn($reg) -> $reg) {
+                let (chunks, tail) = z.as_chunks_mut::<$lanes>();
+                for chunk in chunks {
+                    // SAFETY: `chunk` is one register of f32s; unaligned access is allowed.
+                    unsafe { $storeu(chunk.as_mut_ptr(), f($loadu(chunk.as_ptr()))) };
+                }
+                if !tail.is_empty() {
+                    let m = lanes(tail.len());
+                    // SAFETY: the mask covers exactly `tail.len()` lanes, so only `tail` is
+                    // touched.
+                    unsafe {
+                        let ($lp, $lm) = (tail.as_ptr(), m);
+                        let v = f($masked_load);
+                        let ($sp, $sm, $sv) = (tail.as_mut_ptr(), m, v);
+                        $masked_store;
+                    }
+                }
+            }
+
+            /// [`exp_fast`](super::super::exp_fast) on one register, with fused multiply-adds.
+            #[target_feature(enable = $feature)]
+            #[inline]
+            fn exp(x: $reg) -> $reg {
+                let c = $set1;
+                // NaN stays NaN: min and max return their second operand when one is NaN.
+                let x = $max(c(EXP_LO), $min(c(EXP_HI), x));
+                // n = round(x log2(e)): adding 1.5 * 2^23 rounds to an integer, whose value
+                // is in the low mantissa bits.
+                let k = $fmadd(x, c(LOG2_E), c(ROUND_MAGIC));
+                let n = $sub(k, c(ROUND_MAGIC));
+                let r = $fnmadd(n, c(EXP_C1), x);
+                let r = $fnmadd(n, c(EXP_C2), r);
+                let r2 = $mul(r, r);
+                let even = $fmadd($fmadd(r2, c(EXP_P6), c(EXP_P4)), r2, c(EXP_P2));
+                let odd = $fmadd(r2, c(EXP_P5), c(EXP_P3));
+                let y = $fmadd(r, odd, even);
+                let y = $fmadd(r2, y, $add(r, c(1.0)));
+                // y * 2^n as y * 2^(n/2) * 2^(n - n/2): both factors normal for n in
+                // [-150, 129], and the second product rounds once (to 0, a subnormal or inf).
+                let n = $sub_i32($as_int(k), $as_int(c(ROUND_MAGIC)));
+                let n1 = $sar_i32::<1>(n);
+                let n2 = $sub_i32(n, n1);
+                let bias = $set1_i32(127);
+                let s1 = $as_float($shl_i32::<23>($add_i32(n1, bias)));
+                let s2 = $as_float($shl_i32::<23>($add_i32(n2, bias)));
+                $mul($mul(y, s1), s2)
+            }
+
+            /// `z = sigmoid(z)` elementwise: [`sigmoid_fast`](super::super::sigmoid_fast) with
+            /// fused multiply-adds, `1 / (1 + exp(-x))` with a true division.
+            #[target_feature(enable = $feature)]
+            #[inline]
+            pub(in super::super) fn sigmoid(z: &mut [f32]) {
+                map(z, |x| {
+                    let one = $set1(1.0);
+                    $div(one, $add(one, exp($sub($setzero(), x))))
+                });
+            }
+
+            /// `z = e^z` elementwise: [`exp_fast`](super::super::exp_fast) with fused multiply-adds.
+            #[target_feature(enable = $feature)]
+            #[inline]
+            pub(in super::super) fn exp_in_place(z: &mut [f32]) {
+                map(z, |x| exp(x));
+            }
+
+            $(
+                /// [`tanh_fast`](super::super::tanh_fast) a register at a time, the division
+                /// replaced by a reciprocal estimate refined by one Newton step.
+                #[target_feature(enable = $feature)]
+                #[inline]
+                pub(in super::super) fn tanh(z: &mut [f32]) {
+                    let c = $set1;
+                    map(z, |x| {
+                        // NaN stays NaN (as in `tanh_fast`): min and max return their second
+                        // operand when one is NaN.
+                        let x = $max(c(-TANH_CLAMP), $min(c(TANH_CLAMP), x));
+                        let x2 = $mul(x, x);
+                        let mut p = $fmadd(x2, c(ALPHA_13), c(ALPHA_11));
+                        p = $fmadd(x2, p, c(ALPHA_9));
+                        p = $fmadd(x2, p, c(ALPHA_7));
+                        p = $fmadd(x2, p, c(ALPHA_5));
+                        p = $fmadd(x2, p, c(ALPHA_3));
+                        p = $fmadd(x2, p, c(ALPHA_1));
+                        p = $mul(p, x);
+                        let mut q = $fmadd(x2, c(BETA_6), c(BETA_4));
+                        q = $fmadd(x2, q, c(BETA_2));
+                        q = $fmadd(x2, q, c(BETA_0));
+                        // 1/q: estimate, then r += r * (1 - q r).
+                        let r = $rcp(q);
+                        let r = $fmadd(r, $fnmadd(q, r, c(1.0)), r);
+                        let y = $mul(p, r);
+                        $max(c(-1.0), $min(c(1.0), y))
+                    })
+                }
+            )?
+        }
+    };
+}
+
+simd_kernels! {
+    /// AVX2 + FMA: 16 registers of 8 lanes.
+    mod avx2;
+    feature = "avx2,fma";
+    register = __m256, lanes = 8;
+    // 16 registers: tiles of 2 per row (with the odd split and two weight rows in flight, 4 per
+    // row would spill).
+    tiles = (few_rows: 2, many_rows: 2);
+    mask = usize, full = 8;
+    helpers = {
+        /// How many of a register's 8 lanes hold outputs when `left` outputs remain.
+        #[inline(always)]
+        fn lanes(left: usize) -> usize {
+            left.min(8)
+        }
+
+        /// The `maskload`/`maskstore` mask of the first `n` lanes.
+        #[target_feature(enable = "avx2")]
+        #[inline]
+        fn mask(n: usize) -> __m256i {
+            _mm256_cmpgt_epi32(
+                _mm256_set1_epi32(n as i32),
+                _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7),
+            )
+        }
+    }
+    setzero = _mm256_setzero_ps, set1 = _mm256_set1_ps, loadu = _mm256_loadu_ps,
+    storeu = _mm256_storeu_ps, add = _mm256_add_ps, sub = _mm256_sub_ps, mul = _mm256_mul_ps,
+    div = _mm256_div_ps, fmadd = _mm256_fmadd_ps, fnmadd = _mm256_fnmadd_ps, min = _mm256_min_ps,
+    max = _mm256_max_ps, as_int = _mm256_castps_si256, as_float = _mm256_castsi256_ps,
+    add_i32 = _mm256_add_epi32, sub_i32 = _mm256_sub_epi32, shl_i32 = _mm256_slli_epi32,
+    sar_i32 = _mm256_srai_epi32, set1_i32 = _mm256_set1_epi32;
+    masked_load = |p, n| _mm256_maskload_ps(p, mask(n));
+    masked_store = |p, n, v| _mm256_maskstore_ps(p, mask(n), v);
+}
+
+simd_kernels! {
+    /// AVX-512F: 32 registers of 16 lanes.
+    mod avx512;
+    feature = "avx512f";
+    register = __m512, lanes = 16;
+    tiles = (few_rows: 4, many_rows: 2);
+    mask = u16, full = u16::MAX;
+    helpers = {
+        /// The lanes of a 16-lane register that hold outputs when `left` outputs remain.
+        #[inline(always)]
+        fn lanes(left: usize) -> u16 {
+            if left >= 16 {
+                u16::MAX
+            } else {
+                ((1u32 << left) - 1) as u16
+            }
+        }
+    }
+    setzero = _mm512_setzero_ps, set1 = _mm512_set1_ps, loadu = _mm512_loadu_ps,
+    storeu = _mm512_storeu_ps, add = _mm512_add_ps, sub = _mm512_sub_ps, mul = _mm512_mul_ps,
+    div = _mm512_div_ps, fmadd = _mm512_fmadd_ps, fnmadd = _mm512_fnmadd_ps, min = _mm512_min_ps,
+    max = _mm512_max_ps, as_int = _mm512_castps_si512, as_float = _mm512_castsi512_ps,
+    add_i32 = _mm512_add_epi32, sub_i32 = _mm512_sub_epi32, shl_i32 = _mm512_slli_epi32,
+    sar_i32 = _mm512_srai_epi32, set1_i32 = _mm512_set1_epi32;
+    masked_load = |p, m| _mm512_maskz_loadu_ps(m, p);
+    masked_store = |p, m, v| _mm512_mask_storeu_ps(p, m, v);
+    tanh_rcp = _mm512_rcp14_ps;
+}
