@@ -57,7 +57,9 @@ fn matvec_group6_avx512<const U: usize>(b: divan::Bencher) {
     fn run<const U: usize>(xs: &[[f32; U]; 6], w: &[[f32; U]; U]) -> [[f32; U]; 6] {
         let mut acc = [[0.0f32; U]; 6];
         let x: [&[f32; U]; 6] = std::array::from_fn(|g| &xs[g]);
-        matvec_acc_group::<Fused, 6, U, U>(&x, w, &mut acc);
+        // SAFETY: this function's target features are the CPU's (checked by the caller).
+        let m = unsafe { Avx512::new_unchecked() };
+        matvec_acc_group::<Avx512, 6, U, U>(m, &x, w, &mut acc);
         acc
     }
     if rnn_runtime::simd::detected() != rnn_runtime::simd::Simd::Avx512 {
@@ -126,7 +128,7 @@ fn sigmoid_128_portable(b: divan::Bencher) {
     let x = gates();
     b.bench(|| {
         let mut z = divan::black_box(x);
-        Separate::sigmoid_in_place(&mut z);
+        Separate.sigmoid_in_place(&mut z);
         z
     });
 }
@@ -154,7 +156,8 @@ fn sigmoid_128_portable_avx2(b: divan::Bencher) {
 fn sigmoid_128_avx2(b: divan::Bencher) {
     #[target_feature(enable = "avx2,fma")]
     fn run(mut z: [f32; 128]) -> [f32; 128] {
-        Fused::sigmoid_in_place(&mut z);
+        // SAFETY: this function's target features are the CPU's (checked by the caller).
+        unsafe { Fused::new_unchecked() }.sigmoid_in_place(&mut z);
         z
     }
     if rnn_runtime::simd::detected() == rnn_runtime::simd::Simd::Scalar {
@@ -188,7 +191,8 @@ fn sigmoid_128_portable_avx512(b: divan::Bencher) {
 fn sigmoid_128_avx512(b: divan::Bencher) {
     #[target_feature(enable = "avx512f,avx2,fma")]
     fn run(mut z: [f32; 128]) -> [f32; 128] {
-        Avx512::sigmoid_in_place(&mut z);
+        // SAFETY: as above.
+        unsafe { Avx512::new_unchecked() }.sigmoid_in_place(&mut z);
         z
     }
     if rnn_runtime::simd::detected() != rnn_runtime::simd::Simd::Avx512 {

@@ -18,25 +18,27 @@ const BLOCK: usize = 1024;
 
 /// exp and sigmoid of a block as the layers compute them on each path.
 #[inline(always)]
-fn block<M: MulAdd>(exp: &mut [f32; BLOCK], sig: &mut [f32; BLOCK]) {
+fn block<M: MulAdd>(m: M, exp: &mut [f32; BLOCK], sig: &mut [f32; BLOCK]) {
     for chunk in exp.chunks_mut(32) {
-        M::exp_in_place(chunk);
+        m.exp_in_place(chunk);
     }
     for chunk in sig.chunks_mut(32) {
-        M::sigmoid_in_place(chunk);
+        m.sigmoid_in_place(chunk);
     }
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
 fn block_avx2(exp: &mut [f32; BLOCK], sig: &mut [f32; BLOCK]) {
-    block::<Fused>(exp, sig)
+    // SAFETY: this function's target features are the CPU's (its caller checked).
+    block(unsafe { Fused::new_unchecked() }, exp, sig)
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f,avx2,fma")]
 fn block_avx512(exp: &mut [f32; BLOCK], sig: &mut [f32; BLOCK]) {
-    block::<Avx512>(exp, sig)
+    // SAFETY: as above.
+    block(unsafe { Avx512::new_unchecked() }, exp, sig)
 }
 
 type Path = (&'static str, fn(&mut [f32; BLOCK], &mut [f32; BLOCK]));
@@ -127,7 +129,7 @@ fn sweep(paths: &[Path], his: std::ops::Range<u64>) -> Vec<Worst> {
 }
 
 fn main() {
-    let mut paths: Vec<Path> = vec![("portable", block::<Separate>)];
+    let mut paths: Vec<Path> = vec![("portable", |e, s| block(Separate, e, s))];
     #[cfg(target_arch = "x86_64")]
     {
         use rnn_runtime::simd::{Simd, detected};

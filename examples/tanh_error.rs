@@ -8,22 +8,24 @@ use rnn_runtime::kernels::{Avx512, Fused, MulAdd, Separate, tanh_reference};
 
 /// Applies tanh to a block as the layers do on each path (vectorised under its features).
 #[inline(always)]
-fn block<M: MulAdd>(xs: &mut [f32; 1024]) {
+fn block<M: MulAdd>(m: M, xs: &mut [f32; 1024]) {
     for chunk in xs.chunks_mut(32) {
-        M::tanh_in_place(chunk);
+        m.tanh_in_place(chunk);
     }
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
 fn block_avx2(xs: &mut [f32; 1024]) {
-    block::<Fused>(xs)
+    // SAFETY: this function's target features are the CPU's (its caller checked).
+    block(unsafe { Fused::new_unchecked() }, xs)
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f,avx2,fma")]
 fn block_avx512(xs: &mut [f32; 1024]) {
-    block::<Avx512>(xs)
+    // SAFETY: as above.
+    block(unsafe { Avx512::new_unchecked() }, xs)
 }
 
 fn sweep(name: &str, f: impl Fn(&mut [f32; 1024])) {
@@ -57,7 +59,7 @@ fn sweep(name: &str, f: impl Fn(&mut [f32; 1024])) {
 }
 
 fn main() {
-    sweep("portable", block::<Separate>);
+    sweep("portable", |xs| block(Separate, xs));
     #[cfg(target_arch = "x86_64")]
     {
         use rnn_runtime::simd::{Simd, detected};

@@ -30,6 +30,7 @@ const fn info(units: usize) -> LayerInfo {
 
 #[inline(always)]
 fn steps<M: MulAdd, const U: usize, const G: usize>(
+    m: M,
     cell: &SimpleRnn<U, U>,
     n: usize,
 ) -> [[f32; U]; G] {
@@ -37,7 +38,7 @@ fn steps<M: MulAdd, const U: usize, const G: usize>(
     let x = [[0.2f32; U]; G];
     for _ in 0..n {
         let xs: [&[f32; U]; G] = std::array::from_fn(|g| &x[g]);
-        cell.step_group::<M, G>(&xs, &mut h, [true; G]);
+        cell.step_group::<M, G>(m, &xs, &mut h, [true; G]);
     }
     h
 }
@@ -45,13 +46,15 @@ fn steps<M: MulAdd, const U: usize, const G: usize>(
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f,avx2,fma")]
 fn steps_avx512<const U: usize, const G: usize>(cell: &SimpleRnn<U, U>, n: usize) -> [[f32; U]; G] {
-    steps::<Avx512, U, G>(cell, n)
+    // SAFETY: this function's target features are the CPU's (its caller checked).
+    steps::<Avx512, U, G>(unsafe { Avx512::new_unchecked() }, cell, n)
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
 fn steps_avx2<const U: usize, const G: usize>(cell: &SimpleRnn<U, U>, n: usize) -> [[f32; U]; G] {
-    steps::<Fused, U, G>(cell, n)
+    // SAFETY: as above.
+    steps::<Fused, U, G>(unsafe { Fused::new_unchecked() }, cell, n)
 }
 
 fn time<const U: usize, const G: usize>(path: Simd) -> f64 {
@@ -64,7 +67,7 @@ fn time<const U: usize, const G: usize>(path: Simd) -> f64 {
         // SAFETY: as above.
         #[cfg(target_arch = "x86_64")]
         Simd::Avx2 => unsafe { steps_avx2::<U, G>(&cell, n) },
-        _ => steps::<Separate, U, G>(&cell, n),
+        _ => steps::<Separate, U, G>(Separate, &cell, n),
     };
     std::hint::black_box(run(100));
     let n = 2000;

@@ -13,9 +13,9 @@ pub trait Apply: Copy {
     /// Applies the activation in place to the units of one step (portable kernels).
     fn apply(self, z: &mut [f32]);
     /// [`Apply::apply`] with a kernel set's tanh (see [`MulAdd::tanh_in_place`]).
-    fn apply_with<M: MulAdd>(self, z: &mut [f32]);
+    fn apply_with<M: MulAdd>(self, m: M, z: &mut [f32]);
     /// [`Apply::apply_with`] on several rows.
-    fn apply_rows<M: MulAdd, const U: usize>(self, z: &mut [[f32; U]]);
+    fn apply_rows<M: MulAdd, const U: usize>(self, m: M, z: &mut [[f32; U]]);
     /// The textbook formula in f64, rounded once.
     fn reference(self, z: &mut [f32]);
 }
@@ -26,17 +26,17 @@ impl Apply for Activation {
     /// computed in f32 with libm.
     #[inline(always)]
     fn apply(self, z: &mut [f32]) {
-        self.apply_with::<crate::kernels::Separate>(z)
+        self.apply_with(crate::kernels::Separate, z)
     }
 
     /// [`Activation::apply`] with the tanh and sigmoid of a kernel set (see
     /// [`MulAdd::tanh_in_place`], [`MulAdd::sigmoid_in_place`]).
     #[inline(always)]
-    fn apply_with<M: MulAdd>(self, z: &mut [f32]) {
+    fn apply_with<M: MulAdd>(self, m: M, z: &mut [f32]) {
         match self {
             Activation::Linear => {}
-            Activation::Tanh => M::tanh_in_place(z),
-            Activation::Sigmoid => M::sigmoid_in_place(z),
+            Activation::Tanh => m.tanh_in_place(z),
+            Activation::Sigmoid => m.sigmoid_in_place(z),
             Activation::Relu => z.iter_mut().for_each(|v| *v = v.max(0.0)),
             Activation::Softmax => softmax(z),
             Activation::LogSoftmax => log_softmax(z),
@@ -47,12 +47,12 @@ impl Apply for Activation {
     /// [`Activation::apply_with`] on several rows: one pass over all of them for an elementwise
     /// activation (constants set up once), row by row for softmax and log_softmax.
     #[inline(always)]
-    fn apply_rows<M: MulAdd, const U: usize>(self, z: &mut [[f32; U]]) {
+    fn apply_rows<M: MulAdd, const U: usize>(self, m: M, z: &mut [[f32; U]]) {
         match self {
             Activation::Softmax | Activation::LogSoftmax => {
-                z.iter_mut().for_each(|r| self.apply_with::<M>(r))
+                z.iter_mut().for_each(|r| self.apply_with::<M>(m, r))
             }
-            _ => self.apply_with::<M>(z.as_flattened_mut()),
+            _ => self.apply_with::<M>(m, z.as_flattened_mut()),
         }
     }
 

@@ -146,8 +146,8 @@ pub fn expand_api(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStream {
                 // The portable kernels gain nothing from lockstep rows (measured): one at a time.
                 _ => #helper #width, 1>(
                     batch, #per_row, check,
-                    |s, o| self.__run::<#p::Separate, 1>(s, o),
-                    |s, o| self.__run::<#p::Separate, 1>([s], [o]),
+                    |s, o| self.__run::<#p::Separate, 1>(#p::Separate, s, o),
+                    |s, o| self.__run::<#p::Separate, 1>(#p::Separate, [s], [o]),
                 )?,
             };
             #wrap

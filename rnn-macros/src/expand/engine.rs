@@ -11,9 +11,9 @@ use crate::plan::{MaskAt, MaskSource, Op, Plan, Sink};
 
 /// ```text
 /// fn __dispatch(&self, src, out) { match simd_active() { Avx512 => unsafe { self.__run_avx512::<1>([src], [out]) }, Avx2 => .., _ => self.__run::<Separate, 1>(..) } }
-/// #[target_feature(enable = "avx512f,avx2,fma")] fn __run_avx512<const G>(&self, srcs, outs) { self.__run::<Avx512, G>(srcs, outs) }
-/// #[target_feature(enable = "avx2,fma")] fn __run_fma<const G>(&self, srcs, outs) { self.__run::<Fused, G>(srcs, outs) }
-/// #[inline(always)] fn __run<M: MulAdd, const G: usize>(&self, srcs, outs) { /* the plan, step by step */ }
+/// #[target_feature(enable = "avx512f,avx2,fma")] fn __run_avx512<const G>(&self, srcs, outs) { self.__run(unsafe { Avx512::new_unchecked() }, srcs, outs) }
+/// #[target_feature(enable = "avx2,fma")] fn __run_fma<const G>(&self, srcs, outs) { self.__run(unsafe { Fused::new_unchecked() }, srcs, outs) }
+/// #[inline(always)] fn __run<M: MulAdd, const G: usize>(&self, m: M, srcs, outs) { /* the plan, step by step */ }
 /// ```
 pub fn expand_engine(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStream {
     let src = src_type(model);
@@ -31,26 +31,28 @@ pub fn expand_engine(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStream
                 #[cfg(target_arch = "x86_64")]
                 // SAFETY: as above: AVX2 and FMA are present.
                 #p::Simd::Avx2 => unsafe { self.__run_fma::<1>([src], [out]) },
-                _ => self.__run::<#p::Separate, 1>([src], [out]),
+                _ => self.__run(#p::Separate, [src], [out]),
             }
         }
 
         #[cfg(target_arch = "x86_64")]
         #[target_feature(enable = "avx512f,avx2,fma")]
         fn __run_avx512<const __G: usize>(&self, srcs: [&#src; __G], outs: [&mut #out; __G]) {
-            self.__run::<#p::Avx512, __G>(srcs, outs);
+            // SAFETY: this function's target features are the CPU's (its caller vouched).
+            self.__run(unsafe { #p::Avx512::new_unchecked() }, srcs, outs);
         }
 
         #[cfg(target_arch = "x86_64")]
         #[target_feature(enable = "avx2,fma")]
         fn __run_fma<const __G: usize>(&self, srcs: [&#src; __G], outs: [&mut #out; __G]) {
-            self.__run::<#p::Fused, __G>(srcs, outs);
+            // SAFETY: this function's target features are the CPU's (its caller vouched).
+            self.__run(unsafe { #p::Fused::new_unchecked() }, srcs, outs);
         }
 
         /// The forward pass over fixed sizes for `__G` checked sequences of one length, in
-        /// lockstep; each `outs[g]` is sized by the caller.
+        /// lockstep, with the kernels of `__m`; each `outs[g]` is sized by the caller.
         #[inline(always)]
-        fn __run<__M: #p::MulAdd, const __G: usize>(&self, srcs: [&#src; __G], outs: [&mut #out; __G]) {
+        fn __run<__M: #p::MulAdd, const __G: usize>(&self, __m: __M, srcs: [&#src; __G], outs: [&mut #out; __G]) {
             let mut outs = outs;
             #body
         }
@@ -78,10 +80,10 @@ fn mask_at(p: &TokenStream, source: MaskSource, pos: TokenStream) -> TokenStream
 ///     let __mt: [bool; __G] = from_fn(|g| srcs[g][__t] != 0);   // the mask by position
 ///     let __mk: [bool; __G] = from_fn(|g| srcs[g][__k] != 0);
 ///     let __z: [&_; __G] = from_fn(|g| self.__fold.row(srcs[g][__t]));   // folded Embedding
-///     self.l1.step_projected_group::<__M, __G>(&__z, &mut __s1, __mk);  // masked rows keep state
+///     self.l1.step_projected_group::<__M, __G>(__m, &__z, &mut __s1, __mk);  // masked rows keep state
 /// }
 /// let mut __y2 = [[0.0f32; 1]; __G];
-/// PerStep::apply_group::<__M, __G>(&self.l2, &Recurrent::output(&self.l1, &__s1), &mut __y2);
+/// PerStep::apply_group::<__M, __G>(&self.l2, __m, &Recurrent::output(&self.l1, &__s1), &mut __y2);
 /// for (o, v) in outs.iter_mut().zip(from_fn(|g| &__y2[g])) { o[0] = *v; }
 /// ```
 fn expand_run_body(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStream {
@@ -169,8 +171,8 @@ fn expand_run_body(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStream {
 /// One op of a step; declares what it keeps across steps in `decls` and moves `cur` on.
 /// ```text
 /// Lookup:  let __x0: [&_; __G] = from_fn(|g| self.l0.row(srcs[g][__t]));
-/// Step:    Recurrent::step_group::<__M, __G>(&self.l1, &cur, &mut __s1, __mk);
-/// PerStep: PerStep::apply_group::<__M, __G>(&self.l2, &cur, &mut __y2);
+/// Step:    Recurrent::step_group::<__M, __G>(&self.l1, __m, &cur, &mut __s1, __mk);
+/// PerStep: PerStep::apply_group::<__M, __G>(&self.l2, __m, &cur, &mut __y2);
 /// Mask:    self.l0.apply_group::<__G>(&cur, &mut __y0, __mt);
 /// ```
 fn expand_op(
@@ -203,17 +205,17 @@ fn expand_op(
             if folded {
                 quote! {
                     let __z: [&_; __G] = #p::from_fn(|g| self.__fold.row(srcs[g][__t]));
-                    self.#f.step_projected_group::<__M, __G>(&__z, &mut #s, #m);
+                    self.#f.step_projected_group::<__M, __G>(__m, &__z, &mut #s, #m);
                 }
             } else {
-                quote!(#p::Recurrent::step_group::<__M, __G>(&self.#f, &#input, &mut #s, #m);)
+                quote!(#p::Recurrent::step_group::<__M, __G>(&self.#f, __m, &#input, &mut #s, #m);)
             }
         }
         Op::PerStep { layer, width } => {
             let (f, y, w) = (field(layer), format_ident!("__y{}", layer), lit(width));
             decls.extend(quote!(let mut #y = [[0.0f32; #w]; __G];));
             *cur = quote!(#p::from_fn(|g| &#y[g]));
-            quote!(#p::PerStep::apply_group::<__M, __G>(&self.#f, &#input, &mut #y);)
+            quote!(#p::PerStep::apply_group::<__M, __G>(&self.#f, __m, &#input, &mut #y);)
         }
         Op::Mask { layer, width } => {
             let (f, y, w) = (field(layer), format_ident!("__y{}", layer), lit(width));

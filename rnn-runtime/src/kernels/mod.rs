@@ -13,47 +13,61 @@ mod x86;
 #[cfg(target_arch = "x86_64")]
 use x86::{avx2, avx512};
 
-/// How a kernel computes `a * b + c`, and tanh and sigmoid over a slice.
+/// A path's kernel set: how a kernel computes `a * b + c`, the grouped matrix-vector products,
+/// and tanh, sigmoid and exp over a slice.
+///
+/// A value of a SIMD path's type is the proof that the CPU has its instruction set: [`Fused`]
+/// and [`Avx512`] are made only by `new` (which asks [`crate::simd::detected`], probed once) or
+/// by `new_unchecked` (unsafe: the caller vouches, as a `#[target_feature]` function may). So
+/// the kernels check nothing per call, and a safe call can never run an instruction the CPU
+/// lacks.
 pub trait MulAdd: Copy {
     /// How many f32 accumulators a kernel may keep in vector registers on this path (about
     /// three quarters of the register file: 16 SSE2, 16 AVX2 or 32 AVX-512 registers).
     const ACC_FLOATS: usize;
 
+    /// `a * b + c`.
     fn mul_add(a: f32, b: f32, c: f32) -> f32;
+
+    /// The path's token when this CPU can run it (the probe is cached: see
+    /// [`crate::simd::detected`]).
+    fn detect() -> Option<Self>;
 
     /// `z = tanh(z)` elementwise with [`tanh_fast`] (vectorised by the compiler).
     #[inline(always)]
-    fn tanh_in_place(z: &mut [f32]) {
+    fn tanh_in_place(self, z: &mut [f32]) {
         z.iter_mut().for_each(|v| *v = tanh_fast(*v));
     }
 
     /// `z = sigmoid(z)` elementwise with [`sigmoid_fast`] (vectorised by the compiler).
     #[inline(always)]
-    fn sigmoid_in_place(z: &mut [f32]) {
+    fn sigmoid_in_place(self, z: &mut [f32]) {
         z.iter_mut().for_each(|v| *v = sigmoid_fast(*v));
     }
 
     /// `z = e^z` elementwise with [`exp_fast`] (vectorised by the compiler).
     #[inline(always)]
-    fn exp_in_place(z: &mut [f32]) {
+    fn exp_in_place(self, z: &mut [f32]) {
         z.iter_mut().for_each(|v| *v = exp_fast(*v));
     }
 
     /// `acc[g] += x[g] · w` for G rows: [`MulAdd::matvec2_group`] with no second product.
     #[inline(always)]
     fn matvec_group<const G: usize, const IN: usize, const OUT: usize>(
+        self,
         x: &[&[f32; IN]; G],
         w: &[[f32; OUT]; IN],
         acc: &mut [[f32; OUT]; G],
     ) {
-        Self::matvec2_group::<G, IN, 0, OUT>(x, w, &[&[]; G], &[], acc)
+        self.matvec2_group::<G, IN, 0, OUT>(x, w, &[&[]; G], &[], acc)
     }
 
-    /// `acc[g] += x1[g] · w1 + x2[g] · w2`: a SimpleRNN step's two products. The portable
+    /// `acc[g] += x1[g] · w1 + x2[g] · w2`: a recurrent step's two products. The portable
     /// body is [`matvec_acc_group_generic`] for each; the SIMD paths compute both in one pass
     /// with the accumulators in registers.
     #[inline(always)]
     fn matvec2_group<const G: usize, const IN1: usize, const IN2: usize, const OUT: usize>(
+        self,
         x1: &[&[f32; IN1]; G],
         w1: &[[f32; OUT]; IN1],
         x2: &[&[f32; IN2]; G],
@@ -67,152 +81,165 @@ pub trait MulAdd: Copy {
     }
 }
 
-/// `a * b + c` with two roundings; for CPUs without FMA.
+/// `a * b + c` with two roundings; for CPUs without FMA. Runs anywhere.
 #[derive(Clone, Copy, Debug)]
 pub struct Separate;
 
-/// `a.mul_add(b, c)`: one rounding, one instruction under `target_feature = "fma"`.
+/// `a.mul_add(b, c)` and the AVX2 intrinsics kernels: proof that the CPU has AVX2 and FMA.
 #[derive(Clone, Copy, Debug)]
-pub struct Fused;
+pub struct Fused(());
+
+/// [`Fused`], plus tanh written with AVX-512 intrinsics: the same rational as [`tanh_fast`]
+/// with the division replaced by a 14-bit reciprocal estimate refined by one Newton step (the
+/// division is the slowest instruction of the rational). Sigmoid and exp are the template's
+/// intrinsics versions of [`sigmoid_fast`] and [`exp_fast`] (16 lanes). Proof that the CPU has
+/// AVX-512F, AVX2 and FMA.
+#[derive(Clone, Copy, Debug)]
+pub struct Avx512(());
+
+impl Fused {
+    /// `Some` when the CPU has AVX2 and FMA.
+    pub fn new() -> Option<Self> {
+        (crate::simd::detected() >= crate::simd::Simd::Avx2).then_some(Fused(()))
+    }
+
+    /// # Safety
+    /// The CPU must have AVX2 and FMA (a `#[target_feature(enable = "avx2,fma")]` function
+    /// may vouch for it).
+    #[inline(always)]
+    pub unsafe fn new_unchecked() -> Self {
+        Fused(())
+    }
+}
+
+impl Avx512 {
+    /// `Some` when the CPU has AVX-512F, AVX2 and FMA.
+    pub fn new() -> Option<Self> {
+        (crate::simd::detected() >= crate::simd::Simd::Avx512).then_some(Avx512(()))
+    }
+
+    /// # Safety
+    /// The CPU must have AVX-512F, AVX2 and FMA.
+    #[inline(always)]
+    pub unsafe fn new_unchecked() -> Self {
+        Avx512(())
+    }
+}
 
 impl MulAdd for Separate {
     const ACC_FLOATS: usize = 48;
+    fn detect() -> Option<Self> {
+        Some(Separate)
+    }
     #[inline(always)]
     fn mul_add(a: f32, b: f32, c: f32) -> f32 {
         a * b + c
     }
 }
 
+/// Off x86-64 there are no SIMD kernels: the tokens cannot be made (`new` is `None`), and
+/// these bodies are the portable ones.
+macro_rules! portable_or {
+    ($simd:block, $portable:block) => {{
+        #[cfg(target_arch = "x86_64")]
+        $simd
+        #[cfg(not(target_arch = "x86_64"))]
+        $portable
+    }};
+}
+
 impl MulAdd for Fused {
     const ACC_FLOATS: usize = 96;
+    fn detect() -> Option<Self> {
+        Fused::new()
+    }
     #[inline(always)]
     fn mul_add(a: f32, b: f32, c: f32) -> f32 {
         a.mul_add(b, c)
     }
 
     #[inline(always)]
-    fn sigmoid_in_place(z: &mut [f32]) {
-        #[cfg(target_arch = "x86_64")]
-        {
-            use std::arch::is_x86_feature_detected as has;
-            if has!("avx2") && has!("fma") {
-                // SAFETY: AVX2 and FMA are present (checked just above).
-                unsafe { avx2::sigmoid(z) };
-                return;
-            }
-        }
-        z.iter_mut().for_each(|v| *v = sigmoid_fast(*v));
+    fn sigmoid_in_place(self, z: &mut [f32]) {
+        // SAFETY (each block): `self` proves AVX2 and FMA.
+        portable_or!({ unsafe { avx2::sigmoid(z) } }, {
+            z.iter_mut().for_each(|v| *v = sigmoid_fast(*v))
+        })
     }
 
     #[inline(always)]
-    fn exp_in_place(z: &mut [f32]) {
-        #[cfg(target_arch = "x86_64")]
-        {
-            use std::arch::is_x86_feature_detected as has;
-            if has!("avx2") && has!("fma") {
-                // SAFETY: AVX2 and FMA are present (checked just above).
-                unsafe { avx2::exp_in_place(z) };
-                return;
-            }
-        }
-        z.iter_mut().for_each(|v| *v = exp_fast(*v));
+    fn exp_in_place(self, z: &mut [f32]) {
+        portable_or!({ unsafe { avx2::exp_in_place(z) } }, {
+            z.iter_mut().for_each(|v| *v = exp_fast(*v))
+        })
     }
 
     #[inline(always)]
     fn matvec2_group<const G: usize, const IN1: usize, const IN2: usize, const OUT: usize>(
+        self,
         x1: &[&[f32; IN1]; G],
         w1: &[[f32; OUT]; IN1],
         x2: &[&[f32; IN2]; G],
         w2: &[[f32; OUT]; IN2],
         acc: &mut [[f32; OUT]; G],
     ) {
-        #[cfg(target_arch = "x86_64")]
-        {
-            use std::arch::is_x86_feature_detected as has;
-            if has!("avx2") && has!("fma") {
-                // SAFETY: AVX2 and FMA are present (checked just above).
-                unsafe { avx2::matvec2_group::<G, IN1, IN2, OUT>(x1, w1, x2, w2, acc) };
-                return;
+        portable_or!(
+            { unsafe { avx2::matvec2_group::<G, IN1, IN2, OUT>(x1, w1, x2, w2, acc) } },
+            {
+                matvec_acc_group_generic::<Self, G, IN1, OUT>(x1, w1, acc);
+                matvec_acc_group_generic::<Self, G, IN2, OUT>(x2, w2, acc);
             }
-        }
-        matvec_acc_group_generic::<Self, G, IN1, OUT>(x1, w1, acc);
-        matvec_acc_group_generic::<Self, G, IN2, OUT>(x2, w2, acc);
+        )
     }
 }
 
-/// [`Fused`], plus tanh written with AVX-512 intrinsics: the same rational as [`tanh_fast`]
-/// with the division replaced by a 14-bit reciprocal estimate refined by one Newton step (the
-/// division is the slowest instruction of the rational). Used by generated code on CPUs with
-/// AVX-512F; elsewhere it falls back to [`tanh_fast`]. Sigmoid and exp are the template's
-/// intrinsics versions of [`sigmoid_fast`] and [`exp_fast`] (as on [`Fused`], 16 lanes).
-#[derive(Clone, Copy, Debug)]
-pub struct Avx512;
-
 impl MulAdd for Avx512 {
     const ACC_FLOATS: usize = 192;
+    fn detect() -> Option<Self> {
+        Avx512::new()
+    }
     #[inline(always)]
     fn mul_add(a: f32, b: f32, c: f32) -> f32 {
         a.mul_add(b, c)
     }
 
+    // SAFETY (each block): `self` proves AVX-512F, AVX2 and FMA.
     #[inline(always)]
-    fn tanh_in_place(z: &mut [f32]) {
-        #[cfg(target_arch = "x86_64")]
-        {
-            // Cached by std: one load and a predictable branch.
-            if std::arch::is_x86_feature_detected!("avx512f") {
-                // SAFETY: AVX-512F is present (checked just above).
-                unsafe { avx512::tanh(z) };
-                return;
-            }
-        }
-        z.iter_mut().for_each(|v| *v = tanh_fast(*v));
+    fn tanh_in_place(self, z: &mut [f32]) {
+        portable_or!({ unsafe { avx512::tanh(z) } }, {
+            z.iter_mut().for_each(|v| *v = tanh_fast(*v))
+        })
     }
 
     #[inline(always)]
-    fn sigmoid_in_place(z: &mut [f32]) {
-        #[cfg(target_arch = "x86_64")]
-        {
-            if std::arch::is_x86_feature_detected!("avx512f") {
-                // SAFETY: AVX-512F is present (checked just above).
-                unsafe { avx512::sigmoid(z) };
-                return;
-            }
-        }
-        z.iter_mut().for_each(|v| *v = sigmoid_fast(*v));
+    fn sigmoid_in_place(self, z: &mut [f32]) {
+        portable_or!({ unsafe { avx512::sigmoid(z) } }, {
+            z.iter_mut().for_each(|v| *v = sigmoid_fast(*v))
+        })
     }
 
     #[inline(always)]
-    fn exp_in_place(z: &mut [f32]) {
-        #[cfg(target_arch = "x86_64")]
-        {
-            if std::arch::is_x86_feature_detected!("avx512f") {
-                // SAFETY: AVX-512F are present (checked just above).
-                unsafe { avx512::exp_in_place(z) };
-                return;
-            }
-        }
-        z.iter_mut().for_each(|v| *v = exp_fast(*v));
+    fn exp_in_place(self, z: &mut [f32]) {
+        portable_or!({ unsafe { avx512::exp_in_place(z) } }, {
+            z.iter_mut().for_each(|v| *v = exp_fast(*v))
+        })
     }
 
     #[inline(always)]
     fn matvec2_group<const G: usize, const IN1: usize, const IN2: usize, const OUT: usize>(
+        self,
         x1: &[&[f32; IN1]; G],
         w1: &[[f32; OUT]; IN1],
         x2: &[&[f32; IN2]; G],
         w2: &[[f32; OUT]; IN2],
         acc: &mut [[f32; OUT]; G],
     ) {
-        #[cfg(target_arch = "x86_64")]
-        {
-            if std::arch::is_x86_feature_detected!("avx512f") {
-                // SAFETY: AVX-512F is present (checked just above).
-                unsafe { avx512::matvec2_group::<G, IN1, IN2, OUT>(x1, w1, x2, w2, acc) };
-                return;
+        portable_or!(
+            { unsafe { avx512::matvec2_group::<G, IN1, IN2, OUT>(x1, w1, x2, w2, acc) } },
+            {
+                matvec_acc_group_generic::<Self, G, IN1, OUT>(x1, w1, acc);
+                matvec_acc_group_generic::<Self, G, IN2, OUT>(x2, w2, acc);
             }
-        }
-        matvec_acc_group_generic::<Self, G, IN1, OUT>(x1, w1, acc);
-        matvec_acc_group_generic::<Self, G, IN2, OUT>(x2, w2, acc);
+        )
     }
 }
 
@@ -244,11 +271,12 @@ pub fn matvec_acc<M: MulAdd, const IN: usize, const OUT: usize>(
 /// per group.
 #[inline(always)]
 pub fn matvec_acc_group<M: MulAdd, const G: usize, const IN: usize, const OUT: usize>(
+    m: M,
     x: &[&[f32; IN]; G],
     w: &[[f32; OUT]; IN],
     acc: &mut [[f32; OUT]; G],
 ) {
-    M::matvec_group::<G, IN, OUT>(x, w, acc)
+    m.matvec_group::<G, IN, OUT>(x, w, acc)
 }
 
 /// The portable body of [`matvec_acc_group`], vectorised by the compiler.
@@ -463,6 +491,9 @@ mod tests {
     }
 
     fn check_group<M: MulAdd, const G: usize, const IN: usize, const OUT: usize>() {
+        let Some(m) = M::detect() else {
+            return;
+        };
         let mut s = (G * 1000 + IN * 100 + OUT) as u32;
         let mut next = || {
             s = s.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
@@ -474,7 +505,7 @@ mod tests {
         let start: [[f32; OUT]; G] = std::array::from_fn(|_| std::array::from_fn(|_| next()));
         let refs: [&[f32; IN]; G] = std::array::from_fn(|g| &xs[g]);
         let mut got = start;
-        matvec_acc_group::<M, G, IN, OUT>(&refs, &w, &mut got);
+        matvec_acc_group::<M, G, IN, OUT>(m, &refs, &w, &mut got);
         let flat: Vec<f32> = w.iter().flatten().copied().collect();
         for g in 0..G {
             let mut want = start[g];
@@ -521,6 +552,9 @@ mod tests {
         fn name() -> &'static str {
             std::any::type_name::<M>()
         }
+        fn available() -> bool {
+            M::detect().is_some()
+        }
         fn run<const G: usize, const IN1: usize, const IN2: usize, const OUT: usize>(
             x1: &[&[f32; IN1]; G],
             w1: &[[f32; OUT]; IN1],
@@ -528,7 +562,9 @@ mod tests {
             w2: &[[f32; OUT]; IN2],
             acc: &mut [[f32; OUT]; G],
         ) {
-            M::matvec2_group::<G, IN1, IN2, OUT>(x1, w1, x2, w2, acc)
+            if let Some(m) = M::detect() {
+                m.matvec2_group::<G, IN1, IN2, OUT>(x1, w1, x2, w2, acc)
+            }
         }
     }
 
@@ -675,6 +711,10 @@ mod tests {
 
     #[test]
     fn avx512_tanh_is_as_accurate_as_tanh_fast() {
+        let Some(m) = Avx512::detect() else {
+            eprintln!("Avx512: not on this CPU, skipped");
+            return;
+        };
         // Lengths with and without a masked tail.
         for len in [1usize, 5, 16, 32, 37] {
             let xs: Vec<f32> = (0..20_000 * len)
@@ -682,7 +722,7 @@ mod tests {
                 .collect();
             let mut ours = xs.clone();
             for chunk in ours.chunks_mut(len) {
-                Avx512::tanh_in_place(chunk);
+                m.tanh_in_place(chunk);
             }
             for (x, y) in xs.iter().zip(&ours) {
                 let want = tanh_reference(*x);
@@ -767,12 +807,28 @@ mod tests {
             ),
             (
                 "Separate",
-                Separate::exp_in_place,
-                Separate::sigmoid_in_place,
+                |z| Separate.exp_in_place(z),
+                |z| Separate.sigmoid_in_place(z),
             ),
-            ("Fused", Fused::exp_in_place, Fused::sigmoid_in_place),
-            ("Avx512", Avx512::exp_in_place, Avx512::sigmoid_in_place),
         ];
+        if Fused::new().is_some() {
+            paths.push((
+                "Fused",
+                |z| Fused::new().into_iter().for_each(|m| m.exp_in_place(z)),
+                |z| Fused::new().into_iter().for_each(|m| m.sigmoid_in_place(z)),
+            ));
+        }
+        if Avx512::new().is_some() {
+            paths.push((
+                "Avx512",
+                |z| Avx512::new().into_iter().for_each(|m| m.exp_in_place(z)),
+                |z| {
+                    Avx512::new()
+                        .into_iter()
+                        .for_each(|m| m.sigmoid_in_place(z))
+                },
+            ));
+        }
         #[cfg(target_arch = "x86_64")]
         {
             use std::arch::is_x86_feature_detected as has;
@@ -844,11 +900,15 @@ mod tests {
 
     #[test]
     fn tanh_of_nan_is_nan_on_every_path() {
-        for tanh in [
-            Separate::tanh_in_place,
-            Fused::tanh_in_place,
-            Avx512::tanh_in_place,
-        ] {
+        type InPlace = Box<dyn Fn(&mut [f32])>;
+        let mut paths: Vec<InPlace> = vec![Box::new(|z| Separate.tanh_in_place(z))];
+        if let Some(m) = Fused::new() {
+            paths.push(Box::new(move |z| m.tanh_in_place(z)));
+        }
+        if let Some(m) = Avx512::new() {
+            paths.push(Box::new(move |z| m.tanh_in_place(z)));
+        }
+        for tanh in paths {
             // Full registers and a masked tail.
             for len in [1usize, 16, 19] {
                 let mut z = vec![f32::NAN; len];
@@ -913,7 +973,7 @@ mod tests {
         ) {
             let refs: [&[f32; 3]; G] = std::array::from_fn(|g| &xs[g]);
             let mut group = [[0.5f32; 5]; G];
-            matvec_acc_group::<Fused, G, 3, 5>(&refs, w, &mut group);
+            matvec_acc_group::<Separate, G, 3, 5>(Separate, &refs, w, &mut group);
             for (g, got) in group.iter().enumerate() {
                 for (a, b) in got.iter().zip(one(&xs[g])) {
                     assert!((a - b).abs() < 1e-6, "G={G} row {g}: {a} vs {b}");

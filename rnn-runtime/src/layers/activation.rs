@@ -36,10 +36,15 @@ impl<const W: usize> Cell for ActivationLayer<W> {
 
 impl<const W: usize> PerStep<W, W> for ActivationLayer<W> {
     #[inline(always)]
-    fn apply_group<M: MulAdd, const G: usize>(&self, x: &[&[f32; W]; G], y: &mut [[f32; W]; G]) {
+    fn apply_group<M: MulAdd, const G: usize>(
+        &self,
+        m: M,
+        x: &[&[f32; W]; G],
+        y: &mut [[f32; W]; G],
+    ) {
         for (yg, xg) in y.iter_mut().zip(x) {
             *yg = **xg;
         }
-        self.activation.apply_rows::<M, W>(y);
+        self.activation.apply_rows::<M, W>(m, y);
     }
 }

@@ -33,11 +33,16 @@ fn options(info: &LayerInfo) -> (bool, Activation) {
 impl<const IN: usize, const OUT: usize> PerStep<IN, OUT> for Dense<IN, OUT> {
     /// `y[g] = act(x[g] · kernel + bias)` for G rows.
     #[inline(always)]
-    fn apply_group<M: MulAdd, const G: usize>(&self, x: &[&[f32; IN]; G], y: &mut [[f32; OUT]; G]) {
+    fn apply_group<M: MulAdd, const G: usize>(
+        &self,
+        m: M,
+        x: &[&[f32; IN]; G],
+        y: &mut [[f32; OUT]; G],
+    ) {
         *y = [*self.bias; G];
-        matvec_acc_group::<M, G, IN, OUT>(x, &self.kernel, y);
+        matvec_acc_group::<M, G, IN, OUT>(m, x, &self.kernel, y);
         y.iter_mut()
-            .for_each(|yg| self.activation.apply_with::<M>(yg));
+            .for_each(|yg| self.activation.apply_with::<M>(m, yg));
     }
 }
 

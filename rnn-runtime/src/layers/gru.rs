@@ -48,13 +48,13 @@ impl<const IN: usize, const U: usize, const U3: usize> Gru<IN, U, U3> {
 
     /// `σ` over the z and r gates of a row (per gate for softmax-like activations).
     #[inline(always)]
-    fn gates<M: MulAdd>(&self, zr: &mut [f32]) {
+    fn gates<M: MulAdd>(&self, m: M, zr: &mut [f32]) {
         if self.recurrent_activation.over_last_axis() {
             let (z, r) = zr.split_at_mut(U);
-            self.recurrent_activation.apply_with::<M>(z);
-            self.recurrent_activation.apply_with::<M>(r);
+            self.recurrent_activation.apply_with::<M>(m, z);
+            self.recurrent_activation.apply_with::<M>(m, r);
         } else {
-            self.recurrent_activation.apply_with::<M>(zr);
+            self.recurrent_activation.apply_with::<M>(m, zr);
         }
     }
 
@@ -69,6 +69,7 @@ impl<const IN: usize, const U: usize, const U3: usize> Gru<IN, U, U3> {
     #[inline(always)]
     fn finish_group<M: MulAdd, const G: usize>(
         &self,
+        m: M,
         a: &mut [[f32; U3]; G],
         h: &mut [[f32; U]; G],
         mask: [bool; G],
@@ -77,12 +78,12 @@ impl<const IN: usize, const U: usize, const U3: usize> Gru<IN, U, U3> {
         let prev: [&[f32; U]; G] = std::array::from_fn(|g| &h[g]);
         if self.reset_after {
             let mut b = [*self.bias_rec; G];
-            M::matvec_group::<G, U, U3>(&prev, &self.recurrent, &mut b);
+            m.matvec_group::<G, U, U3>(&prev, &self.recurrent, &mut b);
             for (ag, bg) in a.iter_mut().zip(&b) {
                 for j in 0..2 * U {
                     ag[j] += bg[j];
                 }
-                self.gates::<M>(&mut ag[..2 * U]);
+                self.gates::<M>(m, &mut ag[..2 * U]);
                 for j in 0..U {
                     ag[2 * U + j] += ag[U + j] * bg[2 * U + j];
                 }
@@ -91,20 +92,20 @@ impl<const IN: usize, const U: usize, const U3: usize> Gru<IN, U, U3> {
             // z and r from the full product (its candidate columns are not used), then the
             // candidate's product of r ⊙ h.
             let mut b = [[0.0f32; U3]; G];
-            M::matvec_group::<G, U, U3>(&prev, &self.recurrent, &mut b);
+            m.matvec_group::<G, U, U3>(&prev, &self.recurrent, &mut b);
             let mut rh = [[0.0f32; U]; G];
             for ((ag, bg), (rg, hg)) in a.iter_mut().zip(&b).zip(rh.iter_mut().zip(prev)) {
                 for j in 0..2 * U {
                     ag[j] += bg[j];
                 }
-                self.gates::<M>(&mut ag[..2 * U]);
+                self.gates::<M>(m, &mut ag[..2 * U]);
                 for j in 0..U {
                     rg[j] = ag[U + j] * hg[j];
                 }
             }
             let rh_refs: [&[f32; U]; G] = std::array::from_fn(|g| &rh[g]);
             let mut c = [[0.0f32; U]; G];
-            M::matvec_group::<G, U, U>(&rh_refs, &self.recurrent_h, &mut c);
+            m.matvec_group::<G, U, U>(&rh_refs, &self.recurrent_h, &mut c);
             for (ag, cg) in a.iter_mut().zip(&c) {
                 for j in 0..U {
                     ag[2 * U + j] += cg[j];
@@ -113,7 +114,7 @@ impl<const IN: usize, const U: usize, const U3: usize> Gru<IN, U, U3> {
         }
         for (g, ag) in a.iter_mut().enumerate() {
             let (zr, hh) = ag.split_at_mut(2 * U);
-            self.activation.apply_with::<M>(hh);
+            self.activation.apply_with::<M>(m, hh);
             if mask[g] {
                 let hg = &mut h[g];
                 for j in 0..U {
@@ -129,6 +130,7 @@ impl<const IN: usize, const U: usize, const U3: usize> Gru<IN, U, U3> {
     #[inline(always)]
     pub fn step_projected_group<M: MulAdd, const G: usize>(
         &self,
+        m: M,
         projected: &[&[f32; U3]; G],
         h: &mut [[f32; U]; G],
         mask: [bool; G],
@@ -137,7 +139,7 @@ impl<const IN: usize, const U: usize, const U3: usize> Gru<IN, U, U3> {
         for (ag, p) in a.iter_mut().zip(projected) {
             *ag = **p;
         }
-        self.finish_group::<M, G>(&mut a, h, mask);
+        self.finish_group::<M, G>(m, &mut a, h, mask);
     }
 
     /// The input kernel and input bias (for folding an Embedding).
@@ -157,13 +159,14 @@ impl<const IN: usize, const U: usize, const U3: usize> Recurrent<IN, U> for Gru<
     #[inline(always)]
     fn step_group<M: MulAdd, const G: usize>(
         &self,
+        m: M,
         x: &[&[f32; IN]; G],
         h: &mut [[f32; U]; G],
         mask: [bool; G],
     ) {
         let mut a = [*self.bias_in; G];
-        M::matvec_group::<G, IN, U3>(x, &self.kernel, &mut a);
-        self.finish_group::<M, G>(&mut a, h, mask);
+        m.matvec_group::<G, IN, U3>(x, &self.kernel, &mut a);
+        self.finish_group::<M, G>(m, &mut a, h, mask);
     }
 
     #[inline(always)]

@@ -70,6 +70,7 @@ impl<const IN: usize, const U: usize, const U4: usize> Lstm<IN, U, U4> {
     #[inline(always)]
     fn finish_group<M: MulAdd, const G: usize>(
         &self,
+        m: M,
         z: &mut [[f32; U4]; G],
         s: &mut LstmState<U, G>,
         mask: [bool; G],
@@ -80,13 +81,13 @@ impl<const IN: usize, const U: usize, const U4: usize> Lstm<IN, U, U4> {
             let (zc, zo) = co.split_at_mut(U);
             if self.recurrent_activation.over_last_axis() {
                 let (zi, zf) = ifg.split_at_mut(U);
-                self.recurrent_activation.apply_with::<M>(zi);
-                self.recurrent_activation.apply_with::<M>(zf);
+                self.recurrent_activation.apply_with::<M>(m, zi);
+                self.recurrent_activation.apply_with::<M>(m, zf);
             } else {
-                self.recurrent_activation.apply_with::<M>(ifg);
+                self.recurrent_activation.apply_with::<M>(m, ifg);
             }
-            self.recurrent_activation.apply_with::<M>(zo);
-            self.activation.apply_with::<M>(zc);
+            self.recurrent_activation.apply_with::<M>(m, zo);
+            self.activation.apply_with::<M>(m, zc);
             if !mask[g] {
                 continue;
             }
@@ -96,7 +97,7 @@ impl<const IN: usize, const U: usize, const U4: usize> Lstm<IN, U, U4> {
                 c[j] = zf[j] * c[j] + zi[j] * zc[j];
             }
             let mut ac = *c;
-            self.activation.apply_with::<M>(&mut ac);
+            self.activation.apply_with::<M>(m, &mut ac);
             let h = &mut s.h[g];
             for j in 0..U {
                 h[j] = zo[j] * ac[j];
@@ -109,6 +110,7 @@ impl<const IN: usize, const U: usize, const U4: usize> Lstm<IN, U, U4> {
     #[inline(always)]
     pub fn step_projected_group<M: MulAdd, const G: usize>(
         &self,
+        m: M,
         projected: &[&[f32; U4]; G],
         s: &mut LstmState<U, G>,
         mask: [bool; G],
@@ -118,8 +120,8 @@ impl<const IN: usize, const U: usize, const U4: usize> Lstm<IN, U, U4> {
             *zg = **p;
         }
         let prev: [&[f32; U]; G] = std::array::from_fn(|g| &s.h[g]);
-        M::matvec_group::<G, U, U4>(&prev, &self.recurrent, &mut z);
-        self.finish_group::<M, G>(&mut z, s, mask);
+        m.matvec_group::<G, U, U4>(&prev, &self.recurrent, &mut z);
+        self.finish_group::<M, G>(m, &mut z, s, mask);
     }
 
     /// The input kernel and bias (for folding an Embedding).
@@ -142,14 +144,15 @@ impl<const IN: usize, const U: usize, const U4: usize> Recurrent<IN, U> for Lstm
     #[inline(always)]
     fn step_group<M: MulAdd, const G: usize>(
         &self,
+        m: M,
         x: &[&[f32; IN]; G],
         s: &mut LstmState<U, G>,
         mask: [bool; G],
     ) {
         let mut z = [*self.bias; G];
         let prev: [&[f32; U]; G] = std::array::from_fn(|g| &s.h[g]);
-        M::matvec2_group::<G, IN, U, U4>(x, &self.kernel, &prev, &self.recurrent, &mut z);
-        self.finish_group::<M, G>(&mut z, s, mask);
+        m.matvec2_group::<G, IN, U, U4>(x, &self.kernel, &prev, &self.recurrent, &mut z);
+        self.finish_group::<M, G>(m, &mut z, s, mask);
     }
 
     #[inline(always)]

@@ -51,6 +51,7 @@ pub trait Recurrent<const IN: usize, const U: usize>: Cell {
     /// One timestep for G rows; a row whose `mask` is false keeps its state (and output).
     fn step_group<M: MulAdd, const G: usize>(
         &self,
+        m: M,
         x: &[&[f32; IN]; G],
         state: &mut Self::State<G>,
         mask: [bool; G],
@@ -62,7 +63,12 @@ pub trait Recurrent<const IN: usize, const U: usize>: Cell {
 /// A layer on the last axis: per timestep on a sequence, once on a vector.
 pub trait PerStep<const IN: usize, const OUT: usize>: Cell {
     /// `y[g] = layer(x[g])` for G rows.
-    fn apply_group<M: MulAdd, const G: usize>(&self, x: &[&[f32; IN]; G], y: &mut [[f32; OUT]; G]);
+    fn apply_group<M: MulAdd, const G: usize>(
+        &self,
+        m: M,
+        x: &[&[f32; IN]; G],
+        y: &mut [[f32; OUT]; G],
+    );
 }
 
 /// A `(R, C)` row-major matrix on the heap, moved out of a flat vector without copying.

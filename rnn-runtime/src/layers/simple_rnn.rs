@@ -38,6 +38,7 @@ impl<const IN: usize, const U: usize> SimpleRnn<IN, U> {
     #[inline(always)]
     pub fn step_projected_group<M: MulAdd, const G: usize>(
         &self,
+        m: M,
         projected: &[&[f32; U]; G],
         h: &mut [[f32; U]; G],
         mask: [bool; G],
@@ -48,31 +49,33 @@ impl<const IN: usize, const U: usize> SimpleRnn<IN, U> {
         for (zg, p) in z.iter_mut().zip(projected) {
             *zg = **p;
         }
-        self.finish_group::<M, G>(&mut z, h, mask);
+        self.finish_group::<M, G>(m, &mut z, h, mask);
     }
 
     /// `h = act(z + h · recurrent_kernel)` where the mask allows.
     #[inline(always)]
     fn finish_group<M: MulAdd, const G: usize>(
         &self,
+        m: M,
         z: &mut [[f32; U]; G],
         h: &mut [[f32; U]; G],
         mask: [bool; G],
     ) {
         let prev: [&[f32; U]; G] = std::array::from_fn(|g| &h[g]);
-        matvec_acc_group::<M, G, U, U>(&prev, &self.recurrent, z);
-        self.activate_group::<M, G>(z, h, mask);
+        matvec_acc_group::<M, G, U, U>(m, &prev, &self.recurrent, z);
+        self.activate_group::<M, G>(m, z, h, mask);
     }
 
     /// `h = act(z)` where the mask allows.
     #[inline(always)]
     fn activate_group<M: MulAdd, const G: usize>(
         &self,
+        m: M,
         z: &mut [[f32; U]; G],
         h: &mut [[f32; U]; G],
         mask: [bool; G],
     ) {
-        self.activation.apply_rows::<M, U>(z);
+        self.activation.apply_rows::<M, U>(m, z);
         for ((zg, hg), m) in z.iter().zip(h.iter_mut()).zip(mask) {
             if m {
                 *hg = *zg;
@@ -163,14 +166,15 @@ impl<const IN: usize, const U: usize> Recurrent<IN, U> for SimpleRnn<IN, U> {
     #[inline(always)]
     fn step_group<M: MulAdd, const G: usize>(
         &self,
+        m: M,
         x: &[&[f32; IN]; G],
         h: &mut [[f32; U]; G],
         mask: [bool; G],
     ) {
         let mut z = [*self.bias; G];
         let prev: [&[f32; U]; G] = std::array::from_fn(|g| &h[g]);
-        M::matvec2_group::<G, IN, U, U>(x, &self.kernel, &prev, &self.recurrent, &mut z);
-        self.activate_group::<M, G>(&mut z, h, mask);
+        m.matvec2_group::<G, IN, U, U>(x, &self.kernel, &prev, &self.recurrent, &mut z);
+        self.activate_group::<M, G>(m, &mut z, h, mask);
     }
 
     #[inline(always)]
