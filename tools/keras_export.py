@@ -350,7 +350,8 @@ def _layer_doc(layer, tf_keras):
     config = {key: read(layer, cfg, tf_keras) for key, read in row.config.items()}
     extra = {key: read(layer, cfg, tf_keras) for key, read in row.dsl.items()}
     spec_tensors = {t["name"]: t for t in spec["tensors"]}
-    names = [t["name"] for t in spec["tensors"] if t["when"] is None or config[t["when"]]]
+    names = [t["name"] for t in spec["tensors"]
+             if t["when"] is None or all(config[k] == v for k, v in t["when"].items())]
 
     weights = layer.weights
     values = layer.get_weights()
