@@ -22,14 +22,22 @@ DSL keywords and defaults) are read from tools/spec.json, a snapshot written by 
 What stays here, per class, is an "exporter row" (EXPORTER_ROWS): how to read each config key
 from a Keras layer, extra DSL-only values, tensor shape checks, and the refusals.
 
-Supported layers: InputLayer (not written), Embedding, SimpleRNN, Dense, and the layers that write
-no tensors: Dropout, SpatialDropout1D, GaussianNoise, GaussianDropout, ActivityRegularization
-(identity at inference), Activation, Masking. Anything else, or an option that changes inference
-in a way the project does not implement (return_state, stateful, zero_output_for_mask,
-time_major, Embedding sparse, an activation outside the list in WEIGHTS_FORMAT.md, a non-finite
-mask_value), makes the exporter print one line to stderr and exit with status 2. Other failures
-(unreadable file, ...) exit 1. Dropout arguments and `unroll` are ignored (no effect on inference
-results).
+Supported layers: InputLayer (not written), Embedding, SimpleRNN, LSTM, GRU (both `reset_after`
+forms: GRU's bias is [2, 3*units] with reset_after, [3*units] without), Dense, and the layers that
+write no tensors: Dropout, SpatialDropout1D, GaussianNoise, GaussianDropout,
+ActivityRegularization (identity at inference), Activation, Masking. LSTM and GRU write
+`recurrent_activation` through the same activation mapping as `activation` (a tf_keras
+`hard_sigmoid` becomes `hard_sigmoid_keras2`); their `dropout`, `recurrent_dropout` and LSTM's
+`unit_forget_bias` are not written to the file but appear in the printed declaration when they
+differ from the default, e.g. `GRU(32, seq, dropout = 0.1, recurrent_dropout = 0.5)`.
+
+Anything else (Bidirectional, RNN(cell), TimeDistributed, ...), or an option that changes
+inference in a way the project does not implement (return_state, stateful,
+zero_output_for_mask, time_major, a recurrent layer with a cell of another class, Embedding
+sparse, an activation outside the list in WEIGHTS_FORMAT.md, a non-finite mask_value), makes the
+exporter print one line to stderr and exit with status 2. Other failures (unreadable file, ...)
+exit 1. Dropout arguments, `unroll`, `use_cudnn` and LSTM/GRU `implementation` are ignored (no
+effect on inference results).
 
 Floats are written with the shortest decimal text that parses back to the same float32.
 Requirements (pinned in tools/requirements.txt): numpy, and keras 3.x and/or tf_keras 2.x with tensorflow.
