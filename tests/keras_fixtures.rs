@@ -511,3 +511,269 @@ token_fixture!(
     ActivityRegularization(l2 = 0.001),
     Activation(softmax)
 );
+
+// ---------------------------------------------------------------------------------------------
+// LSTM and GRU (tools/gen_fixtures.py, fixtures lstm_*, gru_*, tfk_*lstm*, tfk_*gru*).
+// NOTE: these need `rnn_model!` support for LSTM and GRU; until the macro has it, this block
+// does not compile.
+// ---------------------------------------------------------------------------------------------
+// The book's IMDB classifier with an LSTM, from Keras 3 and from tf_keras (.h5); 500-token reviews.
+token_fixture!(
+    lstm_imdb,
+    LstmImdb,
+    Embedding(10000, 32),
+    LSTM(32),
+    Dense(1, activation = sigmoid)
+);
+token_fixture!(
+    tfk_imdb_lstm,
+    TfkImdbLstm,
+    Embedding(10000, 32),
+    LSTM(32),
+    Dense(1, activation = sigmoid)
+);
+// The book's Jena temperature models (dropout arguments are the identity at inference).
+float_fixture!(gru_jena, GruJena, Input(None, 14), GRU(32), Dense(1));
+float_fixture!(
+    gru_jena_stacked,
+    GruJenaStacked,
+    Input(None, 14),
+    GRU(32, seq, dropout = 0.1, recurrent_dropout = 0.5),
+    GRU(
+        64,
+        activation = relu,
+        dropout = 0.1,
+        recurrent_dropout = 0.5
+    ),
+    Dense(1)
+);
+float_fixture!(
+    tfk_gru_jena,
+    TfkGruJena,
+    Input(None, 14),
+    GRU(32, seq, dropout = 0.1, recurrent_dropout = 0.5),
+    GRU(
+        64,
+        activation = relu,
+        dropout = 0.1,
+        recurrent_dropout = 0.5
+    ),
+    Dense(1)
+);
+// GRU's two bias forms: reset_after (bias [2, 3u]) and reset_after = false (bias [3u]), with and
+// without bias; LSTM without bias; unit_forget_bias (initialisation only).
+float_fixture!(gru_reset_after, GruResetAfter, Input(None, 4), GRU(8, seq));
+float_fixture!(
+    gru_reset_after_no_bias,
+    GruResetAfterNoBias,
+    Input(None, 4),
+    GRU(8, use_bias = false)
+);
+float_fixture!(
+    gru_reset_before,
+    GruResetBefore,
+    Input(None, 4),
+    GRU(8, reset_after = false)
+);
+float_fixture!(
+    gru_reset_before_no_bias,
+    GruResetBeforeNoBias,
+    Input(None, 4),
+    GRU(8, seq, use_bias = false, reset_after = false)
+);
+float_fixture!(
+    lstm_no_bias,
+    LstmNoBias,
+    Input(None, 4),
+    LSTM(8, seq, use_bias = false),
+    Dense(3, use_bias = false)
+);
+float_fixture!(
+    lstm_forget_bias_off,
+    LstmForgetBiasOff,
+    Input(None, 3),
+    LSTM(4, unit_forget_bias = false)
+);
+float_fixture!(
+    tfk_gru_no_bias,
+    TfkGruNoBias,
+    Input(None, 4),
+    GRU(6, seq, use_bias = false),
+    LSTM(3, use_bias = false)
+);
+// Masks (pre, post, interior, all-padding rows): a masked step keeps h and c and repeats the
+// previous output. lstm_mask_state: long padding runs inside rows, so c must survive them.
+token_fixture!(
+    lstm_mask_last,
+    LstmMaskLast,
+    Embedding(50, 8, mask_zero = true),
+    LSTM(6)
+);
+token_fixture!(
+    lstm_mask_seq,
+    LstmMaskSeq,
+    Embedding(50, 8, mask_zero = true),
+    LSTM(6, seq),
+    LSTM(5, seq),
+    Dense(3)
+);
+token_fixture!(
+    gru_mask_last,
+    GruMaskLast,
+    Embedding(50, 8, mask_zero = true),
+    GRU(6, dropout = 0.2)
+);
+token_fixture!(
+    gru_mask_seq,
+    GruMaskSeq,
+    Embedding(50, 8, mask_zero = true),
+    GRU(6, seq),
+    GRU(5, seq, reset_after = false),
+    Dense(3)
+);
+token_fixture!(
+    lstm_mask_state,
+    LstmMaskState,
+    Embedding(40, 6, mask_zero = true),
+    LSTM(5, seq),
+    LSTM(4)
+);
+// go_backwards with and without a mask, and a forward layer after a backwards `seq` layer (it
+// sees the input mask unreversed).
+token_fixture!(
+    lstm_back_mask,
+    LstmBackMask,
+    Embedding(30, 6, mask_zero = true),
+    LSTM(5, seq, go_backwards = true),
+    LSTM(4, seq)
+);
+token_fixture!(
+    lstm_back_mask_last,
+    LstmBackMaskLast,
+    Embedding(30, 6, mask_zero = true),
+    LSTM(5, go_backwards = true)
+);
+float_fixture!(
+    lstm_back,
+    LstmBack,
+    Input(None, 5),
+    LSTM(7, seq, go_backwards = true),
+    LSTM(3)
+);
+token_fixture!(
+    gru_back_mask,
+    GruBackMask,
+    Embedding(30, 6, mask_zero = true),
+    GRU(5, seq, go_backwards = true),
+    GRU(4)
+);
+float_fixture!(
+    gru_back,
+    GruBack,
+    Input(None, 5),
+    GRU(6, seq, go_backwards = true),
+    GRU(4, seq)
+);
+float_fixture!(
+    tfk_lstm_masking_back,
+    TfkLstmMaskingBack,
+    Input(None, 4),
+    Masking(),
+    LSTM(5, seq, go_backwards = true),
+    GRU(3)
+);
+// Wide layers.
+float_fixture!(
+    lstm_wide,
+    LstmWide,
+    Input(None, 16),
+    LSTM(128, seq),
+    Dense(4)
+);
+float_fixture!(gru_wide, GruWide, Input(None, 16), GRU(160));
+// Mixed stacks, Masking before an LSTM.
+token_fixture!(
+    lstm_gru_mixed_mask,
+    LstmGruMixedMask,
+    Embedding(50, 8, mask_zero = true),
+    SimpleRNN(6, seq),
+    LSTM(5, seq, go_backwards = true),
+    GRU(4, seq),
+    Dense(2)
+);
+float_fixture!(
+    lstm_masking,
+    LstmMasking,
+    Input(None, 4),
+    Masking(),
+    LSTM(6, seq),
+    GRU(3)
+);
+// Activations: the cell's `activation` and the gates' `recurrent_activation`; Keras 2's hard_sigmoid
+// (tf_keras), also with Keras 2.0-2.2's defaults (hard_sigmoid gates, reset_after = false).
+float_fixture!(
+    lstm_act_relu,
+    LstmActRelu,
+    Input(None, 3),
+    LSTM(4, seq, activation = relu)
+);
+float_fixture!(
+    lstm_act_softsign_linear,
+    LstmActSoftsignLinear,
+    Input(None, 3),
+    LSTM(4, seq, activation = softsign, recurrent_activation = linear)
+);
+float_fixture!(
+    lstm_recact_hard_sigmoid,
+    LstmRecactHardSigmoid,
+    Input(None, 3),
+    LSTM(4, seq, recurrent_activation = hard_sigmoid)
+);
+float_fixture!(
+    gru_act_linear,
+    GruActLinear,
+    Input(None, 3),
+    GRU(4, seq, activation = linear)
+);
+float_fixture!(
+    gru_recact_softsign,
+    GruRecactSoftsign,
+    Input(None, 3),
+    GRU(4, seq, recurrent_activation = softsign)
+);
+float_fixture!(
+    gru_act_relu_hard_sigmoid,
+    GruActReluHardSigmoid,
+    Input(None, 3),
+    GRU(
+        4,
+        seq,
+        activation = relu,
+        recurrent_activation = hard_sigmoid,
+        reset_after = false
+    )
+);
+float_fixture!(
+    tfk_lstm_hard_sigmoid,
+    TfkLstmHardSigmoid,
+    Input(None, 3),
+    LSTM(4, seq, recurrent_activation = hard_sigmoid_keras2)
+);
+float_fixture!(
+    tfk_gru_hard_sigmoid,
+    TfkGruHardSigmoid,
+    Input(None, 3),
+    GRU(4, seq, recurrent_activation = hard_sigmoid_keras2)
+);
+token_fixture!(
+    tfk_gru_keras2_defaults,
+    TfkGruKeras2Defaults,
+    Embedding(40, 6, mask_zero = true),
+    GRU(
+        5,
+        seq,
+        recurrent_activation = hard_sigmoid_keras2,
+        reset_after = false
+    ),
+    LSTM(4, recurrent_activation = hard_sigmoid_keras2)
+);

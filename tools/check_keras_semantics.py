@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Check the masking / go_backwards rules of /work/shared/KERAS.md (Embedding mask_zero and the
-Masking layer, through the identity layers and Activation) against real Keras 3 and tf_keras,
+Masking layer, through the identity layers and Activation; SimpleRNN, LSTM (h and c) and GRU;
+the LSTM/GRU cells with every activation and recurrent_activation, GRU's two reset_after forms)
+against real Keras 3 and tf_keras,
 and probe edge cases (T=0, empty batch, out-of-range token ids). Prints a report; exit 1 on a
 mismatch with the reference in tools/rnn_reference.py.
 
@@ -61,6 +63,28 @@ MODELS = [
     ("back_then_back", lambda L: [L.Embedding(10, 4, mask_zero=True),
                                   L.SimpleRNN(3, return_sequences=True, go_backwards=True),
                                   L.SimpleRNN(3, return_sequences=True, go_backwards=True)]),
+    # LSTM and GRU: a masked step keeps h AND c (LSTM), the output repeats the previous one
+    ("lstm_last", lambda L: [L.Embedding(10, 4, mask_zero=True), L.LSTM(3)]),
+    ("lstm_seq", lambda L: [L.Embedding(10, 4, mask_zero=True), L.LSTM(3, return_sequences=True)]),
+    ("lstm_back_seq", lambda L: [L.Embedding(10, 4, mask_zero=True),
+                                 L.LSTM(3, return_sequences=True, go_backwards=True)]),
+    ("lstm_back_last", lambda L: [L.Embedding(10, 4, mask_zero=True), L.LSTM(3, go_backwards=True)]),
+    ("lstm_back_then_fwd", lambda L: [L.Embedding(10, 4, mask_zero=True),
+                                      L.LSTM(3, return_sequences=True, go_backwards=True),
+                                      L.LSTM(3, return_sequences=True)]),
+    ("gru_last", lambda L: [L.Embedding(10, 4, mask_zero=True), L.GRU(3)]),
+    ("gru_seq_v1", lambda L: [L.Embedding(10, 4, mask_zero=True),
+                              L.GRU(3, return_sequences=True, reset_after=False)]),
+    ("gru_back_seq", lambda L: [L.Embedding(10, 4, mask_zero=True),
+                                L.GRU(3, return_sequences=True, go_backwards=True)]),
+    ("gru_back_then_fwd", lambda L: [L.Embedding(10, 4, mask_zero=True),
+                                     L.GRU(3, return_sequences=True, go_backwards=True),
+                                     L.GRU(3)]),
+    ("mixed_back", lambda L: [L.Embedding(10, 4, mask_zero=True),
+                              L.SimpleRNN(3, return_sequences=True),
+                              L.LSTM(3, return_sequences=True, go_backwards=True),
+                              L.GRU(3, return_sequences=True, reset_after=False),
+                              L.LSTM(2, go_backwards=True)]),
 ]
 
 
@@ -68,43 +92,16 @@ def reference_variant(doc, x, reverse_mask_after_backwards):
     """rnn_reference.forward, optionally reversing the propagated mask after a go_backwards layer."""
     if not reverse_mask_after_backwards:
         return rnn_reference.forward(doc, x)
-    # re-implement the layer loop with the alternative rule
-    out = x
-    mask = None
+    # run layer by layer with the alternative rule
+    out, mask = x, None
     for L in doc["layers"]:
-        sub = {"layers": [L]}
-        if L["class"] == "Embedding":
-            out, mask = rnn_reference.forward(sub, out, return_mask=True)
-            continue
-        if L["class"] == "SimpleRNN":
-            out = _rnn_with_mask(L, out, mask)
-            if L["config"]["return_sequences"]:
-                if L["config"]["go_backwards"] and mask is not None:
-                    mask = mask[:, ::-1]
-            else:
-                mask = None
-        else:
-            out = rnn_reference.forward(sub, out)
+        out, new_mask = rnn_reference.forward({"layers": [L]}, out, return_mask=True, mask=mask)
+        cfg = L["config"]
+        if (L["class"] in rnn_reference.CELLS and cfg["return_sequences"] and cfg["go_backwards"]
+                and new_mask is not None):
+            new_mask = new_mask[:, ::-1]
+        mask = new_mask
     return out
-
-
-def _rnn_with_mask(L, h, mask):
-    ids = np.ones(h.shape[:2], np.int64) if mask is None else mask.astype(np.int64)
-    cfg = L["config"]
-    W = {w["name"]: np.asarray(w["data"], np.float64).reshape(w["shape"]) for w in L["weights"]}
-    act = rnn_reference.ACTIVATIONS[cfg["activation"]]
-    B, T = h.shape[:2]
-    state = np.zeros((B, cfg["units"]))
-    prev = np.zeros_like(state)
-    outs = []
-    b = W["bias"] if cfg["use_bias"] else 0.0
-    for t in (range(T - 1, -1, -1) if cfg["go_backwards"] else range(T)):
-        new = act(h[:, t] @ W["kernel"] + b + state @ W["recurrent_kernel"])
-        m = ids[:, t][:, None] != 0
-        state = np.where(m, new, state)
-        prev = np.where(m, new, prev)
-        outs.append(prev)
-    return np.stack(outs, 1) if cfg["return_sequences"] else outs[-1]
 
 
 def build(K, name, layers_fn, seed):
@@ -177,7 +174,60 @@ MASKING_MODELS = [
                                          L.SimpleRNN(3, return_sequences=True, go_backwards=True),
                                          L.SimpleRNN(3, return_sequences=True)]),
     ("masking_back_last", lambda L: [L.Masking(MV), L.SimpleRNN(3, go_backwards=True)]),
+    ("masking_lstm_gru", lambda L: [L.Masking(MV), L.LSTM(3, return_sequences=True),
+                                    L.GRU(3, return_sequences=True, go_backwards=True),
+                                    L.LSTM(2)]),
 ]
+
+
+# LSTM / GRU cells: every activation as `activation` and as `recurrent_activation`, GRU both
+# reset_after forms, with and without bias; float inputs, no mask.
+def check_gated_cells(tmp):
+    ok = True
+    rng = np.random.default_rng(11)
+    x = np.round(rng.normal(0, 1, (3, 6, 3)), 4).astype(np.float32)
+    worst = 0.0
+    for K, tag in ((keras, "keras " + keras.__version__), (tf_keras, "tf_keras " + tf_keras.__version__)):
+        tfk = K is tf_keras
+        acts = [a for a in ACTIVATIONS]
+        cases = []
+        for cls in ("LSTM", "GRU"):
+            for a in acts:
+                cases.append((cls, dict(activation=a)))
+                cases.append((cls, dict(recurrent_activation=a)))
+            for use_bias in (True, False):
+                cases.append((cls, dict(use_bias=use_bias, go_backwards=True)))
+                if cls == "GRU":
+                    cases.append((cls, dict(use_bias=use_bias, reset_after=False)))
+        bad = []
+        for i, (cls, kw) in enumerate(cases):
+            K.backend.clear_session()
+            m = K.Sequential([K.Input((None, 3)), getattr(K.layers, cls)(4, return_sequences=True, **kw)])
+            r = np.random.default_rng(300 + i)
+            scale = 0.1 if "exponential" in kw.values() else 0.6
+            m.layers[0].set_weights([r.uniform(-scale, scale, w.shape).astype(np.float32)
+                                     for w in m.layers[0].get_weights()])
+            path = os.path.join(tmp, "gated.json")
+            try:
+                keras_export.export_model(m, path, tag, tfk)
+            except keras_export.Unsupported as e:
+                print(f"{tag:16s} {cls} {kw}: export refused: {e}")
+                continue
+            y = np.asarray(m.predict(x, verbose=0), np.float64)
+            err = np.abs(rnn_reference.forward(rnn_reference.load(path), x) - y).max()
+            err /= max(1.0, np.abs(y).max())  # relative where Keras's output exceeds 1
+            worst = max(worst, err)
+            if not err < 1e-5:
+                bad.append(f"{cls} {kw}: err {err:.1e}")
+        ok &= not bad
+        print(f"{tag:16s} {len(cases)} LSTM/GRU cell cases: " + ("OK" if not bad else "MISMATCH " + "; ".join(bad))
+              + f"  (max err, relative above 1: {worst:.1e})")
+    return ok
+
+
+ACTIVATIONS = ["linear", "relu", "sigmoid", "tanh", "softmax", "elu", "selu", "softplus", "softsign",
+               "swish", "gelu", "exponential", "hard_sigmoid", "relu6", "leaky_relu", "mish",
+               "log_softmax"]
 
 
 def check_masking_layer(tmp):
@@ -261,6 +311,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         ok = check_masking(tmp)
         ok &= check_masking_layer(tmp)
+        ok &= check_gated_cells(tmp)
     edge_cases()
     return 0 if ok else 1
 

@@ -401,6 +401,134 @@ def specs():
                                  r.uniform(-6, 6, (4, 5)), r.normal(0, 1, (4, 5))]), 4),
            scales={"kernel": 0.6 if act == "exponential" else 1.0, "bias": 0.5}, summary=False)
 
+    # --- LSTM and GRU (Keras 3) ---
+    tok500 = lambda r: tokens(r, 3, 500, 10000, ensure=[(0, 0, 0), (1, 250, 9999), (2, 499, 1)])  # noqa: E731
+    k3("lstm_imdb", "Embedding(10000, 32), LSTM(32), Dense(1, activation = sigmoid)",
+       lambda: [L.Embedding(10000, 32), L.LSTM(32), L.Dense(1, activation="sigmoid")], tok500,
+       (None, None), quantize=2)
+    # The book's Jena temperature models (dropout arguments: identity at inference, printed).
+    jena = lambda r: floats(r, 3, 120, 14)  # noqa: E731
+    k3("gru_jena", "Input(None, 14), GRU(32), Dense(1)",
+       lambda: [keras.Input((None, 14)), L.GRU(32), L.Dense(1)], jena)
+    k3("gru_jena_stacked",
+       "Input(None, 14), GRU(32, seq, dropout = 0.1, recurrent_dropout = 0.5), "
+       "GRU(64, activation = relu, dropout = 0.1, recurrent_dropout = 0.5), Dense(1)",
+       lambda: [keras.Input((None, 14)),
+                L.GRU(32, dropout=0.1, recurrent_dropout=0.5, return_sequences=True),
+                L.GRU(64, activation="relu", dropout=0.1, recurrent_dropout=0.5), L.Dense(1)],
+       jena)
+    # GRU's two bias forms (reset_after true: bias [2, 3u]; false: [3u]), with and without bias.
+    k3("gru_reset_after", "Input(None, 4), GRU(8, seq)",
+       lambda: [keras.Input((None, 4)), L.GRU(8, return_sequences=True)],
+       lambda r: floats(r, 3, 7, 4), scales={"bias": 0.5})
+    k3("gru_reset_after_no_bias", "Input(None, 4), GRU(8, use_bias = false)",
+       lambda: [keras.Input((None, 4)), L.GRU(8, use_bias=False)],
+       lambda r: floats(r, 3, 7, 4))
+    k3("gru_reset_before", "Input(None, 4), GRU(8, reset_after = false)",
+       lambda: [keras.Input((None, 4)), L.GRU(8, reset_after=False)],
+       lambda r: floats(r, 3, 7, 4), scales={"bias": 0.5})
+    k3("gru_reset_before_no_bias", "Input(None, 4), GRU(8, seq, use_bias = false, reset_after = false)",
+       lambda: [keras.Input((None, 4)), L.GRU(8, return_sequences=True, use_bias=False, reset_after=False)],
+       lambda r: floats(r, 3, 7, 4))
+    k3("lstm_no_bias", "Input(None, 4), LSTM(8, seq, use_bias = false), Dense(3, use_bias = false)",
+       lambda: [keras.Input((None, 4)), L.LSTM(8, return_sequences=True, use_bias=False),
+                L.Dense(3, use_bias=False)],
+       lambda r: floats(r, 3, 7, 4))
+    # unit_forget_bias only changes initialisation: printed, no effect on the file.
+    k3("lstm_forget_bias_off", "Input(None, 3), LSTM(4, unit_forget_bias = false)",
+       lambda: [keras.Input((None, 3)), L.LSTM(4, unit_forget_bias=False)],
+       lambda r: floats(r, 3, 5, 3))
+
+    # masks: pre, post, interior, all-padding and unpadded rows
+    k3("lstm_mask_last", "Embedding(50, 8, mask_zero = true), LSTM(6)",
+       lambda: [L.Embedding(50, 8, mask_zero=True), L.LSTM(6)], masked8, (None, None))
+    k3("lstm_mask_seq", "Embedding(50, 8, mask_zero = true), LSTM(6, seq), LSTM(5, seq), Dense(3)",
+       lambda: [L.Embedding(50, 8, mask_zero=True), L.LSTM(6, return_sequences=True),
+                L.LSTM(5, return_sequences=True), L.Dense(3)], masked8, (None, None))
+    k3("gru_mask_last", "Embedding(50, 8, mask_zero = true), GRU(6, dropout = 0.2)",
+       lambda: [L.Embedding(50, 8, mask_zero=True), L.GRU(6, dropout=0.2)], masked8, (None, None))
+    k3("gru_mask_seq",
+       "Embedding(50, 8, mask_zero = true), GRU(6, seq), GRU(5, seq, reset_after = false), Dense(3)",
+       lambda: [L.Embedding(50, 8, mask_zero=True), L.GRU(6, return_sequences=True),
+                L.GRU(5, return_sequences=True, reset_after=False), L.Dense(3)],
+       masked8, (None, None))
+
+    # LSTM's cell state c must survive masked steps: long interior padding runs, a strong
+    # forget/input gate spread (bias up to 1), 12 steps.
+    def c_rows(r):
+        x = r.integers(1, 40, (5, 12))
+        x[0, 2:7] = 0          # a long interior run
+        x[0, 9:11] = 0
+        x[1, 1:] = 0           # one real token, then padding: the output repeats
+        x[2, 1::2] = 0         # every other step
+        x[3] = 0               # all padding
+        return x.astype(np.int32)
+    k3("lstm_mask_state", "Embedding(40, 6, mask_zero = true), LSTM(5, seq), LSTM(4)",
+       lambda: [L.Embedding(40, 6, mask_zero=True), L.LSTM(5, return_sequences=True), L.LSTM(4)],
+       c_rows, (None, None), scales={"bias": 1.0})
+
+    # go_backwards, with and without a mask, a forward layer after a backwards `seq` layer
+    masked7 = lambda r: mask_rows(r, 7, 30)  # noqa: E731
+    k3("lstm_back_mask",
+       "Embedding(30, 6, mask_zero = true), LSTM(5, seq, go_backwards = true), LSTM(4, seq)",
+       lambda: [L.Embedding(30, 6, mask_zero=True),
+                L.LSTM(5, return_sequences=True, go_backwards=True), L.LSTM(4, return_sequences=True)],
+       masked7, (None, None))
+    k3("lstm_back_mask_last", "Embedding(30, 6, mask_zero = true), LSTM(5, go_backwards = true)",
+       lambda: [L.Embedding(30, 6, mask_zero=True), L.LSTM(5, go_backwards=True)],
+       masked7, (None, None))
+    k3("lstm_back", "Input(None, 5), LSTM(7, seq, go_backwards = true), LSTM(3)",
+       lambda: [keras.Input((None, 5)), L.LSTM(7, return_sequences=True, go_backwards=True),
+                L.LSTM(3)],
+       lambda r: floats(r, 3, 6, 5))
+    k3("gru_back_mask",
+       "Embedding(30, 6, mask_zero = true), GRU(5, seq, go_backwards = true), GRU(4)",
+       lambda: [L.Embedding(30, 6, mask_zero=True),
+                L.GRU(5, return_sequences=True, go_backwards=True), L.GRU(4)],
+       masked7, (None, None))
+    k3("gru_back", "Input(None, 5), GRU(6, seq, go_backwards = true), GRU(4, seq)",
+       lambda: [keras.Input((None, 5)), L.GRU(6, return_sequences=True, go_backwards=True),
+                L.GRU(4, return_sequences=True)],
+       lambda r: floats(r, 3, 6, 5))
+
+    # wide layers (several SIMD blocks), small batch, short sequences
+    k3("lstm_wide", "Input(None, 16), LSTM(128, seq), Dense(4)",
+       lambda: [keras.Input((None, 16)), L.LSTM(128, return_sequences=True), L.Dense(4)],
+       lambda r: floats(r, 2, 6, 16), quantize=3)
+    k3("gru_wide", "Input(None, 16), GRU(160)",
+       lambda: [keras.Input((None, 16)), L.GRU(160)],
+       lambda r: floats(r, 2, 5, 16), quantize=3)
+
+    # mixed stacks
+    k3("lstm_gru_mixed_mask",
+       "Embedding(50, 8, mask_zero = true), SimpleRNN(6, seq), LSTM(5, seq, go_backwards = true), GRU(4, seq), Dense(2)",
+       lambda: [L.Embedding(50, 8, mask_zero=True), L.SimpleRNN(6, return_sequences=True),
+                L.LSTM(5, return_sequences=True, go_backwards=True),
+                L.GRU(4, return_sequences=True), L.Dense(2)],
+       masked8, (None, None))
+    k3("lstm_masking", "Input(None, 4), Masking(), LSTM(6, seq), GRU(3)",
+       lambda: [keras.Input((None, 4)), L.Masking(), L.LSTM(6, return_sequences=True), L.GRU(3)],
+       lambda r: masked_floats(r, 8, 4, partial=True))
+
+    # activations (cell activation and the gates' recurrent_activation)
+    gate_in = lambda r: floats(r, 3, 8, 3, scale=2.0)  # noqa: E731
+    for name, cls, kw, dsl in [
+        ("lstm_act_relu", "LSTM", {"activation": "relu"}, "activation = relu"),
+        ("lstm_act_softsign_linear", "LSTM", {"activation": "softsign", "recurrent_activation": "linear"},
+         "activation = softsign, recurrent_activation = linear"),
+        ("lstm_recact_hard_sigmoid", "LSTM", {"recurrent_activation": "hard_sigmoid"},
+         "recurrent_activation = hard_sigmoid"),
+        ("gru_act_linear", "GRU", {"activation": "linear"}, "activation = linear"),
+        ("gru_recact_softsign", "GRU", {"recurrent_activation": "softsign"},
+         "recurrent_activation = softsign"),
+        ("gru_act_relu_hard_sigmoid", "GRU", {"activation": "relu", "recurrent_activation": "hard_sigmoid",
+                                              "reset_after": False},
+         "activation = relu, recurrent_activation = hard_sigmoid, reset_after = false"),
+    ]:
+        k3(name, f"Input(None, 3), {cls}(4, seq, {dsl})",
+           (lambda c, k: lambda: [keras.Input((None, 3)), getattr(L, c)(4, return_sequences=True, **k)])(cls, kw),
+           gate_in, scales={"kernel": 0.6, "recurrent_kernel": 0.4, "bias": 0.5})
+
     # --- tf_keras (Keras 2) ---
     T = tf_keras.layers
     S.append(Spec("tfk_imdb", "Embedding(10000, 32), SimpleRNN(32), Dense(1, activation = sigmoid)",
@@ -449,6 +577,44 @@ def specs():
                                      T.ActivityRegularization(l2=0.001), T.Activation("softmax")],
                                     (None, None)),
                   lambda r: mask_rows(r, 8, 40), tfk=True))
+
+    # tf_keras LSTM / GRU (.h5)
+    def tk(name, dsl, layers_fn, inputs_fn, build_shape=None, **kw):
+        S.append(Spec(name, dsl, lambda: build_seq(tf_keras, name, layers_fn(), build_shape),
+                      inputs_fn, tfk=True, **kw))
+
+    tk("tfk_imdb_lstm", "Embedding(10000, 32), LSTM(32), Dense(1, activation = sigmoid)",
+       lambda: [T.Embedding(10000, 32), T.LSTM(32), T.Dense(1, activation="sigmoid")], tok500,
+       (None, None), quantize=2)
+    # Keras 2's hard_sigmoid (0.2x + 0.5) as the gates' activation
+    tk("tfk_lstm_hard_sigmoid", "Input(None, 3), LSTM(4, seq, recurrent_activation = hard_sigmoid_keras2)",
+       lambda: [tf_keras.Input((None, 3)),
+                T.LSTM(4, return_sequences=True, recurrent_activation="hard_sigmoid")],
+       gate_in, scales={"kernel": 0.6, "recurrent_kernel": 0.4, "bias": 0.5})
+    tk("tfk_gru_hard_sigmoid", "Input(None, 3), GRU(4, seq, recurrent_activation = hard_sigmoid_keras2)",
+       lambda: [tf_keras.Input((None, 3)),
+                T.GRU(4, return_sequences=True, recurrent_activation="hard_sigmoid")],
+       gate_in, scales={"kernel": 0.6, "recurrent_kernel": 0.4, "bias": 0.5})
+    # Keras 2.0-2.2 defaults: hard_sigmoid gates and reset_after false
+    tk("tfk_gru_keras2_defaults",
+       "Embedding(40, 6, mask_zero = true), GRU(5, seq, recurrent_activation = hard_sigmoid_keras2, reset_after = false), LSTM(4, recurrent_activation = hard_sigmoid_keras2)",
+       lambda: [T.Embedding(40, 6, mask_zero=True),
+                T.GRU(5, return_sequences=True, recurrent_activation="hard_sigmoid", reset_after=False),
+                T.LSTM(4, recurrent_activation="hard_sigmoid")],
+       lambda r: mask_rows(r, 8, 40), (None, None))
+    tk("tfk_lstm_masking_back", "Input(None, 4), Masking(), LSTM(5, seq, go_backwards = true), GRU(3)",
+       lambda: [tf_keras.Input((None, 4)), T.Masking(),
+                T.LSTM(5, return_sequences=True, go_backwards=True), T.GRU(3)],
+       lambda r: masked_floats(r, 7, 4))
+    tk("tfk_gru_no_bias", "Input(None, 4), GRU(6, seq, use_bias = false), LSTM(3, use_bias = false)",
+       lambda: [tf_keras.Input((None, 4)), T.GRU(6, return_sequences=True, use_bias=False),
+                T.LSTM(3, use_bias=False)],
+       lambda r: floats(r, 3, 6, 4))
+    tk("tfk_gru_jena", "Input(None, 14), GRU(32, seq, dropout = 0.1, recurrent_dropout = 0.5), GRU(64, activation = relu, dropout = 0.1, recurrent_dropout = 0.5), Dense(1)",
+       lambda: [tf_keras.Input((None, 14)),
+                T.GRU(32, dropout=0.1, recurrent_dropout=0.5, return_sequences=True),
+                T.GRU(64, activation="relu", dropout=0.1, recurrent_dropout=0.5), T.Dense(1)],
+       jena)
     return S
 
 

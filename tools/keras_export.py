@@ -22,14 +22,22 @@ DSL keywords and defaults) are read from tools/spec.json, a snapshot written by 
 What stays here, per class, is an "exporter row" (EXPORTER_ROWS): how to read each config key
 from a Keras layer, extra DSL-only values, tensor shape checks, and the refusals.
 
-Supported layers: InputLayer (not written), Embedding, SimpleRNN, Dense, and the layers that write
-no tensors: Dropout, SpatialDropout1D, GaussianNoise, GaussianDropout, ActivityRegularization
-(identity at inference), Activation, Masking. Anything else, or an option that changes inference
-in a way the project does not implement (return_state, stateful, zero_output_for_mask,
-time_major, Embedding sparse, an activation outside the list in WEIGHTS_FORMAT.md, a non-finite
-mask_value), makes the exporter print one line to stderr and exit with status 2. Other failures
-(unreadable file, ...) exit 1. Dropout arguments and `unroll` are ignored (no effect on inference
-results).
+Supported layers: InputLayer (not written), Embedding, SimpleRNN, LSTM, GRU (both `reset_after`
+forms: GRU's bias is [2, 3*units] with reset_after, [3*units] without), Dense, and the layers that
+write no tensors: Dropout, SpatialDropout1D, GaussianNoise, GaussianDropout,
+ActivityRegularization (identity at inference), Activation, Masking. LSTM and GRU write
+`recurrent_activation` through the same activation mapping as `activation` (a tf_keras
+`hard_sigmoid` becomes `hard_sigmoid_keras2`); their `dropout`, `recurrent_dropout` and LSTM's
+`unit_forget_bias` are not written to the file but appear in the printed declaration when they
+differ from the default, e.g. `GRU(32, seq, dropout = 0.1, recurrent_dropout = 0.5)`.
+
+Anything else (Bidirectional, RNN(cell), TimeDistributed, ...), or an option that changes
+inference in a way the project does not implement (return_state, stateful,
+zero_output_for_mask, time_major, a recurrent layer with a cell of another class, Embedding
+sparse, an activation outside the list in WEIGHTS_FORMAT.md, a non-finite mask_value), makes the
+exporter print one line to stderr and exit with status 2. Other failures (unreadable file, ...)
+exit 1. Dropout arguments, `unroll`, `use_cudnn` and LSTM/GRU `implementation` are ignored (no
+effect on inference results).
 
 Floats are written with the shortest decimal text that parses back to the same float32.
 Requirements (pinned in tools/requirements.txt): numpy, and keras 3.x and/or tf_keras 2.x with tensorflow.
@@ -189,14 +197,14 @@ def _activation(layer, cfg, tf_keras, key="activation"):
     if act is None:
         act = "linear"
     if not isinstance(act, str):
-        raise Unsupported(f"layer '{layer.name}' ({type(layer).__name__}): custom activation "
+        raise Unsupported(f"layer '{layer.name}' ({type(layer).__name__}): custom {key} "
                           f"{act!r} is not supported")
     if act == "silu":
         act = "swish"
     if tf_keras and act == "hard_sigmoid":
         act = "hard_sigmoid_keras2"
     if act not in ACTIVATIONS or (act == "hard_sigmoid_keras2" and not tf_keras):
-        raise Unsupported(f"layer '{layer.name}' ({type(layer).__name__}): activation '{act}' "
+        raise Unsupported(f"layer '{layer.name}' ({type(layer).__name__}): {key} '{act}' "
                           f"is not supported")
     return act
 
@@ -233,11 +241,19 @@ def _refuse_true(*keys):
     return check
 
 
-def _check_simple_rnn(layer, cfg, refuse):
-    _refuse_true("return_state", "stateful", "zero_output_for_mask", "time_major")(layer, cfg, refuse)
-    cell = getattr(layer, "cell", None)
-    if cell is not None and type(cell).__name__ != "SimpleRNNCell":
-        refuse(f"cell class {type(cell).__name__}")
+def _check_recurrent(cell_class):
+    """Refusals shared by SimpleRNN, LSTM and GRU: options that change inference and are not
+    implemented, and a cell of another class (a subclass with a custom cell). `unroll`,
+    `use_cudnn` and LSTM/GRU `implementation` do not change results and are ignored."""
+    def check(layer, cfg, refuse):
+        _refuse_true("return_state", "stateful", "zero_output_for_mask", "time_major")(layer, cfg, refuse)
+        cell = getattr(layer, "cell", None)
+        if cell is not None and type(cell).__name__ != cell_class:
+            refuse(f"cell class {type(cell).__name__}")
+    return check
+
+
+_check_simple_rnn = _check_recurrent("SimpleRNNCell")
 
 
 # config: file config key -> reader(layer, keras config, tf_keras) -> JSON value; must be exactly
@@ -266,6 +282,28 @@ EXPORTER_ROWS = {
                 "go_backwards": _bool("go_backwards", False)},
         dims=_units_dims,
         check=_check_simple_rnn),
+    "LSTM": Row(
+        config={"units": _int("units"), "activation": _activation,
+                "recurrent_activation": lambda layer, cfg, tf_keras: _activation(
+                    layer, cfg, tf_keras, "recurrent_activation"),
+                "use_bias": _bool("use_bias", True),
+                "return_sequences": _bool("return_sequences", False),
+                "go_backwards": _bool("go_backwards", False)},
+        dsl={"unit_forget_bias": _bool("unit_forget_bias", True),
+             "dropout": _float("dropout", 0.0), "recurrent_dropout": _float("recurrent_dropout", 0.0)},
+        dims=_units_dims,
+        check=_check_recurrent("LSTMCell")),
+    "GRU": Row(
+        config={"units": _int("units"), "activation": _activation,
+                "recurrent_activation": lambda layer, cfg, tf_keras: _activation(
+                    layer, cfg, tf_keras, "recurrent_activation"),
+                "use_bias": _bool("use_bias", True),
+                "return_sequences": _bool("return_sequences", False),
+                "go_backwards": _bool("go_backwards", False),
+                "reset_after": _bool("reset_after", True)},
+        dsl={"dropout": _float("dropout", 0.0), "recurrent_dropout": _float("recurrent_dropout", 0.0)},
+        dims=_units_dims,
+        check=_check_recurrent("GRUCell")),
     "Dense": Row(
         config={"units": _int("units"), "activation": _activation, "use_bias": _bool("use_bias", True)},
         dims=_units_dims),
@@ -349,23 +387,26 @@ def _layer_doc(layer, tf_keras):
         row.check(layer, cfg, refuse)
     config = {key: read(layer, cfg, tf_keras) for key, read in row.config.items()}
     extra = {key: read(layer, cfg, tf_keras) for key, read in row.dsl.items()}
-    spec_tensors = {t["name"]: t for t in spec["tensors"]}
-    names = [t["name"] for t in spec["tensors"]
-             if t["when"] is None or all(config[k] == v for k, v in t["when"].items())]
+    # the spec's tensors whose condition holds (GRU lists `bias` twice: [2, 3*units] with
+    # reset_after, [3*units] without)
+    wanted = [t for t in spec["tensors"]
+              if t["when"] is None or all(config[k] == v for k, v in t["when"].items())]
+    names = [t["name"] for t in wanted]
 
     weights = layer.weights
     values = layer.get_weights()
     if len(values) != len(names):
         raise Unsupported(f"{where}: expected {len(names)} weight tensors {names}, found {len(values)}")
     tensors = []
-    for w, val, want in zip(weights, values, names):
+    for w, val, tspec in zip(weights, values, wanted):
+        want = tspec["name"]
         got = _weight_short_name(w)
         if got != want:
             raise Unsupported(f"{where}: expected weight '{want}', found '{got}'")
         val = np.asarray(val)
         if val.dtype.kind != "f":
             raise Unsupported(f"{where}: weight '{got}' has dtype {val.dtype}, expected float")
-        shape = _expected_shape(spec_tensors[want].get("shape"), row.dims(config))
+        shape = _expected_shape(tspec.get("shape"), row.dims(config))
         if shape is not None:
             if val.ndim != len(shape) or any(s is not None and s != d for s, d in zip(shape, val.shape)):
                 shown = "(" + ", ".join("*" if s is None else str(s) for s in shape) + ")"

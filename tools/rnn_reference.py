@@ -1,5 +1,6 @@
 """Plain-numpy reference forward pass over an rnn-weights document (docs/WEIGHTS_FORMAT.md),
-implementing the semantics written in /work/shared/KERAS.md. Used by gen_fixtures.py and
+implementing the semantics written in /work/shared/KERAS.md (SimpleRNN, LSTM, GRU, masking,
+go_backwards, the tensor-less layers). Used by gen_fixtures.py and
 check_keras_semantics.py to cross-check Keras's own predictions; float64 throughout.
 """
 
@@ -56,18 +57,84 @@ IDENTITY_CLASSES = ("Dropout", "SpatialDropout1D", "GaussianNoise", "GaussianDro
                     "ActivityRegularization")
 
 
+def _simple_rnn_cell(cfg, W):
+    act = ACTIVATIONS[cfg["activation"]]
+    K, R = W["kernel"], W["recurrent_kernel"]
+    b = W["bias"] if cfg["use_bias"] else 0.0
+
+    def step(x, states):
+        (h,) = states
+        return (act(x @ K + b + h @ R),)
+    return step
+
+
+def _lstm_cell(cfg, W):
+    """Gate columns i, f, c, o: z = x·K + h·R + b; i, f, o = σ(z_i, z_f, z_o);
+    c' = f⊙c + i⊙act(z_c); h' = o⊙act(c')."""
+    act = ACTIVATIONS[cfg["activation"]]
+    sig = ACTIVATIONS[cfg["recurrent_activation"]]
+    K, R = W["kernel"], W["recurrent_kernel"]
+    b = W["bias"] if cfg["use_bias"] else 0.0
+    u = cfg["units"]
+
+    def step(x, states):
+        h, c = states
+        z = x @ K + h @ R + b
+        i, f, g, o = (z[:, k * u:(k + 1) * u] for k in range(4))
+        c = sig(f) * c + sig(i) * act(g)
+        return sig(o) * act(c), c
+    return step
+
+
+def _gru_cell(cfg, W):
+    """Gate columns z, r, h. reset_after (bias [2, 3u]: input row, recurrent row):
+    x·K + b_in and h·R + b_rec kept apart; z, r = σ(sum); hh = act(xK_h + b_in,h + r⊙(hR_h + b_rec,h)).
+    Otherwise (bias [3u]): hh = act(xK_h + b_h + (r⊙h)·R_h). Both: h' = z⊙h + (1−z)⊙hh."""
+    act = ACTIVATIONS[cfg["activation"]]
+    sig = ACTIVATIONS[cfg["recurrent_activation"]]
+    K, R = W["kernel"], W["recurrent_kernel"]
+    u = cfg["units"]
+    if cfg["use_bias"]:
+        b = W["bias"]
+        b_in, b_rec = (b[0], b[1]) if cfg["reset_after"] else (b, np.zeros(3 * u))
+    else:
+        b_in = b_rec = np.zeros(3 * u)
+
+    def cols(a, k):
+        return a[..., k * u:(k + 1) * u]
+
+    def step(x, states):
+        (h,) = states
+        xk = x @ K + b_in
+        if cfg["reset_after"]:
+            hr = h @ R + b_rec
+            z = sig(cols(xk, 0) + cols(hr, 0))
+            r = sig(cols(xk, 1) + cols(hr, 1))
+            hh = act(cols(xk, 2) + r * cols(hr, 2))
+        else:
+            z = sig(cols(xk, 0) + h @ cols(R, 0))
+            r = sig(cols(xk, 1) + h @ cols(R, 1))
+            hh = act(cols(xk, 2) + (r * h) @ cols(R, 2))
+        return (z * h + (1 - z) * hh,)
+    return step
+
+
+# Recurrent layers: class -> fn(config, tensors) -> step(x_t, states) -> new states (h first).
+CELLS = {"SimpleRNN": _simple_rnn_cell, "LSTM": _lstm_cell, "GRU": _gru_cell}
+
+
 def load(path):
     op = gzip.open if str(path).endswith(".gz") else open
     with op(path, "rt", encoding="utf-8") as f:
         return json.load(f)
 
 
-def forward(doc, x, return_mask=False):
-    """x: (B, T) ids or (B, T, F) floats. Returns the model output (float64)."""
+def forward(doc, x, return_mask=False, mask=None):
+    """x: (B, T) ids or (B, T, F) floats; mask: an incoming (B, T) bool mask or None. Returns
+    the model output (float64), and with return_mask also the mask it passes on."""
     h = np.asarray(x)
     if h.dtype.kind == "f":
         h = h.astype(np.float64)
-    mask = None
     for L in doc["layers"]:
         cfg = L["config"]
         W = {w["name"]: np.asarray(w["data"], np.float64).reshape(w["shape"]) for w in L["weights"]}
@@ -82,24 +149,26 @@ def forward(doc, x, return_mask=False):
             if cfg["use_bias"]:
                 z = z + W["bias"]
             h = act(z)  # mask (if any) passes through unchanged
-        elif cls == "SimpleRNN":
-            act = ACTIVATIONS[cfg["activation"]]
+        elif cls in CELLS:
             B, T = h.shape[0], h.shape[1]
             u = cfg["units"]
-            K, R = W["kernel"], W["recurrent_kernel"]
-            b = W["bias"] if cfg["use_bias"] else 0.0
-            state = np.zeros((B, u))
+            step = CELLS[cls](cfg, W)
+            # states: SimpleRNN and GRU (h,), LSTM (h, c); the output is h
+            states = tuple(np.zeros((B, u)) for _ in range(2 if cls == "LSTM" else 1))
             prev = np.zeros((B, u))
             outs = []
             steps = range(T - 1, -1, -1) if cfg["go_backwards"] else range(T)
             for t in steps:
-                new = act(h[:, t] @ K + b + state @ R)
+                new = step(h[:, t], states)
                 if mask is not None:
+                    # a masked step keeps every state (LSTM: h AND c) and repeats the previous
+                    # output (zeros before the first unmasked step)
                     m = mask[:, t][:, None]
-                    state = np.where(m, new, state)
-                    out = np.where(m, new, prev)
+                    states = tuple(np.where(m, n, s) for n, s in zip(new, states))
+                    out = np.where(m, new[0], prev)
                 else:
-                    state = out = new
+                    states = new
+                    out = new[0]
                 prev = out
                 outs.append(out)
             if cfg["return_sequences"]:
