@@ -1,4 +1,6 @@
-//! Timings of the four workloads of docs/PERFORMANCE.md, single thread by default.
+//! Timings of the workloads of docs/PERFORMANCE.md, single thread by default: seed, imdb1,
+//! imdb128, stack128 (SimpleRNN), lstm1, lstm128, gru1, gru128 (`Embedding(10000, 32)` then
+//! `LSTM(32)` or `GRU(32)`, 500 tokens, batch 1 and 128, last output).
 //!
 //! `cargo run --release --example bench -- --json` prints one JSON line per workload:
 //! `{"workload": "seed", "seconds": <median per call>, "runs": n, "gflops": ..., "peak_fraction": ...}`.
@@ -14,6 +16,8 @@ use rnn_runtime::rnn_model;
 
 rnn_model! { struct SeedModel<Input(None, 32), SimpleRNN(64, seq)>; }
 rnn_model! { struct Imdb<Embedding(10000, 32), SimpleRNN(32)>; }
+rnn_model! { struct ImdbLstm<Embedding(10000, 32), LSTM(32)>; }
+rnn_model! { struct ImdbGru<Embedding(10000, 32), GRU(32)>; }
 rnn_model! {
     struct Stack<Embedding(10000, 32), SimpleRNN(32, seq), SimpleRNN(32, seq), SimpleRNN(32, seq), SimpleRNN(32)>;
 }
@@ -268,5 +272,37 @@ fn main() {
                 predict_threads(&stack, &batch, a.threads, |m, b| m.predict(b).unwrap());
             }),
         );
+    }
+
+    // lstm1 / lstm128, gru1 / gru128: the gated layers on the same tokens. A step's products
+    // are x · kernel (folded into a lookup) and h · recurrent_kernel, over 4U (LSTM) or 3U
+    // (GRU) columns.
+    let lstm = ImdbLstm::random(6);
+    let gru = ImdbGru::random(7);
+    for (name, gates, rows) in [
+        ("lstm1", 4.0, 1),
+        ("lstm128", 4.0, 128),
+        ("gru1", 3.0, 1),
+        ("gru128", 3.0, 128),
+    ] {
+        if !wanted(name) {
+            continue;
+        }
+        let flops = rows as f64 * 500.0 * 2.0 * (32.0 * 32.0 * gates);
+        let timing = match (gates == 4.0, rows) {
+            (true, 1) => median(budget, || {
+                std::hint::black_box(lstm.forward(std::hint::black_box(ids)).unwrap());
+            }),
+            (false, 1) => median(budget, || {
+                std::hint::black_box(gru.forward(std::hint::black_box(ids)).unwrap());
+            }),
+            (true, _) => median(budget, || {
+                predict_threads(&lstm, &batch, a.threads, |m, b| m.predict(b).unwrap());
+            }),
+            (false, _) => median(budget, || {
+                predict_threads(&gru, &batch, a.threads, |m, b| m.predict(b).unwrap());
+            }),
+        };
+        report(name, flops, 2.0 * flops, timing);
     }
 }

@@ -29,7 +29,7 @@ pub fn expand_struct(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStream
 /// `FoldedEmbedding<V, U>` when the plan folds the Embedding.
 pub fn fold_type(p: &TokenStream, plan: &Plan) -> Option<TokenStream> {
     let f = plan.fold?;
-    let (v, u) = (lit(f.vocab), lit(f.units));
+    let (v, u) = (lit(f.vocab), lit(f.width));
     Some(quote!(#p::FoldedEmbedding<#v, #u>))
 }
 

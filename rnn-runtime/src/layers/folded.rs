@@ -1,8 +1,17 @@
-use super::{Embedding, SimpleRnn, matrix, zero_matrix};
+use super::{Embedding, matrix, zero_matrix};
 
-/// An Embedding folded into the SimpleRNN it feeds: row `v` is `embeddings[v] · kernel + bias`,
-/// so a timestep's input projection is one row lookup instead of a (D, U) matrix-vector
-/// product. Derived from the two layers whenever they are built; never stored in files.
+/// A recurrent layer whose input projection `x · kernel + bias` (all gates: U columns for a
+/// SimpleRNN, 4U for an LSTM, 3U for a GRU, whose bias here is the input bias) can be
+/// precomputed per token.
+pub trait InputProjection<const D: usize, const U: usize> {
+    /// The input kernel and the bias added with it.
+    fn input_projection(&self) -> (&[[f32; U]; D], &[f32; U]);
+}
+
+/// An Embedding folded into the recurrent layer it feeds: row `v` is
+/// `embeddings[v] · kernel + bias`, so a timestep's input projection is one row lookup instead
+/// of a (D, U) matrix-vector product. Derived from the two layers whenever they are built;
+/// never stored in files.
 #[derive(Clone)]
 pub struct FoldedEmbedding<const V: usize, const U: usize> {
     table: Box<[[f32; U]; V]>,
@@ -10,8 +19,11 @@ pub struct FoldedEmbedding<const V: usize, const U: usize> {
 
 impl<const V: usize, const U: usize> FoldedEmbedding<V, U> {
     /// Computes the table in f64 and rounds once.
-    pub fn new<const D: usize>(embedding: &Embedding<V, D>, rnn: &SimpleRnn<D, U>) -> Self {
-        let (k, b) = (rnn.kernel(), rnn.bias());
+    pub fn new<const D: usize>(
+        embedding: &Embedding<V, D>,
+        layer: &impl InputProjection<D, U>,
+    ) -> Self {
+        let (k, b) = layer.input_projection();
         let mut data = Vec::with_capacity(V * U);
         for row in embedding.table().iter() {
             for j in 0..U {

@@ -141,11 +141,6 @@ impl<const IN: usize, const U: usize, const U3: usize> Gru<IN, U, U3> {
         }
         self.finish_group::<M, G>(m, &mut a, h, mask);
     }
-
-    /// The input kernel and input bias (for folding an Embedding).
-    pub fn input_projection(&self) -> (&[[f32; U3]; IN], &[f32; U3]) {
-        (&self.kernel, &self.bias_in)
-    }
 }
 
 /// The state is the output: `h`.
@@ -248,5 +243,13 @@ impl<const IN: usize, const U: usize, const U3: usize> std::fmt::Debug for Gru<I
             "Gru<{IN}, {U}>({:?}, {:?}, use_bias = {}, reset_after = {})",
             self.activation, self.recurrent_activation, self.use_bias, self.reset_after
         )
+    }
+}
+
+impl<const IN: usize, const U: usize, const U3: usize> super::InputProjection<IN, U3>
+    for Gru<IN, U, U3>
+{
+    fn input_projection(&self) -> (&[[f32; U3]; IN], &[f32; U3]) {
+        (&self.kernel, &self.bias_in)
     }
 }

@@ -123,11 +123,6 @@ impl<const IN: usize, const U: usize, const U4: usize> Lstm<IN, U, U4> {
         m.matvec_group::<G, U, U4>(&prev, &self.recurrent, &mut z);
         self.finish_group::<M, G>(m, &mut z, s, mask);
     }
-
-    /// The input kernel and bias (for folding an Embedding).
-    pub fn input_projection(&self) -> (&[[f32; U4]; IN], &[f32; U4]) {
-        (&self.kernel, &self.bias)
-    }
 }
 
 impl<const IN: usize, const U: usize, const U4: usize> Recurrent<IN, U> for Lstm<IN, U, U4> {
@@ -225,5 +220,13 @@ impl<const IN: usize, const U: usize, const U4: usize> std::fmt::Debug for Lstm<
             "Lstm<{IN}, {U}>({:?}, {:?}, use_bias = {})",
             self.activation, self.recurrent_activation, self.use_bias
         )
+    }
+}
+
+impl<const IN: usize, const U: usize, const U4: usize> super::InputProjection<IN, U4>
+    for Lstm<IN, U, U4>
+{
+    fn input_projection(&self) -> (&[[f32; U4]; IN], &[f32; U4]) {
+        (&self.kernel, &self.bias)
     }
 }

@@ -15,7 +15,7 @@ mod simple_rnn;
 pub use activation::ActivationLayer;
 pub use dense::Dense;
 pub use embedding::Embedding;
-pub use folded::FoldedEmbedding;
+pub use folded::{FoldedEmbedding, InputProjection};
 pub use gru::Gru;
 pub use inert::Inert;
 pub use lstm::{Lstm, LstmState};

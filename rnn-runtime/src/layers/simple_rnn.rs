@@ -192,3 +192,9 @@ impl<const IN: usize, const U: usize> std::fmt::Debug for SimpleRnn<IN, U> {
         )
     }
 }
+
+impl<const IN: usize, const U: usize> super::InputProjection<IN, U> for SimpleRnn<IN, U> {
+    fn input_projection(&self) -> (&[[f32; U]; IN], &[f32; U]) {
+        (&self.kernel, &self.bias)
+    }
+}
