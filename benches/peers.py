@@ -1,19 +1,41 @@
 #!/usr/bin/env python3
-"""Benchmark of "peer" SimpleRNN implementations (numpy, ONNX Runtime,
-TensorFlow/Keras 3, PyTorch) on the same four workloads as our Rust code.
+"""Benchmark of "peer" recurrent-model implementations (numpy, ONNX Runtime,
+TensorFlow/Keras 3, PyTorch) on the same workloads as our Rust code
+(`cargo run --release --example bench -- --json`).
 
 Every peer runs single-threaded, in its own subprocess (so thread pools and
 library globals never interfere), on identical seeded weights and inputs.
-Each peer's output is checked against a float64 numpy reference
-(max abs diff must be < 1e-4, otherwise the run fails).
+Each peer's output is checked against a float64 numpy reference of the Keras
+semantics BEFORE it is timed (max abs diff must be < 1e-4); a peer or variant
+that fails the check is reported as failing and not timed.
 
-Semantics (Keras SimpleRNN, tanh, zero initial state):
-    h_t = tanh(x_t @ K + b + h_{t-1} @ R),  K: (in, units), R: (units, units)
+Workloads:
+    seed      Input(None, 32) -> SimpleRNN(64, return_sequences), batch 1, 100 steps
+    imdb1     Embedding(10000, 32) -> SimpleRNN(32), 500 tokens, batch 1, last output
+    imdb128   the same, batch 128
+    stack128  Embedding -> 3x SimpleRNN(32, seq) -> SimpleRNN(32), batch 128
+    lstm1     Embedding(10000, 32) -> LSTM(32), 500 tokens, batch 1, last output
+    lstm128   the same, batch 128
+    gru1      Embedding(10000, 32) -> GRU(32) (reset_after=True), 500 tokens, batch 1
+    gru128    the same, batch 128
+
+Semantics (Keras 3 defaults, zero initial state; K: (in, G*units),
+R: (units, G*units), gate blocks in Keras order):
+    SimpleRNN  h = tanh(x K + h R + b)
+    LSTM       [i f c o] = x K + h R + b;  c = s(f) c + s(i) tanh(c~);  h = s(o) tanh(c)
+    GRU        [xz xr xh] = x K + b[0];  [hz hr hh] = h R + b[1]
+               z = s(xz + hz);  r = s(xr + hr);  n = tanh(xh + r hh);  h = z h + (1 - z) n
+(s = logistic sigmoid.) ONNX and PyTorch get the same weights with their gate
+orders: ONNX LSTM i,o,f,c / GRU z,r,h (linear_before_reset=1); torch LSTM
+i,f,g,o / GRU r,z,n (its n-gate is reset-after, like Keras reset_after=True).
 
 Output: one JSON line per (workload, peer) on stdout, a table on stderr.
+A failing (workload, peer) prints {"workload", "peer", "error", ...} without
+"seconds"; the run then exits non-zero.
 
     python benches/peers.py                      # all workloads, all peers
     python benches/peers.py --workloads seed,imdb1 --quick
+    python benches/peers.py --workloads lstm1,lstm128,gru1,gru128 --quick
     python benches/peers.py --peers numpy,onnxruntime
 """
 
@@ -44,17 +66,27 @@ SEED = 20240601
 TOL = 1e-4
 VOCAB, EMB_DIM, T_IMDB = 10000, 32, 500
 
-# name -> spec. layers: list of (input_dim, units, return_sequences)
+# name -> spec. cell: "simple", "lstm" or "gru" (every layer of the model);
+# layers: list of (input_dim, units, return_sequences)
 WORKLOADS = {
-    "seed": dict(embedding=False, batch=1, T=100, in_dim=32,
+    "seed": dict(cell="simple", embedding=False, batch=1, T=100, in_dim=32,
                  layers=[(32, 64, True)]),
-    "imdb1": dict(embedding=True, batch=1, T=T_IMDB,
+    "imdb1": dict(cell="simple", embedding=True, batch=1, T=T_IMDB,
                   layers=[(EMB_DIM, 32, False)]),
-    "imdb128": dict(embedding=True, batch=128, T=T_IMDB,
+    "imdb128": dict(cell="simple", embedding=True, batch=128, T=T_IMDB,
                     layers=[(EMB_DIM, 32, False)]),
-    "stack128": dict(embedding=True, batch=128, T=T_IMDB,
+    "stack128": dict(cell="simple", embedding=True, batch=128, T=T_IMDB,
                      layers=[(EMB_DIM, 32, True)] * 3 + [(32, 32, False)]),
+    "lstm1": dict(cell="lstm", embedding=True, batch=1, T=T_IMDB,
+                  layers=[(EMB_DIM, 32, False)]),
+    "lstm128": dict(cell="lstm", embedding=True, batch=128, T=T_IMDB,
+                    layers=[(EMB_DIM, 32, False)]),
+    "gru1": dict(cell="gru", embedding=True, batch=1, T=T_IMDB,
+                 layers=[(EMB_DIM, 32, False)]),
+    "gru128": dict(cell="gru", embedding=True, batch=128, T=T_IMDB,
+                   layers=[(EMB_DIM, 32, False)]),
 }
+GATES = {"simple": 1, "lstm": 4, "gru": 3}
 PEERS = ["numpy", "onnxruntime", "tensorflow", "torch"]
 PEER_MODULES = {"numpy": ["numpy"], "onnxruntime": ["onnx", "onnxruntime"],
                 "tensorflow": ["tensorflow", "keras"], "torch": ["torch"]}
@@ -65,17 +97,22 @@ PEER_MODULES = {"numpy": ["numpy"], "onnxruntime": ["onnx", "onnxruntime"],
 # --------------------------------------------------------------------------
 def make_data(name):
     spec = WORKLOADS[name]
-    # imdb1 and imdb128 share the same model (same weights).
-    model_key = {"imdb128": "imdb1"}.get(name, name)
+    cell = spec["cell"]
+    G = GATES[cell]
+    # batch-1 and batch-128 twins share the same model (same weights).
+    model_key = {"imdb128": "imdb1", "lstm128": "lstm1", "gru128": "gru1"}.get(name, name)
     rng = np.random.default_rng([SEED, sum(map(ord, model_key))])
     emb = None
     if spec["embedding"]:
         emb = rng.uniform(-1.0, 1.0, (VOCAB, EMB_DIM)).astype(np.float32)
     layers = []
     for in_dim, units, ret_seq in spec["layers"]:
-        K = rng.uniform(-0.3, 0.3, (in_dim, units)).astype(np.float32)
-        R = rng.uniform(-0.3, 0.3, (units, units)).astype(np.float32)
-        b = rng.uniform(-0.1, 0.1, (units,)).astype(np.float32)
+        # Keras weight shapes: kernel (in, G*u), recurrent_kernel (u, G*u),
+        # bias (G*u,), or (2, 3*u) for GRU(reset_after=True): [input, recurrent].
+        K = rng.uniform(-0.3, 0.3, (in_dim, G * units)).astype(np.float32)
+        R = rng.uniform(-0.3, 0.3, (units, G * units)).astype(np.float32)
+        bshape = (2, G * units) if cell == "gru" else (G * units,)
+        b = rng.uniform(-0.1, 0.1, bshape).astype(np.float32)
         layers.append((K, R, b, ret_seq))
     irng = np.random.default_rng([SEED, sum(map(ord, name)), 1])
     B, T = spec["batch"], spec["T"]
@@ -83,22 +120,53 @@ def make_data(name):
         x = irng.integers(0, VOCAB, (B, T), dtype=np.int64)
     else:
         x = irng.uniform(-1.0, 1.0, (B, T, spec["in_dim"])).astype(np.float32)
-    return dict(name=name, emb=emb, layers=layers, x=x, batch=B)
+    return dict(name=name, cell=cell, emb=emb, layers=layers, x=x, batch=B)
+
+
+def _sig64(v):
+    return 1.0 / (1.0 + np.exp(-v))
 
 
 def reference(d):
-    """float64 numpy reference, output in the workload's shape."""
+    """float64 numpy reference of the Keras semantics, output in the workload's shape.
+
+    Written gate by gate (each gate's own kernel slice), independently of the
+    fused numpy peer."""
     x = d["x"]
+    cell = d["cell"]
     X = d["emb"].astype(np.float64)[x] if d["emb"] is not None else x.astype(np.float64)
     for K, R, b, ret_seq in d["layers"]:
         K, R, b = K.astype(np.float64), R.astype(np.float64), b.astype(np.float64)
-        H = np.zeros((X.shape[0], K.shape[1]))
+        u = R.shape[0]
+        g = lambda M, k: M[..., k * u:(k + 1) * u]  # gate block k, Keras order
+        H = np.zeros((X.shape[0], u))
+        C = np.zeros((X.shape[0], u))
         outs = []
         for t in range(X.shape[1]):
-            H = np.tanh(X[:, t] @ K + H @ R + b)
+            x_t = X[:, t]
+            if cell == "simple":
+                H = np.tanh(x_t @ K + H @ R + b)
+            elif cell == "lstm":  # Keras order i, f, c, o
+                i = _sig64(x_t @ g(K, 0) + H @ g(R, 0) + g(b, 0))
+                f = _sig64(x_t @ g(K, 1) + H @ g(R, 1) + g(b, 1))
+                c_ = np.tanh(x_t @ g(K, 2) + H @ g(R, 2) + g(b, 2))
+                o = _sig64(x_t @ g(K, 3) + H @ g(R, 3) + g(b, 3))
+                C = f * C + i * c_
+                H = o * np.tanh(C)
+            else:  # GRU, Keras order z, r, h; reset_after=True
+                bi, br = b[0], b[1]
+                z = _sig64(x_t @ g(K, 0) + g(bi, 0) + H @ g(R, 0) + g(br, 0))
+                r = _sig64(x_t @ g(K, 1) + g(bi, 1) + H @ g(R, 1) + g(br, 1))
+                n = np.tanh(x_t @ g(K, 2) + g(bi, 2) + r * (H @ g(R, 2) + g(br, 2)))
+                H = z * H + (1.0 - z) * n
             outs.append(H)
         X = np.stack(outs, axis=1) if ret_seq else H
-    return X[0] if d["batch"] == 1 else X  # seed (100,64), imdb1 (32,), batch (128,32)
+    return X[0] if d["batch"] == 1 else X  # seed (100,64), *1 (32,), *128 (128,32)
+
+
+def regate(M, order, u):
+    """Reorder the gate blocks (width u) along the last axis: new block j = old order[j]."""
+    return np.concatenate([M[..., k * u:(k + 1) * u] for k in order], axis=-1)
 
 
 # --------------------------------------------------------------------------
@@ -108,7 +176,31 @@ def reference(d):
 def build_numpy(d):
     emb, layers, x = d["emb"], d["layers"], d["x"]
 
-    if d["batch"] == 1:
+    def sigmoid(v):
+        return 1.0 / (1.0 + np.exp(-v))
+
+    # One step of a gated cell, as a user would write it: fused gate matmuls,
+    # state h (units,) or (B, units), Keras gate order. Returns (h, c).
+    def lstm_step(x_t, h, c, K, R, b):
+        u = h.shape[-1]
+        z = x_t @ K + h @ R + b
+        i = sigmoid(z[..., :u])
+        f = sigmoid(z[..., u:2 * u])
+        g = np.tanh(z[..., 2 * u:3 * u])
+        o = sigmoid(z[..., 3 * u:])
+        c = f * c + i * g
+        return o * np.tanh(c), c
+
+    def gru_step(x_t, h, c, K, R, b):  # reset_after=True
+        u = h.shape[-1]
+        xm = x_t @ K + b[0]
+        hm = h @ R + b[1]
+        z = sigmoid(xm[..., :u] + hm[..., :u])
+        r = sigmoid(xm[..., u:2 * u] + hm[..., u:2 * u])
+        n = np.tanh(xm[..., 2 * u:] + r * hm[..., 2 * u:])
+        return z * h + (1.0 - z) * n, c
+
+    if d["cell"] == "simple" and d["batch"] == 1:
         seq = x[0]
 
         def run():  # the notebook's loop, one sequence
@@ -121,7 +213,7 @@ def build_numpy(d):
                     outs.append(h)
                 X = np.stack(outs) if ret_seq else h
             return X
-    else:
+    elif d["cell"] == "simple":
         def run():  # batched loop, H: (B, units)
             X = emb[x] if emb is not None else x
             for K, R, b, ret_seq in layers:
@@ -129,6 +221,35 @@ def build_numpy(d):
                 outs = []
                 for t in range(X.shape[1]):
                     H = np.tanh(X[:, t] @ K + H @ R + b)
+                    outs.append(H)
+                X = np.stack(outs, axis=1) if ret_seq else H
+            return X
+    elif d["batch"] == 1:
+        step = {"lstm": lstm_step, "gru": gru_step}[d["cell"]]
+        seq = x[0]
+
+        def run():  # the same loop with a gated cell, one sequence
+            X = emb[seq] if emb is not None else seq
+            for K, R, b, ret_seq in layers:
+                h = np.zeros((R.shape[0],), dtype=np.float32)
+                c = np.zeros_like(h)
+                outs = []
+                for x_t in X:
+                    h, c = step(x_t, h, c, K, R, b)
+                    outs.append(h)
+                X = np.stack(outs) if ret_seq else h
+            return X
+    else:
+        step = {"lstm": lstm_step, "gru": gru_step}[d["cell"]]
+
+        def run():  # batched loop with a gated cell, H, C: (B, units)
+            X = emb[x] if emb is not None else x
+            for K, R, b, ret_seq in layers:
+                H = np.zeros((X.shape[0], R.shape[0]), dtype=np.float32)
+                C = np.zeros_like(H)
+                outs = []
+                for t in range(X.shape[1]):
+                    H, C = step(X[:, t], H, C, K, R, b)
                     outs.append(H)
                 X = np.stack(outs, axis=1) if ret_seq else H
             return X
@@ -157,15 +278,27 @@ def build_onnxruntime(d):
         inits.append(numpy_helper.from_array(np.array([1], dtype=np.int64), "ax1"))
     if not last_ret_seq:
         inits.append(numpy_helper.from_array(np.array([0], dtype=np.int64), "ax0"))
+    cell = d["cell"]
     for i, (K, R, b, ret_seq) in enumerate(d["layers"]):
-        units = K.shape[1]
-        inits.append(numpy_helper.from_array(K.T[None].copy(), f"W{i}"))  # (1, units, in)
-        inits.append(numpy_helper.from_array(R.T[None].copy(), f"R{i}"))  # (1, units, units)
+        units = R.shape[0]
+        if cell == "simple":
+            Wb, Rb, order = b, np.zeros_like(b), [0]
+            op, attrs = "RNN", dict(activations=["Tanh"])
+        elif cell == "lstm":  # Keras i, f, c, o -> ONNX i, o, f, c; one fused bias
+            Wb, Rb, order = b, np.zeros_like(b), [0, 3, 1, 2]
+            op, attrs = "LSTM", {}
+        else:                 # Keras z, r, h -> ONNX z, r, h; reset_after=True
+            Wb, Rb, order = b[0], b[1], [0, 1, 2]
+            op, attrs = "GRU", dict(linear_before_reset=1)
         inits.append(numpy_helper.from_array(
-            np.concatenate([b, np.zeros_like(b)])[None], f"B{i}"))         # (1, 2*units)
+            regate(K, order, units).T[None].copy(), f"W{i}"))  # (1, G*u, in)
+        inits.append(numpy_helper.from_array(
+            regate(R, order, units).T[None].copy(), f"R{i}"))  # (1, G*u, u)
+        inits.append(numpy_helper.from_array(np.concatenate(
+            [regate(Wb, order, units), regate(Rb, order, units)])[None], f"B{i}"))  # (1, 2*G*u)
         nodes.append(helper.make_node(
-            "RNN", [cur, f"W{i}", f"R{i}", f"B{i}"], [f"Y{i}", f"Yh{i}"],
-            hidden_size=units, activations=["Tanh"], direction="forward"))
+            op, [cur, f"W{i}", f"R{i}", f"B{i}"], [f"Y{i}", f"Yh{i}"],
+            hidden_size=units, direction="forward", **attrs))
         if i < n - 1:  # (T, 1, B, u) -> (T, B, u) feeds the next RNN
             nodes.append(helper.make_node("Squeeze", [f"Y{i}", "ax1"], [f"seq{i + 1}"]))
             cur = f"seq{i + 1}"
@@ -176,7 +309,7 @@ def build_onnxruntime(d):
         nodes.append(helper.make_node("Squeeze", [f"Yh{n - 1}", "ax0"], ["y"]))
     out_shape = ["B", "T", "U"] if last_ret_seq else ["B", "U"]
     out = helper.make_tensor_value_info("y", TensorProto.FLOAT, out_shape)
-    graph = helper.make_graph(nodes, "simplernn_" + d["name"], [inp], [out], inits)
+    graph = helper.make_graph(nodes, f"{cell}_" + d["name"], [inp], [out], inits)
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
     model.ir_version = min(model.ir_version, 9)
     onnx.checker.check_model(model)
@@ -222,8 +355,11 @@ def build_tensorflow(d):
         layers.append(keras.layers.Embedding(VOCAB, EMB_DIM))
     else:
         layers.append(keras.Input(shape=(None, x.shape[2])))
+    # Keras 3 defaults: tanh, sigmoid recurrent activation, use_bias, GRU reset_after=True
+    rnn_layer = {"simple": keras.layers.SimpleRNN, "lstm": keras.layers.LSTM,
+                 "gru": keras.layers.GRU}[d["cell"]]
     for K, R, b, ret_seq in d["layers"]:
-        layers.append(keras.layers.SimpleRNN(K.shape[1], return_sequences=ret_seq))
+        layers.append(rnn_layer(R.shape[0], return_sequences=ret_seq))
     model = keras.Sequential(layers)
     j = 0
     if d["emb"] is not None:
@@ -260,18 +396,28 @@ def build_torch(d):
     from torch import nn
 
     layers = d["layers"]
-    units = {K.shape[1] for K, _, _, _ in layers}
+    cell = d["cell"]
+    units = {R.shape[0] for _, R, _, _ in layers}
     assert len(units) == 1
     u = units.pop()
     in_dim = layers[0][0].shape[0]
-    rnn = nn.RNN(in_dim, u, num_layers=len(layers), nonlinearity="tanh",
-                 bias=True, batch_first=True)
+    if cell == "simple":
+        rnn = nn.RNN(in_dim, u, num_layers=len(layers), nonlinearity="tanh",
+                     bias=True, batch_first=True)
+        order = [0]
+    elif cell == "lstm":  # torch i, f, g, o == Keras i, f, c, o
+        rnn = nn.LSTM(in_dim, u, num_layers=len(layers), bias=True, batch_first=True)
+        order = [0, 1, 2, 3]
+    else:                 # torch r, z, n <- Keras z, r, h; n is reset-after like Keras
+        rnn = nn.GRU(in_dim, u, num_layers=len(layers), bias=True, batch_first=True)
+        order = [1, 0, 2]
     with torch.no_grad():
         for i, (K, R, b, _) in enumerate(layers):
-            getattr(rnn, f"weight_ih_l{i}").copy_(torch.from_numpy(K.T.copy()))
-            getattr(rnn, f"weight_hh_l{i}").copy_(torch.from_numpy(R.T.copy()))
-            getattr(rnn, f"bias_ih_l{i}").copy_(torch.from_numpy(b))
-            getattr(rnn, f"bias_hh_l{i}").zero_()
+            b_ih, b_hh = (b[0], b[1]) if cell == "gru" else (b, np.zeros_like(b))
+            for name, M in (("weight_ih", K), ("weight_hh", R)):
+                getattr(rnn, f"{name}_l{i}").copy_(torch.from_numpy(regate(M, order, u).T.copy()))
+            getattr(rnn, f"bias_ih_l{i}").copy_(torch.from_numpy(regate(b_ih, order, u).copy()))
+            getattr(rnn, f"bias_hh_l{i}").copy_(torch.from_numpy(regate(b_hh, order, u).copy()))
     rnn.eval()
     emb = None
     if d["emb"] is not None:
@@ -287,10 +433,12 @@ def build_torch(d):
         with torch.inference_mode():
             X = emb(x) if emb is not None else x
             out, h_n = rnn(X)
+            if cell == "lstm":
+                h_n = h_n[0]  # (h_n, c_n)
             y = out if ret_seq else h_n[-1]
             y = y.numpy()
         return y[0] if single else y
-    return {"nn.RNN": run}, f"torch {torch.__version__}"
+    return {f"nn.{type(rnn).__name__}": run}, f"torch {torch.__version__}"
 
 
 BUILDERS = {"numpy": build_numpy, "onnxruntime": build_onnxruntime,
@@ -319,31 +467,59 @@ def time_fn(fn, target_s, min_runs, max_runs):
 
 
 def worker(peer, workloads, quick):
+    """Checks, then times, each workload; a check failure is reported (not timed)
+    and the worker goes on with the next workload, exiting 1 at the end."""
     target, min_runs, max_runs = (0.25, 5, 2000) if quick else (1.5, 15, 20000)
     builder = BUILDERS[peer]
+    any_failed = False
+
+    def fail(name, error, version=None, variant=None, diff=None):
+        nonlocal any_failed
+        any_failed = True
+        rec = {"workload": name, "peer": peer, "error": error}
+        if variant is not None:
+            rec["variant"] = variant
+        if diff is not None:
+            rec["max_abs_diff"] = diff
+        if version is not None:
+            rec["version"] = version
+        print(f"  FAIL {peer}/{name}: {error}", file=sys.stderr, flush=True)
+        print(json.dumps(rec), flush=True)
+
     for name in workloads:
         d = make_data(name)
         ref = reference(d)
-        variants, version = builder(d)
-        results = {}
+        try:
+            variants, version = builder(d)
+        except Exception as e:
+            fail(name, f"build: {type(e).__name__}: {e}")
+            continue
+        results, failures = {}, {}
         for vname, fn in variants.items():
+            # 1. output check, before any timing
             try:
                 y = np.asarray(fn())
             except Exception as e:  # e.g. XLA unavailable: note it, keep going
-                if len(variants) > 1:
-                    print(f"  [{peer}/{name}] variant {vname} failed: {type(e).__name__}: {e}",
-                          file=sys.stderr)
-                    continue
-                raise
+                failures[vname] = (f"{type(e).__name__}: {e}", None)
+                continue
             if y.shape != ref.shape:
-                raise SystemExit(f"FAIL {peer}/{vname}/{name}: shape {y.shape} != {ref.shape}")
+                failures[vname] = (f"shape {y.shape} != {ref.shape}", None)
+                continue
             diff = float(np.max(np.abs(y.astype(np.float64) - ref)))
             if not diff < TOL:
-                raise SystemExit(f"FAIL {peer}/{vname}/{name}: max_abs_diff {diff:.3g} >= {TOL}")
+                failures[vname] = (f"max_abs_diff {diff:.3g} >= {TOL}", diff)
+                continue
+            # 2. timing, only for checked variants
             med, n, util = time_fn(fn, target, min_runs, max_runs)
             results[vname] = (med, n, diff, util)
+        for vname, (err, _) in failures.items():
+            if len(variants) > 1:
+                print(f"  [{peer}/{name}] variant {vname} failed: {err}", file=sys.stderr)
         if not results:
-            raise SystemExit(f"FAIL {peer}/{name}: no variant ran")
+            vname, (err, diff) = next(iter(failures.items()))
+            fail(name, err if len(variants) == 1 else "no variant passed: " + "; ".join(
+                f"{k}: {e}" for k, (e, _) in failures.items()), version, vname, diff)
+            continue
         best = min(results, key=lambda k: results[k][0])
         med, n, diff, util = results[best]
         rec = {"workload": name, "peer": peer, "seconds": med, "runs": n,
@@ -351,7 +527,11 @@ def worker(peer, workloads, quick):
                "cpu_util": round(util, 3)}
         if len(results) > 1:
             rec["variants"] = {k: v[0] for k, v in results.items()}
+        if failures:
+            rec["failed_variants"] = {k: e for k, (e, _) in failures.items()}
         print(json.dumps(rec), flush=True)
+    if any_failed:
+        sys.exit(1)
 
 
 # --------------------------------------------------------------------------
@@ -407,17 +587,22 @@ def main():
     for r in records:
         print(json.dumps(r), flush=True)
 
-    print(f"\nSimpleRNN peers, 1 thread each, median of runs ({'quick' if a.quick else 'full'})",
+    print(f"\nRNN peers, 1 thread each, median of runs ({'quick' if a.quick else 'full'})",
           file=sys.stderr)
     print(f"{'workload':9} {'peer':12} {'median':>12} {'runs':>6} {'max|diff|':>10} {'cpu':>5}  variant / version",
           file=sys.stderr)
     for r in records:
+        if "error" in r:
+            print(f"{r['workload']:9} {r['peer']:12} {'FAILED':>12}  {r['error']}", file=sys.stderr)
+            continue
         print(f"{r['workload']:9} {r['peer']:12} {fmt_t(r['seconds']):>12} {r['runs']:6d} "
               f"{r['max_abs_diff']:10.2e} {r['cpu_util']:5.2f}  {r['variant']} / {r['version']}",
               file=sys.stderr)
         for k, v in r.get("variants", {}).items():
             if k != r["variant"]:
                 print(f"{'':9} {'':12} {fmt_t(v):>12}   (variant {k})", file=sys.stderr)
+        for k, e in r.get("failed_variants", {}).items():
+            print(f"{'':9} {'':12} {'FAILED':>12}   (variant {k}: {e})", file=sys.stderr)
     if failed:
         sys.exit(f"FAILED peers: {', '.join(failed)}")
 

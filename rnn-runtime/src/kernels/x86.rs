@@ -32,7 +32,7 @@ macro_rules! simd_kernels {
         mod $name:ident;
         feature = $feature:literal;
         register = $reg:ty, lanes = $lanes:literal;
-        tiles = (few_rows: $t_few:literal, many_rows: $t_many:literal);
+        tiles = (one_row: $t_one:literal, few_rows: $t_few:literal, many_rows: $t_many:literal);
         mask = $mask:ty, full = $full:expr;
         helpers = { $($helpers:item)* }
         setzero = $setzero:ident, set1 = $set1:ident, loadu = $loadu:ident,
@@ -76,7 +76,9 @@ macro_rules! simd_kernels {
                 w2: &[[f32; OUT]; IN2],
                 acc: &mut [[f32; OUT]; G],
             ) {
-                if G <= 2 {
+                if G == 1 {
+                    tiles::<G, $t_one, IN1, IN2, OUT>(x1, w1, x2, w2, acc)
+                } else if G == 2 {
                     tiles::<G, $t_few, IN1, IN2, OUT>(x1, w1, x2, w2, acc)
                 } else {
                     tiles::<G, $t_many, IN1, IN2, OUT>(x1, w1, x2, w2, acc)
@@ -301,7 +303,7 @@ simd_kernels! {
     register = __m256, lanes = 8;
     // 16 registers: tiles of 2 per row (with the odd split and two weight rows in flight, 4 per
     // row would spill).
-    tiles = (few_rows: 2, many_rows: 2);
+    tiles = (one_row: 2, few_rows: 2, many_rows: 2);
     mask = usize, full = 8;
     helpers = {
         /// How many of a register's 8 lanes hold outputs when `left` outputs remain.
@@ -335,7 +337,7 @@ simd_kernels! {
     mod avx512;
     feature = "avx512f";
     register = __m512, lanes = 16;
-    tiles = (few_rows: 4, many_rows: 2);
+    tiles = (one_row: 4, few_rows: 4, many_rows: 2);
     mask = u16, full = u16::MAX;
     helpers = {
         /// The lanes of a 16-lane register that hold outputs when `left` outputs remain.
