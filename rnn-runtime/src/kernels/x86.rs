@@ -59,9 +59,10 @@ macro_rules! simd_kernels {
             $($helpers)*
 
             /// `acc[g] += x1[g] · w1 + x2[g] · w2` (either product may have no inputs). Outputs
-            /// go in tiles of `T` registers per row, the last tile masked; with one or two rows
-            /// each row's sum is also split over even and odd inputs so that enough independent
-            /// FMA chains are in flight.
+            /// go in tiles of `T` registers per row, the last tile masked. One row's sum is also
+            /// split over the inputs into 4 partial sums, two rows' into 2, so that enough
+            /// independent FMA chains are in flight to cover the FMA latency (a single
+            /// sequence is otherwise latency-bound).
             #[target_feature(enable = $feature)]
             #[inline]
             pub(in super::super) fn matvec2_group<
@@ -77,11 +78,11 @@ macro_rules! simd_kernels {
                 acc: &mut [[f32; OUT]; G],
             ) {
                 if G == 1 {
-                    tiles::<G, $t_one, IN1, IN2, OUT>(x1, w1, x2, w2, acc)
+                    tiles::<G, $t_one, 4, IN1, IN2, OUT>(x1, w1, x2, w2, acc)
                 } else if G == 2 {
-                    tiles::<G, $t_few, IN1, IN2, OUT>(x1, w1, x2, w2, acc)
+                    tiles::<G, $t_few, 2, IN1, IN2, OUT>(x1, w1, x2, w2, acc)
                 } else {
-                    tiles::<G, $t_many, IN1, IN2, OUT>(x1, w1, x2, w2, acc)
+                    tiles::<G, $t_many, 1, IN1, IN2, OUT>(x1, w1, x2, w2, acc)
                 }
             }
 
@@ -112,6 +113,7 @@ macro_rules! simd_kernels {
             fn tiles<
                 const G: usize,
                 const T: usize,
+                const S: usize,
                 const IN1: usize,
                 const IN2: usize,
                 const OUT: usize,
@@ -126,15 +128,19 @@ macro_rules! simd_kernels {
                 while j < OUT {
                     let m: [$mask; T] =
                         std::array::from_fn(|t| lanes(OUT.saturating_sub(j + $lanes * t)));
-                    let mut a: [[$reg; T]; G] =
-                        std::array::from_fn(|g| load(acc[g].as_ptr(), j, &m));
-                    let mut b = [[$setzero(); T]; G];
-                    accumulate::<G, T, IN1, OUT>(&mut a, &mut b, x1, w1, j, &m);
-                    accumulate::<G, T, IN2, OUT>(&mut a, &mut b, x2, w2, j, &m);
+                    // S partial sums per output register; the first starts from `acc`.
+                    let mut a: [[[$reg; T]; G]; S] = [[[$setzero(); T]; G]; S];
+                    a[0] = std::array::from_fn(|g| load(acc[g].as_ptr(), j, &m));
+                    accumulate::<G, T, S, IN1, OUT>(&mut a, x1, w1, j, &m);
+                    accumulate::<G, T, S, IN2, OUT>(&mut a, x2, w2, j, &m);
                     for g in 0..G {
                         let p = acc[g].as_mut_ptr();
                         for t in 0..T {
-                            let v = if G <= 2 { $add(a[g][t], b[g][t]) } else { a[g][t] };
+                            let v = match S {
+                                4 => $add($add(a[0][g][t], a[1][g][t]), $add(a[2][g][t], a[3][g][t])),
+                                2 => $add(a[0][g][t], a[1][g][t]),
+                                _ => a[0][g][t],
+                            };
                             let q = p.wrapping_add(j + $lanes * t);
                             // SAFETY: as for the loads: inside the row, or masked to the lanes
                             // below OUT.
@@ -152,32 +158,37 @@ macro_rules! simd_kernels {
                 }
             }
 
-            /// Adds `x · w` for one tile into `a` (and the odd inputs into `b` when G <= 2).
+            /// Adds `x · w` for one tile into the `S` partial sums `a` (input `i` into sum
+            /// `i % S`; a remainder of fewer than `S` inputs into sum 0).
             #[target_feature(enable = $feature)]
             #[inline]
-            fn accumulate<const G: usize, const T: usize, const IN: usize, const OUT: usize>(
-                a: &mut [[$reg; T]; G],
-                b: &mut [[$reg; T]; G],
+            fn accumulate<
+                const G: usize,
+                const T: usize,
+                const S: usize,
+                const IN: usize,
+                const OUT: usize,
+            >(
+                a: &mut [[[$reg; T]; G]; S],
                 x: &[&[f32; IN]; G],
                 w: &[[f32; OUT]; IN],
                 j: usize,
                 m: &[$mask; T],
             ) {
                 let mut i = 0;
-                if G <= 2 {
-                    while i + 1 < IN {
-                        let (wa, wb) = (load(w[i].as_ptr(), j, m), load(w[i + 1].as_ptr(), j, m));
+                while i + S <= IN {
+                    for s in 0..S {
+                        let ws = load(w[i + s].as_ptr(), j, m);
                         for g in 0..G {
-                            let (xa, xb) = ($set1(x[g][i]), $set1(x[g][i + 1]));
+                            let xs = $set1(x[g][i + s]);
                             for t in 0..T {
                                 if m[t] != 0 {
-                                    a[g][t] = $fmadd(xa, wa[t], a[g][t]);
-                                    b[g][t] = $fmadd(xb, wb[t], b[g][t]);
+                                    a[s][g][t] = $fmadd(xs, ws[t], a[s][g][t]);
                                 }
                             }
                         }
-                        i += 2;
                     }
+                    i += S;
                 }
                 while i < IN {
                     let wa = load(w[i].as_ptr(), j, m);
@@ -185,7 +196,7 @@ macro_rules! simd_kernels {
                         let xa = $set1(x[g][i]);
                         for t in 0..T {
                             if m[t] != 0 {
-                                a[g][t] = $fmadd(xa, wa[t], a[g][t]);
+                                a[0][g][t] = $fmadd(xa, wa[t], a[0][g][t]);
                             }
                         }
                     }

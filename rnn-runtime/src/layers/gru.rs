@@ -135,10 +135,7 @@ impl<const IN: usize, const U: usize, const U3: usize> Gru<IN, U, U3> {
         h: &mut [[f32; U]; G],
         mask: [bool; G],
     ) {
-        let mut a = [[0.0f32; U3]; G];
-        for (ag, p) in a.iter_mut().zip(projected) {
-            *ag = **p;
-        }
+        let mut a: [[f32; U3]; G] = std::array::from_fn(|g| *projected[g]);
         self.finish_group::<M, G>(m, &mut a, h, mask);
     }
 }

@@ -66,7 +66,9 @@ fn options(info: &LayerInfo) -> Options {
 impl<const IN: usize, const U: usize, const U4: usize> Lstm<IN, U, U4> {
     const GATES: () = assert!(U4 == 4 * U, "an LSTM has 4 gates of U units");
 
-    /// The gates of G rows from `z` (the fused products plus bias) into the state.
+    /// The gates of G rows from `z` (the fused products plus bias) into the state. The columns
+    /// are held in the order i, f, o, c (Keras's c and o blocks swapped when loaded), so one
+    /// call applies σ to the three sigmoid gates of a row.
     #[inline(always)]
     fn finish_group<M: MulAdd, const G: usize>(
         &self,
@@ -76,32 +78,40 @@ impl<const IN: usize, const U: usize, const U4: usize> Lstm<IN, U, U4> {
         mask: [bool; G],
     ) {
         let () = Self::GATES;
-        for (g, zg) in z.iter_mut().enumerate() {
-            let (ifg, co) = zg.split_at_mut(2 * U);
-            let (zc, zo) = co.split_at_mut(U);
+        for zg in z.iter_mut() {
+            let (sig, cand) = zg.split_at_mut(3 * U);
             if self.recurrent_activation.over_last_axis() {
-                let (zi, zf) = ifg.split_at_mut(U);
-                self.recurrent_activation.apply_with::<M>(m, zi);
-                self.recurrent_activation.apply_with::<M>(m, zf);
+                sig.chunks_exact_mut(U)
+                    .for_each(|gate| self.recurrent_activation.apply_with(m, gate));
             } else {
-                self.recurrent_activation.apply_with::<M>(m, ifg);
+                self.recurrent_activation.apply_with(m, sig);
             }
-            self.recurrent_activation.apply_with::<M>(m, zo);
-            self.activation.apply_with::<M>(m, zc);
-            if !mask[g] {
-                continue;
-            }
-            let (zi, zf) = ifg.split_at(U);
-            let c = &mut s.c[g];
+            self.activation.apply_with(m, cand);
+        }
+        // c = f ⊙ c + i ⊙ c~ for every row (a masked row's is computed and not kept).
+        let mut c = [[0.0f32; U]; G];
+        for ((cg, zg), old) in c.iter_mut().zip(z.iter()).zip(&s.c) {
             for j in 0..U {
-                c[j] = zf[j] * c[j] + zi[j] * zc[j];
+                cg[j] = zg[U + j] * old[j] + zg[j] * zg[3 * U + j];
             }
-            let mut ac = *c;
-            self.activation.apply_with::<M>(m, &mut ac);
-            let h = &mut s.h[g];
-            for j in 0..U {
-                h[j] = zo[j] * ac[j];
+        }
+        let mut ac = c;
+        self.activation.apply_rows(m, &mut ac);
+        for g in 0..G {
+            if mask[g] {
+                s.c[g] = c[g];
+                for j in 0..U {
+                    s.h[g][j] = z[g][2 * U + j] * ac[g][j];
+                }
             }
+        }
+    }
+
+    /// Keras's gate order i, f, c, o to ours, i, f, o, c, and back (the same swap).
+    fn swap_c_o(m: &mut [[f32; U4]]) {
+        for row in m.iter_mut() {
+            let (c, o) = row[2 * U..].split_at_mut(U);
+            c.swap_with_slice(o);
         }
     }
 
@@ -115,10 +125,7 @@ impl<const IN: usize, const U: usize, const U4: usize> Lstm<IN, U, U4> {
         s: &mut LstmState<U, G>,
         mask: [bool; G],
     ) {
-        let mut z = [[0.0f32; U4]; G];
-        for (zg, p) in z.iter_mut().zip(projected) {
-            *zg = **p;
-        }
+        let mut z: [[f32; U4]; G] = std::array::from_fn(|g| *projected[g]);
         let prev: [&[f32; U]; G] = std::array::from_fn(|g| &s.h[g]);
         m.matvec_group::<G, U, U4>(&prev, &self.recurrent, &mut z);
         self.finish_group::<M, G>(m, &mut z, s, mask);
@@ -181,6 +188,8 @@ impl<const IN: usize, const U: usize, const U4: usize> Cell for Lstm<IN, U, U4> 
         if o.use_bias && o.unit_forget_bias {
             m.bias[U..2 * U].fill(1.0);
         }
+        Self::swap_c_o(&mut m.kernel[..]);
+        Self::swap_c_o(&mut m.recurrent[..]);
         m
     }
 
@@ -201,13 +210,21 @@ impl<const IN: usize, const U: usize, const U4: usize> Cell for Lstm<IN, U, U4> 
                 .and_then(vector)
                 .ok_or_else(|| shape_error(info, "bias"))?;
         }
+        Self::swap_c_o(&mut m.kernel[..]);
+        Self::swap_c_o(&mut m.recurrent[..]);
+        Self::swap_c_o(std::slice::from_mut(&mut *m.bias));
         Ok(m)
     }
 
     fn to_record(&self, info: &LayerInfo) -> LayerRecord {
-        let mut data = vec![flat(&self.kernel), flat(&self.recurrent)];
+        let (mut kernel, mut recurrent) = (self.kernel.clone(), self.recurrent.clone());
+        let mut bias = [*self.bias];
+        Self::swap_c_o(&mut kernel[..]);
+        Self::swap_c_o(&mut recurrent[..]);
+        Self::swap_c_o(&mut bias);
+        let mut data = vec![flat(&kernel), flat(&recurrent)];
         if self.use_bias {
-            data.push(self.bias.to_vec());
+            data.push(bias[0].to_vec());
         }
         record(info, data)
     }
