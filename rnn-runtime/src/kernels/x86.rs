@@ -341,6 +341,7 @@ simd_kernels! {
     sar_i32 = _mm256_srai_epi32, set1_i32 = _mm256_set1_epi32;
     masked_load = |p, n| _mm256_maskload_ps(p, mask(n));
     masked_store = |p, n, v| _mm256_maskstore_ps(p, mask(n), v);
+    tanh_rcp = _mm256_rcp_ps;
 }
 
 simd_kernels! {
