@@ -4,10 +4,9 @@
 mod activation;
 mod dense;
 mod embedding;
-mod gru;
+mod gated;
 mod inert;
 pub mod input;
-mod lstm;
 mod masking;
 mod simple_rnn;
 
@@ -51,8 +50,8 @@ pub fn read(
     match class.name {
         "Embedding" => embedding::read(ast, r),
         "SimpleRNN" => simple_rnn::read(ast, r, input),
-        "LSTM" => lstm::read(ast, r, input),
-        "GRU" => gru::read(ast, r, input),
+        "LSTM" => gated::read_lstm(ast, r, input),
+        "GRU" => gated::read_gru(ast, r, input),
         "Dense" => dense::read(ast, r, input),
         "Activation" => activation::read(ast, r, input),
         "Masking" => masking::read(r, input),
@@ -73,8 +72,7 @@ pub fn cell_type(p: &proc_macro2::TokenStream, kind: &LayerKind) -> proc_macro2:
             ..
         } => embedding::cell(p, input_dim, output_dim),
         LayerKind::SimpleRnn { input, units, .. } => simple_rnn::cell(p, input, units),
-        LayerKind::Lstm { input, units, .. } => lstm::cell(p, input, units),
-        LayerKind::Gru { input, units, .. } => gru::cell(p, input, units),
+        LayerKind::Lstm { .. } | LayerKind::Gru { .. } => gated::cell(p, kind),
         LayerKind::Dense { input, units, .. } => dense::cell(p, input, units),
         LayerKind::Activation { width, .. } => activation::cell(p, width),
         LayerKind::Masking { width, .. } => masking::cell(p, width),
