@@ -22,7 +22,8 @@
 /// estimate refined by one Newton step.
 ///
 /// Parameters: the module name and its doc; the `#[target_feature]` string; the register type
-/// and its lane count; the tiles (registers per row) for G <= 2 rows and for G > 2; the type of
+/// and its lane count; the tiles (registers per row) for one row (and the number of partial
+/// sums its inputs are split over), for two rows and for more; the type of
 /// a tile's lane mask, its all-lanes value, and items defining `fn lanes(left: usize) -> mask`
 /// (the lanes that hold outputs when `left` remain); then the intrinsics by name, and the
 /// masked load and store as closures-like forms over (pointer, mask[, value]).
@@ -32,7 +33,7 @@ macro_rules! simd_kernels {
         mod $name:ident;
         feature = $feature:literal;
         register = $reg:ty, lanes = $lanes:literal;
-        tiles = (one_row: $t_one:literal, few_rows: $t_few:literal, many_rows: $t_many:literal);
+        tiles = (one_row: $t_one:literal split $s_one:literal, few_rows: $t_few:literal, many_rows: $t_many:literal);
         mask = $mask:ty, full = $full:expr;
         helpers = { $($helpers:item)* }
         setzero = $setzero:ident, set1 = $set1:ident, loadu = $loadu:ident,
@@ -59,10 +60,10 @@ macro_rules! simd_kernels {
             $($helpers)*
 
             /// `acc[g] += x1[g] · w1 + x2[g] · w2` (either product may have no inputs). Outputs
-            /// go in tiles of `T` registers per row, the last tile masked. One row's sum is also
-            /// split over the inputs into 4 partial sums, two rows' into 2, so that enough
-            /// independent FMA chains are in flight to cover the FMA latency (a single
-            /// sequence is otherwise latency-bound).
+            /// go in tiles of `T` registers per row, the last tile masked. With one or two rows
+            /// each row's sum is also split over the inputs into partial sums (the template's
+            /// `split` for one row, 2 for two), so that enough independent FMA chains are in
+            /// flight to cover the FMA latency (a single sequence is otherwise latency-bound).
             #[target_feature(enable = $feature)]
             #[inline]
             pub(in super::super) fn matvec2_group<
@@ -78,7 +79,7 @@ macro_rules! simd_kernels {
                 acc: &mut [[f32; OUT]; G],
             ) {
                 if G == 1 {
-                    tiles::<G, $t_one, 4, IN1, IN2, OUT>(x1, w1, x2, w2, acc)
+                    tiles::<G, $t_one, $s_one, IN1, IN2, OUT>(x1, w1, x2, w2, acc)
                 } else if G == 2 {
                     tiles::<G, $t_few, 2, IN1, IN2, OUT>(x1, w1, x2, w2, acc)
                 } else {
@@ -314,7 +315,7 @@ simd_kernels! {
     register = __m256, lanes = 8;
     // 16 registers: tiles of 2 per row (with the odd split and two weight rows in flight, 4 per
     // row would spill).
-    tiles = (one_row: 2, few_rows: 2, many_rows: 2);
+    tiles = (one_row: 2 split 2, few_rows: 2, many_rows: 2);
     mask = usize, full = 8;
     helpers = {
         /// How many of a register's 8 lanes hold outputs when `left` outputs remain.
@@ -349,7 +350,7 @@ simd_kernels! {
     mod avx512;
     feature = "avx512f";
     register = __m512, lanes = 16;
-    tiles = (one_row: 4, few_rows: 4, many_rows: 2);
+    tiles = (one_row: 4 split 2, few_rows: 4, many_rows: 2);
     mask = u16, full = u16::MAX;
     helpers = {
         /// The lanes of a 16-lane register that hold outputs when `left` outputs remain.
