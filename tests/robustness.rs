@@ -1010,9 +1010,15 @@ fn non_contiguous_views_give_the_same_results() {
     assert!(!transposed.is_standard_layout());
     let want = tok.predict(transposed.to_owned().view()).unwrap();
     assert_eq!(tok.predict(transposed).unwrap(), want);
+    // `forward` runs one row; `predict` runs rows in lockstep groups, whose kernels may sum in
+    // another order (one row splits its sums into partial sums for latency): the same numbers
+    // to within a few f32 ulp, not necessarily bit for bit.
     for (r, row) in transposed.rows().into_iter().enumerate() {
         let ids: Vec<u32> = row.iter().copied().collect();
-        assert_eq!(tok.forward(&ids).unwrap().to_vec(), want.row(r).to_vec());
+        let one = tok.forward(&ids).unwrap();
+        for (a, b) in one.iter().zip(want.row(r)) {
+            assert!((a - b).abs() <= 1e-6, "row {r}: forward {a}, predict {b}");
+        }
     }
     // Every other row and every other timestep, and timesteps reversed.
     for view in [

@@ -1,7 +1,4 @@
-use super::{
-    Cell, PerStep, flat, matrix, record, shape_error, take_tensors, vector, zero_matrix,
-    zero_vector,
-};
+use super::{Cell, PerStep, Weights, flat, record, shape_error, take_tensors, vector, zero_vector};
 use crate::Activation;
 use crate::Result;
 use crate::activation::Apply;
@@ -13,7 +10,7 @@ use crate::weights::LayerRecord;
 /// `Dense(OUT)` on IN features: `act(x · kernel + bias)`.
 #[derive(Clone)]
 pub struct Dense<const IN: usize, const OUT: usize> {
-    kernel: Box<[[f32; OUT]; IN]>,
+    kernel: Weights<IN, OUT>,
     bias: Box<[f32; OUT]>,
     use_bias: bool,
     activation: Activation,
@@ -50,7 +47,7 @@ impl<const IN: usize, const OUT: usize> Cell for Dense<IN, OUT> {
     fn zeros(info: &LayerInfo) -> Self {
         let (use_bias, activation) = options(info);
         Dense {
-            kernel: zero_matrix(),
+            kernel: Weights::zeros(),
             bias: zero_vector(),
             use_bias,
             activation,
@@ -60,7 +57,7 @@ impl<const IN: usize, const OUT: usize> Cell for Dense<IN, OUT> {
     /// Keras's defaults: `glorot_uniform` kernel, zero bias.
     fn random(info: &LayerInfo, rng: &mut Rng) -> Self {
         Dense {
-            kernel: matrix(glorot_uniform(rng, IN, OUT)).unwrap_or_else(zero_matrix),
+            kernel: Weights::from_vec(glorot_uniform(rng, IN, OUT)).unwrap_or_else(Weights::zeros),
             ..Self::zeros(info)
         }
     }
@@ -70,7 +67,7 @@ impl<const IN: usize, const OUT: usize> Cell for Dense<IN, OUT> {
         let mut t = take_tensors(rec);
         let kernel = t
             .next()
-            .and_then(matrix)
+            .and_then(Weights::from_vec)
             .ok_or_else(|| shape_error(info, "kernel"))?;
         let bias = if use_bias {
             t.next()

@@ -1,4 +1,4 @@
-use super::{Embedding, matrix, zero_matrix};
+use super::{Embedding, Weights};
 
 /// A recurrent layer whose input projection `x · kernel + bias` (all gates: U columns for a
 /// SimpleRNN, 4U for an LSTM, 3U for a GRU, whose bias here is the input bias) can be
@@ -14,7 +14,7 @@ pub trait InputProjection<const D: usize, const U: usize> {
 /// never stored in files.
 #[derive(Clone)]
 pub struct FoldedEmbedding<const V: usize, const U: usize> {
-    table: Box<[[f32; U]; V]>,
+    table: Weights<V, U>,
 }
 
 impl<const V: usize, const U: usize> FoldedEmbedding<V, U> {
@@ -35,7 +35,7 @@ impl<const V: usize, const U: usize> FoldedEmbedding<V, U> {
             }
         }
         FoldedEmbedding {
-            table: matrix(data).unwrap_or_else(zero_matrix),
+            table: Weights::from_vec(data).unwrap_or_else(Weights::zeros),
         }
     }
 

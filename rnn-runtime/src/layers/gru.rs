@@ -1,6 +1,4 @@
-use super::{
-    Cell, Recurrent, flat, matrix, record, shape_error, take_tensors, zero_matrix, zero_vector,
-};
+use super::{Cell, Recurrent, Weights, flat, record, shape_error, take_tensors, zero_vector};
 use crate::Activation;
 use crate::Result;
 use crate::activation::Apply;
@@ -18,10 +16,10 @@ use crate::weights::LayerRecord;
 /// `hh = act(x · kernel_h + b_h + (r ⊙ h) · recurrent_h)`.
 #[derive(Clone)]
 pub struct Gru<const IN: usize, const U: usize, const U3: usize> {
-    kernel: Box<[[f32; U3]; IN]>,
-    recurrent: Box<[[f32; U3]; U]>,
+    kernel: Weights<IN, U3>,
+    recurrent: Weights<U, U3>,
     /// The candidate's recurrent columns alone (`reset_after = false` multiplies `r ⊙ h` by them).
-    recurrent_h: Box<[[f32; U]; U]>,
+    recurrent_h: Weights<U, U>,
     bias_in: Box<[f32; U3]>,
     bias_rec: Box<[f32; U3]>,
     use_bias: bool,
@@ -171,9 +169,9 @@ impl<const IN: usize, const U: usize, const U3: usize> Cell for Gru<IN, U, U3> {
     fn zeros(info: &LayerInfo) -> Self {
         let (use_bias, reset_after, activation, recurrent_activation) = options(info);
         Gru {
-            kernel: zero_matrix(),
-            recurrent: zero_matrix(),
-            recurrent_h: zero_matrix(),
+            kernel: Weights::zeros(),
+            recurrent: Weights::zeros(),
+            recurrent_h: Weights::zeros(),
             bias_in: zero_vector(),
             bias_rec: zero_vector(),
             use_bias,
@@ -186,8 +184,9 @@ impl<const IN: usize, const U: usize, const U3: usize> Cell for Gru<IN, U, U3> {
     /// Keras's defaults: `glorot_uniform` kernel, `orthogonal` recurrent kernel, zero bias.
     fn random(info: &LayerInfo, rng: &mut Rng) -> Self {
         let mut m = Gru {
-            kernel: matrix(glorot_uniform(rng, IN, U3)).unwrap_or_else(zero_matrix),
-            recurrent: matrix(orthogonal_rect(rng, U, U3)).unwrap_or_else(zero_matrix),
+            kernel: Weights::from_vec(glorot_uniform(rng, IN, U3)).unwrap_or_else(Weights::zeros),
+            recurrent: Weights::from_vec(orthogonal_rect(rng, U, U3))
+                .unwrap_or_else(Weights::zeros),
             ..Self::zeros(info)
         };
         m.split();
@@ -199,11 +198,11 @@ impl<const IN: usize, const U: usize, const U3: usize> Cell for Gru<IN, U, U3> {
         let mut t = take_tensors(rec);
         m.kernel = t
             .next()
-            .and_then(matrix)
+            .and_then(Weights::from_vec)
             .ok_or_else(|| shape_error(info, "kernel"))?;
         m.recurrent = t
             .next()
-            .and_then(matrix)
+            .and_then(Weights::from_vec)
             .ok_or_else(|| shape_error(info, "recurrent_kernel"))?;
         if m.use_bias {
             let bias = t.next().ok_or_else(|| shape_error(info, "bias"))?;

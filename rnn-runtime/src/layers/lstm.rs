@@ -1,6 +1,5 @@
 use super::{
-    Cell, Recurrent, flat, matrix, record, shape_error, take_tensors, vector, zero_matrix,
-    zero_vector,
+    Cell, Recurrent, Weights, flat, record, shape_error, take_tensors, vector, zero_vector,
 };
 use crate::Activation;
 use crate::Result;
@@ -16,8 +15,8 @@ use crate::weights::LayerRecord;
 /// come from one pass over each kernel.
 #[derive(Clone)]
 pub struct Lstm<const IN: usize, const U: usize, const U4: usize> {
-    kernel: Box<[[f32; U4]; IN]>,
-    recurrent: Box<[[f32; U4]; U]>,
+    kernel: Weights<IN, U4>,
+    recurrent: Weights<U, U4>,
     bias: Box<[f32; U4]>,
     use_bias: bool,
     activation: Activation,
@@ -167,8 +166,8 @@ impl<const IN: usize, const U: usize, const U4: usize> Cell for Lstm<IN, U, U4> 
     fn zeros(info: &LayerInfo) -> Self {
         let o = options(info);
         Lstm {
-            kernel: zero_matrix(),
-            recurrent: zero_matrix(),
+            kernel: Weights::zeros(),
+            recurrent: Weights::zeros(),
             bias: zero_vector(),
             use_bias: o.use_bias,
             activation: o.activation,
@@ -181,8 +180,9 @@ impl<const IN: usize, const U: usize, const U4: usize> Cell for Lstm<IN, U, U4> 
     fn random(info: &LayerInfo, rng: &mut Rng) -> Self {
         let o = options(info);
         let mut m = Lstm {
-            kernel: matrix(glorot_uniform(rng, IN, U4)).unwrap_or_else(zero_matrix),
-            recurrent: matrix(orthogonal_rect(rng, U, U4)).unwrap_or_else(zero_matrix),
+            kernel: Weights::from_vec(glorot_uniform(rng, IN, U4)).unwrap_or_else(Weights::zeros),
+            recurrent: Weights::from_vec(orthogonal_rect(rng, U, U4))
+                .unwrap_or_else(Weights::zeros),
             ..Self::zeros(info)
         };
         if o.use_bias && o.unit_forget_bias {
@@ -198,11 +198,11 @@ impl<const IN: usize, const U: usize, const U4: usize> Cell for Lstm<IN, U, U4> 
         let mut t = take_tensors(rec);
         m.kernel = t
             .next()
-            .and_then(matrix)
+            .and_then(Weights::from_vec)
             .ok_or_else(|| shape_error(info, "kernel"))?;
         m.recurrent = t
             .next()
-            .and_then(matrix)
+            .and_then(Weights::from_vec)
             .ok_or_else(|| shape_error(info, "recurrent_kernel"))?;
         if m.use_bias {
             m.bias = t

@@ -1,6 +1,5 @@
 use super::{
-    Cell, Recurrent, flat, matrix, record, shape_error, take_tensors, vector, zero_matrix,
-    zero_vector,
+    Cell, Recurrent, Weights, flat, record, shape_error, take_tensors, vector, zero_vector,
 };
 use crate::Activation;
 use crate::Result;
@@ -14,8 +13,8 @@ use crate::weights::LayerRecord;
 /// The output of a step is its new state.
 #[derive(Clone)]
 pub struct SimpleRnn<const IN: usize, const U: usize> {
-    kernel: Box<[[f32; U]; IN]>,
-    recurrent: Box<[[f32; U]; U]>,
+    kernel: Weights<IN, U>,
+    recurrent: Weights<U, U>,
     bias: Box<[f32; U]>,
     use_bias: bool,
     activation: Activation,
@@ -101,8 +100,8 @@ impl<const IN: usize, const U: usize> Cell for SimpleRnn<IN, U> {
     fn zeros(info: &LayerInfo) -> Self {
         let (use_bias, activation) = options(info);
         SimpleRnn {
-            kernel: zero_matrix(),
-            recurrent: zero_matrix(),
+            kernel: Weights::zeros(),
+            recurrent: Weights::zeros(),
             bias: zero_vector(),
             use_bias,
             activation,
@@ -112,8 +111,8 @@ impl<const IN: usize, const U: usize> Cell for SimpleRnn<IN, U> {
     /// Keras's defaults: `glorot_uniform` kernel, `orthogonal` recurrent kernel, zero bias.
     fn random(info: &LayerInfo, rng: &mut Rng) -> Self {
         SimpleRnn {
-            kernel: matrix(glorot_uniform(rng, IN, U)).unwrap_or_else(zero_matrix),
-            recurrent: matrix(orthogonal(rng, U)).unwrap_or_else(zero_matrix),
+            kernel: Weights::from_vec(glorot_uniform(rng, IN, U)).unwrap_or_else(Weights::zeros),
+            recurrent: Weights::from_vec(orthogonal(rng, U)).unwrap_or_else(Weights::zeros),
             ..Self::zeros(info)
         }
     }
@@ -123,11 +122,11 @@ impl<const IN: usize, const U: usize> Cell for SimpleRnn<IN, U> {
         let mut t = take_tensors(rec);
         let kernel = t
             .next()
-            .and_then(matrix)
+            .and_then(Weights::from_vec)
             .ok_or_else(|| shape_error(info, "kernel"))?;
         let recurrent = t
             .next()
-            .and_then(matrix)
+            .and_then(Weights::from_vec)
             .ok_or_else(|| shape_error(info, "recurrent_kernel"))?;
         let bias = if use_bias {
             t.next()
