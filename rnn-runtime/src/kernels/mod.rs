@@ -148,108 +148,71 @@ macro_rules! portable_or {
     }};
 }
 
-impl MulAdd for Fused {
-    const ACC_FLOATS: usize = 96;
-    fn detect() -> Option<Self> {
-        Fused::new()
-    }
-    #[inline(always)]
-    fn mul_add(a: f32, b: f32, c: f32) -> f32 {
-        a.mul_add(b, c)
-    }
-
-    #[inline(always)]
-    fn tanh_in_place(self, z: &mut [f32]) {
-        // SAFETY: `self` proves AVX2 and FMA.
-        portable_or!({ unsafe { avx2::tanh(z) } }, {
-            z.iter_mut().for_each(|v| *v = tanh_fast(*v))
-        })
-    }
-
-    #[inline(always)]
-    fn sigmoid_in_place(self, z: &mut [f32]) {
-        // SAFETY (each block): `self` proves AVX2 and FMA.
-        portable_or!({ unsafe { avx2::sigmoid(z) } }, {
-            z.iter_mut().for_each(|v| *v = sigmoid_fast(*v))
-        })
-    }
-
-    #[inline(always)]
-    fn exp_in_place(self, z: &mut [f32]) {
-        portable_or!({ unsafe { avx2::exp_in_place(z) } }, {
-            z.iter_mut().for_each(|v| *v = exp_fast(*v))
-        })
-    }
-
-    #[inline(always)]
-    fn matvec2_group<const G: usize, const IN1: usize, const IN2: usize, const OUT: usize>(
-        self,
-        x1: &[&[f32; IN1]; G],
-        w1: &[[f32; OUT]; IN1],
-        x2: &[&[f32; IN2]; G],
-        w2: &[[f32; OUT]; IN2],
-        acc: &mut [[f32; OUT]; G],
-    ) {
-        portable_or!(
-            { unsafe { avx2::matvec2_group::<G, IN1, IN2, OUT>(x1, w1, x2, w2, acc) } },
-            {
-                matvec_acc_group_generic::<Self, G, IN1, OUT>(x1, w1, acc);
-                matvec_acc_group_generic::<Self, G, IN2, OUT>(x2, w2, acc);
+/// The `MulAdd` of a SIMD path: its token type, accumulator budget, constructor, and the module
+/// of the kernel template's expansion that every kernel goes to (the token proves the CPU has
+/// the path's features, so the calls are sound; off x86-64 the portable bodies).
+macro_rules! simd_path {
+    ($token:ty, $acc:literal, $module:ident) => {
+        impl MulAdd for $token {
+            const ACC_FLOATS: usize = $acc;
+            fn detect() -> Option<Self> {
+                <$token>::new()
             }
-        )
-    }
+            #[inline(always)]
+            fn mul_add(a: f32, b: f32, c: f32) -> f32 {
+                a.mul_add(b, c)
+            }
+
+            // SAFETY (each block): `self` proves the path's features.
+            #[inline(always)]
+            fn tanh_in_place(self, z: &mut [f32]) {
+                portable_or!({ unsafe { $module::tanh(z) } }, {
+                    z.iter_mut().for_each(|v| *v = tanh_fast(*v))
+                })
+            }
+
+            #[inline(always)]
+            fn sigmoid_in_place(self, z: &mut [f32]) {
+                portable_or!({ unsafe { $module::sigmoid(z) } }, {
+                    z.iter_mut().for_each(|v| *v = sigmoid_fast(*v))
+                })
+            }
+
+            #[inline(always)]
+            fn exp_in_place(self, z: &mut [f32]) {
+                portable_or!({ unsafe { $module::exp_in_place(z) } }, {
+                    z.iter_mut().for_each(|v| *v = exp_fast(*v))
+                })
+            }
+
+            #[inline(always)]
+            fn matvec2_group<
+                const G: usize,
+                const IN1: usize,
+                const IN2: usize,
+                const OUT: usize,
+            >(
+                self,
+                x1: &[&[f32; IN1]; G],
+                w1: &[[f32; OUT]; IN1],
+                x2: &[&[f32; IN2]; G],
+                w2: &[[f32; OUT]; IN2],
+                acc: &mut [[f32; OUT]; G],
+            ) {
+                portable_or!(
+                    { unsafe { $module::matvec2_group::<G, IN1, IN2, OUT>(x1, w1, x2, w2, acc) } },
+                    {
+                        matvec_acc_group_generic::<Self, G, IN1, OUT>(x1, w1, acc);
+                        matvec_acc_group_generic::<Self, G, IN2, OUT>(x2, w2, acc);
+                    }
+                )
+            }
+        }
+    };
 }
 
-impl MulAdd for Avx512 {
-    const ACC_FLOATS: usize = 192;
-    fn detect() -> Option<Self> {
-        Avx512::new()
-    }
-    #[inline(always)]
-    fn mul_add(a: f32, b: f32, c: f32) -> f32 {
-        a.mul_add(b, c)
-    }
-
-    // SAFETY (each block): `self` proves AVX-512F, AVX2 and FMA.
-    #[inline(always)]
-    fn tanh_in_place(self, z: &mut [f32]) {
-        portable_or!({ unsafe { avx512::tanh(z) } }, {
-            z.iter_mut().for_each(|v| *v = tanh_fast(*v))
-        })
-    }
-
-    #[inline(always)]
-    fn sigmoid_in_place(self, z: &mut [f32]) {
-        portable_or!({ unsafe { avx512::sigmoid(z) } }, {
-            z.iter_mut().for_each(|v| *v = sigmoid_fast(*v))
-        })
-    }
-
-    #[inline(always)]
-    fn exp_in_place(self, z: &mut [f32]) {
-        portable_or!({ unsafe { avx512::exp_in_place(z) } }, {
-            z.iter_mut().for_each(|v| *v = exp_fast(*v))
-        })
-    }
-
-    #[inline(always)]
-    fn matvec2_group<const G: usize, const IN1: usize, const IN2: usize, const OUT: usize>(
-        self,
-        x1: &[&[f32; IN1]; G],
-        w1: &[[f32; OUT]; IN1],
-        x2: &[&[f32; IN2]; G],
-        w2: &[[f32; OUT]; IN2],
-        acc: &mut [[f32; OUT]; G],
-    ) {
-        portable_or!(
-            { unsafe { avx512::matvec2_group::<G, IN1, IN2, OUT>(x1, w1, x2, w2, acc) } },
-            {
-                matvec_acc_group_generic::<Self, G, IN1, OUT>(x1, w1, acc);
-                matvec_acc_group_generic::<Self, G, IN2, OUT>(x2, w2, acc);
-            }
-        )
-    }
-}
+simd_path!(Fused, 96, avx2);
+simd_path!(Avx512, 192, avx512);
 
 /// `acc += x · w` for a row vector `x` (IN) and a matrix `w` in Keras's (in, out) layout.
 ///
