@@ -152,7 +152,7 @@ macro_rules! portable_or {
 /// of the kernel template's expansion that every kernel goes to (the token proves the CPU has
 /// the path's features, so the calls are sound; off x86-64 the portable bodies).
 macro_rules! simd_path {
-    ($token:ty, $acc:literal, $module:ident) => {
+    ($token:ty, $acc:literal, $module:ident, one_row_portable = $one_row_portable:literal) => {
         impl MulAdd for $token {
             const ACC_FLOATS: usize = $acc;
             fn detect() -> Option<Self> {
@@ -199,6 +199,14 @@ macro_rules! simd_path {
                 w2: &[[f32; OUT]; IN2],
                 acc: &mut [[f32; OUT]; G],
             ) {
+                // One row: the portable body, which LLVM vectorises under this path's features,
+                // measured faster than the template's tiles for a single row at every width
+                // tried (8 to 512 outputs); rows in lockstep go to the template.
+                if G == 1 && $one_row_portable {
+                    matvec_acc_group_generic::<Self, G, IN1, OUT>(x1, w1, acc);
+                    matvec_acc_group_generic::<Self, G, IN2, OUT>(x2, w2, acc);
+                    return;
+                }
                 portable_or!(
                     { unsafe { $module::matvec2_group::<G, IN1, IN2, OUT>(x1, w1, x2, w2, acc) } },
                     {
@@ -211,8 +219,8 @@ macro_rules! simd_path {
     };
 }
 
-simd_path!(Fused, 96, avx2);
-simd_path!(Avx512, 192, avx512);
+simd_path!(Fused, 96, avx2, one_row_portable = true);
+simd_path!(Avx512, 192, avx512, one_row_portable = false);
 
 /// `acc += x · w` for a row vector `x` (IN) and a matrix `w` in Keras's (in, out) layout.
 ///

@@ -93,13 +93,17 @@ macro_rules! simd_kernels {
             /// under an all-false mask, which reads nothing.
             #[target_feature(enable = $feature)]
             #[inline]
-            fn load<const T: usize>(row: *const f32, j: usize, m: &[$mask; T]) -> [$reg; T] {
+            fn load<const T: usize, const FULL: bool>(
+                row: *const f32,
+                j: usize,
+                m: &[$mask; T],
+            ) -> [$reg; T] {
                 std::array::from_fn(|t| {
                     let p = row.wrapping_add(j + $lanes * t);
                     // SAFETY: full registers lie inside the row ($lanes * t + $lanes <= OUT - j);
                     // masked lanes are those below OUT.
                     unsafe {
-                        if m[t] == $full {
+                        if FULL || m[t] == $full {
                             $loadu(p)
                         } else {
                             let ($lp, $lm) = (p, m[t]);
@@ -125,37 +129,65 @@ macro_rules! simd_kernels {
                 w2: &[[f32; OUT]; IN2],
                 acc: &mut [[f32; OUT]; G],
             ) {
+                // Full tiles first, with no lane masks in the inner loops; then the last,
+                // partial tile with its masks.
                 let mut j = 0;
-                while j < OUT {
-                    let m: [$mask; T] =
-                        std::array::from_fn(|t| lanes(OUT.saturating_sub(j + $lanes * t)));
-                    // S partial sums per output register; the first starts from `acc`.
-                    let mut a: [[[$reg; T]; G]; S] = [[[$setzero(); T]; G]; S];
-                    a[0] = std::array::from_fn(|g| load(acc[g].as_ptr(), j, &m));
-                    accumulate::<G, T, S, IN1, OUT>(&mut a, x1, w1, j, &m);
-                    accumulate::<G, T, S, IN2, OUT>(&mut a, x2, w2, j, &m);
-                    for g in 0..G {
-                        let p = acc[g].as_mut_ptr();
-                        for t in 0..T {
-                            let v = match S {
-                                4 => $add($add(a[0][g][t], a[1][g][t]), $add(a[2][g][t], a[3][g][t])),
-                                2 => $add(a[0][g][t], a[1][g][t]),
-                                _ => a[0][g][t],
-                            };
-                            let q = p.wrapping_add(j + $lanes * t);
-                            // SAFETY: as for the loads: inside the row, or masked to the lanes
-                            // below OUT.
-                            unsafe {
-                                if m[t] == $full {
-                                    $storeu(q, v);
-                                } else {
-                                    let ($sp, $sm, $sv) = (q, m[t], v);
-                                    $masked_store;
-                                }
+                while j + $lanes * T <= OUT {
+                    tile::<G, T, S, true, IN1, IN2, OUT>(x1, w1, x2, w2, acc, j);
+                    j += $lanes * T;
+                }
+                if j < OUT {
+                    tile::<G, T, S, false, IN1, IN2, OUT>(x1, w1, x2, w2, acc, j);
+                }
+            }
+
+            /// One tile of `T` registers per row at output `j`; `FULL`: every lane holds an
+            /// output (no masks).
+            #[target_feature(enable = $feature)]
+            #[inline]
+            fn tile<
+                const G: usize,
+                const T: usize,
+                const S: usize,
+                const FULL: bool,
+                const IN1: usize,
+                const IN2: usize,
+                const OUT: usize,
+            >(
+                x1: &[&[f32; IN1]; G],
+                w1: &[[f32; OUT]; IN1],
+                x2: &[&[f32; IN2]; G],
+                w2: &[[f32; OUT]; IN2],
+                acc: &mut [[f32; OUT]; G],
+                j: usize,
+            ) {
+                let m: [$mask; T] =
+                    std::array::from_fn(|t| lanes(OUT.saturating_sub(j + $lanes * t)));
+                // S partial sums per output register; the first starts from `acc`.
+                let mut a: [[[$reg; T]; G]; S] = [[[$setzero(); T]; G]; S];
+                a[0] = std::array::from_fn(|g| load::<T, FULL>(acc[g].as_ptr(), j, &m));
+                accumulate::<G, T, S, FULL, IN1, OUT>(&mut a, x1, w1, j, &m);
+                accumulate::<G, T, S, FULL, IN2, OUT>(&mut a, x2, w2, j, &m);
+                for g in 0..G {
+                    let p = acc[g].as_mut_ptr();
+                    for t in 0..T {
+                        let v = match S {
+                            4 => $add($add(a[0][g][t], a[1][g][t]), $add(a[2][g][t], a[3][g][t])),
+                            2 => $add(a[0][g][t], a[1][g][t]),
+                            _ => a[0][g][t],
+                        };
+                        let q = p.wrapping_add(j + $lanes * t);
+                        // SAFETY: as for the loads: inside the row, or masked to the lanes
+                        // below OUT.
+                        unsafe {
+                            if FULL || m[t] == $full {
+                                $storeu(q, v);
+                            } else {
+                                let ($sp, $sm, $sv) = (q, m[t], v);
+                                $masked_store;
                             }
                         }
                     }
-                    j += $lanes * T;
                 }
             }
 
@@ -167,6 +199,7 @@ macro_rules! simd_kernels {
                 const G: usize,
                 const T: usize,
                 const S: usize,
+                const FULL: bool,
                 const IN: usize,
                 const OUT: usize,
             >(
@@ -179,11 +212,11 @@ macro_rules! simd_kernels {
                 let mut i = 0;
                 while i + S <= IN {
                     for s in 0..S {
-                        let ws = load(w[i + s].as_ptr(), j, m);
+                        let ws = load::<T, FULL>(w[i + s].as_ptr(), j, m);
                         for g in 0..G {
                             let xs = $set1(x[g][i + s]);
                             for t in 0..T {
-                                if m[t] != 0 {
+                                if FULL || m[t] != 0 {
                                     a[s][g][t] = $fmadd(xs, ws[t], a[s][g][t]);
                                 }
                             }
@@ -192,11 +225,11 @@ macro_rules! simd_kernels {
                     i += S;
                 }
                 while i < IN {
-                    let wa = load(w[i].as_ptr(), j, m);
+                    let wa = load::<T, FULL>(w[i].as_ptr(), j, m);
                     for g in 0..G {
                         let xa = $set1(x[g][i]);
                         for t in 0..T {
-                            if m[t] != 0 {
+                            if FULL || m[t] != 0 {
                                 a[0][g][t] = $fmadd(xa, wa[t], a[0][g][t]);
                             }
                         }
