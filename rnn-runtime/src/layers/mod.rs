@@ -138,23 +138,6 @@ impl<const R: usize, const C: usize> Clone for Weights<R, C> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::Weights;
-
-    #[test]
-    fn weights_are_cache_line_aligned_and_hold_their_values() {
-        let w = Weights::<3, 5>::from_vec((0..15).map(|i| i as f32).collect()).unwrap();
-        assert_eq!(w.as_ptr() as usize % 64, 0);
-        assert_eq!(w[2][4], 14.0);
-        let c = w.clone();
-        assert_eq!(c.as_ptr() as usize % 64, 0);
-        assert_eq!(*c, *w);
-        assert!(Weights::<3, 5>::from_vec(vec![0.0; 14]).is_none());
-        assert_eq!(*Weights::<2, 2>::zeros(), [[0.0; 2]; 2]);
-    }
-}
-
 /// Zeros of any fixed-size shape, allocated directly on the heap.
 pub(crate) fn zero_matrix<const R: usize, const C: usize>() -> Box<[[f32; C]; R]> {
     // `vec!` of zeros is a calloc; its length is R*C by construction, so `matrix` succeeds.
@@ -206,5 +189,22 @@ pub(crate) fn shape_error(info: &LayerInfo, tensor: &str) -> crate::Error {
         what: "the number of values".into(),
         expected: format!("{:?}", info.tensors()),
         found: "a tensor of another size".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Weights;
+
+    #[test]
+    fn weights_are_cache_line_aligned_and_hold_their_values() {
+        let w = Weights::<3, 5>::from_vec((0..15).map(|i| i as f32).collect()).unwrap();
+        assert_eq!(w.as_ptr() as usize % 64, 0);
+        assert_eq!(w[2][4], 14.0);
+        let c = w.clone();
+        assert_eq!(c.as_ptr() as usize % 64, 0);
+        assert_eq!(*c, *w);
+        assert!(Weights::<3, 5>::from_vec(vec![0.0; 14]).is_none());
+        assert_eq!(*Weights::<2, 2>::zeros(), [[0.0; 2]; 2]);
     }
 }
