@@ -96,17 +96,10 @@ fn kind_tokens(p: &TokenStream, kind: &LayerKind) -> TokenStream {
             go_backwards,
             unit_forget_bias,
         } => {
-            let (i, u, a, ra) = (
-                lit(input),
-                lit(units),
-                act(activation),
-                act(recurrent_activation),
-            );
-            quote!(#p::LayerKind::Lstm {
-                input: #i, units: #u, activation: #a, recurrent_activation: #ra, use_bias: #use_bias,
-                return_sequences: #return_sequences, go_backwards: #go_backwards,
-                unit_forget_bias: #unit_forget_bias,
-            })
+            let gates = [act(activation), act(recurrent_activation)];
+            let flags = [use_bias, return_sequences, go_backwards];
+            let own = quote!(unit_forget_bias: #unit_forget_bias);
+            gated_tokens(p, quote!(Lstm), (input, units), gates, flags, own)
         }
         LayerKind::Gru {
             input,
@@ -118,17 +111,10 @@ fn kind_tokens(p: &TokenStream, kind: &LayerKind) -> TokenStream {
             go_backwards,
             reset_after,
         } => {
-            let (i, u, a, ra) = (
-                lit(input),
-                lit(units),
-                act(activation),
-                act(recurrent_activation),
-            );
-            quote!(#p::LayerKind::Gru {
-                input: #i, units: #u, activation: #a, recurrent_activation: #ra, use_bias: #use_bias,
-                return_sequences: #return_sequences, go_backwards: #go_backwards,
-                reset_after: #reset_after,
-            })
+            let gates = [act(activation), act(recurrent_activation)];
+            let flags = [use_bias, return_sequences, go_backwards];
+            let own = quote!(reset_after: #reset_after);
+            gated_tokens(p, quote!(Gru), (input, units), gates, flags, own)
         }
         LayerKind::Dense {
             input,
@@ -152,4 +138,20 @@ fn kind_tokens(p: &TokenStream, kind: &LayerKind) -> TokenStream {
             quote!(#p::LayerKind::Inert { class: &#p::class::#c, width: #w })
         }
     }
+}
+
+/// `LayerKind::Lstm { .. }` / `LayerKind::Gru { .. }`: the fields they share, then `own`.
+fn gated_tokens(
+    p: &TokenStream,
+    variant: TokenStream,
+    (input, units): (usize, usize),
+    [a, ra]: [TokenStream; 2],
+    [use_bias, return_sequences, go_backwards]: [bool; 3],
+    own: TokenStream,
+) -> TokenStream {
+    let (i, u) = (lit(input), lit(units));
+    quote!(#p::LayerKind::#variant {
+        input: #i, units: #u, activation: #a, recurrent_activation: #ra, use_bias: #use_bias,
+        return_sequences: #return_sequences, go_backwards: #go_backwards, #own,
+    })
 }

@@ -81,18 +81,17 @@ pub fn read_gru(ast: &LayerAst, mut r: Reader, input: usize) -> Option<LayerKind
     })
 }
 
-/// `Lstm<IN, U, 4U>` or `Gru<IN, U, 3U>`.
+/// `Lstm<IN, U, 4U>` or `Gru<IN, U, 3U>`: the gate columns are the kernel's, from the spec.
 pub fn cell(p: &TokenStream, kind: &LayerKind) -> TokenStream {
     let (input, units) = kind.sizes();
-    let (i, u) = (lit(input), lit(units));
+    let columns = kind
+        .tensors()
+        .first()
+        .and_then(|(_, shape)| shape.get(1).copied())
+        .unwrap_or(units);
+    let (i, u, c) = (lit(input), lit(units), lit(columns));
     match kind {
-        LayerKind::Lstm { .. } => {
-            let u4 = lit(4 * units);
-            quote!(#p::Lstm<#i, #u, #u4>)
-        }
-        _ => {
-            let u3 = lit(3 * units);
-            quote!(#p::Gru<#i, #u, #u3>)
-        }
+        LayerKind::Lstm { .. } => quote!(#p::Lstm<#i, #u, #c>),
+        _ => quote!(#p::Gru<#i, #u, #c>),
     }
 }

@@ -1,4 +1,7 @@
-use super::{Cell, PerStep, Weights, flat, record, shape_error, take_tensors, vector, zero_vector};
+use super::{
+    Cell, PerStep, Weights, flat, next_weights, record, shape_error, take_tensors, vector,
+    zero_vector,
+};
 use crate::Activation;
 use crate::Result;
 use crate::activation::Apply;
@@ -65,10 +68,7 @@ impl<const IN: usize, const OUT: usize> Cell for Dense<IN, OUT> {
     fn from_record(info: &LayerInfo, rec: LayerRecord) -> Result<Self> {
         let (use_bias, activation) = options(info);
         let mut t = take_tensors(rec);
-        let kernel = t
-            .next()
-            .and_then(Weights::from_vec)
-            .ok_or_else(|| shape_error(info, "kernel"))?;
+        let kernel = next_weights(&mut t, info, "kernel")?;
         let bias = if use_bias {
             t.next()
                 .and_then(vector)

@@ -1,4 +1,6 @@
-use super::{Cell, Recurrent, Weights, flat, record, shape_error, take_tensors, zero_vector};
+use super::{
+    Cell, Recurrent, Weights, flat, next_weights, record, shape_error, take_tensors, zero_vector,
+};
 use crate::Activation;
 use crate::Result;
 use crate::activation::Apply;
@@ -196,14 +198,8 @@ impl<const IN: usize, const U: usize, const U3: usize> Cell for Gru<IN, U, U3> {
     fn from_record(info: &LayerInfo, rec: LayerRecord) -> Result<Self> {
         let mut m = Self::zeros(info);
         let mut t = take_tensors(rec);
-        m.kernel = t
-            .next()
-            .and_then(Weights::from_vec)
-            .ok_or_else(|| shape_error(info, "kernel"))?;
-        m.recurrent = t
-            .next()
-            .and_then(Weights::from_vec)
-            .ok_or_else(|| shape_error(info, "recurrent_kernel"))?;
+        m.kernel = next_weights(&mut t, info, "kernel")?;
+        m.recurrent = next_weights(&mut t, info, "recurrent_kernel")?;
         if m.use_bias {
             let bias = t.next().ok_or_else(|| shape_error(info, "bias"))?;
             let rows = if m.reset_after { 2 } else { 1 };

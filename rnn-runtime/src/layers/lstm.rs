@@ -1,5 +1,6 @@
 use super::{
-    Cell, Recurrent, Weights, flat, record, shape_error, take_tensors, vector, zero_vector,
+    Cell, Recurrent, Weights, flat, next_weights, record, shape_error, take_tensors, vector,
+    zero_vector,
 };
 use crate::Activation;
 use crate::Result;
@@ -196,14 +197,8 @@ impl<const IN: usize, const U: usize, const U4: usize> Cell for Lstm<IN, U, U4> 
     fn from_record(info: &LayerInfo, rec: LayerRecord) -> Result<Self> {
         let mut m = Self::zeros(info);
         let mut t = take_tensors(rec);
-        m.kernel = t
-            .next()
-            .and_then(Weights::from_vec)
-            .ok_or_else(|| shape_error(info, "kernel"))?;
-        m.recurrent = t
-            .next()
-            .and_then(Weights::from_vec)
-            .ok_or_else(|| shape_error(info, "recurrent_kernel"))?;
+        m.kernel = next_weights(&mut t, info, "kernel")?;
+        m.recurrent = next_weights(&mut t, info, "recurrent_kernel")?;
         if m.use_bias {
             m.bias = t
                 .next()

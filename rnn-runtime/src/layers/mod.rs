@@ -181,6 +181,18 @@ pub(crate) fn take_tensors(rec: LayerRecord) -> impl Iterator<Item = Vec<f32>> {
     rec.weights.into_iter().map(|t| t.data)
 }
 
+/// The next tensor of a checked record as a `(R, C)` weight matrix, or the error naming it.
+pub(crate) fn next_weights<const R: usize, const C: usize>(
+    tensors: &mut impl Iterator<Item = Vec<f32>>,
+    info: &LayerInfo,
+    name: &str,
+) -> crate::Result<Weights<R, C>> {
+    tensors
+        .next()
+        .and_then(Weights::from_vec)
+        .ok_or_else(|| shape_error(info, name))
+}
+
 /// Error for a tensor that does not fit a cell (only reachable if a record was not checked).
 pub(crate) fn shape_error(info: &LayerInfo, tensor: &str) -> crate::Error {
     crate::Error::Tensor {

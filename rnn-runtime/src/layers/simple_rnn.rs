@@ -1,5 +1,6 @@
 use super::{
-    Cell, Recurrent, Weights, flat, record, shape_error, take_tensors, vector, zero_vector,
+    Cell, Recurrent, Weights, flat, next_weights, record, shape_error, take_tensors, vector,
+    zero_vector,
 };
 use crate::Activation;
 use crate::Result;
@@ -120,14 +121,8 @@ impl<const IN: usize, const U: usize> Cell for SimpleRnn<IN, U> {
     fn from_record(info: &LayerInfo, rec: LayerRecord) -> Result<Self> {
         let (use_bias, activation) = options(info);
         let mut t = take_tensors(rec);
-        let kernel = t
-            .next()
-            .and_then(Weights::from_vec)
-            .ok_or_else(|| shape_error(info, "kernel"))?;
-        let recurrent = t
-            .next()
-            .and_then(Weights::from_vec)
-            .ok_or_else(|| shape_error(info, "recurrent_kernel"))?;
+        let kernel = next_weights(&mut t, info, "kernel")?;
+        let recurrent = next_weights(&mut t, info, "recurrent_kernel")?;
         let bias = if use_bias {
             t.next()
                 .and_then(vector)
