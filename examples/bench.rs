@@ -1,6 +1,7 @@
 //! Timings of the workloads of docs/PERFORMANCE.md, single thread by default: seed, imdb1,
 //! imdb128, stack128 (SimpleRNN), lstm1, lstm128, gru1, gru128 (`Embedding(10000, 32)` then
-//! `LSTM(32)` or `GRU(32)`, 500 tokens, batch 1 and 128, last output).
+//! `LSTM(32)` or `GRU(32)`, 500 tokens, batch 1 and 128, last output), bidir128
+//! (`Embedding(10000, 32), Bidirectional(LSTM(32)), Dense(1, activation = sigmoid)`, 128 x 500).
 //!
 //! `cargo run --release --example bench -- --json` prints one JSON line per workload:
 //! `{"workload": "seed", "seconds": <median per call>, "runs": n, "gflops": ..., "peak_fraction": ...}`.
@@ -18,6 +19,7 @@ rnn_model! { struct SeedModel<Input(None, 32), SimpleRNN(64, seq)>; }
 rnn_model! { struct Imdb<Embedding(10000, 32), SimpleRNN(32)>; }
 rnn_model! { struct ImdbLstm<Embedding(10000, 32), LSTM(32)>; }
 rnn_model! { struct ImdbGru<Embedding(10000, 32), GRU(32)>; }
+rnn_model! { struct ImdbBidi<Embedding(10000, 32), Bidirectional(LSTM(32)), Dense(1, activation = sigmoid)>; }
 rnn_model! {
     struct Stack<Embedding(10000, 32), SimpleRNN(32, seq), SimpleRNN(32, seq), SimpleRNN(32, seq), SimpleRNN(32)>;
 }
@@ -304,5 +306,18 @@ fn main() {
             }),
         };
         report(name, flops, 2.0 * flops, timing);
+    }
+
+    // bidir128: both directions of LSTM(32), each with its own folded table, then Dense(1) on
+    // the 64 merged features: 128 x 500 -> (128, 1).
+    if wanted("bidir128") {
+        let bidi = ImdbBidi::random(8);
+        let step = 2.0 * (32.0 * 32.0 * 4.0);
+        let flops = 128.0 * (2.0 * 500.0 * step + 2.0 * 64.0);
+        let nominal = 128.0 * (2.0 * 500.0 * 2.0 * step + 2.0 * 64.0);
+        let timing = median(budget, || {
+            predict_threads(&bidi, &batch, a.threads, |m, b| m.predict(b).unwrap());
+        });
+        report("bidir128", flops, nominal, timing);
     }
 }

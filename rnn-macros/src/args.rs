@@ -52,7 +52,9 @@ pub fn bind<'a>(ast: &'a LayerAst, spec: &Spec, errors: &mut Errors) -> Vec<Boun
                     .positional
                     .get(next_positional)
                     .and_then(|p| spec.keyword(p))
-                    .is_some_and(|k| k.ty == rnn_spec::Ty::Activation);
+                    .is_some_and(|k| {
+                        matches!(k.ty, rnn_spec::Ty::Activation | rnn_spec::Ty::Layer)
+                    });
                 if let Value::Ident(id) = value
                     && !takes_name
                 {
@@ -287,6 +289,67 @@ impl<'a> Reader<'a, '_> {
     pub fn flag(&mut self, key: &str) -> bool {
         let default = self.spec.default(key) == Some(rnn_spec::Value::Bool(true));
         self.boolean(key, default)
+    }
+
+    /// A wrapper's inner layer: `LSTM(32, seq)`. A bare class name is reported (it needs its
+    /// arguments), as is any other value.
+    pub fn layer(&mut self, key: &str) -> Option<&'a LayerAst> {
+        let value = self.value(key)?;
+        match value {
+            Value::Layer(l) => Some(l),
+            Value::Ident(id) if rnn_spec::class::class(&id.to_string()).is_some() => {
+                let example = rnn_spec::class::class(&id.to_string()).map_or("", |c| c.example);
+                self.errors.push(
+                    id,
+                    format!("`{id}` needs its arguments in parentheses, e.g. `{example}`"),
+                );
+                None
+            }
+            other => {
+                let t = other.to_token_stream();
+                self.errors.push(
+                    &t,
+                    format!(
+                        "`{key}` takes a layer such as `LSTM(32)`, found `{t}`; e.g. `{}`",
+                        self.spec.example
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    /// `merge_mode`: `concat`, `sum`, `mul` or `ave`, bare or quoted. `None` (Keras's list of
+    /// two outputs) is refused: a model here has one output.
+    pub fn merge(&mut self, key: &str) -> Option<rnn_spec::Merge> {
+        let default = match self.spec.default(key) {
+            Some(rnn_spec::Value::Str(name)) => rnn_spec::Merge::from_name(name),
+            _ => None,
+        };
+        let Some(value) = self.value(key) else {
+            return default;
+        };
+        let name = match value {
+            Value::Ident(id) => id.to_string(),
+            Value::Str(s) => s.value(),
+            _ => String::new(),
+        };
+        let names: Vec<&str> = rnn_spec::Merge::ALL.iter().map(|(n, _)| *n).collect();
+        if let Some(m) = rnn_spec::Merge::from_name(&name) {
+            return Some(m);
+        }
+        let t = value.to_token_stream();
+        let message = if name == "None" {
+            "`merge_mode = None` (the two directions as two outputs) is not supported: a model here has one output; use `concat` (Keras's default), `sum`, `mul` or `ave`".to_string()
+        } else {
+            let hint = match closest(&name, &names) {
+                Some(c) => format!("did you mean `{c}`? "),
+                None => String::new(),
+            };
+            format!("unknown `{key}` `{t}`: {hint}it takes {}", names.join(", "))
+        };
+        self.errors.push(&t, message);
+        None
     }
 
     /// A number (negative too). `Err(())` if given but not a number, `Ok(None)` if absent.

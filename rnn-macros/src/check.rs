@@ -124,7 +124,12 @@ pub fn check(def: &ModelDef) -> Result<Model, syn::Error> {
                 if let (Flow::Seq { .. }, Flow::Vector { .. }, Some(l)) =
                     (flow_in, output, layers.last())
                 {
-                    ended_by = Some((l.name.clone(), index));
+                    // A wrapper's `seq` goes on the layer inside it.
+                    let name = match l.kind.inner() {
+                        Some(inner) => format!("{}`'s `{}", l.name, inner.class().name),
+                        None => l.name.clone(),
+                    };
+                    ended_by = Some((name, index));
                 }
                 State::Known(output)
             }
@@ -215,7 +220,7 @@ fn rule_has_layers_after_input(def: &ModelDef, layers: &[Layer], errors: &mut Er
 }
 
 /// Every layer is one the project implements; a near miss gets a suggestion.
-fn rule_known_layer(ast: &LayerAst, errors: &mut Errors) -> Option<&'static Class> {
+pub fn rule_known_layer(ast: &LayerAst, errors: &mut Errors) -> Option<&'static Class> {
     let name = ast.kind.to_string();
     if let Some(c) = rnn_spec::class::class(&name) {
         return Some(c);

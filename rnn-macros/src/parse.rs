@@ -6,7 +6,11 @@
 //! input   := crate_path ';' attrs vis 'struct' Ident '<' layer (',' layer)* ','? '>' ';'
 //! layer   := Ident ( '(' arg (',' arg)* ','? ')' )?
 //! arg     := Ident '=' value | value
-//! value   := int | float | bool | string | Ident | '-' value | '(' value (',' value)* ')'
+//! value   := int | float | bool | string | layer | Ident | '-' value | '(' value (',' value)* ')'
+//! ```
+//! (A value that is a layer, `LSTM(32, seq)`, is a wrapper's inner layer:
+//! `Bidirectional(LSTM(32, seq), merge_mode = sum)`.)
+//! ```text
 //! ```
 
 use proc_macro2::{Span, TokenStream};
@@ -56,6 +60,8 @@ pub enum Value {
     Bool(LitBool),
     Str(LitStr),
     Ident(Ident),
+    /// `LSTM(32, seq)`: a layer with arguments (an identifier followed by parentheses).
+    Layer(Box<LayerAst>),
     Neg(Token![-], Box<Value>),
     Tuple(token::Paren, Punctuated<Value, Token![,]>),
 }
@@ -171,6 +177,8 @@ impl Parse for Value {
             Ok(Value::Bool(input.parse()?))
         } else if look.peek(LitStr) {
             Ok(Value::Str(input.parse()?))
+        } else if look.peek(Ident) && input.peek2(token::Paren) {
+            Ok(Value::Layer(Box::new(input.parse()?)))
         } else if look.peek(Ident) {
             Ok(Value::Ident(input.parse()?))
         } else if look.peek(Token![-]) {
@@ -218,6 +226,7 @@ impl ToTokens for Value {
             Value::Bool(v) => v.to_tokens(tokens),
             Value::Str(v) => v.to_tokens(tokens),
             Value::Ident(v) => v.to_tokens(tokens),
+            Value::Layer(l) => l.to_tokens(tokens),
             Value::Neg(m, v) => {
                 m.to_tokens(tokens);
                 v.to_tokens(tokens);

@@ -41,6 +41,8 @@ pub struct Fold {
     pub into: usize,
     pub vocab: usize,
     pub width: usize,
+    /// Tables: 2 for a `Bidirectional` (one per direction), else 1.
+    pub copies: usize,
 }
 
 /// The largest folded table: 32 MiB of f32, about what the last-level cache of the machines we
@@ -55,8 +57,26 @@ pub struct Pass {
     /// Reads its input from the last step to the first.
     pub backwards: bool,
     pub ops: Vec<Op>,
-    /// Where each step's last value goes.
+    /// A `Bidirectional` layer that ends the pass. Its `ops` are then stateless (lookups,
+    /// per-step layers, Masking) and run at two positions a step: `__t` for the forward copy
+    /// and `__n - 1 - __t` for the backward one, so both directions advance in one loop.
+    pub bidi: Option<Bidi>,
+    /// Where each step's last value goes (a Bidirectional's merged sequence: after the loop).
     pub sink: Sink,
+}
+
+/// A `Bidirectional` layer in its pass.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Bidi {
+    pub layer: usize,
+    /// The inner layer's units (each direction's output width).
+    pub units: usize,
+    /// Each copy reads the mask at the position it consumes.
+    pub masked: bool,
+    /// Each copy's input projection is its own folded Embedding table.
+    pub folded: bool,
+    /// It returns the merged sequence (masked steps zero) rather than the merged last outputs.
+    pub seq: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -115,22 +135,55 @@ pub fn plan(model: &Model) -> Plan {
     let mut passes = Vec::new();
     let mut ops = Vec::new();
     let mut backwards = false;
-    let mut seen_recurrent = false;
+    // Whether the open pass has a recurrent step (its later layers see only its outputs).
+    let mut steps_in_pass = false;
     let mut first_in_pass = true;
+    // Whether a pass is open (a last-output Bidirectional closes the time axis with its own).
+    let mut open = true;
     for (i, l) in model.layers[..time_end].iter().enumerate() {
+        let cut = |passes: &mut Vec<Pass>, ops: &mut Vec<Op>, backwards: bool| {
+            passes.push(Pass {
+                backwards,
+                ops: std::mem::take(ops),
+                bidi: None,
+                sink: Sink::Buffer {
+                    width: model.layers[i - 1].output.width(),
+                },
+            });
+        };
         match l.kind {
+            LayerKind::Bidirectional { inner, .. } => {
+                if steps_in_pass {
+                    cut(&mut passes, &mut ops, backwards);
+                }
+                let seq = l.kind.returns_sequences();
+                passes.push(Pass {
+                    backwards: false,
+                    ops: std::mem::take(&mut ops),
+                    bidi: Some(Bidi {
+                        layer: i,
+                        units: inner.sizes().1,
+                        masked: mask.is_some(),
+                        folded: fold.is_some_and(|f| f.into == i),
+                        seq,
+                    }),
+                    sink: if seq {
+                        Sink::Buffer {
+                            width: l.output.width(),
+                        }
+                    } else {
+                        Sink::Nothing
+                    },
+                });
+                (backwards, steps_in_pass, first_in_pass, open) = (false, false, true, seq);
+            }
             kind if kind.is_recurrent() => {
                 let (units, go_backwards) = (kind.sizes().1, kind.goes_backwards());
-                if go_backwards && seen_recurrent {
-                    let width = model.layers[i - 1].output.width();
-                    passes.push(Pass {
-                        backwards,
-                        ops: std::mem::take(&mut ops),
-                        sink: Sink::Buffer { width },
-                    });
+                if go_backwards && steps_in_pass {
+                    cut(&mut passes, &mut ops, backwards);
                     backwards = true;
                     first_in_pass = true;
-                } else if !seen_recurrent {
+                } else if !steps_in_pass {
                     backwards = go_backwards;
                 }
                 let mask_at = match (mask, first_in_pass && backwards) {
@@ -144,18 +197,21 @@ pub fn plan(model: &Model) -> Plan {
                     mask: mask_at,
                     folded: fold.is_some_and(|f| f.into == i),
                 });
-                seen_recurrent = true;
+                steps_in_pass = true;
                 first_in_pass = false;
             }
             _ => ops.extend(op(model, i, fold)),
         }
     }
     let seq_out = model.output().is_seq();
-    passes.push(Pass {
-        backwards,
-        ops,
-        sink: if seq_out { Sink::Output } else { Sink::Nothing },
-    });
+    if open {
+        passes.push(Pass {
+            backwards,
+            ops,
+            bidi: None,
+            sink: if seq_out { Sink::Output } else { Sink::Nothing },
+        });
+    }
     let tail = (time_end..n).filter_map(|i| op(model, i, fold)).collect();
     Plan {
         mask,
@@ -235,14 +291,21 @@ fn fold(model: &Model) -> Option<Fold> {
     if !next.kind.is_recurrent() {
         return None;
     }
-    // The input kernel's columns: U, 4U or 3U.
+    // The input kernel's columns: U, 4U or 3U (a Bidirectional's forward copy's first).
     let width = *next.kind.tensors().first()?.1.get(1)?;
-    let (v, d, w) = (input_dim as u128, output_dim as u128, width as u128);
-    (v * w * 4 <= FOLD_MAX_BYTES && v * d * w <= FOLD_MAX_WORK).then_some(Fold {
+    let copies = if next.kind.inner().is_some() { 2 } else { 1 };
+    let (v, d, w, c) = (
+        input_dim as u128,
+        output_dim as u128,
+        width as u128,
+        copies as u128,
+    );
+    (c * v * w * 4 <= FOLD_MAX_BYTES && c * v * d * w <= FOLD_MAX_WORK).then_some(Fold {
         embedding: 0,
         into,
         vocab: input_dim,
         width,
+        copies,
     })
 }
 
@@ -271,19 +334,21 @@ fn group_sizes(model: &Model) -> Groups {
 
 /// A model streams (one step at a time, state carried) when every recurrent layer runs forwards.
 fn stream(model: &Model) -> Result<(), String> {
-    match model
-        .layers
-        .iter()
-        .enumerate()
-        .find(|(_, l)| l.kind.goes_backwards())
-    {
-        Some((i, l)) => Err(format!(
-            "layer {} (`{}`) runs backwards (`go_backwards`): it needs the whole sequence before its first output",
+    for (i, l) in model.layers.iter().enumerate() {
+        let why = if l.kind.goes_backwards() {
+            "runs backwards (`go_backwards`)"
+        } else if matches!(l.kind, LayerKind::Bidirectional { .. }) {
+            "is `Bidirectional`: its backward copy starts at the last step"
+        } else {
+            continue;
+        };
+        return Err(format!(
+            "layer {} (`{}`) {why}: it needs the whole sequence before its first output",
             i + 1,
             l.name
-        )),
-        None => Ok(()),
+        ));
     }
+    Ok(())
 }
 
 impl Plan {
@@ -292,10 +357,13 @@ impl Plan {
     pub fn states(&self) -> Vec<(usize, usize)> {
         self.passes
             .iter()
-            .flat_map(|p| &p.ops)
-            .filter_map(|op| match *op {
-                Op::Step { layer, units, .. } => Some((layer, units)),
-                _ => None,
+            .flat_map(|p| {
+                let bidi = p.bidi.map(|b| [(b.layer, b.units), (b.layer, b.units)]);
+                let steps = p.ops.iter().filter_map(|op| match *op {
+                    Op::Step { layer, units, .. } => Some((layer, units)),
+                    _ => None,
+                });
+                steps.chain(bidi.into_iter().flatten())
             })
             .collect()
     }
@@ -336,7 +404,8 @@ mod tests {
                 embedding: 0,
                 into: 1,
                 vocab: 10000,
-                width: 32
+                width: 32,
+                copies: 1
             })
         );
         assert_eq!(p.stream, Ok(()));
@@ -426,5 +495,63 @@ mod tests {
         assert_eq!(p.groups, Groups { avx2: 4, avx512: 4 });
         let p = plan_of("struct M<Input(None, 4), SimpleRNN(32)>;");
         assert_eq!(p.groups, Groups { avx2: 4, avx512: 6 });
+    }
+
+    #[test]
+    fn a_bidirectional_layer_runs_both_copies_in_one_pass_over_folded_tables() {
+        let p = plan_of(
+            "struct M<Embedding(10000, 32), Bidirectional(LSTM(32)), Dense(1, activation = sigmoid)>;",
+        );
+        assert_eq!(p.passes.len(), 1);
+        assert!(p.passes[0].ops.is_empty());
+        assert_eq!(
+            p.passes[0].bidi,
+            Some(Bidi {
+                layer: 1,
+                units: 32,
+                masked: false,
+                folded: true,
+                seq: false
+            })
+        );
+        assert_eq!(
+            p.fold.map(|f| (f.into, f.width, f.copies)),
+            Some((1, 128, 2))
+        );
+        assert_eq!(p.tail, [Op::PerStep { layer: 2, width: 1 }]);
+        assert!(
+            p.stream
+                .as_ref()
+                .is_err_and(|why| why.contains("`bidirectional`") && why.contains("Bidirectional"))
+        );
+        assert_eq!(p.states(), [(1, 32), (1, 32)]);
+    }
+
+    #[test]
+    fn a_bidirectional_sequence_ends_its_pass_and_reads_a_buffer_after_a_recurrent_layer() {
+        let p = plan_of(
+            "struct M<Embedding(30, 6, mask_zero = true), LSTM(5, seq), Bidirectional(GRU(4, seq)), TimeDistributed(Dense(2)), SimpleRNN(3, go_backwards = true)>;",
+        );
+        assert_eq!(p.passes.len(), 3);
+        assert_eq!(p.passes[0].sink, Sink::Buffer { width: 5 });
+        assert!(p.passes[0].bidi.is_none());
+        let bidi = p.passes[1].bidi.expect("the Bidirectional's pass");
+        assert!(bidi.masked && bidi.seq && !bidi.folded);
+        assert_eq!(p.passes[1].sink, Sink::Buffer { width: 8 });
+        // After it: the per-step head, then a backwards layer in the same (backwards) pass,
+        // reading the mask where it consumes.
+        assert!(p.passes[2].backwards);
+        assert_eq!(
+            p.passes[2].ops,
+            [
+                Op::PerStep { layer: 3, width: 2 },
+                step(4, 3, MaskAt::Consumed, false)
+            ]
+        );
+        // A Bidirectional straight after the Embedding runs the lookups at both positions.
+        let p = plan_of("struct M<Embedding(100000, 8), Dropout(0.2), Bidirectional(LSTM(16))>;");
+        assert_eq!(p.fold, None);
+        assert_eq!(p.passes.len(), 1);
+        assert_eq!(p.passes[0].ops, [Op::Lookup { layer: 0 }]);
     }
 }

@@ -4,8 +4,8 @@ pub use crate::info::{LayerInfo, LayerKind};
 pub use crate::init::Rng;
 pub use crate::kernels::{Avx512, Fused, MulAdd, Separate};
 pub use crate::layers::{
-    ActivationLayer, Cell, Dense, Embedding, FoldedEmbedding, Gru, Inert, Lstm, Masking, PerStep,
-    Recurrent, SimpleRnn,
+    ActivationLayer, Bidirectional, Cell, Dense, Embedding, FoldedEmbedding, Gru, Inert, Lstm,
+    Masking, PerStep, Recurrent, SimpleRnn, TimeDistributed,
 };
 pub use crate::weights::{LayerRecord, WeightsFile};
 pub use crate::{Activation, Error, Result};
@@ -15,7 +15,7 @@ pub use core::option::Option::{self, None, Some};
 pub use core::result::Result::{Err, Ok};
 pub use ndarray::{Array2, Array3, ArrayView2, ArrayView3};
 pub use rnn_macros::rnn_model_impl;
-pub use rnn_spec::class;
+pub use rnn_spec::{Merge, class};
 pub use std::path::Path;
 pub use std::string::String;
 pub use std::vec::Vec;

@@ -149,13 +149,14 @@ fn rule_same_class(index: usize, rec: &FileLayer<'_>, info: &LayerInfo, out: &mu
 /// Each option that changes results agrees; the file records exactly the class's options.
 fn rule_same_options(index: usize, rec: &FileLayer<'_>, info: &LayerInfo, out: &mut Vec<Mismatch>) {
     let class = info.kind.class();
+    let keys = info.kind.config_keys();
     for (key, _) in &rec.config {
-        if !class.config.contains(key) {
+        if !keys.contains(key) {
             out.push(mismatch(
                 index,
                 info,
                 format!("option `{key}`"),
-                format!("none (`{}` records {})", class.name, class.config.join(", ")),
+                format!("none (`{}` records {})", class.name, keys.join(", ")),
                 "recorded".into(),
                 "the file was not written for this layer class; re-export it with tools/keras_export.py".into(),
             ));
@@ -182,6 +183,10 @@ fn rule_same_options(index: usize, rec: &FileLayer<'_>, info: &LayerInfo, out: &
                 found.to_string(),
                 option_fix(index, info, key, found),
             ));
+            // Another inner class: its options are another class's, one mistake.
+            if key == "layer" {
+                return;
+            }
         }
     }
 }
@@ -201,9 +206,16 @@ fn same_option(key: &str, want: &Value<'_>, found: &Value<'_>) -> bool {
 }
 
 /// `add mask_zero = true to layer 1 (embedding)`, `add seq to layer 2 (simple_rnn)`.
+/// For an option of a wrapper's inner layer: `add seq to the LSTM inside layer 2 (bidirectional)`.
 fn option_fix(index: usize, info: &LayerInfo, key: &str, found: &Value<'_>) -> String {
-    let class = info.kind.class();
-    let at = format!("layer {} ({})", index + 1, info.name);
+    let mut class = info.kind.class();
+    let mut at = format!("layer {} ({})", index + 1, info.name);
+    if let Some(inner) = info.kind.inner()
+        && !class.config.contains(&key)
+    {
+        class = inner.class();
+        at = format!("the {} inside {at}", class.name);
+    }
     if let Value::Str(name) = found
         && key == "activation"
         && Activation::from_name(name).is_none()
@@ -217,6 +229,7 @@ fn option_fix(index: usize, info: &LayerInfo, key: &str, found: &Value<'_>) -> S
             | (Some(Ty::Bool), Value::Bool(_))
             | (Some(Ty::Activation | Ty::Str), Value::Str(_))
             | (Some(Ty::Float | Ty::Rate), Value::Float(_) | Value::Int(_))
+            | (Some(Ty::Merge | Ty::Layer), Value::Str(_))
     );
     if !valid {
         return "the file is damaged or was not written by tools/keras_export.py; re-export it"
@@ -226,6 +239,9 @@ fn option_fix(index: usize, info: &LayerInfo, key: &str, found: &Value<'_>) -> S
         && *found == Value::Bool(true)
     {
         return format!("add `{flag}` to {at}");
+    }
+    if key == "layer" {
+        return format!("wrap a `{}` in {at}", found.dsl());
     }
     if class.positional.contains(&key) {
         return format!("declare {at} with {key} {}", found.dsl());
@@ -245,14 +261,14 @@ fn rule_same_tensors(index: usize, rec: &FileLayer<'_>, info: &LayerInfo, out: &
             index,
             info,
             "the tensor list".into(),
-            list(expected.iter().map(|(n, _)| *n).collect()),
+            list(expected.iter().map(|(n, _)| n.as_str()).collect()),
             list(rec.tensors.iter().map(|t| t.name).collect()),
             "re-export the file with tools/keras_export.py".into(),
         ));
         return;
     }
     for (t, (name, shape)) in rec.tensors.iter().zip(&expected) {
-        if t.name != *name {
+        if t.name != name {
             out.push(mismatch(
                 index,
                 info,

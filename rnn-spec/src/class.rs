@@ -43,6 +43,10 @@ pub enum Ty {
     Shape,
     /// Accepted for Keras compatibility and ignored (a seed, a noise shape).
     Any,
+    /// A layer, written as in the list: `LSTM(32, seq)` (a wrapper's inner layer).
+    Layer,
+    /// How Bidirectional merges its two directions: `concat`, `sum`, `mul`, `ave`.
+    Merge,
 }
 
 impl Ty {
@@ -58,6 +62,8 @@ impl Ty {
             Ty::Float => "float",
             Ty::Shape => "shape",
             Ty::Any => "any",
+            Ty::Layer => "layer",
+            Ty::Merge => "merge",
         }
     }
 }
@@ -125,6 +131,23 @@ pub struct Class {
 }
 
 impl Class {
+    /// Whether it wraps another layer (`Bidirectional`, `TimeDistributed`).
+    pub fn is_wrapper(&self) -> bool {
+        self.positional.first() == Some(&"layer")
+    }
+
+    /// The classes this wrapper may hold: recurrent ones in `Bidirectional`, per-step and inert
+    /// ones in `TimeDistributed`.
+    pub fn wraps(&self, inner: &Class) -> bool {
+        match self.role {
+            Role::Recurrent => inner.role == Role::Recurrent && !inner.is_wrapper(),
+            Role::PerStep => {
+                matches!(inner.role, Role::PerStep | Role::Inert) && !inner.is_wrapper()
+            }
+            _ => false,
+        }
+    }
+
     /// The keyword named `name`.
     pub fn keyword(&self, name: &str) -> Option<&'static Keyword> {
         self.keywords.iter().find(|k| k.name == name)
@@ -445,6 +468,45 @@ pub const ACTIVITY_REGULARIZATION: Class = Class {
     example: "ActivityRegularization(l1 = 0.01)",
 };
 
+/// `Bidirectional(layer, merge_mode = concat)`: the inner recurrent layer run forwards and,
+/// as a second copy with its own weights, backwards; the two outputs merged. Its options are
+/// `merge_mode`, the inner class (`layer`) and the inner layer's own; its tensors are the inner
+/// layer's, twice (`forward_*`, then `backward_*`).
+pub const BIDIRECTIONAL: Class = Class {
+    name: "Bidirectional",
+    snake: "bidirectional",
+    role: Role::Recurrent,
+    sequence_only: true,
+    in_file: true,
+    positional: &["layer"],
+    flags: &[],
+    keywords: &[
+        kw("layer", Ty::Layer, None),
+        kw("merge_mode", Ty::Merge, Some(Value::Str("concat"))),
+        kw("backward_layer", Ty::Layer, None),
+        NAME,
+    ],
+    config: &["merge_mode", "layer"],
+    tensors: &[],
+    example: "Bidirectional(LSTM(32, seq), merge_mode = concat)",
+};
+
+/// `TimeDistributed(layer)`: the inner per-step layer on every timestep. Its options are the
+/// inner class (`layer`) and the inner layer's own; its tensors are the inner layer's.
+pub const TIME_DISTRIBUTED: Class = Class {
+    name: "TimeDistributed",
+    snake: "time_distributed",
+    role: Role::PerStep,
+    sequence_only: true,
+    in_file: true,
+    positional: &["layer"],
+    flags: &[],
+    keywords: &[kw("layer", Ty::Layer, None), NAME],
+    config: &["layer"],
+    tensors: &[],
+    example: "TimeDistributed(Dense(3, activation = softmax))",
+};
+
 /// Every class, in the order the DSL's messages list them.
 pub const CLASSES: &[&Class] = &[
     &INPUT,
@@ -460,10 +522,12 @@ pub const CLASSES: &[&Class] = &[
     &GAUSSIAN_NOISE,
     &GAUSSIAN_DROPOUT,
     &ACTIVITY_REGULARIZATION,
+    &BIDIRECTIONAL,
+    &TIME_DISTRIBUTED,
 ];
 
 /// Keras classes the project means to support and does not yet: named as such in messages.
-pub const PLANNED: &[&str] = &["Bidirectional", "TimeDistributed", "Conv1D"];
+pub const PLANNED: &[&str] = &["Conv1D"];
 
 /// The class named `name`.
 pub fn class(name: &str) -> Option<&'static Class> {

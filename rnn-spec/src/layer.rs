@@ -108,6 +108,72 @@ pub enum LayerKind {
         /// Width in and out.
         width: usize,
     },
+    /// `Bidirectional(inner, merge_mode)`: a recurrent layer forwards and a copy backwards.
+    Bidirectional {
+        /// The forward layer (the backward copy has the same options).
+        inner: &'static LayerKind,
+        /// How the two outputs combine.
+        merge: Merge,
+    },
+    /// `TimeDistributed(inner)`: a per-step layer on every timestep.
+    TimeDistributed {
+        /// The layer applied at each step.
+        inner: &'static LayerKind,
+    },
+}
+
+/// How `Bidirectional` combines its forward and backward outputs (Keras's `merge_mode`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Merge {
+    /// Forward then backward, side by side: twice the width.
+    Concat,
+    /// Elementwise sum.
+    Sum,
+    /// Elementwise product.
+    Mul,
+    /// Elementwise mean.
+    Ave,
+}
+
+impl Merge {
+    /// Every mode with Keras's name.
+    pub const ALL: &'static [(&'static str, Merge)] = &[
+        ("concat", Merge::Concat),
+        ("sum", Merge::Sum),
+        ("mul", Merge::Mul),
+        ("ave", Merge::Ave),
+    ];
+
+    /// Keras's name: `concat`.
+    pub fn name(self) -> &'static str {
+        Merge::ALL
+            .iter()
+            .find(|(_, m)| *m == self)
+            .map_or("concat", |(n, _)| n)
+    }
+
+    /// The mode Keras calls `name`.
+    pub fn from_name(name: &str) -> Option<Merge> {
+        Merge::ALL.iter().find(|(n, _)| *n == name).map(|(_, m)| *m)
+    }
+
+    /// The merged width of two outputs `units` wide.
+    pub fn width(self, units: usize) -> usize {
+        match self {
+            Merge::Concat => 2 * units,
+            _ => units,
+        }
+    }
+
+    /// The variant's name in Rust: `Concat`.
+    pub fn variant(self) -> &'static str {
+        match self {
+            Merge::Concat => "Concat",
+            Merge::Sum => "Sum",
+            Merge::Mul => "Mul",
+            Merge::Ave => "Ave",
+        }
+    }
 }
 
 /// What flows between layers.
@@ -173,6 +239,27 @@ impl LayerKind {
             LayerKind::Activation { .. } => &class::ACTIVATION,
             LayerKind::Masking { .. } => &class::MASKING,
             LayerKind::Inert { class, .. } => class,
+            LayerKind::Bidirectional { .. } => &class::BIDIRECTIONAL,
+            LayerKind::TimeDistributed { .. } => &class::TIME_DISTRIBUTED,
+        }
+    }
+
+    /// What the layer does in a model: a wrapper's role is its inner layer's (a
+    /// `TimeDistributed(Dropout)` is inert).
+    pub fn role(&self) -> Role {
+        match self {
+            LayerKind::TimeDistributed { inner } => inner.role(),
+            _ => self.class().role,
+        }
+    }
+
+    /// The layer a wrapper holds.
+    pub fn inner(&self) -> Option<&'static LayerKind> {
+        match *self {
+            LayerKind::Bidirectional { inner, .. } | LayerKind::TimeDistributed { inner } => {
+                Some(inner)
+            }
+            _ => None,
         }
     }
 
@@ -191,7 +278,22 @@ impl LayerKind {
             LayerKind::Activation { width, .. }
             | LayerKind::Masking { width, .. }
             | LayerKind::Inert { width, .. } => (width, width),
+            LayerKind::Bidirectional { inner, merge } => {
+                let (input, units) = inner.sizes();
+                (input, merge.width(units))
+            }
+            LayerKind::TimeDistributed { inner } => inner.sizes(),
         }
+    }
+
+    /// Every option a weights file records for this layer, in file order: the class's, then a
+    /// wrapper's inner layer's.
+    pub fn config_keys(&self) -> Vec<&'static str> {
+        let mut keys: Vec<&'static str> = self.class().config.to_vec();
+        if let Some(inner) = self.inner() {
+            keys.extend(inner.config_keys());
+        }
+        keys
     }
 
     /// The value of an option a weights file records (`class().config` lists them).
@@ -199,6 +301,14 @@ impl LayerKind {
         let size = |n: usize| Value::Int(n as u64);
         let act = |a: Activation| Value::Str(a.name());
         Some(match (*self, key) {
+            (LayerKind::Bidirectional { merge, .. }, "merge_mode") => Value::Str(merge.name()),
+            (
+                LayerKind::Bidirectional { inner, .. } | LayerKind::TimeDistributed { inner },
+                "layer",
+            ) => Value::Str(inner.class().name),
+            (LayerKind::Bidirectional { inner, .. } | LayerKind::TimeDistributed { inner }, _) => {
+                return inner.config(key);
+            }
             (LayerKind::Embedding { input_dim, .. }, "input_dim") => size(input_dim),
             (LayerKind::Embedding { output_dim, .. }, "output_dim") => size(output_dim),
             (LayerKind::Embedding { mask_zero, .. }, "mask_zero") => Value::Bool(mask_zero),
@@ -257,15 +367,30 @@ impl LayerKind {
 
     /// Every option a weights file records for this layer, in file order.
     pub fn config_values(&self) -> Vec<(&'static str, Value<'static>)> {
-        self.class()
-            .config
+        self.config_keys()
             .iter()
             .filter_map(|k| Some((*k, self.config(k)?)))
             .collect()
     }
 
     /// The weight tensors Keras gives this layer, in `get_weights()` order: name and shape.
-    pub fn tensors(&self) -> Vec<(&'static str, Vec<usize>)> {
+    /// `Bidirectional` holds its inner layer's twice, `forward_kernel`, ..., `backward_kernel`,
+    /// ...; `TimeDistributed` its inner layer's under their own names.
+    pub fn tensors(&self) -> Vec<(String, Vec<usize>)> {
+        match *self {
+            LayerKind::Bidirectional { inner, .. } => {
+                let one = inner.tensors();
+                return ["forward_", "backward_"]
+                    .iter()
+                    .flat_map(|dir| {
+                        one.iter()
+                            .map(move |(n, s)| (format!("{dir}{n}"), s.clone()))
+                    })
+                    .collect();
+            }
+            LayerKind::TimeDistributed { inner } => return inner.tensors(),
+            _ => {}
+        }
         let (input, units) = self.sizes();
         self.class()
             .tensors
@@ -285,7 +410,7 @@ impl LayerKind {
                         Dim::Fixed(n) => n,
                     })
                     .collect();
-                (t.name, shape)
+                (t.name.into(), shape)
             })
             .collect()
     }
@@ -308,7 +433,7 @@ impl LayerKind {
 
     /// Whether the layer runs over time with a state.
     pub fn is_recurrent(&self) -> bool {
-        self.class().role == Role::Recurrent
+        self.role() == Role::Recurrent
     }
 
     /// Whether a recurrent layer returns every step's output.
@@ -323,6 +448,7 @@ impl LayerKind {
             | LayerKind::Gru {
                 return_sequences, ..
             } => return_sequences,
+            LayerKind::Bidirectional { inner, .. } => inner.returns_sequences(),
             _ => false,
         }
     }
@@ -372,7 +498,7 @@ pub struct LayerInfo {
 
 impl LayerInfo {
     /// The weight tensors, in `get_weights()` order: name and shape.
-    pub fn tensors(&self) -> Vec<(&'static str, Vec<usize>)> {
+    pub fn tensors(&self) -> Vec<(String, Vec<usize>)> {
         self.kind.tensors()
     }
 }

@@ -30,7 +30,7 @@ mod weights;
 pub use activation::Activation;
 pub use check::{FileLayer, FileTensor, Mismatch, check_file};
 pub use class::{CLASSES, Class, Role, Ty};
-pub use layer::{Flow, LayerInfo, LayerKind};
+pub use layer::{Flow, LayerInfo, LayerKind, Merge};
 pub use snapshot::spec_json;
 pub use value::Value;
 pub use weights::{FORMAT, VERSION, foreign_format};

@@ -8,6 +8,7 @@ use alloc::vec::Vec;
 
 use crate::activation::Activation;
 use crate::class::{CLASSES, Class, Dim};
+use crate::layer::Merge;
 use crate::weights::{FORMAT, VERSION};
 
 fn string(s: &str) -> String {
@@ -71,13 +72,14 @@ fn class_json(c: &Class) -> String {
 /// The text of `tools/spec.json`.
 pub fn spec_json() -> String {
     let activations = list(Activation::ALL, |(n, _)| string(n));
+    let merges = list(Merge::ALL, |(n, _)| string(n));
     let layers = CLASSES
         .iter()
         .map(|c| format!("    {}", class_json(c)))
         .collect::<Vec<_>>()
         .join(",\n");
     format!(
-        "{{\n  \"format\": {},\n  \"version\": {VERSION},\n  \"activations\": {activations},\n  \"layers\": [\n{layers}\n  ]\n}}\n",
+        "{{\n  \"format\": {},\n  \"version\": {VERSION},\n  \"activations\": {activations},\n  \"merge_modes\": {merges},\n  \"layers\": [\n{layers}\n  ]\n}}\n",
         string(FORMAT)
     )
 }

@@ -57,10 +57,17 @@ fn parameter_counts_are_keras_s() {
     );
 }
 
+/// Tensors with their names as `&str`, to compare with literals.
+fn names(t: Vec<(String, Vec<usize>)>) -> Vec<(&'static str, Vec<usize>)> {
+    t.into_iter()
+        .map(|(n, s)| (&*alloc::boxed::Box::leak(n.into_boxed_str()), s))
+        .collect()
+}
+
 #[test]
 fn tensors_follow_keras_order_and_use_bias() {
     assert_eq!(
-        rnn(5, 7, true).tensors(),
+        names(rnn(5, 7, true).tensors()),
         vec![
             ("kernel", vec![5, 7]),
             ("recurrent_kernel", vec![7, 7]),
@@ -69,7 +76,7 @@ fn tensors_follow_keras_order_and_use_bias() {
     );
     assert_eq!(rnn(5, 7, false).tensors().len(), 2);
     assert_eq!(
-        embedding(100, 8, true).tensors(),
+        names(embedding(100, 8, true).tensors()),
         vec![("embeddings", vec![100, 8])]
     );
 }
@@ -390,7 +397,7 @@ fn gated_layers_count_as_keras_does() {
         3 * 32 * (14 + 32)
     );
     assert_eq!(
-        gated("GRU", 14, 32, true, true).tensors(),
+        names(gated("GRU", 14, 32, true, true).tensors()),
         vec![
             ("kernel", vec![14, 96]),
             ("recurrent_kernel", vec![32, 96]),
@@ -398,7 +405,7 @@ fn gated_layers_count_as_keras_does() {
         ]
     );
     assert_eq!(
-        gated("GRU", 14, 32, true, false).tensors()[2],
+        names(gated("GRU", 14, 32, true, false).tensors())[2],
         ("bias", vec![96])
     );
     // The book's IMDB LSTM: 320,000 + 8,320 + 33.
@@ -418,5 +425,93 @@ fn gated_layers_count_as_keras_does() {
     assert_eq!(
         gated("GRU", 14, 32, true, true).output(seq),
         Flow::Vector { width: 32 }
+    );
+}
+
+fn lstm(input: usize, units: usize, seq: bool) -> &'static LayerKind {
+    alloc::boxed::Box::leak(alloc::boxed::Box::new(LayerKind::Lstm {
+        input,
+        units,
+        activation: Activation::Tanh,
+        recurrent_activation: Activation::Sigmoid,
+        use_bias: true,
+        return_sequences: seq,
+        go_backwards: false,
+        unit_forget_bias: true,
+    }))
+}
+
+#[test]
+fn wrappers_count_and_shape_as_keras_does() {
+    // Bidirectional(LSTM(32)) on 32 features: twice 4u(in + u + 1); concat doubles the width.
+    let bi = LayerKind::Bidirectional {
+        inner: lstm(32, 32, false),
+        merge: Merge::Concat,
+    };
+    assert_eq!(bi.params(), 2 * 4 * 32 * (32 + 32 + 1));
+    assert!(bi.is_recurrent() && !bi.returns_sequences());
+    let seq = Flow::Seq {
+        steps: None,
+        width: 32,
+    };
+    assert_eq!(bi.output(seq), Flow::Vector { width: 64 });
+    let sum = LayerKind::Bidirectional {
+        inner: lstm(32, 16, true),
+        merge: Merge::Sum,
+    };
+    assert_eq!(sum.output(seq).keras_shape(), "(None, None, 16)");
+    let t = names(bi.tensors());
+    assert_eq!(t[0], ("forward_kernel", vec![32, 128]));
+    assert_eq!(t[3], ("backward_kernel", vec![32, 128]));
+    assert_eq!(t.len(), 6);
+    assert_eq!(
+        bi.config_keys(),
+        [
+            "merge_mode",
+            "layer",
+            "units",
+            "activation",
+            "recurrent_activation",
+            "use_bias",
+            "return_sequences",
+            "go_backwards"
+        ]
+    );
+    assert_eq!(bi.config("layer"), Some(Value::Str("LSTM")));
+    assert_eq!(bi.config("units"), Some(Value::Int(32)));
+    // TimeDistributed(Dense(3)): the Dense's parameters and tensors, per step.
+    let dense = alloc::boxed::Box::leak(alloc::boxed::Box::new(dense(8, 3)));
+    let td = LayerKind::TimeDistributed { inner: dense };
+    assert_eq!(td.params(), 8 * 3 + 3);
+    assert_eq!(td.role(), Role::PerStep);
+    assert_eq!(names(td.tensors())[0], ("kernel", vec![8, 3]));
+    assert_eq!(td.output(seq).keras_shape(), "(None, None, 3)");
+}
+
+#[test]
+fn a_wrapper_s_inner_class_and_options_are_checked_with_fixes() {
+    let model = [info(
+        "bidirectional",
+        LayerKind::Bidirectional {
+            inner: lstm(4, 5, true),
+            merge: Merge::Concat,
+        },
+    )];
+    assert!(check(&file_of(&model), &model).is_empty());
+    // A file for LSTM(5) without seq and merge_mode sum.
+    let other = [info(
+        "bidirectional_3",
+        LayerKind::Bidirectional {
+            inner: lstm(4, 5, false),
+            merge: Merge::Sum,
+        },
+    )];
+    let found = check(&file_of(&other), &model);
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert!(found[0].contains("merge_mode = sum"), "{}", found[0]);
+    assert!(
+        found[1].contains("the LSTM inside layer 1 (bidirectional)"),
+        "{}",
+        found[1]
     );
 }

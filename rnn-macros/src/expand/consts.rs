@@ -137,6 +137,14 @@ fn kind_tokens(p: &TokenStream, kind: &LayerKind) -> TokenStream {
             let (w, c) = (lit(width), format_ident!("{}", class.snake.to_uppercase()));
             quote!(#p::LayerKind::Inert { class: &#p::class::#c, width: #w })
         }
+        LayerKind::Bidirectional { inner, merge } => {
+            let (inner, m) = (kind_tokens(p, inner), format_ident!("{}", merge.variant()));
+            quote!(#p::LayerKind::Bidirectional { inner: &#inner, merge: #p::Merge::#m })
+        }
+        LayerKind::TimeDistributed { inner } => {
+            let inner = kind_tokens(p, inner);
+            quote!(#p::LayerKind::TimeDistributed { inner: &#inner })
+        }
     }
 }
 

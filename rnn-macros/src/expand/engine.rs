@@ -91,6 +91,10 @@ fn expand_run_body(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStream {
     // `cur` names the current per-row values: an expression of type `[&[f32; W]; G]`.
     let mut cur = quote!();
     for (pi, pass) in plan.passes.iter().enumerate() {
+        if let Some(bidi) = pass.bidi {
+            code.extend(expand_bidi_pass(p, model, plan, pi, pass, bidi, &mut cur));
+            continue;
+        }
         let mut decls = quote!();
         let t = if pass.backwards {
             quote!(__n - 1 - __k)
@@ -101,22 +105,10 @@ fn expand_run_body(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStream {
             let (mt, mk) = (mask_at(p, m, quote!(__t)), mask_at(p, m, quote!(__k)));
             quote!(let __mt: [bool; __G] = #mt; let __mk: [bool; __G] = #mk;)
         });
-        let fetch = if pi == 0 {
-            match model.input {
-                Source::Tokens { .. } => quote!(),
-                Source::Floats { .. } => {
-                    cur = quote!(__x);
-                    quote!(let __x: [&_; __G] = #p::from_fn(|g| &srcs[g][__t]);)
-                }
-            }
-        } else {
-            let prev = format_ident!("__buf{}", pi - 1);
-            cur = quote!(__x);
-            quote!(let __x: [&_; __G] = #p::from_fn(|g| &#prev[__t][g]);)
-        };
+        let fetch = fetch(p, model, pi, &Pos::forward(), &mut cur);
         let mut steps = quote!();
         for op in &pass.ops {
-            steps.extend(expand_op(p, op, &mut cur, &mut decls));
+            steps.extend(expand_op(p, op, &Pos::forward(), &mut cur, &mut decls));
         }
         let sink = match pass.sink {
             Sink::Buffer { width } => {
@@ -152,7 +144,7 @@ fn expand_run_body(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStream {
     // Layers after the time axis: on the last output.
     for op in &plan.tail {
         let mut decls = quote!();
-        let step = expand_op(p, op, &mut cur, &mut decls);
+        let step = expand_op(p, op, &Pos::forward(), &mut cur, &mut decls);
         code.extend(quote!(#decls #step));
     }
     if !model.output().is_seq() {
@@ -168,6 +160,32 @@ fn expand_run_body(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStream {
     code
 }
 
+/// Where an op reads: the position (`__t`), the mask there (`__mt`), and a suffix for the
+/// names it declares (a Bidirectional pass runs its ops at a second position, `__tb`).
+struct Pos {
+    t: TokenStream,
+    mask: TokenStream,
+    suffix: &'static str,
+}
+
+impl Pos {
+    fn forward() -> Pos {
+        Pos {
+            t: quote!(__t),
+            mask: quote!(__mt),
+            suffix: "",
+        }
+    }
+
+    fn backward() -> Pos {
+        Pos {
+            t: quote!(__tb),
+            mask: quote!(__mb),
+            suffix: "_b",
+        }
+    }
+}
+
 /// One op of a step; declares what it keeps across steps in `decls` and moves `cur` on.
 /// ```text
 /// Lookup:  let __x0: [&_; __G] = from_fn(|g| self.l0.row(srcs[g][__t]));
@@ -178,15 +196,17 @@ fn expand_run_body(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStream {
 fn expand_op(
     p: &TokenStream,
     op: &Op,
+    at: &Pos,
     cur: &mut TokenStream,
     decls: &mut TokenStream,
 ) -> TokenStream {
     let input = cur.clone();
+    let (t, mt, sfx) = (&at.t, &at.mask, at.suffix);
     match *op {
         Op::Lookup { layer } => {
-            let (f, x) = (field(layer), format_ident!("__x{}", layer));
+            let (f, x) = (field(layer), format_ident!("__x{}{}", layer, sfx));
             *cur = quote!(#x);
-            quote!(let #x: [&_; __G] = #p::from_fn(|g| self.#f.row(srcs[g][__t]));)
+            quote!(let #x: [&_; __G] = #p::from_fn(|g| self.#f.row(srcs[g][#t]));)
         }
         Op::Step {
             layer,
@@ -212,16 +232,150 @@ fn expand_op(
             }
         }
         Op::PerStep { layer, width } => {
-            let (f, y, w) = (field(layer), format_ident!("__y{}", layer), lit(width));
+            let (f, y, w) = (
+                field(layer),
+                format_ident!("__y{}{}", layer, sfx),
+                lit(width),
+            );
             decls.extend(quote!(let mut #y = [[0.0f32; #w]; __G];));
             *cur = quote!(#p::from_fn(|g| &#y[g]));
             quote!(#p::PerStep::apply_group::<__M, __G>(&self.#f, __m, &#input, &mut #y);)
         }
         Op::Mask { layer, width } => {
-            let (f, y, w) = (field(layer), format_ident!("__y{}", layer), lit(width));
+            let (f, y, w) = (
+                field(layer),
+                format_ident!("__y{}{}", layer, sfx),
+                lit(width),
+            );
             decls.extend(quote!(let mut #y = [[0.0f32; #w]; __G];));
             *cur = quote!(#p::from_fn(|g| &#y[g]));
-            quote!(self.#f.apply_group::<__G>(&#input, &mut #y, __mt);)
+            quote!(self.#f.apply_group::<__G>(&#input, &mut #y, #mt);)
         }
+    }
+}
+
+/// A pass's input at a position: the model's float input, or the previous pass's buffer.
+/// ```text
+/// let __x: [&_; __G] = from_fn(|g| &srcs[g][__t]);      // or &__buf0[__t][g]
+/// ```
+fn fetch(
+    p: &TokenStream,
+    model: &Model,
+    pi: usize,
+    at: &Pos,
+    cur: &mut TokenStream,
+) -> TokenStream {
+    let (t, x) = (&at.t, format_ident!("__x{}", at.suffix));
+    if pi == 0 {
+        match model.input {
+            Source::Tokens { .. } => quote!(),
+            Source::Floats { .. } => {
+                *cur = quote!(#x);
+                quote!(let #x: [&_; __G] = #p::from_fn(|g| &srcs[g][#t]);)
+            }
+        }
+    } else {
+        let prev = format_ident!("__buf{}", pi - 1);
+        *cur = quote!(#x);
+        quote!(let #x: [&_; __G] = #p::from_fn(|g| &#prev[#t][g]);)
+    }
+}
+
+/// A pass ending in `Bidirectional` (layer 1 of `Embedding(100, 8), Bidirectional(LSTM(4, seq))`):
+/// both copies advance in one loop, each on its own chain.
+/// ```text
+/// let mut __sf1 = Recurrent::state::<__G>(self.l1.forward());
+/// let mut __sb1 = Recurrent::state::<__G>(self.l1.backward());
+/// let mut __both1 = zeros_groups::<8, __G>(__n);                  // with seq: both halves
+/// for __k in 0..__n {
+///     let (__t, __tb) = (__k, __n - 1 - __k);
+///     let __mt = ..; let __mb = ..;                                  // the mask at each
+///     /* the pass's ops at __t, then (names suffixed _b) at __tb */
+///     let __z = from_fn(|g| self.__fold.row(srcs[g][__t]));       // or step_group(.., &cur, ..)
+///     self.l1.forward().step_projected_group::<__M, __G>(__m, &__z, &mut __sf1, __mt);
+///     let __z = from_fn(|g| self.__fold_b.row(srcs[g][__tb]));
+///     self.l1.backward().step_projected_group::<__M, __G>(__m, &__z, &mut __sb1, __mb);
+///     self.l1.put(0, &mut __both1[__t], Recurrent::output(self.l1.forward(), &__sf1), __mt);
+///     self.l1.put(1, &mut __both1[__tb], Recurrent::output(self.l1.backward(), &__sb1), __mb);
+/// }
+/// let __buf0 = self.l1.merge_seq(&__both1);                       // without seq:
+/// // let __y1 = self.l1.merge_last(Recurrent::output(.., &__sf1), Recurrent::output(.., &__sb1));
+/// ```
+fn expand_bidi_pass(
+    p: &TokenStream,
+    model: &Model,
+    plan: &Plan,
+    pi: usize,
+    pass: &crate::plan::Pass,
+    bidi: crate::plan::Bidi,
+    cur: &mut TokenStream,
+) -> TokenStream {
+    let f = field(bidi.layer);
+    let (sf, sb) = (
+        format_ident!("__sf{}", bidi.layer),
+        format_ident!("__sb{}", bidi.layer),
+    );
+    let both = format_ident!("__both{}", bidi.layer);
+    let mut decls = quote! {
+        let mut #sf = #p::Recurrent::state::<__G>(self.#f.forward());
+        let mut #sb = #p::Recurrent::state::<__G>(self.#f.backward());
+    };
+    if bidi.seq {
+        let u2 = lit(2 * bidi.units);
+        decls.extend(quote!(let mut #both = #p::zeros_groups::<#u2, __G>(__n);));
+    }
+    let masks = match plan.mask {
+        Some(m) if bidi.masked => {
+            let (mt, mb) = (mask_at(p, m, quote!(__t)), mask_at(p, m, quote!(__tb)));
+            quote!(let __mt: [bool; __G] = #mt; let __mb: [bool; __G] = #mb;)
+        }
+        _ => quote!(let __mt = [true; __G]; let __mb = [true; __G];),
+    };
+    let mut body = quote!();
+    let copies = [
+        (Pos::forward(), quote!(forward), &sf, quote!(__fold)),
+        (Pos::backward(), quote!(backward), &sb, quote!(__fold_b)),
+    ];
+    for (at, copy, state, table) in &copies {
+        let mut x = cur.clone();
+        body.extend(fetch(p, model, pi, at, &mut x));
+        for op in &pass.ops {
+            body.extend(expand_op(p, op, at, &mut x, &mut decls));
+        }
+        let (t, m) = (&at.t, &at.mask);
+        body.extend(if bidi.folded {
+            quote! {
+                let __z: [&_; __G] = #p::from_fn(|g| self.#table.row(srcs[g][#t]));
+                self.#f.#copy().step_projected_group::<__M, __G>(__m, &__z, &mut #state, #m);
+            }
+        } else {
+            quote!(#p::Recurrent::step_group::<__M, __G>(self.#f.#copy(), __m, &#x, &mut #state, #m);)
+        });
+    }
+    let (out_f, out_b) = (
+        quote!(#p::Recurrent::output(self.#f.forward(), &#sf)),
+        quote!(#p::Recurrent::output(self.#f.backward(), &#sb)),
+    );
+    let after = if bidi.seq {
+        body.extend(quote! {
+            self.#f.put(0, &mut #both[__t], #out_f, __mt);
+            self.#f.put(1, &mut #both[__tb], #out_b, __mb);
+        });
+        let buf = format_ident!("__buf{}", pi);
+        quote!(let #buf = self.#f.merge_seq(&#both);)
+    } else {
+        let y = format_ident!("__y{}", bidi.layer);
+        *cur = quote!(#p::from_fn(|g| &#y[g]));
+        quote!(let #y = self.#f.merge_last(#out_f, #out_b);)
+    };
+    quote! {
+        #decls
+        for __k in 0..__n {
+            let __t = __k;
+            let __tb = __n - 1 - __k;
+            #masks
+            #body
+        }
+        #after
     }
 }

@@ -19,7 +19,10 @@ pub fn expand_struct(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStream
         let ty = layers::cell_type(p, &l.kind);
         quote!(#f: #ty)
     });
-    let fold = fold_type(p, plan).map(|ty| quote!(__fold: #ty,));
+    let fold = fold_type(p, plan).map(|ty| match plan.fold.map(|f| f.copies) {
+        Some(2) => quote!(__fold: #ty, __fold_b: #ty,),
+        _ => quote!(__fold: #ty,),
+    });
     quote! {
         #(#attrs)*
         #vis struct #ident { #(#fields,)* #fold }
@@ -33,7 +36,8 @@ pub fn fold_type(p: &TokenStream, plan: &Plan) -> Option<TokenStream> {
     Some(quote!(#p::FoldedEmbedding<#v, #u>))
 }
 
-/// `let l0 = ...; let l1 = ...; Self { __fold: FoldedEmbedding::new(&l0, &l1), l0, l1 }`.
+/// `let l0 = ...; let l1 = ...; Self { __fold: FoldedEmbedding::new(&l0, &l1), l0, l1 }`
+/// (a `Bidirectional` `l1`: `__fold: ..new(&l0, l1.forward()), __fold_b: ..new(&l0, l1.backward())`).
 pub fn assemble(
     p: &TokenStream,
     model: &Model,
@@ -48,7 +52,11 @@ pub fn assemble(
         .map(|(i, l)| make(i, layers::cell_type(p, &l.kind)));
     let fold = plan.fold.zip(fold_type(p, plan)).map(|(f, ty)| {
         let (e, r) = (field(f.embedding), field(f.into));
-        quote!(__fold: <#ty>::new(&#e, &#r),)
+        if f.copies == 2 {
+            quote!(__fold: <#ty>::new(&#e, #r.forward()), __fold_b: <#ty>::new(&#e, #r.backward()),)
+        } else {
+            quote!(__fold: <#ty>::new(&#e, &#r),)
+        }
     });
     quote! {
         #(let #fields = #makes;)*

@@ -9,6 +9,7 @@ mod inert;
 pub mod input;
 mod masking;
 mod simple_rnn;
+mod wrapper;
 
 use rnn_spec::{Class, LayerKind};
 
@@ -55,6 +56,8 @@ pub fn read(
         "Dense" => dense::read(ast, r, input),
         "Activation" => activation::read(ast, r, input),
         "Masking" => masking::read(r, input),
+        "Bidirectional" => wrapper::read_bidirectional(ast, r, input),
+        "TimeDistributed" => wrapper::read_time_distributed(ast, r, input),
         _ => inert::read(ast, r, input),
     }
 }
@@ -77,5 +80,7 @@ pub fn cell_type(p: &proc_macro2::TokenStream, kind: &LayerKind) -> proc_macro2:
         LayerKind::Activation { width, .. } => activation::cell(p, width),
         LayerKind::Masking { width, .. } => masking::cell(p, width),
         LayerKind::Inert { .. } => inert::cell(p),
+        LayerKind::Bidirectional { inner, merge } => wrapper::bidirectional_cell(p, inner, merge),
+        LayerKind::TimeDistributed { inner } => wrapper::time_distributed_cell(p, inner),
     }
 }

@@ -11,6 +11,7 @@ mod inert;
 mod lstm;
 mod masking;
 mod simple_rnn;
+mod wrappers;
 
 pub use activation::ActivationLayer;
 pub use dense::Dense;
@@ -21,6 +22,7 @@ pub use inert::Inert;
 pub use lstm::{Lstm, LstmState};
 pub use masking::Masking;
 pub use simple_rnn::SimpleRnn;
+pub use wrappers::{Bidirectional, TimeDistributed};
 
 use crate::Result;
 use crate::info::LayerInfo;
@@ -168,7 +170,7 @@ pub(crate) fn record(info: &LayerInfo, data: Vec<Vec<f32>>) -> LayerRecord {
             .into_iter()
             .zip(data)
             .map(|((name, shape), data)| TensorRecord {
-                name: name.to_string(),
+                name,
                 shape: shape.iter().map(|&d| d as u64).collect(),
                 data,
             })
