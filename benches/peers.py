@@ -18,6 +18,8 @@ Workloads:
     lstm128   the same, batch 128
     gru1      Embedding(10000, 32) -> GRU(32) (reset_after=True), 500 tokens, batch 1
     gru128    the same, batch 128
+    bidir128  Embedding(10000, 32) -> Bidirectional(LSTM(32)) (concat) -> Dense(1, sigmoid),
+              500 tokens, batch 128, output (128, 1)
 
 Semantics (Keras 3 defaults, zero initial state; K: (in, G*units),
 R: (units, G*units), gate blocks in Keras order):
@@ -25,7 +27,10 @@ R: (units, G*units), gate blocks in Keras order):
     LSTM       [i f c o] = x K + h R + b;  c = s(f) c + s(i) tanh(c~);  h = s(o) tanh(c)
     GRU        [xz xr xh] = x K + b[0];  [hz hr hh] = h R + b[1]
                z = s(xz + hz);  r = s(xr + hr);  n = tanh(xh + r hh);  h = z h + (1 - z) n
-(s = logistic sigmoid.) ONNX and PyTorch get the same weights with their gate
+(s = logistic sigmoid.) Bidirectional (merge_mode concat, last output): a second copy
+of the layer with its own weights reads the sequence reversed (its last output is the one after
+token 0), and the layer outputs [forward_last, backward_last]. Dense: y = act(x W + b), W (in, out).
+ONNX and PyTorch get the same weights with their gate
 orders: ONNX LSTM i,o,f,c / GRU z,r,h (linear_before_reset=1); torch LSTM
 i,f,g,o / GRU r,z,n (its n-gate is reset-after, like Keras reset_after=True).
 
@@ -36,6 +41,7 @@ A failing (workload, peer) prints {"workload", "peer", "error", ...} without
     python benches/peers.py                      # all workloads, all peers
     python benches/peers.py --workloads seed,imdb1 --quick
     python benches/peers.py --workloads lstm1,lstm128,gru1,gru128 --quick
+    python benches/peers.py --workloads bidir128
     python benches/peers.py --peers numpy,onnxruntime
 """
 
@@ -85,6 +91,10 @@ WORKLOADS = {
                  layers=[(EMB_DIM, 32, False)]),
     "gru128": dict(cell="gru", embedding=True, batch=128, T=T_IMDB,
                    layers=[(EMB_DIM, 32, False)]),
+    # Bidirectional(LSTM(32)), merge_mode concat, then Dense(1, sigmoid) on its 64 features.
+    "bidir128": dict(cell="lstm", embedding=True, batch=128, T=T_IMDB,
+                     layers=[(EMB_DIM, 32, False)], bidirectional=True,
+                     dense=(2 * 32, 1, "sigmoid")),
 }
 GATES = {"simple": 1, "lstm": 4, "gru": 3}
 PEERS = ["numpy", "onnxruntime", "tensorflow", "torch"]
@@ -102,25 +112,45 @@ def make_data(name):
     # batch-1 and batch-128 twins share the same model (same weights).
     model_key = {"imdb128": "imdb1", "lstm128": "lstm1", "gru128": "gru1"}.get(name, name)
     rng = np.random.default_rng([SEED, sum(map(ord, model_key))])
+    bidir = spec.get("bidirectional", False)
+    # What the peers below implement: one Bidirectional layer, its last output.
+    assert not bidir or (len(spec["layers"]) == 1 and not spec["layers"][0][2])
     emb = None
     if spec["embedding"]:
         emb = rng.uniform(-1.0, 1.0, (VOCAB, EMB_DIM)).astype(np.float32)
-    layers = []
-    for in_dim, units, ret_seq in spec["layers"]:
+
+    def cell_weights(in_dim, units):
         # Keras weight shapes: kernel (in, G*u), recurrent_kernel (u, G*u),
         # bias (G*u,), or (2, 3*u) for GRU(reset_after=True): [input, recurrent].
         K = rng.uniform(-0.3, 0.3, (in_dim, G * units)).astype(np.float32)
         R = rng.uniform(-0.3, 0.3, (units, G * units)).astype(np.float32)
         bshape = (2, G * units) if cell == "gru" else (G * units,)
         b = rng.uniform(-0.1, 0.1, bshape).astype(np.float32)
+        return K, R, b
+
+    layers, backward = [], None
+    for in_dim, units, ret_seq in spec["layers"]:
+        K, R, b = cell_weights(in_dim, units)
         layers.append((K, R, b, ret_seq))
+        if bidir:  # the backward copy's own weights, drawn right after the forward's
+            backward = cell_weights(in_dim, units)
+    dense = None
+    if "dense" in spec:  # Keras Dense: kernel (in, out), bias (out,)
+        in_dim, out_dim, act = spec["dense"]
+        W = rng.uniform(-0.3, 0.3, (in_dim, out_dim)).astype(np.float32)
+        bd = rng.uniform(-0.1, 0.1, (out_dim,)).astype(np.float32)
+        assert act == "sigmoid"  # the only activation the peers below apply
+        dense = (W, bd, act)
     irng = np.random.default_rng([SEED, sum(map(ord, name)), 1])
     B, T = spec["batch"], spec["T"]
     if spec["embedding"]:
         x = irng.integers(0, VOCAB, (B, T), dtype=np.int64)
     else:
         x = irng.uniform(-1.0, 1.0, (B, T, spec["in_dim"])).astype(np.float32)
-    return dict(name=name, cell=cell, emb=emb, layers=layers, x=x, batch=B)
+    # backward: (K, R, b) of the Bidirectional layer's backward copy, or None;
+    # dense: (W, b, activation) after the recurrent layers, or None.
+    return dict(name=name, cell=cell, emb=emb, layers=layers, x=x, batch=B,
+                backward=backward, dense=dense)
 
 
 def _sig64(v):
@@ -135,14 +165,16 @@ def reference(d):
     x = d["x"]
     cell = d["cell"]
     X = d["emb"].astype(np.float64)[x] if d["emb"] is not None else x.astype(np.float64)
-    for K, R, b, ret_seq in d["layers"]:
+
+    def layer(X, K, R, b, ret_seq, steps):
+        """One recurrent layer over the time steps `steps`, in that order."""
         K, R, b = K.astype(np.float64), R.astype(np.float64), b.astype(np.float64)
         u = R.shape[0]
         g = lambda M, k: M[..., k * u:(k + 1) * u]  # gate block k, Keras order
         H = np.zeros((X.shape[0], u))
         C = np.zeros((X.shape[0], u))
         outs = []
-        for t in range(X.shape[1]):
+        for t in steps:
             x_t = X[:, t]
             if cell == "simple":
                 H = np.tanh(x_t @ K + H @ R + b)
@@ -160,8 +192,20 @@ def reference(d):
                 n = np.tanh(x_t @ g(K, 2) + g(bi, 2) + r * (H @ g(R, 2) + g(br, 2)))
                 H = z * H + (1.0 - z) * n
             outs.append(H)
-        X = np.stack(outs, axis=1) if ret_seq else H
-    return X[0] if d["batch"] == 1 else X  # seed (100,64), *1 (32,), *128 (128,32)
+        return np.stack(outs, axis=1) if ret_seq else H
+
+    T = X.shape[1]
+    for K, R, b, ret_seq in d["layers"]:
+        Y = layer(X, K, R, b, ret_seq, range(T))
+        if d["backward"] is not None:  # reads t = T-1 .. 0: its last output is after token 0
+            Yb = layer(X, *d["backward"], ret_seq, range(T - 1, -1, -1))
+            Y = np.concatenate([Y, Yb], axis=-1)
+        X = Y
+    if d["dense"] is not None:
+        W, bd, _ = d["dense"]
+        X = _sig64(X @ W.astype(np.float64) + bd.astype(np.float64))
+    # seed (100,64), *1 (32,), *128 (128,32), bidir128 (128,1)
+    return X[0] if d["batch"] == 1 else X
 
 
 def regate(M, order, u):
@@ -175,6 +219,9 @@ def regate(M, order, u):
 # --------------------------------------------------------------------------
 def build_numpy(d):
     emb, layers, x = d["emb"], d["layers"], d["x"]
+    # Bidirectional and Dense: only in the batched gated loop (the last branch below).
+    assert (d["backward"] is None and d["dense"] is None) or (
+        d["cell"] != "simple" and d["batch"] > 1)
 
     def sigmoid(v):
         return 1.0 / (1.0 + np.exp(-v))
@@ -241,6 +288,7 @@ def build_numpy(d):
             return X
     else:
         step = {"lstm": lstm_step, "gru": gru_step}[d["cell"]]
+        backward, dense = d["backward"], d["dense"]
 
         def run():  # batched loop with a gated cell, H, C: (B, units)
             X = emb[x] if emb is not None else x
@@ -251,7 +299,18 @@ def build_numpy(d):
                 for t in range(X.shape[1]):
                     H, C = step(X[:, t], H, C, K, R, b)
                     outs.append(H)
-                X = np.stack(outs, axis=1) if ret_seq else H
+                X_next = np.stack(outs, axis=1) if ret_seq else H
+                if backward is not None:  # Bidirectional (last output only): reversed copy
+                    Kb, Rb, bb = backward
+                    Hb = np.zeros_like(H)
+                    Cb = np.zeros_like(H)
+                    for t in range(X.shape[1] - 1, -1, -1):
+                        Hb, Cb = step(X[:, t], Hb, Cb, Kb, Rb, bb)
+                    X_next = np.concatenate([H, Hb], axis=-1)  # [forward_last, backward_last]
+                X = X_next
+            if dense is not None:
+                W, bd, _ = dense
+                X = sigmoid(X @ W + bd)
             return X
     return {"loop": run}, "numpy " + np.__version__
 
@@ -290,23 +349,44 @@ def build_onnxruntime(d):
         else:                 # Keras z, r, h -> ONNX z, r, h; reset_after=True
             Wb, Rb, order = b[0], b[1], [0, 1, 2]
             op, attrs = "GRU", dict(linear_before_reset=1)
-        inits.append(numpy_helper.from_array(
-            regate(K, order, units).T[None].copy(), f"W{i}"))  # (1, G*u, in)
-        inits.append(numpy_helper.from_array(
-            regate(R, order, units).T[None].copy(), f"R{i}"))  # (1, G*u, u)
-        inits.append(numpy_helper.from_array(np.concatenate(
-            [regate(Wb, order, units), regate(Rb, order, units)])[None], f"B{i}"))  # (1, 2*G*u)
+        # One direction's W (G*u, in), R (G*u, u), B (2*G*u,) in ONNX gate order.
+        def onnx_weights(K, R, Wb, Rb):
+            return (regate(K, order, units).T, regate(R, order, units).T,
+                    np.concatenate([regate(Wb, order, units), regate(Rb, order, units)]))
+        dirs = [onnx_weights(K, R, Wb, Rb)]
+        direction = "forward"
+        if d["backward"] is not None:  # stacked [forward, reverse] along the first axis
+            assert cell == "lstm"
+            Kb, R_b, bb = d["backward"]
+            dirs.append(onnx_weights(Kb, R_b, bb, np.zeros_like(bb)))
+            direction = "bidirectional"
+        for j, nm in enumerate(("W", "R", "B")):
+            # (D, G*u, in), (D, G*u, u), (D, 2*G*u); D = 1 or 2 directions
+            inits.append(numpy_helper.from_array(
+                np.stack([w[j] for w in dirs]).astype(np.float32), f"{nm}{i}"))
         nodes.append(helper.make_node(
             op, [cur, f"W{i}", f"R{i}", f"B{i}"], [f"Y{i}", f"Yh{i}"],
-            hidden_size=units, direction="forward", **attrs))
+            hidden_size=units, direction=direction, **attrs))
         if i < n - 1:  # (T, 1, B, u) -> (T, B, u) feeds the next RNN
             nodes.append(helper.make_node("Squeeze", [f"Y{i}", "ax1"], [f"seq{i + 1}"]))
             cur = f"seq{i + 1}"
+    rec = "y" if d["dense"] is None else "rec"  # the recurrent layers' output
     if last_ret_seq:  # (T, 1, B, u) -> (B, T, u)
         nodes.append(helper.make_node("Squeeze", [f"Y{n - 1}", "ax1"], ["ys"]))
-        nodes.append(helper.make_node("Transpose", ["ys"], ["y"], perm=[1, 0, 2]))
+        nodes.append(helper.make_node("Transpose", ["ys"], [rec], perm=[1, 0, 2]))
+    elif d["backward"] is not None:  # Y_h (2, B, u) -> concat [forward, backward] (B, 2u)
+        nodes.append(helper.make_node("Split", [f"Yh{n - 1}"], ["hf", "hb"], axis=0))
+        nodes.append(helper.make_node("Concat", ["hf", "hb"], ["hcat"], axis=2))
+        nodes.append(helper.make_node("Squeeze", ["hcat", "ax0"], [rec]))
     else:             # Y_h (1, B, u) -> (B, u)
-        nodes.append(helper.make_node("Squeeze", [f"Yh{n - 1}", "ax0"], ["y"]))
+        nodes.append(helper.make_node("Squeeze", [f"Yh{n - 1}", "ax0"], [rec]))
+    if d["dense"] is not None:  # Dense(sigmoid): MatMul + Add + Sigmoid
+        W, bd, _ = d["dense"]
+        inits.append(numpy_helper.from_array(W, "Wd"))
+        inits.append(numpy_helper.from_array(bd, "bd"))
+        nodes.append(helper.make_node("MatMul", [rec, "Wd"], ["dm"]))
+        nodes.append(helper.make_node("Add", ["dm", "bd"], ["dz"]))
+        nodes.append(helper.make_node("Sigmoid", ["dz"], ["y"]))
     out_shape = ["B", "T", "U"] if last_ret_seq else ["B", "U"]
     out = helper.make_tensor_value_info("y", TensorProto.FLOAT, out_shape)
     graph = helper.make_graph(nodes, f"{cell}_" + d["name"], [inp], [out], inits)
@@ -358,15 +438,27 @@ def build_tensorflow(d):
     # Keras 3 defaults: tanh, sigmoid recurrent activation, use_bias, GRU reset_after=True
     rnn_layer = {"simple": keras.layers.SimpleRNN, "lstm": keras.layers.LSTM,
                  "gru": keras.layers.GRU}[d["cell"]]
+    bidir = d["backward"] is not None
     for K, R, b, ret_seq in d["layers"]:
-        layers.append(rnn_layer(R.shape[0], return_sequences=ret_seq))
+        rnn = rnn_layer(R.shape[0], return_sequences=ret_seq)
+        # Bidirectional: merge_mode="concat" (the default), [forward, backward]
+        layers.append(keras.layers.Bidirectional(rnn, merge_mode="concat") if bidir else rnn)
+    if d["dense"] is not None:
+        W, bd, act = d["dense"]
+        layers.append(keras.layers.Dense(W.shape[1], activation=act))
     model = keras.Sequential(layers)
     j = 0
     if d["emb"] is not None:
         model.layers[0].set_weights([d["emb"]])
         j = 1
     for i, (K, R, b, _) in enumerate(d["layers"]):
-        model.layers[j + i].set_weights([K, R, b])
+        if bidir:
+            model.layers[j + i].forward_layer.set_weights([K, R, b])
+            model.layers[j + i].backward_layer.set_weights(list(d["backward"]))
+        else:
+            model.layers[j + i].set_weights([K, R, b])
+    if d["dense"] is not None:
+        model.layers[j + len(d["layers"])].set_weights([W, bd])
 
     xt = tf.constant(x.astype(np.int32) if d["emb"] is not None else x)
     single = d["batch"] == 1
@@ -397,6 +489,8 @@ def build_torch(d):
 
     layers = d["layers"]
     cell = d["cell"]
+    bidir = d["backward"] is not None  # (one layer, see make_data)
+    assert not bidir or cell == "lstm"
     units = {R.shape[0] for _, R, _, _ in layers}
     assert len(units) == 1
     u = units.pop()
@@ -406,19 +500,33 @@ def build_torch(d):
                      bias=True, batch_first=True)
         order = [0]
     elif cell == "lstm":  # torch i, f, g, o == Keras i, f, c, o
-        rnn = nn.LSTM(in_dim, u, num_layers=len(layers), bias=True, batch_first=True)
+        rnn = nn.LSTM(in_dim, u, num_layers=len(layers), bias=True, batch_first=True,
+                      bidirectional=bidir)
         order = [0, 1, 2, 3]
     else:                 # torch r, z, n <- Keras z, r, h; n is reset-after like Keras
         rnn = nn.GRU(in_dim, u, num_layers=len(layers), bias=True, batch_first=True)
         order = [1, 0, 2]
+    # (layer index, parameter-name suffix, Keras K, R, b): "_reverse" is torch's backward copy
+    params = [(i, "", K, R, b) for i, (K, R, b, _) in enumerate(layers)]
+    if bidir:
+        params.append((0, "_reverse") + tuple(d["backward"]))
     with torch.no_grad():
-        for i, (K, R, b, _) in enumerate(layers):
+        for i, sfx, K, R, b in params:
             b_ih, b_hh = (b[0], b[1]) if cell == "gru" else (b, np.zeros_like(b))
             for name, M in (("weight_ih", K), ("weight_hh", R)):
-                getattr(rnn, f"{name}_l{i}").copy_(torch.from_numpy(regate(M, order, u).T.copy()))
-            getattr(rnn, f"bias_ih_l{i}").copy_(torch.from_numpy(regate(b_ih, order, u).copy()))
-            getattr(rnn, f"bias_hh_l{i}").copy_(torch.from_numpy(regate(b_hh, order, u).copy()))
+                getattr(rnn, f"{name}_l{i}{sfx}").copy_(
+                    torch.from_numpy(regate(M, order, u).T.copy()))
+            getattr(rnn, f"bias_ih_l{i}{sfx}").copy_(torch.from_numpy(regate(b_ih, order, u).copy()))
+            getattr(rnn, f"bias_hh_l{i}{sfx}").copy_(torch.from_numpy(regate(b_hh, order, u).copy()))
     rnn.eval()
+    dense = None
+    if d["dense"] is not None:  # Keras W (in, out) -> torch weight (out, in)
+        W, bd, _ = d["dense"]
+        dense = nn.Linear(W.shape[0], W.shape[1])
+        with torch.no_grad():
+            dense.weight.copy_(torch.from_numpy(W.T.copy()))
+            dense.bias.copy_(torch.from_numpy(bd))
+        dense.eval()
     emb = None
     if d["emb"] is not None:
         emb = nn.Embedding(VOCAB, EMB_DIM)
@@ -435,7 +543,14 @@ def build_torch(d):
             out, h_n = rnn(X)
             if cell == "lstm":
                 h_n = h_n[0]  # (h_n, c_n)
-            y = out if ret_seq else h_n[-1]
+            if ret_seq:
+                y = out
+            elif bidir:  # h_n (2, B, u): [forward, backward] -> (B, 2u)
+                y = torch.cat([h_n[0], h_n[1]], dim=1)
+            else:
+                y = h_n[-1]
+            if dense is not None:
+                y = torch.sigmoid(dense(y))
             y = y.numpy()
         return y[0] if single else y
     return {f"nn.{type(rnn).__name__}": run}, f"torch {torch.__version__}"
