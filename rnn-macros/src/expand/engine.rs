@@ -324,25 +324,25 @@ fn expand_bidi_pass(
         let u2 = lit(2 * bidi.units);
         decls.extend(quote!(let mut #both = #p::zeros_groups::<#u2, __G>(__n);));
     }
-    let masks = match plan.mask {
-        Some(m) if bidi.masked => {
-            let (mt, mb) = (mask_at(p, m, quote!(__t)), mask_at(p, m, quote!(__tb)));
-            quote!(let __mt: [bool; __G] = #mt; let __mb: [bool; __G] = #mb;)
-        }
-        _ => quote!(let __mt = [true; __G]; let __mb = [true; __G];),
-    };
-    let mut body = quote!();
+    let mut bodies = [quote!(), quote!()];
     let copies = [
-        (Pos::forward(), quote!(forward), &sf, quote!(__fold)),
-        (Pos::backward(), quote!(backward), &sb, quote!(__fold_b)),
+        (Pos::forward(), quote!(forward), &sf, quote!(__fold), lit(0)),
+        (Pos::backward(), quote!(backward), &sb, quote!(__fold_b), lit(1)),
     ];
-    for (at, copy, state, table) in &copies {
+    for ((at, copy, state, table, half), body) in copies.iter().zip(&mut bodies) {
+        let (t, m) = (&at.t, &at.mask);
+        body.extend(match plan.mask {
+            Some(source) if bidi.masked => {
+                let mask = mask_at(p, source, t.clone());
+                quote!(let #m: [bool; __G] = #mask;)
+            }
+            _ => quote!(let #m = [true; __G];),
+        });
         let mut x = cur.clone();
         body.extend(fetch(p, model, pi, at, &mut x));
         for op in &pass.ops {
             body.extend(expand_op(p, op, at, &mut x, &mut decls));
         }
-        let (t, m) = (&at.t, &at.mask);
         body.extend(if bidi.folded {
             quote! {
                 let __z: [&_; __G] = #p::from_fn(|g| self.#table.row(srcs[g][#t]));
@@ -351,31 +351,36 @@ fn expand_bidi_pass(
         } else {
             quote!(#p::Recurrent::step_group::<__M, __G>(self.#f.#copy(), __m, &#x, &mut #state, #m);)
         });
+        if bidi.seq {
+            body.extend(quote! {
+                self.#f.put(#half, &mut #both[#t], #p::Recurrent::output(self.#f.#copy(), &#state), #m);
+            });
+        }
     }
-    let (out_f, out_b) = (
-        quote!(#p::Recurrent::output(self.#f.forward(), &#sf)),
-        quote!(#p::Recurrent::output(self.#f.backward(), &#sb)),
-    );
     let after = if bidi.seq {
-        body.extend(quote! {
-            self.#f.put(0, &mut #both[__t], #out_f, __mt);
-            self.#f.put(1, &mut #both[__tb], #out_b, __mb);
-        });
         let buf = format_ident!("__buf{}", pi);
         quote!(let #buf = self.#f.merge_seq(&#both);)
     } else {
         let y = format_ident!("__y{}", bidi.layer);
         *cur = quote!(#p::from_fn(|g| &#y[g]));
-        quote!(let #y = self.#f.merge_last(#out_f, #out_b);)
+        quote!(let #y = self.#f.merge_last(
+            #p::Recurrent::output(self.#f.forward(), &#sf),
+            #p::Recurrent::output(self.#f.backward(), &#sb),
+        );)
     };
-    quote! {
-        #decls
+    let [fwd, bwd] = bodies;
+    // One loop: the copies are two independent chains, so each hides the other's latency.
+    let loops = quote! {
         for __k in 0..__n {
             let __t = __k;
             let __tb = __n - 1 - __k;
-            #masks
-            #body
+            #fwd
+            #bwd
         }
+    };
+    quote! {
+        #decls
+        #loops
         #after
     }
 }
