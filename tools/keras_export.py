@@ -31,7 +31,21 @@ ActivityRegularization (identity at inference), Activation, Masking. LSTM and GR
 `unit_forget_bias` are not written to the file but appear in the printed declaration when they
 differ from the default, e.g. `GRU(32, seq, dropout = 0.1, recurrent_dropout = 0.5)`.
 
-Anything else (Bidirectional, RNN(cell), TimeDistributed, ...), or an option that changes
+Wrappers: Bidirectional around SimpleRNN, LSTM or GRU (merge_mode concat, sum, mul or ave; the
+record's config is merge_mode, layer = the inner class, then the inner class's config; the tensors
+are the forward copy's prefixed `forward_`, then the backward copy's prefixed `backward_`, read from
+`forward_layer` / `backward_layer`, so Keras 3 `.keras` and tf_keras `.h5` files give the same
+order), and TimeDistributed around Dense, Activation or an identity layer (config layer = the inner
+class, then its config; its tensors unprefixed). They are declared as
+`Bidirectional(LSTM(32, seq), merge_mode = sum)` and `TimeDistributed(Dense(5, activation = softmax))`:
+the inner layer as a standalone one but never with a name (it was auto-named by Keras when it was
+created, which uses up its class's number: after `Bidirectional(LSTM(4))` the next LSTM is
+`lstm_1`). Refused: merge_mode=None, a backward_layer that differs from the forward layer's reverse
+copy in anything written to the file (Keras 3 files always record the backward layer; one that
+matches is accepted), an inner layer with go_backwards=True (Keras 3 refuses it itself; tf_keras
+accepts it), inner return_state / stateful, other inner classes.
+
+Anything else (RNN(cell), ConvLSTM, ...), or an option that changes
 inference in a way the project does not implement (return_state, stateful,
 zero_output_for_mask, time_major, a recurrent layer with a cell of another class, Embedding
 sparse, an activation outside the list in WEIGHTS_FORMAT.md, a non-finite mask_value), makes the
