@@ -777,3 +777,161 @@ token_fixture!(
     ),
     LSTM(4, recurrent_activation = hard_sigmoid_keras2)
 );
+// Bidirectional (every merge mode; LSTM, GRU both reset_after forms, SimpleRNN inside; masks,
+// stacked, after Masking / Dropout / a go_backwards layer, named) and TimeDistributed heads;
+// Keras 3 and tf_keras.
+float_fixture!(
+    bidi_lstm_concat,
+    BidiLstmConcat,
+    Input(None, 4),
+    Bidirectional(LSTM(5, seq))
+);
+float_fixture!(
+    bidi_gru_sum_last,
+    BidiGruSumLast,
+    Input(None, 4),
+    Bidirectional(GRU(5), merge_mode = sum)
+);
+float_fixture!(
+    bidi_gru_reset_before_mul,
+    BidiGruResetBeforeMul,
+    Input(None, 3),
+    Bidirectional(GRU(4, seq, reset_after = false), merge_mode = mul),
+    Dense(2)
+);
+token_fixture!(
+    bidi_rnn_ave_mask,
+    BidiRnnAveMask,
+    Embedding(30, 6, mask_zero = true),
+    Bidirectional(SimpleRNN(5, seq), merge_mode = ave),
+    Dense(2)
+);
+token_fixture!(
+    bidi_lstm_mask_last,
+    BidiLstmMaskLast,
+    Embedding(30, 6, mask_zero = true),
+    Bidirectional(LSTM(5))
+);
+token_fixture!(
+    bidi_stacked,
+    BidiStacked,
+    Embedding(50, 6, mask_zero = true),
+    Bidirectional(LSTM(5, seq, dropout = 0.2)),
+    Bidirectional(GRU(4), merge_mode = ave)
+);
+float_fixture!(
+    bidi_masking_then_lstm,
+    BidiMaskingThenLstm,
+    Input(None, 4),
+    Masking(),
+    Bidirectional(GRU(5, seq), merge_mode = sum),
+    LSTM(3)
+);
+token_fixture!(
+    bidi_dropout_mul,
+    BidiDropoutMul,
+    Embedding(50, 6, mask_zero = true),
+    Dropout(0.5),
+    Bidirectional(SimpleRNN(4), merge_mode = mul),
+    Dense(1, activation = sigmoid)
+);
+token_fixture!(
+    bidi_imdb,
+    BidiImdb,
+    Embedding(10000, 32),
+    Bidirectional(LSTM(32)),
+    Dense(1, activation = sigmoid)
+);
+token_fixture!(
+    bidi_then_lstm_seq,
+    BidiThenLstmSeq,
+    Embedding(30, 6, mask_zero = true),
+    Bidirectional(LSTM(4, seq)),
+    LSTM(3, seq),
+    Dense(2)
+);
+token_fixture!(
+    bidi_after_back,
+    BidiAfterBack,
+    Embedding(30, 6, mask_zero = true),
+    GRU(5, seq, go_backwards = true),
+    Bidirectional(LSTM(4, seq), merge_mode = sum)
+);
+float_fixture!(
+    bidi_named,
+    BidiNamed,
+    Input(None, 3),
+    Bidirectional(SimpleRNN(3, seq, activation = relu), name = "encoder"),
+    Bidirectional(GRU(2, seq, reset_after = false), merge_mode = ave),
+    SimpleRNN(2)
+);
+token_fixture!(
+    td_softmax_bidi,
+    TdSoftmaxBidi,
+    Embedding(30, 6, mask_zero = true),
+    Bidirectional(GRU(5, seq)),
+    TimeDistributed(Dense(4, activation = softmax))
+);
+token_fixture!(
+    td_softmax_lstm,
+    TdSoftmaxLstm,
+    Embedding(30, 6, mask_zero = true),
+    LSTM(6, seq),
+    TimeDistributed(Dense(3, activation = softmax))
+);
+float_fixture!(
+    td_masking_chain,
+    TdMaskingChain,
+    Input(None, 4),
+    Masking(),
+    TimeDistributed(Dense(5, activation = relu)),
+    TimeDistributed(Dropout(0.5)),
+    Bidirectional(SimpleRNN(3)),
+    Dense(2)
+);
+token_fixture!(
+    bidi_tfk_lstm_mul_td,
+    BidiTfkLstmMulTd,
+    Embedding(40, 6, mask_zero = true),
+    Bidirectional(LSTM(5, seq), merge_mode = mul),
+    TimeDistributed(Dense(3, activation = softmax))
+);
+float_fixture!(
+    bidi_tfk_gru_keras2_ave,
+    BidiTfkGruKeras2Ave,
+    Input(None, 4),
+    Masking(mask_value = -1.0),
+    Bidirectional(
+        GRU(
+            4,
+            recurrent_activation = hard_sigmoid_keras2,
+            reset_after = false
+        ),
+        merge_mode = ave
+    )
+);
+float_fixture!(
+    bidi_tfk_rnn_stacked,
+    BidiTfkRnnStacked,
+    Input(None, 3),
+    Bidirectional(SimpleRNN(4, seq)),
+    Bidirectional(SimpleRNN(3), merge_mode = sum)
+);
+token_fixture!(
+    bidi_tfk_back_named,
+    BidiTfkBackNamed,
+    Embedding(30, 6, mask_zero = true),
+    LSTM(5, seq, go_backwards = true),
+    Bidirectional(GRU(4, seq), name = "bi"),
+    Dropout(0.3),
+    TimeDistributed(Dense(2)),
+    GRU(3)
+);
+float_fixture!(
+    td_tfk_lstm_softmax,
+    TdTfkLstmSoftmax,
+    Input(None, 4),
+    Masking(),
+    LSTM(5, seq),
+    TimeDistributed(Dense(3, activation = softmax))
+);

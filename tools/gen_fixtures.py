@@ -615,6 +615,124 @@ def specs():
                 T.GRU(32, dropout=0.1, recurrent_dropout=0.5, return_sequences=True),
                 T.GRU(64, activation="relu", dropout=0.1, recurrent_dropout=0.5), T.Dense(1)],
        jena)
+
+    # --- Bidirectional and TimeDistributed ---
+    # Every merge mode with LSTM, GRU (both reset_after forms) and SimpleRNN inside; masks from
+    # Embedding(mask_zero) and Masking (pre, post, interior, all-padding rows); the Bidirectional
+    # output sequence is ZEROS at masked steps (zero_output_for_mask = return_sequences) and the
+    # mask flows on; the inner layer uses up its automatic name (a later LSTM is `lstm_1`).
+    k3("bidi_lstm_concat", "Input(None, 4), Bidirectional(LSTM(5, seq))",
+       lambda: [keras.Input((None, 4)), L.Bidirectional(L.LSTM(5, return_sequences=True))],
+       lambda r: floats(r, 3, 6, 4))
+    k3("bidi_gru_sum_last", "Input(None, 4), Bidirectional(GRU(5), merge_mode = sum)",
+       lambda: [keras.Input((None, 4)), L.Bidirectional(L.GRU(5), merge_mode="sum")],
+       lambda r: floats(r, 3, 6, 4), scales={"bias": 0.5})
+    k3("bidi_gru_reset_before_mul",
+       "Input(None, 3), Bidirectional(GRU(4, seq, reset_after = false), merge_mode = mul), Dense(2)",
+       lambda: [keras.Input((None, 3)),
+                L.Bidirectional(L.GRU(4, return_sequences=True, reset_after=False), merge_mode="mul"),
+                L.Dense(2)],
+       lambda r: floats(r, 3, 5, 3), scales={"bias": 0.5})
+    k3("bidi_rnn_ave_mask",
+       "Embedding(30, 6, mask_zero = true), Bidirectional(SimpleRNN(5, seq), merge_mode = ave), Dense(2)",
+       lambda: [L.Embedding(30, 6, mask_zero=True),
+                L.Bidirectional(L.SimpleRNN(5, return_sequences=True), merge_mode="ave"), L.Dense(2)],
+       masked7, (None, None))
+    k3("bidi_lstm_mask_last", "Embedding(30, 6, mask_zero = true), Bidirectional(LSTM(5))",
+       lambda: [L.Embedding(30, 6, mask_zero=True), L.Bidirectional(L.LSTM(5))],
+       masked7, (None, None), scales={"bias": 0.5})
+    k3("bidi_stacked",
+       "Embedding(50, 6, mask_zero = true), Bidirectional(LSTM(5, seq, dropout = 0.2)), "
+       "Bidirectional(GRU(4), merge_mode = ave)",
+       lambda: [L.Embedding(50, 6, mask_zero=True),
+                L.Bidirectional(L.LSTM(5, return_sequences=True, dropout=0.2)),
+                L.Bidirectional(L.GRU(4), merge_mode="ave")],
+       masked8, (None, None))
+    # after Masking, followed by a forward recurrent layer that reads the flowing mask
+    k3("bidi_masking_then_lstm",
+       "Input(None, 4), Masking(), Bidirectional(GRU(5, seq), merge_mode = sum), LSTM(3)",
+       lambda: [keras.Input((None, 4)), L.Masking(),
+                L.Bidirectional(L.GRU(5, return_sequences=True), merge_mode="sum"), L.LSTM(3)],
+       lambda r: masked_floats(r, 8, 4, partial=True))
+    k3("bidi_dropout_mul",
+       "Embedding(50, 6, mask_zero = true), Dropout(0.5), Bidirectional(SimpleRNN(4), merge_mode = mul), "
+       "Dense(1, activation = sigmoid)",
+       lambda: [L.Embedding(50, 6, mask_zero=True), L.Dropout(0.5),
+                L.Bidirectional(L.SimpleRNN(4), merge_mode="mul"), L.Dense(1, activation="sigmoid")],
+       masked8, (None, None))
+    k3("bidi_imdb", "Embedding(10000, 32), Bidirectional(LSTM(32)), Dense(1, activation = sigmoid)",
+       lambda: [L.Embedding(10000, 32), L.Bidirectional(L.LSTM(32)), L.Dense(1, activation="sigmoid")],
+       tok500, (None, None), quantize=2)
+    # the forward layer after it is `lstm_1` (the inner LSTM is `lstm`)
+    k3("bidi_then_lstm_seq",
+       "Embedding(30, 6, mask_zero = true), Bidirectional(LSTM(4, seq)), LSTM(3, seq), Dense(2)",
+       lambda: [L.Embedding(30, 6, mask_zero=True), L.Bidirectional(L.LSTM(4, return_sequences=True)),
+                L.LSTM(3, return_sequences=True), L.Dense(2)],
+       masked7, (None, None))
+    # a go_backwards layer before: its outputs are in reversed order, its mask is passed unreversed
+    k3("bidi_after_back",
+       "Embedding(30, 6, mask_zero = true), GRU(5, seq, go_backwards = true), "
+       "Bidirectional(LSTM(4, seq), merge_mode = sum)",
+       lambda: [L.Embedding(30, 6, mask_zero=True), L.GRU(5, return_sequences=True, go_backwards=True),
+                L.Bidirectional(L.LSTM(4, return_sequences=True), merge_mode="sum")],
+       masked7, (None, None))
+    k3("bidi_named", 'Input(None, 3), Bidirectional(SimpleRNN(3, seq, activation = relu), name = "encoder"), '
+       "Bidirectional(GRU(2, seq, reset_after = false), merge_mode = ave), SimpleRNN(2)",
+       lambda: [keras.Input((None, 3)),
+                L.Bidirectional(L.SimpleRNN(3, return_sequences=True, activation="relu"), name="encoder"),
+                L.Bidirectional(L.GRU(2, return_sequences=True, reset_after=False), merge_mode="ave"),
+                L.SimpleRNN(2)],
+       lambda r: floats(r, 3, 5, 3))
+    # TimeDistributed softmax heads on masked sequences (the mask flows through, unchanged)
+    k3("td_softmax_bidi",
+       "Embedding(30, 6, mask_zero = true), Bidirectional(GRU(5, seq)), TimeDistributed(Dense(4, activation = softmax))",
+       lambda: [L.Embedding(30, 6, mask_zero=True), L.Bidirectional(L.GRU(5, return_sequences=True)),
+                L.TimeDistributed(L.Dense(4, activation="softmax"))],
+       masked7, (None, None))
+    k3("td_softmax_lstm",
+       "Embedding(30, 6, mask_zero = true), LSTM(6, seq), TimeDistributed(Dense(3, activation = softmax))",
+       lambda: [L.Embedding(30, 6, mask_zero=True), L.LSTM(6, return_sequences=True),
+                L.TimeDistributed(L.Dense(3, activation="softmax"))],
+       masked7, (None, None))
+    k3("td_masking_chain",
+       "Input(None, 4), Masking(), TimeDistributed(Dense(5, activation = relu)), TimeDistributed(Dropout(0.5)), "
+       "Bidirectional(SimpleRNN(3)), Dense(2)",
+       lambda: [keras.Input((None, 4)), L.Masking(), L.TimeDistributed(L.Dense(5, activation="relu")),
+                L.TimeDistributed(L.Dropout(0.5)), L.Bidirectional(L.SimpleRNN(3)), L.Dense(2)],
+       lambda r: masked_floats(r, 7, 4, partial=True))
+
+    # tf_keras (.h5)
+    tk("bidi_tfk_lstm_mul_td",
+       "Embedding(40, 6, mask_zero = true), Bidirectional(LSTM(5, seq), merge_mode = mul), "
+       "TimeDistributed(Dense(3, activation = softmax))",
+       lambda: [T.Embedding(40, 6, mask_zero=True),
+                T.Bidirectional(T.LSTM(5, return_sequences=True), merge_mode="mul"),
+                T.TimeDistributed(T.Dense(3, activation="softmax"))],
+       lambda r: mask_rows(r, 8, 40), (None, None))
+    tk("bidi_tfk_gru_keras2_ave",
+       "Input(None, 4), Masking(mask_value = -1.0), "
+       "Bidirectional(GRU(4, recurrent_activation = hard_sigmoid_keras2, reset_after = false), merge_mode = ave)",
+       lambda: [tf_keras.Input((None, 4)), T.Masking(mask_value=-1.0),
+                T.Bidirectional(T.GRU(4, recurrent_activation="hard_sigmoid", reset_after=False),
+                                merge_mode="ave")],
+       lambda r: masked_floats(r, 7, 4, -1.0, partial=True), scales={"bias": 0.5})
+    tk("bidi_tfk_rnn_stacked",
+       "Input(None, 3), Bidirectional(SimpleRNN(4, seq)), Bidirectional(SimpleRNN(3), merge_mode = sum)",
+       lambda: [tf_keras.Input((None, 3)), T.Bidirectional(T.SimpleRNN(4, return_sequences=True)),
+                T.Bidirectional(T.SimpleRNN(3), merge_mode="sum")],
+       lambda r: floats(r, 3, 6, 3))
+    tk("bidi_tfk_back_named",
+       'Embedding(30, 6, mask_zero = true), LSTM(5, seq, go_backwards = true), '
+       'Bidirectional(GRU(4, seq), name = "bi"), Dropout(0.3), TimeDistributed(Dense(2)), GRU(3)',
+       lambda: [T.Embedding(30, 6, mask_zero=True), T.LSTM(5, return_sequences=True, go_backwards=True),
+                T.Bidirectional(T.GRU(4, return_sequences=True), name="bi"), T.Dropout(0.3),
+                T.TimeDistributed(T.Dense(2)), T.GRU(3)],
+       masked7, (None, None))
+    tk("td_tfk_lstm_softmax",
+       "Input(None, 4), Masking(), LSTM(5, seq), TimeDistributed(Dense(3, activation = softmax))",
+       lambda: [tf_keras.Input((None, 4)), T.Masking(), T.LSTM(5, return_sequences=True),
+                T.TimeDistributed(T.Dense(3, activation="softmax"))],
+       lambda r: masked_floats(r, 7, 4))
     return S
 
 

@@ -31,7 +31,21 @@ ActivityRegularization (identity at inference), Activation, Masking. LSTM and GR
 `unit_forget_bias` are not written to the file but appear in the printed declaration when they
 differ from the default, e.g. `GRU(32, seq, dropout = 0.1, recurrent_dropout = 0.5)`.
 
-Anything else (Bidirectional, RNN(cell), TimeDistributed, ...), or an option that changes
+Wrappers: Bidirectional around SimpleRNN, LSTM or GRU (merge_mode concat, sum, mul or ave; the
+record's config is merge_mode, layer = the inner class, then the inner class's config; the tensors
+are the forward copy's prefixed `forward_`, then the backward copy's prefixed `backward_`, read from
+`forward_layer` / `backward_layer`, so Keras 3 `.keras` and tf_keras `.h5` files give the same
+order), and TimeDistributed around Dense, Activation or an identity layer (config layer = the inner
+class, then its config; its tensors unprefixed). They are declared as
+`Bidirectional(LSTM(32, seq), merge_mode = sum)` and `TimeDistributed(Dense(5, activation = softmax))`:
+the inner layer as a standalone one but never with a name (it was auto-named by Keras when it was
+created, which uses up its class's number: after `Bidirectional(LSTM(4))` the next LSTM is
+`lstm_1`). Refused: merge_mode=None, a backward_layer that differs from the forward layer's reverse
+copy in anything written to the file (Keras 3 files always record the backward layer; one that
+matches is accepted), an inner layer with go_backwards=True (Keras 3 refuses it itself; tf_keras
+accepts it), inner return_state / stateful, other inner classes.
+
+Anything else (RNN(cell), ConvLSTM, ...), or an option that changes
 inference in a way the project does not implement (return_state, stateful,
 zero_output_for_mask, time_major, a recurrent layer with a cell of another class, Embedding
 sparse, an activation outside the list in WEIGHTS_FORMAT.md, a non-finite mask_value), makes the
@@ -314,6 +328,10 @@ EXPORTER_ROWS = {
     "ActivityRegularization": Row(dsl={"l1": _float("l1", 0.0), "l2": _float("l2", 0.0)}),
     "Activation": Row(config={"activation": _activation}),
     "Masking": Row(config={"mask_value": _float("mask_value", 0.0)}),
+    # The wrappers' records are built by _bidirectional_doc / _time_distributed_doc (the inner
+    # class's config follows these keys); the rows only name the wrapper's own keys.
+    "Bidirectional": Row(config={"merge_mode": None, "layer": None}),
+    "TimeDistributed": Row(config={"layer": None}),
 }
 
 
@@ -363,18 +381,12 @@ def _expected_shape(spec_shape, dims):
     return out
 
 
-def _layer_doc(layer, tf_keras):
-    """Returns (file record without weights, [(name, shape, float32 array)], DSL-only values)."""
+def _read_layer(layer, tf_keras, where, refuse, check=True):
+    """A layer of a class with an exporter row: returns (class, file config, [(name, shape,
+    float32 array)], DSL-only values). check=False skips the row's refusals (the caller runs
+    its own)."""
     cls = type(layer).__name__
     cfg = layer.get_config()
-    where = f"layer '{layer.name}' ({cls})"
-
-    def refuse(what):
-        raise Unsupported(f"{where}: {what} is not supported")
-
-    if cls not in EXPORTER_ROWS:
-        raise Unsupported(f"{where}: layer class {cls} is not supported "
-                          f"(supported: {', '.join(SUPPORTED_CLASSES)})")
     # Quantized / LoRA layers (Keras 3) store different tensors.
     qmode = getattr(getattr(layer, "dtype_policy", None), "quantization_mode", None)
     if qmode:
@@ -383,7 +395,7 @@ def _layer_doc(layer, tf_keras):
         refuse("LoRA")
 
     row, spec = EXPORTER_ROWS[cls], LAYER_SPECS[cls]
-    if row.check is not None:
+    if check and row.check is not None:
         row.check(layer, cfg, refuse)
     config = {key: read(layer, cfg, tf_keras) for key, read in row.config.items()}
     extra = {key: read(layer, cfg, tf_keras) for key, read in row.dsl.items()}
@@ -415,6 +427,95 @@ def _layer_doc(layer, tf_keras):
         if not np.all(np.isfinite(arr)):
             raise Unsupported(f"{where}: weight '{got}' holds NaN/inf (or overflows float32)")
         tensors.append((want, [int(d) for d in arr.shape], arr))
+    return cls, config, tensors, extra
+
+
+# The wrappers' inner classes.
+BIDIRECTIONAL_INNER = ("SimpleRNN", "LSTM", "GRU")
+TIME_DISTRIBUTED_INNER = ("Dense", "Activation", "Dropout", "SpatialDropout1D", "GaussianNoise",
+                          "GaussianDropout", "ActivityRegularization")
+
+
+def _bidirectional_doc(layer, tf_keras, where, refuse):
+    """Bidirectional: the record's config is merge_mode, layer (the inner class), then the inner
+    class's config; the tensors are the forward copy's, prefixed `forward_`, then the backward
+    copy's, prefixed `backward_`. Keras builds the backward copy itself (the inner layer's config
+    with go_backwards flipped); a given backward_layer is accepted when it equals that copy in
+    everything that changes inference (a Keras 3 file always records it)."""
+    mode = layer.get_config().get("merge_mode", "concat")
+    if mode is None:
+        refuse("merge_mode=None (two outputs)")
+    if mode not in SPEC["merge_modes"]:
+        refuse(f"merge_mode '{mode}'")
+    fwd, bwd = layer.forward_layer, layer.backward_layer
+    icls = type(fwd).__name__
+    if icls not in BIDIRECTIONAL_INNER:
+        refuse(f"an inner layer of class {icls} (supported: {', '.join(BIDIRECTIONAL_INNER)})")
+    if type(bwd).__name__ != icls:
+        refuse(f"a backward_layer of class {type(bwd).__name__} with a forward {icls}")
+    docs = []
+    for part, sub in (("forward", fwd), ("backward", bwd)):
+        sub_where = f"{where} {part} layer '{sub.name}'"
+
+        def sub_refuse(what, _w=sub_where):
+            raise Unsupported(f"{_w}: {what} is not supported")
+        sub_cfg = sub.get_config()
+        # Bidirectional itself sets the inner layers' zero_output_for_mask (= return_sequences):
+        # that is its semantics, not a user option.
+        _refuse_true("return_state", "stateful", "time_major")(sub, sub_cfg, sub_refuse)
+        cell = getattr(sub, "cell", None)
+        if cell is not None and type(cell).__name__ != icls + "Cell":
+            sub_refuse(f"cell class {type(cell).__name__}")
+        docs.append(_read_layer(sub, tf_keras, sub_where, sub_refuse, check=False))
+    (_, fcfg, ftensors, fextra), (_, bcfg, btensors, _) = docs
+    if fcfg["go_backwards"]:
+        refuse("an inner layer with go_backwards=True")
+    if not bcfg["go_backwards"]:
+        refuse("a backward_layer with go_backwards=False")
+    diff = [k for k in fcfg if k != "go_backwards" and fcfg[k] != bcfg[k]]
+    if diff:
+        refuse("a backward_layer that is not the forward layer's reverse copy (differs in "
+               + ", ".join(f"{k}: {fcfg[k]!r} / {bcfg[k]!r}" for k in diff) + ")")
+    config = dict({"merge_mode": mode, "layer": icls}, **fcfg)
+    tensors = ([("forward_" + n, sh, a) for n, sh, a in ftensors]
+               + [("backward_" + n, sh, a) for n, sh, a in btensors])
+    return config, tensors, {"layer": _layer_dsl(icls, dict(fcfg, **fextra))}
+
+
+def _time_distributed_doc(layer, tf_keras, where, refuse):
+    """TimeDistributed: the record's config is layer (the inner class), then the inner class's
+    config; the tensors are the inner layer's, unprefixed."""
+    inner = layer.layer
+    icls = type(inner).__name__
+    if icls not in TIME_DISTRIBUTED_INNER:
+        refuse(f"an inner layer of class {icls} (supported: {', '.join(TIME_DISTRIBUTED_INNER)})")
+    sub_where = f"{where} inner layer '{inner.name}'"
+
+    def sub_refuse(what):
+        raise Unsupported(f"{sub_where}: {what} is not supported")
+    _, icfg, tensors, iextra = _read_layer(inner, tf_keras, sub_where, sub_refuse)
+    config = dict({"layer": icls}, **icfg)
+    return config, tensors, {"layer": _layer_dsl(icls, dict(icfg, **iextra))}
+
+
+WRAPPERS = {"Bidirectional": _bidirectional_doc, "TimeDistributed": _time_distributed_doc}
+
+
+def _layer_doc(layer, tf_keras):
+    """Returns (file record without weights, [(name, shape, float32 array)], DSL-only values)."""
+    cls = type(layer).__name__
+    where = f"layer '{layer.name}' ({cls})"
+
+    def refuse(what):
+        raise Unsupported(f"{where}: {what} is not supported")
+
+    if cls not in EXPORTER_ROWS:
+        raise Unsupported(f"{where}: layer class {cls} is not supported "
+                          f"(supported: {', '.join(SUPPORTED_CLASSES)})")
+    if cls in WRAPPERS:
+        config, tensors, extra = WRAPPERS[cls](layer, tf_keras, where, refuse)
+    else:
+        _, config, tensors, extra = _read_layer(layer, tf_keras, where, refuse)
     return {"name": layer.name, "class": cls, "config": config}, tensors, extra
 
 
@@ -514,8 +615,8 @@ def _dsl_text(v, typ):
         return "None"
     if typ == "bool":
         return "true" if v else "false"
-    if typ == "activation":
-        return str(v)
+    if typ in ("activation", "merge", "layer"):
+        return str(v)  # a layer: its declaration text, already written
     if typ in ("float", "rate"):
         return repr(float(v))
     if typ in ("size", "steps"):
@@ -567,7 +668,7 @@ def declaration_layers(exported):
     if docs[0][0]["class"] != "Embedding":  # float input: Input(T, F) first
         shape = exported.input_shape
         if shape is None or len(shape) != 2:
-            kernel = next((t for t in docs[0][1] if t[0] == "kernel"), None)
+            kernel = next((t for t in docs[0][1] if t[0] in ("kernel", "forward_kernel")), None)
             if shape is None and kernel is not None:
                 shape = [None, kernel[1][0]]
             else:
@@ -582,6 +683,10 @@ def declaration_layers(exported):
         auto = snake if used[snake] == 0 else f"{snake}_{used[snake]}"
         if record["name"] == auto:  # auto-named: uses up the number; explicit names do not
             used[snake] += 1
+        if cls in WRAPPERS:
+            # the inner layer is declared without a name, so it was auto-named when it was
+            # created: Keras's `Bidirectional(LSTM(4))` uses up `lstm` (a later LSTM is `lstm_1`)
+            used[LAYER_SPECS[record["config"]["layer"]]["snake"]] += 1
         out.append(_layer_dsl(cls, dict(record["config"], **extra), record["name"], auto))
     return ", ".join(out)
 

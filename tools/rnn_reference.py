@@ -1,7 +1,7 @@
 """Plain-numpy reference forward pass over an rnn-weights document (docs/WEIGHTS_FORMAT.md),
 implementing the semantics written in /work/shared/KERAS.md (SimpleRNN, LSTM, GRU, masking,
-go_backwards, the tensor-less layers). Used by gen_fixtures.py and
-check_keras_semantics.py to cross-check Keras's own predictions; float64 throughout.
+go_backwards, the tensor-less layers, and the Bidirectional and TimeDistributed wrappers). Used
+by gen_fixtures.py and check_keras_semantics.py to cross-check Keras's own predictions; float64 throughout.
 """
 
 import json
@@ -129,6 +129,109 @@ def load(path):
         return json.load(f)
 
 
+def _run_recurrent(cls, cfg, W, h, mask, zero_output_for_mask=False):
+    """One SimpleRNN / LSTM / GRU over h (B, T, F) with an optional (B, T) mask. Returns the
+    sequence of outputs in processing order (B, T, u) and the last output (B, u).
+    zero_output_for_mask (set by Bidirectional on its inner layers when they return sequences):
+    a masked step outputs zeros instead of the previous step's output."""
+    B, T = h.shape[0], h.shape[1]
+    u = cfg["units"]
+    step = CELLS[cls](cfg, W)
+    # states: SimpleRNN and GRU (h,), LSTM (h, c); the output is h
+    states = tuple(np.zeros((B, u)) for _ in range(2 if cls == "LSTM" else 1))
+    prev = np.zeros((B, u))
+    outs = []
+    steps = range(T - 1, -1, -1) if cfg["go_backwards"] else range(T)
+    for t in steps:
+        new = step(h[:, t], states)
+        if mask is not None:
+            # a masked step keeps every state (LSTM: h AND c) and repeats the previous
+            # output (zeros before the first unmasked step), or outputs zeros
+            m = mask[:, t][:, None]
+            states = tuple(np.where(m, n, s) for n, s in zip(new, states))
+            out = np.where(m, new[0], 0.0 if zero_output_for_mask else prev)
+        else:
+            states = new
+            out = new[0]
+        prev = out
+        outs.append(out)
+    seq = np.stack(outs, axis=1) if outs else np.zeros((B, 0, u))
+    last = outs[-1] if outs else np.zeros((B, u))
+    return seq, last
+
+
+MERGES = {
+    "concat": lambda a, b: np.concatenate([a, b], axis=-1),
+    "sum": lambda a, b: a + b,
+    "mul": lambda a, b: a * b,
+    "ave": lambda a, b: (a + b) / 2,
+}
+
+
+def _inner(cfg, *wrapper_keys):
+    """A wrapper's record config -> (inner class, inner config)."""
+    return cfg["layer"], {k: v for k, v in cfg.items() if k not in ("layer",) + wrapper_keys}
+
+
+def _apply(cls, cfg, W, h, mask):
+    """One layer: returns (output, the mask it passes on)."""
+    if cls == "Embedding":
+        ids = h.astype(np.int64)
+        h = W["embeddings"][ids]
+        mask = (ids != 0) if cfg["mask_zero"] else None
+    elif cls == "Dense":
+        act = ACTIVATIONS[cfg["activation"]]
+        z = h @ W["kernel"]
+        if cfg["use_bias"]:
+            z = z + W["bias"]
+        h = act(z)  # mask (if any) passes through unchanged
+    elif cls in CELLS:
+        seq, last = _run_recurrent(cls, cfg, W, h, mask)
+        if cfg["return_sequences"]:
+            h = seq
+            # Keras passes the input mask on unchanged (NOT reversed under go_backwards)
+        else:
+            h = last
+            mask = None
+    elif cls == "Bidirectional":
+        # The forward copy runs as the inner layer; the backward copy (go_backwards flipped)
+        # reads input and mask reversed. Both have zero_output_for_mask = return_sequences, so
+        # masked steps of a returned sequence are zeros. With return_sequences the backward
+        # output is flipped back to align in time and the input mask flows on; otherwise the
+        # two last outputs are merged and the mask is consumed.
+        icls, icfg = _inner(cfg, "merge_mode")
+        fw = {k[len("forward_"):]: v for k, v in W.items() if k.startswith("forward_")}
+        bw = {k[len("backward_"):]: v for k, v in W.items() if k.startswith("backward_")}
+        rs = icfg["return_sequences"]
+        y_seq, y_last = _run_recurrent(icls, icfg, fw, h, mask, zero_output_for_mask=rs)
+        b_cfg = dict(icfg, go_backwards=not icfg["go_backwards"])
+        b_seq, b_last = _run_recurrent(icls, b_cfg, bw, h, mask, zero_output_for_mask=rs)
+        merge = MERGES[cfg["merge_mode"]]
+        if rs:
+            h = merge(y_seq, b_seq[:, ::-1])
+        else:
+            h = merge(y_last, b_last)
+            mask = None
+    elif cls == "TimeDistributed":
+        # the inner layer (Dense, Activation, identity) on every step; the mask passes
+        icls, icfg = _inner(cfg)
+        h, _ = _apply(icls, icfg, W, h, None)
+    elif cls == "Masking":
+        # a step is masked when ALL its features equal mask_value; masked steps become zeros;
+        # the new mask replaces any incoming one and flows on as Embedding's does
+        # (Keras compares in float32: the mask value is rounded to float32 first)
+        keep = np.any(h != float(np.float32(cfg["mask_value"])), axis=-1)
+        h = np.where(keep[..., None], h, 0.0)
+        mask = keep
+    elif cls == "Activation":
+        h = ACTIVATIONS[cfg["activation"]](h)  # elementwise (softmax: last axis); mask passes
+    elif cls in IDENTITY_CLASSES:
+        pass  # identity at inference; the mask passes
+    else:
+        raise ValueError(cls)
+    return h, mask
+
+
 def forward(doc, x, return_mask=False, mask=None):
     """x: (B, T) ids or (B, T, F) floats; mask: an incoming (B, T) bool mask or None. Returns
     the model output (float64), and with return_mask also the mask it passes on."""
@@ -136,58 +239,6 @@ def forward(doc, x, return_mask=False, mask=None):
     if h.dtype.kind == "f":
         h = h.astype(np.float64)
     for L in doc["layers"]:
-        cfg = L["config"]
         W = {w["name"]: np.asarray(w["data"], np.float64).reshape(w["shape"]) for w in L["weights"]}
-        cls = L["class"]
-        if cls == "Embedding":
-            ids = h.astype(np.int64)
-            h = W["embeddings"][ids]
-            mask = (ids != 0) if cfg["mask_zero"] else None
-        elif cls == "Dense":
-            act = ACTIVATIONS[cfg["activation"]]
-            z = h @ W["kernel"]
-            if cfg["use_bias"]:
-                z = z + W["bias"]
-            h = act(z)  # mask (if any) passes through unchanged
-        elif cls in CELLS:
-            B, T = h.shape[0], h.shape[1]
-            u = cfg["units"]
-            step = CELLS[cls](cfg, W)
-            # states: SimpleRNN and GRU (h,), LSTM (h, c); the output is h
-            states = tuple(np.zeros((B, u)) for _ in range(2 if cls == "LSTM" else 1))
-            prev = np.zeros((B, u))
-            outs = []
-            steps = range(T - 1, -1, -1) if cfg["go_backwards"] else range(T)
-            for t in steps:
-                new = step(h[:, t], states)
-                if mask is not None:
-                    # a masked step keeps every state (LSTM: h AND c) and repeats the previous
-                    # output (zeros before the first unmasked step)
-                    m = mask[:, t][:, None]
-                    states = tuple(np.where(m, n, s) for n, s in zip(new, states))
-                    out = np.where(m, new[0], prev)
-                else:
-                    states = new
-                    out = new[0]
-                prev = out
-                outs.append(out)
-            if cfg["return_sequences"]:
-                h = np.stack(outs, axis=1) if outs else np.zeros((B, 0, u))
-                # Keras passes the input mask on unchanged (NOT reversed under go_backwards)
-            else:
-                h = outs[-1] if outs else np.zeros((B, u))
-                mask = None
-        elif cls == "Masking":
-            # a step is masked when ALL its features equal mask_value; masked steps become zeros;
-            # the new mask replaces any incoming one and flows on as Embedding's does
-            # (Keras compares in float32: the mask value is rounded to float32 first)
-            keep = np.any(h != float(np.float32(cfg["mask_value"])), axis=-1)
-            h = np.where(keep[..., None], h, 0.0)
-            mask = keep
-        elif cls == "Activation":
-            h = ACTIVATIONS[cfg["activation"]](h)  # elementwise (softmax: last axis); mask passes
-        elif cls in IDENTITY_CLASSES:
-            pass  # identity at inference; the mask passes
-        else:
-            raise ValueError(cls)
+        h, mask = _apply(L["class"], L["config"], W, h, mask)
     return (h, mask) if return_mask else h
