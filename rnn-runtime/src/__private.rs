@@ -199,3 +199,23 @@ pub fn weights_file(
     file.checksum = Some(file.compute_checksum());
     file
 }
+
+pub use crate::layers::Data;
+
+/// The bytes of a baked model's weights, 64-byte aligned: little-endian f32 arrays at 64-byte
+/// aligned offsets (the macro's layout).
+#[repr(C, align(64))]
+pub struct Blob<const N: usize>(pub [u8; N]);
+
+impl<const N: usize> Blob<N> {
+    /// The array of type `T` (`[f32; N]` or `[[f32; C]; R]`) at `offset`.
+    pub const fn at<T>(&'static self, offset: usize) -> &'static T {
+        assert!(
+            offset.is_multiple_of(64) && offset + size_of::<T>() <= N,
+            "a baked array lies within the blob, aligned"
+        );
+        // SAFETY: the range is inside the blob (asserted), 64-byte aligned (the blob is, and so
+        // is the offset), initialised, and every bit pattern is a valid f32.
+        unsafe { &*self.0.as_ptr().add(offset).cast::<T>() }
+    }
+}
