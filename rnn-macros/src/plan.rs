@@ -226,7 +226,7 @@ pub fn plan(model: &Model) -> Plan {
 /// The op of a layer that is not recurrent (`None` for one that does nothing at inference).
 fn op(model: &Model, i: usize, fold: Option<Fold>) -> Option<Op> {
     let l = &model.layers[i];
-    match l.kind.class().role {
+    match l.kind.role() {
         Role::Embedding if fold.is_some_and(|f| f.embedding == i) => None,
         Role::Embedding => Some(Op::Lookup { layer: i }),
         Role::Masking => Some(Op::Mask {
@@ -287,7 +287,7 @@ fn fold(model: &Model) -> Option<Fold> {
         .iter()
         .enumerate()
         .skip(1)
-        .find(|(_, l)| l.kind.class().role != Role::Inert)?;
+        .find(|(_, l)| l.kind.role() != Role::Inert)?;
     if !next.kind.is_recurrent() {
         return None;
     }
@@ -338,7 +338,7 @@ fn stream(model: &Model) -> Result<(), String> {
         let why = if l.kind.goes_backwards() {
             "runs backwards (`go_backwards`)"
         } else if matches!(l.kind, LayerKind::Bidirectional { .. }) {
-            "is `Bidirectional`: its backward copy starts at the last step"
+            "is `Bidirectional` (its backward copy starts at the last step)"
         } else {
             continue;
         };

@@ -7,6 +7,7 @@ mod api;
 mod consts;
 mod engine;
 mod item;
+mod stream;
 mod stub;
 mod weights;
 
@@ -50,14 +51,20 @@ pub fn expand(krate: &TokenStream, model: &Model, plan: &Plan, summary: &str) ->
     let weights = weights::expand_weights(&p, model, plan);
     let api = api::expand_api(&p, model, plan);
     let engine = engine::expand_engine(&p, model, plan);
+    let state = stream::expand_state_struct(&p, model);
+    let cannot_stream = stream::expand_cannot_stream(model, plan);
+    let streaming = stream::expand_stream(&p, model, plan);
     let ident = &model.ident;
     quote! {
         #item
+        #state
+        #cannot_stream
         #[allow(clippy::all, clippy::pedantic, unused_mut, unused_variables, non_snake_case)]
         impl #ident {
             #consts
             #weights
             #api
+            #streaming
             #engine
         }
     }

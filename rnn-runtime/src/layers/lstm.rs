@@ -33,6 +33,14 @@ pub struct LstmState<const U: usize, const G: usize> {
     pub c: [[f32; U]; G],
 }
 
+impl<const U: usize, const G: usize> super::Reset for LstmState<U, G> {
+    #[inline]
+    fn reset(&mut self) {
+        super::Reset::reset(&mut self.h);
+        super::Reset::reset(&mut self.c);
+    }
+}
+
 struct Options {
     use_bias: bool,
     activation: Activation,
