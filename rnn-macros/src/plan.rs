@@ -263,8 +263,21 @@ fn group_sizes(model: &Model) -> Groups {
         .max()
         .unwrap_or(1);
     let cap = (16 * 1024 / widest.max(1)).max(1);
+    // Gated layers (LSTM, GRU) step a group of the AVX2 lane count (8) batch-inner: a
+    // register holds one unit of all 8 rows (rnn-runtime's `MulAdd::BATCH_INNER`). Only when
+    // every recurrent layer is gated (a SimpleRNN runs row-major, where 8 rows spill), and
+    // while a step's 4U x 8 gate array stays within the 64 KiB.
+    let recurrent = || model.layers.iter().filter(|l| l.kind.is_recurrent());
+    let gated = recurrent()
+        .all(|l| matches!(l.kind, LayerKind::Lstm { .. } | LayerKind::Gru { .. }))
+        && recurrent().count() > 0;
+    let gate_cap = (16 * 1024 / (4 * widest.max(1))).max(1);
     Groups {
-        avx2: 4.min(cap),
+        avx2: if gated && gate_cap >= 8 {
+            8
+        } else {
+            4.min(cap)
+        },
         avx512: 6.min(cap),
     }
 }
@@ -425,6 +438,13 @@ mod tests {
         let p = plan_of("struct M<Input(None, 4), SimpleRNN(4096)>;");
         assert_eq!(p.groups, Groups { avx2: 4, avx512: 4 });
         let p = plan_of("struct M<Input(None, 4), SimpleRNN(32)>;");
+        assert_eq!(p.groups, Groups { avx2: 4, avx512: 6 });
+        // Gated layers alone: 8 rows batch-inner on AVX2, while the gate arrays fit.
+        let p = plan_of("struct M<Input(None, 4), LSTM(32), Dense(1)>;");
+        assert_eq!(p.groups, Groups { avx2: 8, avx512: 6 });
+        let p = plan_of("struct M<Input(None, 4), GRU(1024)>;");
+        assert_eq!(p.groups, Groups { avx2: 4, avx512: 6 });
+        let p = plan_of("struct M<Input(None, 4), LSTM(32, seq), SimpleRNN(32)>;");
         assert_eq!(p.groups, Groups { avx2: 4, avx512: 6 });
     }
 }

@@ -92,10 +92,11 @@ fn expand_run_body(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStream {
     let mut cur = quote!();
     for (pi, pass) in plan.passes.iter().enumerate() {
         let mut decls = quote!();
-        let t = if pass.backwards {
-            quote!(__n - 1 - __k)
+        // The position read at this step, and at the next (`__k + 1 < __n`).
+        let (t, next) = if pass.backwards {
+            (quote!(__n - 1 - __k), quote!(__n - 2 - __k))
         } else {
-            quote!(__k)
+            (quote!(__k), quote!(__k + 1))
         };
         let mask = plan.mask.map(|m| {
             let (mt, mk) = (mask_at(p, m, quote!(__t)), mask_at(p, m, quote!(__k)));
@@ -116,7 +117,7 @@ fn expand_run_body(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStream {
         };
         let mut steps = quote!();
         for op in &pass.ops {
-            steps.extend(expand_op(p, op, &mut cur, &mut decls));
+            steps.extend(expand_op(p, op, &next, &mut cur, &mut decls));
         }
         let sink = match pass.sink {
             Sink::Buffer { width } => {
@@ -152,7 +153,7 @@ fn expand_run_body(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStream {
     // Layers after the time axis: on the last output.
     for op in &plan.tail {
         let mut decls = quote!();
-        let step = expand_op(p, op, &mut cur, &mut decls);
+        let step = expand_op(p, op, &quote!(0), &mut cur, &mut decls);
         code.extend(quote!(#decls #step));
     }
     if !model.output().is_seq() {
@@ -169,15 +170,20 @@ fn expand_run_body(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStream {
 }
 
 /// One op of a step; declares what it keeps across steps in `decls` and moves `cur` on.
+/// `next` is the position the next step reads (used while `__k + 1 < __n`).
 /// ```text
 /// Lookup:  let __x0: [&_; __G] = from_fn(|g| self.l0.row(srcs[g][__t]));
 /// Step:    Recurrent::step_group::<__M, __G>(&self.l1, __m, &cur, &mut __s1, __mk);
+/// folded:  if __k + 1 < __n { for g in 0..__G { self.__fold.prefetch(srcs[g][next]); } }
+///          let __z: [&_; __G] = from_fn(|g| self.__fold.row(srcs[g][__t]));
+///          self.l1.step_projected_group::<__M, __G>(__m, &__z, &mut __s1, __mk);
 /// PerStep: PerStep::apply_group::<__M, __G>(&self.l2, __m, &cur, &mut __y2);
 /// Mask:    self.l0.apply_group::<__G>(&cur, &mut __y0, __mt);
 /// ```
 fn expand_op(
     p: &TokenStream,
     op: &Op,
+    next: &TokenStream,
     cur: &mut TokenStream,
     decls: &mut TokenStream,
 ) -> TokenStream {
@@ -203,7 +209,14 @@ fn expand_op(
             };
             *cur = quote!(#p::Recurrent::output(&self.#f, &#s));
             if folded {
+                // The next step's rows are fetched from the table (megabytes: not in L2)
+                // while this step computes.
                 quote! {
+                    if __k + 1 < __n {
+                        for g in 0..__G {
+                            self.__fold.prefetch(srcs[g][#next]);
+                        }
+                    }
                     let __z: [&_; __G] = #p::from_fn(|g| self.__fold.row(srcs[g][__t]));
                     self.#f.step_projected_group::<__M, __G>(__m, &__z, &mut #s, #m);
                 }
