@@ -99,10 +99,11 @@ fn expand_run_body(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStream {
             continue;
         }
         let mut decls = quote!();
-        let t = if pass.backwards {
-            quote!(__n - 1 - __k)
+        // The position read at this step, and at the next (`__k + 1 < __n`).
+        let (t, next) = if pass.backwards {
+            (quote!(__n - 1 - __k), quote!(__n - 2 - __k))
         } else {
-            quote!(__k)
+            (quote!(__k), quote!(__k + 1))
         };
         let mask = plan.mask.map(|m| {
             let (mt, mk) = (mask_at(p, m, quote!(__t)), mask_at(p, m, quote!(__k)));
@@ -111,7 +112,11 @@ fn expand_run_body(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStream {
         let fetch = fetch(p, model, pi, &Pos::forward(), &mut cur);
         let mut steps = quote!();
         for op in &pass.ops {
-            steps.extend(expand_op(p, op, &Pos::forward(), &mut cur, &mut decls));
+            let at = Pos {
+                next: next.clone(),
+                ..Pos::forward()
+            };
+            steps.extend(expand_op(p, op, &at, &mut cur, &mut decls));
         }
         let sink = match pass.sink {
             Sink::Buffer { width } => {
@@ -169,6 +174,8 @@ struct Pos {
     t: TokenStream,
     mask: TokenStream,
     suffix: &'static str,
+    /// The position the next step reads (to prefetch its folded rows).
+    next: TokenStream,
 }
 
 impl Pos {
@@ -177,6 +184,7 @@ impl Pos {
             t: quote!(__t),
             mask: quote!(__mt),
             suffix: "",
+            next: quote!(__k + 1),
         }
     }
 
@@ -185,14 +193,19 @@ impl Pos {
             t: quote!(__tb),
             mask: quote!(__mb),
             suffix: "_b",
+            next: quote!(__n - 2 - __k),
         }
     }
 }
 
 /// One op of a step; declares what it keeps across steps in `decls` and moves `cur` on.
+/// `at.next` is the position the next step reads (used while `__k + 1 < __n`).
 /// ```text
 /// Lookup:  let __x0: [&_; __G] = from_fn(|g| self.l0.row(srcs[g][__t]));
 /// Step:    Recurrent::step_group::<__M, __G>(&self.l1, __m, &cur, &mut __st.s1, __mk);
+/// folded:  if __k + 1 < __n { for g in 0..__G { self.__fold.prefetch(srcs[g][next]); } }
+///          let __z: [&_; __G] = from_fn(|g| self.__fold.row(srcs[g][__t]));
+///          self.l1.step_projected_group::<__M, __G>(__m, &__z, &mut __st.s1, __mk);
 /// PerStep: PerStep::apply_group::<__M, __G>(&self.l2, __m, &cur, &mut __y2);
 /// Mask:    self.l0.apply_group::<__G>(&cur, &mut __y0, __mt);
 /// ```
@@ -204,7 +217,7 @@ fn expand_op(
     decls: &mut TokenStream,
 ) -> TokenStream {
     let input = cur.clone();
-    let (t, mt, sfx) = (&at.t, &at.mask, at.suffix);
+    let (t, mt, sfx, next) = (&at.t, &at.mask, at.suffix, &at.next);
     match *op {
         Op::Lookup { layer } => {
             let (f, x) = (field(layer), format_ident!("__x{}{}", layer, sfx));
@@ -226,7 +239,14 @@ fn expand_op(
             };
             *cur = quote!(#p::Recurrent::output(&self.#f, &#s));
             if folded {
+                // The next step's rows are fetched from the table (megabytes: not in L2)
+                // while this step computes.
                 quote! {
+                    if __k + 1 < __n {
+                        for g in 0..__G {
+                            self.__fold.prefetch(srcs[g][#next]);
+                        }
+                    }
                     let __z: [&_; __G] = #p::from_fn(|g| self.__fold.row(srcs[g][__t]));
                     self.#f.step_projected_group::<__M, __G>(__m, &__z, &mut #s, #m);
                 }
@@ -349,8 +369,14 @@ fn expand_bidi_pass(
         for op in &pass.ops {
             body.extend(expand_op(p, op, at, &mut x, &mut decls));
         }
+        let next = &at.next;
         body.extend(if bidi.folded {
             quote! {
+                if __k + 1 < __n {
+                    for g in 0..__G {
+                        self.#table.prefetch(srcs[g][#next]);
+                    }
+                }
                 let __z: [&_; __G] = #p::from_fn(|g| self.#table.row(srcs[g][#t]));
                 self.#f.#copy().step_projected_group::<__M, __G>(__m, &__z, &mut #state, #m);
             }

@@ -17,7 +17,7 @@ pub use activation::ActivationLayer;
 pub use dense::Dense;
 pub use embedding::Embedding;
 pub use folded::{FoldedEmbedding, InputProjection};
-pub use gru::Gru;
+pub use gru::{Gru, GruState};
 pub use inert::Inert;
 pub use lstm::{Lstm, LstmState};
 pub use masking::Masking;
