@@ -72,8 +72,9 @@ fn check_declaration(
 }
 
 /// The batch `predict` gets: the fixture's rows repeated to `BATCH_ROWS`, so that rows run in
-/// full lockstep groups (6 on AVX-512, 4 on AVX2) and in a remainder.
-const BATCH_ROWS: usize = 15;
+/// full lockstep groups (6 on AVX-512; on AVX2 4, or 8 held batch-inner for gated models: two
+/// groups) and in a remainder.
+const BATCH_ROWS: usize = 19;
 
 /// Row `r` of the repeated batch is fixture row `r % rows`.
 fn cycled<T: Clone>(rows: &[T]) -> Vec<T> {

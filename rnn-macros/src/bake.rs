@@ -233,6 +233,8 @@ pub fn model_from_file(def: &ModelDef, file: &File) -> Result<Model, syn::Error>
         flow = Some(output);
         layers.push(Layer {
             name: rec.name.clone(),
+            // Only names later declared layers; a file's layers are named already.
+            inner_name: None,
             kind,
             output,
             params: kind.params() as u64,

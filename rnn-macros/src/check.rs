@@ -157,7 +157,10 @@ pub fn check(def: &ModelDef) -> Result<Model, syn::Error> {
     })
 }
 
-/// Names a layer as Keras does, counts its parameters, and checks they fit.
+/// Names a layer as Keras does, counts its parameters, and checks they fit. A wrapper's inner
+/// layer is made first in Keras, so it takes its class's next automatic name before the
+/// wrapper does (`Bidirectional(LSTM(8)), LSTM(4)`: the inner layer is `lstm`, the second
+/// LSTM `lstm_1`).
 fn push_layer(
     layers: &mut Vec<Layer>,
     ast: &LayerAst,
@@ -165,19 +168,40 @@ fn push_layer(
     output: Flow,
     errors: &mut Errors,
 ) {
-    let class = kind.class();
-    let name = explicit_name(ast).unwrap_or_else(|| {
+    let next_name = |layers: &[Layer], class: &rnn_spec::Class| {
+        let earlier = layers.iter().flat_map(|l| {
+            let inner = l.kind.inner().zip(l.inner_name.as_deref());
+            [(l.kind.class(), l.name.as_str())]
+                .into_iter()
+                .chain(inner.map(|(k, n)| (k.class(), n)))
+        });
         auto_name(
             class.snake,
-            layers
-                .iter()
-                .filter(|l| l.kind.class().name == class.name)
-                .map(|l| l.name.as_str()),
+            earlier
+                .filter(|(c, _)| c.name == class.name)
+                .map(|(_, n)| n),
         )
+    };
+    let inner_name = kind.inner().map(|inner| {
+        let inner_ast = ast.args.iter().find_map(|a| match a {
+            crate::parse::Arg::Positional(crate::parse::Value::Layer(l)) => Some(&**l),
+            crate::parse::Arg::Keyword {
+                key,
+                value: crate::parse::Value::Layer(l),
+                ..
+            } if key == "layer" => Some(&**l),
+            _ => None,
+        });
+        inner_ast
+            .and_then(explicit_name)
+            .unwrap_or_else(|| next_name(layers, inner.class()))
     });
+    let class = kind.class();
+    let name = explicit_name(ast).unwrap_or_else(|| next_name(layers, class));
     let params = rule_params_fit(ast, kind, errors);
     layers.push(Layer {
         name,
+        inner_name,
         kind,
         output,
         params,
@@ -307,7 +331,7 @@ fn rule_masking_reads_the_input(
         Some(Source::Tokens { .. }) => {
             "`Masking` masks float inputs; a token model masks padding with `Embedding(..., mask_zero = true)` instead"
         }
-        _ if layers.iter().any(|l| l.kind.class().role != Role::Inert) => {
+        _ if layers.iter().any(|l| l.kind.role() != Role::Inert) => {
             "`Masking` must come right after `Input`: it computes the mask from the model's input; move it there"
         }
         _ => return,

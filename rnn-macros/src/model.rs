@@ -44,6 +44,8 @@ impl Source {
 
 pub struct Layer {
     pub name: String,
+    /// A wrapper's inner layer's name (Keras names it too: it takes a number of its class).
+    pub inner_name: Option<String>,
     pub kind: LayerKind,
     pub output: Flow,
     pub params: u64,

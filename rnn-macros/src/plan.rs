@@ -226,7 +226,7 @@ pub fn plan(model: &Model) -> Plan {
 /// The op of a layer that is not recurrent (`None` for one that does nothing at inference).
 fn op(model: &Model, i: usize, fold: Option<Fold>) -> Option<Op> {
     let l = &model.layers[i];
-    match l.kind.class().role {
+    match l.kind.role() {
         Role::Embedding if fold.is_some_and(|f| f.embedding == i) => None,
         Role::Embedding => Some(Op::Lookup { layer: i }),
         Role::Masking => Some(Op::Mask {
@@ -287,7 +287,7 @@ fn fold(model: &Model) -> Option<Fold> {
         .iter()
         .enumerate()
         .skip(1)
-        .find(|(_, l)| l.kind.class().role != Role::Inert)?;
+        .find(|(_, l)| l.kind.role() != Role::Inert)?;
     if !next.kind.is_recurrent() {
         return None;
     }
@@ -326,8 +326,22 @@ fn group_sizes(model: &Model) -> Groups {
         .max()
         .unwrap_or(1);
     let cap = (16 * 1024 / widest.max(1)).max(1);
+    // Gated layers (LSTM, GRU) step a group of the AVX2 lane count (8) batch-inner: a
+    // register holds one unit of all 8 rows (rnn-runtime's `MulAdd::BATCH_INNER`). Only when
+    // every recurrent layer is gated (a SimpleRNN runs row-major, where 8 rows spill), and
+    // while a step's 4U x 8 gate array stays within the 64 KiB.
+    let recurrent = || model.layers.iter().filter(|l| l.kind.is_recurrent());
+    let gated = recurrent()
+        .map(|l| l.kind.inner().copied().unwrap_or(l.kind))
+        .all(|k| matches!(k, LayerKind::Lstm { .. } | LayerKind::Gru { .. }))
+        && recurrent().count() > 0;
+    let gate_cap = (16 * 1024 / (4 * widest.max(1))).max(1);
     Groups {
-        avx2: 4.min(cap),
+        avx2: if gated && gate_cap >= 8 {
+            8
+        } else {
+            4.min(cap)
+        },
         avx512: 6.min(cap),
     }
 }
@@ -338,7 +352,7 @@ fn stream(model: &Model) -> Result<(), String> {
         let why = if l.kind.goes_backwards() {
             "runs backwards (`go_backwards`)"
         } else if matches!(l.kind, LayerKind::Bidirectional { .. }) {
-            "is `Bidirectional`: its backward copy starts at the last step"
+            "is `Bidirectional` (its backward copy starts at the last step)"
         } else {
             continue;
         };
@@ -495,6 +509,13 @@ mod tests {
         assert_eq!(p.groups, Groups { avx2: 4, avx512: 4 });
         let p = plan_of("struct M<Input(None, 4), SimpleRNN(32)>;");
         assert_eq!(p.groups, Groups { avx2: 4, avx512: 6 });
+        // Gated layers alone: 8 rows batch-inner on AVX2, while the gate arrays fit.
+        let p = plan_of("struct M<Input(None, 4), LSTM(32), Dense(1)>;");
+        assert_eq!(p.groups, Groups { avx2: 8, avx512: 6 });
+        let p = plan_of("struct M<Input(None, 4), GRU(1024)>;");
+        assert_eq!(p.groups, Groups { avx2: 4, avx512: 6 });
+        let p = plan_of("struct M<Input(None, 4), LSTM(32, seq), SimpleRNN(32)>;");
+        assert_eq!(p.groups, Groups { avx2: 4, avx512: 6 });
     }
 
     #[test]
@@ -525,6 +546,8 @@ mod tests {
                 .is_err_and(|why| why.contains("`bidirectional`") && why.contains("Bidirectional"))
         );
         assert_eq!(p.states(), [(1, 32), (1, 32)]);
+        // Both copies are gated: 8 rows batch-inner on AVX2, as for a plain LSTM.
+        assert_eq!(p.groups.avx2, 8);
     }
 
     #[test]

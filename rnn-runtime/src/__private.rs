@@ -5,7 +5,7 @@ pub use crate::init::Rng;
 pub use crate::kernels::{Avx512, Fused, MulAdd, Separate};
 pub use crate::layers::{
     ActivationLayer, Bidirectional, Cell, Dense, Embedding, FoldedEmbedding, Gru, Inert, Lstm,
-    Masking, PerStep, Recurrent, SimpleRnn, TimeDistributed,
+    Masking, PerStep, Recurrent, Reset, SimpleRnn, TimeDistributed,
 };
 pub use crate::weights::{LayerRecord, WeightsFile};
 pub use crate::{Activation, Error, Result};
@@ -19,6 +19,12 @@ pub use rnn_spec::{Merge, class};
 pub use std::path::Path;
 pub use std::string::String;
 pub use std::vec::Vec;
+
+/// One value as a one-element slice: a streaming step's sequence.
+#[inline(always)]
+pub fn slice_of<T>(x: &T) -> &[T] {
+    core::slice::from_ref(x)
+}
 
 /// `n` zeroed vectors on the heap (a sequence output).
 pub fn zeros_vec<const W: usize>(n: usize) -> Vec<[f32; W]> {

@@ -19,6 +19,33 @@ pub fn src_type(model: &Model) -> TokenStream {
     }
 }
 
+/// What `forward` takes: `&[u32]`, `&[[f32; F]]` or `&[[f32; F]; T]`.
+pub fn arg_type(model: &Model) -> TokenStream {
+    match model.input {
+        Source::Tokens { .. } => quote!(&[u32]),
+        Source::Floats { features, steps } => {
+            let f = lit(features);
+            match steps {
+                Some(t) => {
+                    let t = lit(t);
+                    quote!(&[[f32; #f]; #t])
+                }
+                None => quote!(&[[f32; #f]]),
+            }
+        }
+    }
+}
+
+/// What `forward` returns: `[f32; W]`, or `Vec<[f32; W]>` for a sequence model.
+pub fn output_type(p: &TokenStream, model: &Model) -> TokenStream {
+    let w = lit(model.output().width());
+    if model.output().is_seq() {
+        quote!(#p::Vec<[f32; #w]>)
+    } else {
+        quote!([f32; #w])
+    }
+}
+
 /// ```text
 /// fn __check(src: &[u32], row: Option<usize>) -> Result<()> { check_length(..)?; Embedding::<10000, 1>::check_ids(src, row)?; Ok(()) }
 /// pub fn forward(&self, tokens: &[u32]) -> Result<[f32; 1]> { Self::__check(tokens, None)?; let mut out = [[0.0; 1]; 1]; self.__dispatch(tokens, &mut out); Ok(out[0]) }
@@ -47,44 +74,25 @@ pub fn expand_api(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStream {
             #p::Ok(())
         }
     };
-    let (ret, make_out, result) = if seq {
-        (
-            quote!(#p::Vec<[f32; #width]>),
-            quote!(#p::zeros_vec::<#width>(src.len())),
-            quote!(out),
-        )
+    let ret = output_type(p, model);
+    let (make_out, result) = if seq {
+        (quote!(#p::zeros_vec::<#width>(src.len())), quote!(out))
     } else {
-        (
-            quote!([f32; #width]),
-            quote!([[0.0f32; #width]; 1]),
-            quote!(out[0]),
-        )
+        (quote!([[0.0f32; #width]; 1]), quote!(out[0]))
     };
     let forward_doc = if seq {
         "Runs one sequence and returns every timestep's output (in processing order under `go_backwards`, as Keras)."
     } else {
         "Runs one sequence and returns the model's output."
     };
-    let arg = match model.input {
-        Source::Tokens { .. } => quote!(&[u32]),
-        Source::Floats { features, steps } => {
-            let f = lit(features);
-            match steps {
-                Some(t) => {
-                    let t = lit(t);
-                    quote!(&[[f32; #f]; #t])
-                }
-                None => quote!(&[[f32; #f]]),
-            }
-        }
-    };
+    let arg = arg_type(model);
     let forward = quote! {
         #[doc = #forward_doc]
         pub fn forward(&self, xs: #arg) -> #p::Result<#ret> {
             let src: &#src = &xs[..];
             Self::__check(src, #p::None)?;
             let mut out = #make_out;
-            self.__dispatch(src, &mut out[..]);
+            self.__dispatch(src, &mut out[..], &mut self.__state::<1>());
             #p::Ok(#result)
         }
     };
@@ -133,21 +141,21 @@ pub fn expand_api(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStream {
                 #p::Simd::Avx512 => #helper #width, #g512>(
                     batch, #per_row, check,
                     // SAFETY: `simd_active` reports only paths whose features the CPU has.
-                    |s, o| unsafe { self.__run_avx512::<#g512>(s, o) },
-                    |s, o| unsafe { self.__run_avx512::<1>([s], [o]) },
+                    |s, o| unsafe { self.__run_avx512::<#g512>(s, o, &mut self.__state()) },
+                    |s, o| unsafe { self.__run_avx512::<1>([s], [o], &mut self.__state()) },
                 )?,
                 #[cfg(target_arch = "x86_64")]
                 #p::Simd::Avx2 => #helper #width, #g2>(
                     batch, #per_row, check,
                     // SAFETY: as above: AVX2 and FMA are present.
-                    |s, o| unsafe { self.__run_fma::<#g2>(s, o) },
-                    |s, o| unsafe { self.__run_fma::<1>([s], [o]) },
+                    |s, o| unsafe { self.__run_fma::<#g2>(s, o, &mut self.__state()) },
+                    |s, o| unsafe { self.__run_fma::<1>([s], [o], &mut self.__state()) },
                 )?,
                 // The portable kernels gain nothing from lockstep rows (measured): one at a time.
                 _ => #helper #width, 1>(
                     batch, #per_row, check,
-                    |s, o| self.__run::<#p::Separate, 1>(#p::Separate, s, o),
-                    |s, o| self.__run::<#p::Separate, 1>(#p::Separate, [s], [o]),
+                    |s, o| self.__run::<#p::Separate, 1>(#p::Separate, s, o, &mut self.__state()),
+                    |s, o| self.__run::<#p::Separate, 1>(#p::Separate, [s], [o], &mut self.__state()),
                 )?,
             };
             #wrap

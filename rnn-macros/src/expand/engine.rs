@@ -10,49 +10,52 @@ use crate::model::{Model, Source};
 use crate::plan::{MaskAt, MaskSource, Op, Plan, Sink};
 
 /// ```text
-/// fn __dispatch(&self, src, out) { match simd_active() { Avx512 => unsafe { self.__run_avx512::<1>([src], [out]) }, Avx2 => .., _ => self.__run::<Separate, 1>(..) } }
-/// #[target_feature(enable = "avx512f,avx2,fma")] fn __run_avx512<const G>(&self, srcs, outs) { self.__run(unsafe { Avx512::new_unchecked() }, srcs, outs) }
-/// #[target_feature(enable = "avx2,fma")] fn __run_fma<const G>(&self, srcs, outs) { self.__run(unsafe { Fused::new_unchecked() }, srcs, outs) }
-/// #[inline(always)] fn __run<M: MulAdd, const G: usize>(&self, m: M, srcs, outs) { /* the plan, step by step */ }
+/// fn __dispatch(&self, src, out, st: &mut State<1>) { match simd_active() { Avx512 => unsafe { self.__run_avx512::<1>([src], [out], st) }, Avx2 => .., _ => self.__run::<Separate, 1>(..) } }
+/// #[target_feature(enable = "avx512f,avx2,fma")] fn __run_avx512<const G>(&self, srcs, outs, st) { self.__run(unsafe { Avx512::new_unchecked() }, srcs, outs, st) }
+/// #[target_feature(enable = "avx2,fma")] fn __run_fma<const G>(&self, srcs, outs, st) { self.__run(unsafe { Fused::new_unchecked() }, srcs, outs, st) }
+/// #[inline(always)] fn __run<M: MulAdd, const G: usize>(&self, m: M, srcs, outs, st) { /* the plan, step by step, from the state `st` */ }
 /// ```
 pub fn expand_engine(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStream {
     let src = src_type(model);
     let w = lit(model.output().width());
     let out = quote!([[f32; #w]]);
+    let state = super::stream::state_type(model);
     let body = expand_run_body(p, model, plan);
     quote! {
-        /// One checked sequence on the SIMD path the CPU has.
+        /// One checked sequence on the SIMD path the CPU has, from the state `st` (left as the
+        /// sequence leaves it).
         #[inline]
-        fn __dispatch(&self, src: &#src, out: &mut #out) {
+        fn __dispatch(&self, src: &#src, out: &mut #out, st: &mut #state<1>) {
             match #p::simd_active() {
                 #[cfg(target_arch = "x86_64")]
                 // SAFETY: `simd_active` reports only paths whose features the CPU has.
-                #p::Simd::Avx512 => unsafe { self.__run_avx512::<1>([src], [out]) },
+                #p::Simd::Avx512 => unsafe { self.__run_avx512::<1>([src], [out], st) },
                 #[cfg(target_arch = "x86_64")]
                 // SAFETY: as above: AVX2 and FMA are present.
-                #p::Simd::Avx2 => unsafe { self.__run_fma::<1>([src], [out]) },
-                _ => self.__run(#p::Separate, [src], [out]),
+                #p::Simd::Avx2 => unsafe { self.__run_fma::<1>([src], [out], st) },
+                _ => self.__run(#p::Separate, [src], [out], st),
             }
         }
 
         #[cfg(target_arch = "x86_64")]
         #[target_feature(enable = "avx512f,avx2,fma")]
-        fn __run_avx512<const __G: usize>(&self, srcs: [&#src; __G], outs: [&mut #out; __G]) {
+        fn __run_avx512<const __G: usize>(&self, srcs: [&#src; __G], outs: [&mut #out; __G], st: &mut #state<__G>) {
             // SAFETY: this function's target features are the CPU's (its caller vouched).
-            self.__run(unsafe { #p::Avx512::new_unchecked() }, srcs, outs);
+            self.__run(unsafe { #p::Avx512::new_unchecked() }, srcs, outs, st);
         }
 
         #[cfg(target_arch = "x86_64")]
         #[target_feature(enable = "avx2,fma")]
-        fn __run_fma<const __G: usize>(&self, srcs: [&#src; __G], outs: [&mut #out; __G]) {
+        fn __run_fma<const __G: usize>(&self, srcs: [&#src; __G], outs: [&mut #out; __G], st: &mut #state<__G>) {
             // SAFETY: this function's target features are the CPU's (its caller vouched).
-            self.__run(unsafe { #p::Fused::new_unchecked() }, srcs, outs);
+            self.__run(unsafe { #p::Fused::new_unchecked() }, srcs, outs, st);
         }
 
         /// The forward pass over fixed sizes for `__G` checked sequences of one length, in
-        /// lockstep, with the kernels of `__m`; each `outs[g]` is sized by the caller.
+        /// lockstep, with the kernels of `__m`, from the recurrent states `__st`; each `outs[g]`
+        /// is sized by the caller.
         #[inline(always)]
-        fn __run<__M: #p::MulAdd, const __G: usize>(&self, __m: __M, srcs: [&#src; __G], outs: [&mut #out; __G]) {
+        fn __run<__M: #p::MulAdd, const __G: usize>(&self, __m: __M, srcs: [&#src; __G], outs: [&mut #out; __G], __st: &mut #state<__G>) {
             let mut outs = outs;
             #body
         }
@@ -74,16 +77,16 @@ fn mask_at(p: &TokenStream, source: MaskSource, pos: TokenStream) -> TokenStream
 /// The body of `__run` for `Embedding(10000, 32, mask_zero = true), SimpleRNN(32), Dense(1)`:
 /// ```text
 /// let __n = srcs[0].len();
-/// let mut __s1 = Recurrent::state::<__G>(&self.l1);        // state of each recurrent layer
+/// // the state of each recurrent layer is a field of `__st` (`__st.s1`): the model's State<G>
 /// for __k in 0..__n {
 ///     let __t = __k;                                        // __n - 1 - __k when the pass runs backwards
 ///     let __mt: [bool; __G] = from_fn(|g| srcs[g][__t] != 0);   // the mask by position
 ///     let __mk: [bool; __G] = from_fn(|g| srcs[g][__k] != 0);
 ///     let __z: [&_; __G] = from_fn(|g| self.__fold.row(srcs[g][__t]));   // folded Embedding
-///     self.l1.step_projected_group::<__M, __G>(__m, &__z, &mut __s1, __mk);  // masked rows keep state
+///     self.l1.step_projected_group::<__M, __G>(__m, &__z, &mut __st.s1, __mk);  // masked rows keep state
 /// }
 /// let mut __y2 = [[0.0f32; 1]; __G];
-/// PerStep::apply_group::<__M, __G>(&self.l2, __m, &Recurrent::output(&self.l1, &__s1), &mut __y2);
+/// PerStep::apply_group::<__M, __G>(&self.l2, __m, &Recurrent::output(&self.l1, &__st.s1), &mut __y2);
 /// for (o, v) in outs.iter_mut().zip(from_fn(|g| &__y2[g])) { o[0] = *v; }
 /// ```
 fn expand_run_body(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStream {
@@ -96,10 +99,11 @@ fn expand_run_body(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStream {
             continue;
         }
         let mut decls = quote!();
-        let t = if pass.backwards {
-            quote!(__n - 1 - __k)
+        // The position read at this step, and at the next (`__k + 1 < __n`).
+        let (t, next) = if pass.backwards {
+            (quote!(__n - 1 - __k), quote!(__n - 2 - __k))
         } else {
-            quote!(__k)
+            (quote!(__k), quote!(__k + 1))
         };
         let mask = plan.mask.map(|m| {
             let (mt, mk) = (mask_at(p, m, quote!(__t)), mask_at(p, m, quote!(__k)));
@@ -108,7 +112,11 @@ fn expand_run_body(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStream {
         let fetch = fetch(p, model, pi, &Pos::forward(), &mut cur);
         let mut steps = quote!();
         for op in &pass.ops {
-            steps.extend(expand_op(p, op, &Pos::forward(), &mut cur, &mut decls));
+            let at = Pos {
+                next: next.clone(),
+                ..Pos::forward()
+            };
+            steps.extend(expand_op(p, op, &at, &mut cur, &mut decls));
         }
         let sink = match pass.sink {
             Sink::Buffer { width } => {
@@ -166,6 +174,8 @@ struct Pos {
     t: TokenStream,
     mask: TokenStream,
     suffix: &'static str,
+    /// The position the next step reads (to prefetch its folded rows).
+    next: TokenStream,
 }
 
 impl Pos {
@@ -174,6 +184,7 @@ impl Pos {
             t: quote!(__t),
             mask: quote!(__mt),
             suffix: "",
+            next: quote!(__k + 1),
         }
     }
 
@@ -182,14 +193,19 @@ impl Pos {
             t: quote!(__tb),
             mask: quote!(__mb),
             suffix: "_b",
+            next: quote!(__n - 2 - __k),
         }
     }
 }
 
 /// One op of a step; declares what it keeps across steps in `decls` and moves `cur` on.
+/// `at.next` is the position the next step reads (used while `__k + 1 < __n`).
 /// ```text
 /// Lookup:  let __x0: [&_; __G] = from_fn(|g| self.l0.row(srcs[g][__t]));
-/// Step:    Recurrent::step_group::<__M, __G>(&self.l1, __m, &cur, &mut __s1, __mk);
+/// Step:    Recurrent::step_group::<__M, __G>(&self.l1, __m, &cur, &mut __st.s1, __mk);
+/// folded:  if __k + 1 < __n { for g in 0..__G { self.__fold.prefetch(srcs[g][next]); } }
+///          let __z: [&_; __G] = from_fn(|g| self.__fold.row(srcs[g][__t]));
+///          self.l1.step_projected_group::<__M, __G>(__m, &__z, &mut __st.s1, __mk);
 /// PerStep: PerStep::apply_group::<__M, __G>(&self.l2, __m, &cur, &mut __y2);
 /// Mask:    self.l0.apply_group::<__G>(&cur, &mut __y0, __mt);
 /// ```
@@ -201,7 +217,7 @@ fn expand_op(
     decls: &mut TokenStream,
 ) -> TokenStream {
     let input = cur.clone();
-    let (t, mt, sfx) = (&at.t, &at.mask, at.suffix);
+    let (t, mt, sfx, next) = (&at.t, &at.mask, at.suffix, &at.next);
     match *op {
         Op::Lookup { layer } => {
             let (f, x) = (field(layer), format_ident!("__x{}{}", layer, sfx));
@@ -214,8 +230,8 @@ fn expand_op(
             folded,
             ..
         } => {
-            let (f, s) = (field(layer), format_ident!("__s{}", layer));
-            decls.extend(quote!(let mut #s = #p::Recurrent::state::<__G>(&self.#f);));
+            let (f, s) = (field(layer), format_ident!("s{}", layer));
+            let s = quote!(__st.#s);
             let m = match mask {
                 MaskAt::None => quote!([true; __G]),
                 MaskAt::Consumed => quote!(__mt),
@@ -223,7 +239,14 @@ fn expand_op(
             };
             *cur = quote!(#p::Recurrent::output(&self.#f, &#s));
             if folded {
+                // The next step's rows are fetched from the table (megabytes: not in L2)
+                // while this step computes.
                 quote! {
+                    if __k + 1 < __n {
+                        for g in 0..__G {
+                            self.__fold.prefetch(srcs[g][#next]);
+                        }
+                    }
                     let __z: [&_; __G] = #p::from_fn(|g| self.__fold.row(srcs[g][__t]));
                     self.#f.step_projected_group::<__M, __G>(__m, &__z, &mut #s, #m);
                 }
@@ -284,22 +307,21 @@ fn fetch(
 /// A pass ending in `Bidirectional` (layer 1 of `Embedding(100, 8), Bidirectional(LSTM(4, seq))`):
 /// both copies advance in one loop, each on its own chain.
 /// ```text
-/// let mut __sf1 = Recurrent::state::<__G>(self.l1.forward());
-/// let mut __sb1 = Recurrent::state::<__G>(self.l1.backward());
+/// // the copies' states are `__st.sf1` and `__st.sb1`
 /// let mut __both1 = zeros_groups::<8, __G>(__n);                  // with seq: both halves
 /// for __k in 0..__n {
 ///     let (__t, __tb) = (__k, __n - 1 - __k);
 ///     let __mt = ..; let __mb = ..;                                  // the mask at each
 ///     /* the pass's ops at __t, then (names suffixed _b) at __tb */
 ///     let __z = from_fn(|g| self.__fold.row(srcs[g][__t]));       // or step_group(.., &cur, ..)
-///     self.l1.forward().step_projected_group::<__M, __G>(__m, &__z, &mut __sf1, __mt);
+///     self.l1.forward().step_projected_group::<__M, __G>(__m, &__z, &mut __st.sf1, __mt);
 ///     let __z = from_fn(|g| self.__fold_b.row(srcs[g][__tb]));
-///     self.l1.backward().step_projected_group::<__M, __G>(__m, &__z, &mut __sb1, __mb);
-///     self.l1.put(0, &mut __both1[__t], Recurrent::output(self.l1.forward(), &__sf1), __mt);
-///     self.l1.put(1, &mut __both1[__tb], Recurrent::output(self.l1.backward(), &__sb1), __mb);
+///     self.l1.backward().step_projected_group::<__M, __G>(__m, &__z, &mut __st.sb1, __mb);
+///     self.l1.put(0, &mut __both1[__t], Recurrent::output(self.l1.forward(), &__st.sf1), __mt);
+///     self.l1.put(1, &mut __both1[__tb], Recurrent::output(self.l1.backward(), &__st.sb1), __mb);
 /// }
 /// let __buf0 = self.l1.merge_seq(&__both1);                       // without seq:
-/// // let __y1 = self.l1.merge_last(Recurrent::output(.., &__sf1), Recurrent::output(.., &__sb1));
+/// // let __y1 = self.l1.merge_last(Recurrent::output(.., &__st.sf1), Recurrent::output(.., &__st.sb1));
 /// ```
 fn expand_bidi_pass(
     p: &TokenStream,
@@ -312,14 +334,12 @@ fn expand_bidi_pass(
 ) -> TokenStream {
     let f = field(bidi.layer);
     let (sf, sb) = (
-        format_ident!("__sf{}", bidi.layer),
-        format_ident!("__sb{}", bidi.layer),
+        format_ident!("sf{}", bidi.layer),
+        format_ident!("sb{}", bidi.layer),
     );
+    let (sf, sb) = (quote!(__st.#sf), quote!(__st.#sb));
     let both = format_ident!("__both{}", bidi.layer);
-    let mut decls = quote! {
-        let mut #sf = #p::Recurrent::state::<__G>(self.#f.forward());
-        let mut #sb = #p::Recurrent::state::<__G>(self.#f.backward());
-    };
+    let mut decls = quote!();
     if bidi.seq {
         let u2 = lit(2 * bidi.units);
         decls.extend(quote!(let mut #both = #p::zeros_groups::<#u2, __G>(__n);));
@@ -327,7 +347,13 @@ fn expand_bidi_pass(
     let mut bodies = [quote!(), quote!()];
     let copies = [
         (Pos::forward(), quote!(forward), &sf, quote!(__fold), lit(0)),
-        (Pos::backward(), quote!(backward), &sb, quote!(__fold_b), lit(1)),
+        (
+            Pos::backward(),
+            quote!(backward),
+            &sb,
+            quote!(__fold_b),
+            lit(1),
+        ),
     ];
     for ((at, copy, state, table, half), body) in copies.iter().zip(&mut bodies) {
         let (t, m) = (&at.t, &at.mask);
@@ -343,8 +369,14 @@ fn expand_bidi_pass(
         for op in &pass.ops {
             body.extend(expand_op(p, op, at, &mut x, &mut decls));
         }
+        let next = &at.next;
         body.extend(if bidi.folded {
             quote! {
+                if __k + 1 < __n {
+                    for g in 0..__G {
+                        self.#table.prefetch(srcs[g][#next]);
+                    }
+                }
                 let __z: [&_; __G] = #p::from_fn(|g| self.#table.row(srcs[g][#t]));
                 self.#f.#copy().step_projected_group::<__M, __G>(__m, &__z, &mut #state, #m);
             }

@@ -8,6 +8,7 @@ mod baked;
 mod consts;
 mod engine;
 mod item;
+mod stream;
 mod stub;
 mod weights;
 
@@ -58,14 +59,20 @@ pub fn expand(
     let api = api::expand_api(&p, model, plan);
     let engine = engine::expand_engine(&p, model, plan);
     let baked = baked.map(|(file, layout)| baked::expand_baked(&p, model, plan, file, layout));
+    let state = stream::expand_state_struct(&p, model);
+    let cannot_stream = stream::expand_cannot_stream(model, plan);
+    let streaming = stream::expand_stream(&p, model, plan);
     let ident = &model.ident;
     quote! {
         #item
+        #state
+        #cannot_stream
         #[allow(clippy::all, clippy::pedantic, unused_mut, unused_variables, non_snake_case)]
         impl #ident {
             #consts
             #weights
             #api
+            #streaming
             #engine
             #baked
         }

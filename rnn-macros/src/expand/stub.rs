@@ -15,10 +15,15 @@ pub fn expand_error(krate: &TokenStream, def: &ModelDef, error: syn::Error) -> T
     let errors = error.to_compile_error();
     let (attrs, vis, ident) = (&def.attrs, &def.vis, &def.name);
     let attrs = attrs.iter().filter(|a| a.path().is_ident("doc"));
+    let state = quote::format_ident!("{}State", ident);
     quote! {
         #errors
         #(#attrs)*
         #vis struct #ident;
+        #vis struct #state<const G: usize = 1>;
+        impl<const G: usize> #state<G> {
+            pub fn reset(&mut self) {}
+        }
         #[allow(dead_code, unused_variables, clippy::all)]
         impl #ident {
             pub const PARAMS: usize = 0;
@@ -42,6 +47,9 @@ pub fn expand_error(krate: &TokenStream, def: &ModelDef, error: syn::Error) -> T
             pub fn to_json(&self) -> #p::String { #p::stub() }
             pub fn forward<__X, __Y>(&self, xs: __X) -> #p::Result<__Y> { #p::stub() }
             pub fn predict<__X, __Y>(&self, batch: __X) -> #p::Result<__Y> { #p::stub() }
+            pub fn state(&self) -> #state { #p::stub() }
+            pub fn step<__X, __Y>(&self, state: &mut #state, x: __X) -> #p::Result<__Y> { #p::stub() }
+            pub fn forward_from<__X, __Y>(&self, state: &mut #state, xs: __X) -> #p::Result<__Y> { #p::stub() }
         }
     }
 }

@@ -18,7 +18,7 @@ pub use activation::ActivationLayer;
 pub use dense::Dense;
 pub use embedding::Embedding;
 pub use folded::{FoldedEmbedding, InputProjection};
-pub use gru::Gru;
+pub use gru::{Gru, GruState};
 pub use inert::Inert;
 pub use lstm::{Lstm, LstmState};
 pub use masking::Masking;
@@ -49,7 +49,7 @@ pub trait Cell: Sized {
 /// serves lockstep batches (G rows), streaming (G = 1, kept between calls) and wrappers.
 pub trait Recurrent<const IN: usize, const U: usize>: Cell {
     /// The state of G rows.
-    type State<const G: usize>;
+    type State<const G: usize>: Reset + Clone + std::fmt::Debug;
     /// Keras's initial state: zeros.
     fn state<const G: usize>(&self) -> Self::State<G>;
     /// One timestep for G rows; a row whose `mask` is false keeps its state (and output).
@@ -62,6 +62,19 @@ pub trait Recurrent<const IN: usize, const U: usize>: Cell {
     );
     /// Each row's current output.
     fn output<'s, const G: usize>(&self, state: &'s Self::State<G>) -> [&'s [f32; U]; G];
+}
+
+/// A recurrent state that can go back to Keras's initial state (zeros) in place.
+pub trait Reset {
+    /// Every value zero.
+    fn reset(&mut self);
+}
+
+impl<const U: usize, const G: usize> Reset for [[f32; U]; G] {
+    #[inline]
+    fn reset(&mut self) {
+        self.iter_mut().for_each(|row| row.fill(0.0));
+    }
 }
 
 /// A layer on the last axis: per timestep on a sequence, once on a vector.

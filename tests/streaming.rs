@@ -1,0 +1,174 @@
+//! Streaming: `step` one timestep at a time and `forward_from` in chunks give exactly
+//! `forward`'s numbers (bit for bit: the same compiled code runs from a carried state), on
+//! SimpleRNN, LSTM, GRU, mixed stacks and masks, with Keras-exported weights; a masked step
+//! leaves state and output as they were; `reset` goes back to the start; `step` allocates
+//! nothing.
+
+mod common;
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+
+use common::{Lcg, read_fixture};
+use rnn_runtime::rnn_model;
+
+/// Counts each thread's allocations, to hold `step` to "allocates nothing" (tests run on
+/// several threads at once: only the test's own thread is counted).
+struct Counting;
+
+thread_local! {
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+}
+
+fn allocations() -> usize {
+    ALLOCATIONS.with(Cell::get)
+}
+
+// SAFETY: forwards every call to the system allocator unchanged; only counts.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
+        // SAFETY: the caller's contract is passed on as is.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: as above.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+// The Keras fixtures' models (tests/fixtures), weights exported from Keras.
+rnn_model! { struct LstmMaskSeq<Embedding(50, 8, mask_zero = true), LSTM(6, seq), LSTM(5, seq), Dense(3)>; }
+rnn_model! { struct GruJena<Input(None, 14), GRU(32), Dense(1)>; }
+rnn_model! { struct LstmMasking<Input(None, 4), Masking(), LSTM(6, seq), GRU(3)>; }
+rnn_model! { struct Mixed<Embedding(40, 6, mask_zero = true), SimpleRNN(5, seq), GRU(4, seq, reset_after = false), LSTM(3), Dense(2, activation = softmax)>; }
+
+fn tokens(seed: u64, n: usize, vocab: u32, padding_every: usize) -> Vec<u32> {
+    let mut r = Lcg(seed);
+    (0..n)
+        .map(|i| {
+            if padding_every > 0 && i % padding_every == 1 {
+                0
+            } else {
+                1 + (r.next() * (vocab - 1) as f32) as u32 % (vocab - 1)
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn stepping_a_token_sequence_gives_forward_s_outputs_exactly() {
+    let m = LstmMaskSeq::from_json(&read_fixture("lstm_mask_seq.weights.json")).unwrap();
+    // Masked steps (id 0) at the start, inside and at the end.
+    let mut ids = tokens(1, 40, 50, 3);
+    ids[0] = 0;
+    ids[39] = 0;
+    for simd in rnn_runtime::simd::available() {
+        rnn_runtime::simd::force(Some(simd));
+        let full = m.forward(&ids).unwrap();
+        let mut state = m.state();
+        let stepped: Vec<[f32; 3]> = ids
+            .iter()
+            .map(|&id| m.step(&mut state, id).unwrap())
+            .collect();
+        assert_eq!(stepped, full, "{simd:?}");
+        // In chunks of 7, 1, 13 and the rest, carrying the state (Keras's stateful = True).
+        let mut state = m.state();
+        let mut chunked = Vec::new();
+        for chunk in [&ids[..7], &ids[7..8], &ids[8..21], &ids[21..]] {
+            chunked.extend(m.forward_from(&mut state, chunk).unwrap());
+        }
+        assert_eq!(chunked, full, "{simd:?}");
+    }
+    rnn_runtime::simd::force(None);
+}
+
+#[test]
+fn stepping_float_models_gives_forward_s_last_output_at_every_step() {
+    let gru = GruJena::from_json(&common::read_fixture("gru_jena.weights.json")).unwrap();
+    let mut r = Lcg(7);
+    let xs: Vec<[f32; 14]> = (0..60)
+        .map(|_| std::array::from_fn(|_| r.uniform(-2.0, 2.0)))
+        .collect();
+    let mut state = gru.state();
+    for t in 0..xs.len() {
+        let y = gru.step(&mut state, &xs[t]).unwrap();
+        // The output for the sequence so far is `forward` of that prefix.
+        assert_eq!(y, gru.forward(&xs[..=t]).unwrap(), "step {t}");
+    }
+    // Masking: an all-zero step is masked and leaves the state and the output as they were.
+    let m = LstmMasking::from_json(&read_fixture("lstm_masking.weights.json")).unwrap();
+    let xs = [
+        [0.5, -1.0, 0.25, 2.0],
+        [0.0; 4],
+        [0.0, 1.0, 0.0, 0.0],
+        [0.0; 4],
+        [1.0, 1.0, -1.0, 0.5],
+    ];
+    let mut state = m.state();
+    let mut outs = Vec::new();
+    for x in &xs {
+        outs.push(m.step(&mut state, x).unwrap());
+    }
+    assert_eq!(outs[1], outs[0], "a masked step repeats the output");
+    assert_eq!(outs[3], outs[2]);
+    assert_ne!(outs[2], outs[1]);
+    assert_eq!(outs[4], m.forward(&xs[..]).unwrap());
+}
+
+#[test]
+fn a_masked_token_leaves_the_state_as_it_was_and_reset_starts_over() {
+    let m = Mixed::random(11);
+    let ids = tokens(3, 25, 40, 0);
+    let mut plain = m.state();
+    let mut padded = m.state();
+    for (t, &id) in ids.iter().enumerate() {
+        let a = m.step(&mut plain, id).unwrap();
+        // The padded stream sees two masked tokens before every real one.
+        m.step(&mut padded, 0).unwrap();
+        let before = m.step(&mut padded, 0).unwrap();
+        let b = m.step(&mut padded, id).unwrap();
+        assert_eq!(a, b, "step {t}");
+        if t > 0 {
+            assert_eq!(
+                before,
+                m.forward(&ids[..t]).unwrap(),
+                "a masked step repeats the output"
+            );
+        }
+    }
+    let whole = m.forward(&ids).unwrap();
+    plain.reset();
+    let again: Vec<[f32; 2]> = ids
+        .iter()
+        .map(|&id| m.step(&mut plain, id).unwrap())
+        .collect();
+    assert_eq!(*again.last().unwrap(), whole);
+    // A token past the vocabulary is refused, and the state is not touched.
+    let mut state = m.state();
+    m.step(&mut state, 5).unwrap();
+    let kept = state.clone();
+    assert!(m.step(&mut state, 40).is_err());
+    assert_eq!(format!("{state:?}"), format!("{kept:?}"));
+}
+
+#[test]
+fn step_allocates_nothing() {
+    let m = LstmMaskSeq::from_json(&read_fixture("lstm_mask_seq.weights.json")).unwrap();
+    let g = GruJena::from_json(&common::read_fixture("gru_jena.weights.json")).unwrap();
+    let ids = tokens(5, 200, 50, 4);
+    let x = [0.25f32; 14];
+    let (mut s, mut sg) = (m.state(), g.state());
+    let before = allocations();
+    let mut sum = 0.0;
+    for &id in &ids {
+        sum += m.step(&mut s, id).unwrap()[0];
+        sum += g.step(&mut sg, &x).unwrap()[0];
+    }
+    let after = allocations();
+    assert!(sum.is_finite());
+    assert_eq!(after - before, 0, "allocations during 400 steps");
+}
