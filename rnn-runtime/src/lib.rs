@@ -26,6 +26,7 @@ pub mod kernels;
 #[doc(hidden)]
 pub mod layers;
 pub mod simd;
+pub mod threads;
 pub mod weights;
 
 pub use activation::Activation;
