@@ -1,15 +1,24 @@
 //! The one error type of the runtime (re-exported as `rnn_runtime::Error`). Every fallible
 //! public function returns it; the macro reports a baked weights file's problems with its text.
 
+//!
+//! Without the `alloc` feature only the variants a baked model's `forward`, `step` and
+//! `forward_from` can return exist (`TokenOutOfRange`, `SequenceLength`, `EmptySequence`), and
+//! their messages are written without allocating.
+
+#[cfg(feature = "alloc")]
 use alloc::format;
+#[cfg(feature = "alloc")]
 use alloc::string::{String, ToString};
+#[cfg(feature = "alloc")]
 use alloc::vec::Vec;
+use core::fmt;
 
 /// A file's path in an error: a `PathBuf` with `std`, its text without.
 #[cfg(feature = "std")]
 pub type FilePath = std::path::PathBuf;
 /// A file's path in an error: a `PathBuf` with `std`, its text without.
-#[cfg(not(feature = "std"))]
+#[cfg(all(feature = "alloc", not(feature = "std")))]
 pub type FilePath = String;
 
 #[cfg(feature = "std")]
@@ -17,7 +26,7 @@ fn show(p: &FilePath) -> impl core::fmt::Display + '_ {
     p.display()
 }
 
-#[cfg(not(feature = "std"))]
+#[cfg(all(feature = "alloc", not(feature = "std")))]
 fn show(p: &FilePath) -> impl core::fmt::Display + '_ {
     p
 }
@@ -38,6 +47,7 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    #[cfg(feature = "alloc")]
     /// The weights text is not valid JSON, is truncated, or has a value of the wrong type.
     #[error("weights file is malformed at line {line}, column {column}: {message}")]
     Json {
@@ -49,6 +59,7 @@ pub enum Error {
         message: String,
     },
 
+    #[cfg(feature = "alloc")]
     /// The file is JSON but not a weights file of a version this runtime reads.
     #[error("weights file: expected {expected}, found {found}")]
     Format {
@@ -58,6 +69,7 @@ pub enum Error {
         found: String,
     },
 
+    #[cfg(feature = "alloc")]
     /// The file's layers do not fit the compiled model: every difference, each with its fix.
     #[error("weights file does not fit the model:{}", list(problems))]
     Mismatch {
@@ -65,6 +77,7 @@ pub enum Error {
         problems: Vec<crate::Mismatch>,
     },
 
+    #[cfg(feature = "alloc")]
     /// The file is not a weights file but another format, told by its first bytes.
     #[error("{} is {what}, not an rnn-weights JSON file: {fix}", path.as_ref().map_or("the data".to_string(), |p| format!("`{}`", show(p))))]
     ForeignFormat {
@@ -76,6 +89,7 @@ pub enum Error {
         fix: &'static str,
     },
 
+    #[cfg(feature = "alloc")]
     /// A weight tensor is missing, extra, misnamed, misshapen or holds the wrong number of values.
     #[error("layer `{layer}`, tensor `{tensor}`: {what}: expected {expected}, found {found}")]
     Tensor {
@@ -91,6 +105,7 @@ pub enum Error {
         found: String,
     },
 
+    #[cfg(feature = "alloc")]
     /// The tensor data does not match the checksum recorded in the file.
     #[error(
         "weights file checksum mismatch: the file records {expected}, its data gives {found} (the file was damaged or edited)"
@@ -133,6 +148,7 @@ pub enum Error {
         row: Option<usize>,
     },
 
+    #[cfg(feature = "alloc")]
     /// A batch array has the wrong shape.
     #[error("batch has shape {found}, the model expects {expected}")]
     BatchShape {
@@ -143,21 +159,40 @@ pub enum Error {
     },
 }
 
+#[cfg(feature = "alloc")]
 fn list(problems: &[crate::Mismatch]) -> String {
     problems.iter().map(|p| format!("\n  - {p}")).collect()
 }
 
-fn at(row: Option<usize>, step: usize) -> String {
-    match row {
-        Some(r) => format!("row {r}, timestep {step}"),
-        None => format!("timestep {step}"),
+/// "row 3, timestep 7" or "timestep 7" (written as displayed: no allocation).
+fn at(row: Option<usize>, step: usize) -> impl fmt::Display {
+    At(row, step)
+}
+
+struct At(Option<usize>, usize);
+
+impl fmt::Display for At {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(r) => write!(f, "row {r}, timestep {}", self.1),
+            None => write!(f, "timestep {}", self.1),
+        }
     }
 }
 
-fn row_suffix(row: Option<usize>) -> String {
-    match row {
-        Some(r) => format!(" in batch row {r}"),
-        None => String::new(),
+/// " in batch row 3" or nothing.
+fn row_suffix(row: Option<usize>) -> impl fmt::Display {
+    RowSuffix(row)
+}
+
+struct RowSuffix(Option<usize>);
+
+impl fmt::Display for RowSuffix {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(r) => write!(f, " in batch row {r}"),
+            None => Ok(()),
+        }
     }
 }
 

@@ -1,12 +1,14 @@
 //! A layer with its sizes and options decided: what the macro checks and emits as a const, and
 //! what the runtime builds a cell from and checks a weights file against.
 
-use alloc::format;
-use alloc::string::String;
-use alloc::vec::Vec;
+#[cfg(feature = "alloc")]
+use alloc::{format, string::String, vec::Vec};
 
 use crate::activation::Activation;
-use crate::class::{self, Class, Dim, Role};
+#[cfg(feature = "alloc")]
+use crate::class::Dim;
+use crate::class::{self, Class, Role};
+#[cfg(feature = "alloc")]
 use crate::value::Value;
 
 /// A layer kind with its sizes and the options that change results.
@@ -214,6 +216,7 @@ impl Flow {
         matches!(self, Flow::Seq { .. })
     }
 
+    #[cfg(feature = "alloc")]
     /// Keras 2's text for the output shape: `(None, None, 32)`, `(None, 32)`.
     pub fn keras_shape(self) -> String {
         match self {
@@ -286,6 +289,7 @@ impl LayerKind {
         }
     }
 
+    #[cfg(feature = "alloc")]
     /// Every option a weights file records for this layer, in file order: the class's, then a
     /// wrapper's inner layer's.
     pub fn config_keys(&self) -> Vec<&'static str> {
@@ -296,6 +300,7 @@ impl LayerKind {
         keys
     }
 
+    #[cfg(feature = "alloc")]
     /// The value of an option a weights file records (`class().config` lists them).
     pub fn config(&self, key: &str) -> Option<Value<'static>> {
         let size = |n: usize| Value::Int(n as u64);
@@ -365,6 +370,7 @@ impl LayerKind {
         })
     }
 
+    #[cfg(feature = "alloc")]
     /// Every option a weights file records for this layer, in file order.
     pub fn config_values(&self) -> Vec<(&'static str, Value<'static>)> {
         self.config_keys()
@@ -373,6 +379,7 @@ impl LayerKind {
             .collect()
     }
 
+    #[cfg(feature = "alloc")]
     /// The weight tensors Keras gives this layer, in `get_weights()` order: name and shape.
     /// `Bidirectional` holds its inner layer's twice, `forward_kernel`, ..., `backward_kernel`,
     /// ...; `TimeDistributed` its inner layer's under their own names.
@@ -415,16 +422,19 @@ impl LayerKind {
             .collect()
     }
 
+    #[cfg(feature = "alloc")]
     /// Parameter count: the sum of the tensors' sizes, computed without overflow.
     pub fn params(&self) -> u128 {
         self.tensor_sizes().sum()
     }
 
+    #[cfg(feature = "alloc")]
     /// The size of the largest tensor (the limit is per tensor).
     pub fn largest_tensor(&self) -> u128 {
         self.tensor_sizes().max().unwrap_or(0)
     }
 
+    #[cfg(feature = "alloc")]
     fn tensor_sizes(&self) -> impl Iterator<Item = u128> {
         self.tensors()
             .into_iter()
@@ -497,6 +507,7 @@ pub struct LayerInfo {
 }
 
 impl LayerInfo {
+    #[cfg(feature = "alloc")]
     /// The weight tensors, in `get_weights()` order: name and shape.
     pub fn tensors(&self) -> Vec<(String, Vec<usize>)> {
         self.kind.tensors()

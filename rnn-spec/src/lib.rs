@@ -15,36 +15,49 @@
 //! - [`bake`]: the arithmetic both the runtime and the macro apply to loaded weights (the folded
 //!   Embedding table), so baked and loaded models agree bit for bit.
 //!
-//! `no_std` with `alloc`; no numeric kernels.
+//! `no_std`; no numeric kernels. Without the `alloc` feature only the tables and layer types
+//! ([`class`], [`LayerKind`], [`LayerInfo`], [`Activation`], [`Merge`], [`Flow`]) and the
+//! [`Error`] variants a baked model's forward pass can return exist: nothing allocates.
 #![no_std]
 #![warn(missing_docs)]
 
+#[cfg(feature = "alloc")]
 extern crate alloc;
 #[cfg(any(test, feature = "std"))]
 extern crate std;
 
 mod activation;
+#[cfg(feature = "alloc")]
 pub mod bake;
+#[cfg(feature = "alloc")]
 mod check;
 pub mod class;
 mod error;
+#[cfg(feature = "alloc")]
 mod from_config;
 #[cfg(feature = "json")]
 pub mod json;
 mod layer;
+#[cfg(feature = "alloc")]
 pub mod naming;
+#[cfg(feature = "alloc")]
 mod snapshot;
 mod value;
 mod weights;
 
 pub use activation::Activation;
+#[cfg(feature = "alloc")]
 pub use check::{FileLayer, FileTensor, Mismatch, check_file};
 pub use class::{CLASSES, Class, Role, Ty};
-pub use error::{Error, FilePath, Result};
+#[cfg(feature = "alloc")]
+pub use error::FilePath;
+pub use error::{Error, Result};
 pub use layer::{Flow, LayerInfo, LayerKind, Merge};
+#[cfg(feature = "alloc")]
 pub use snapshot::spec_json;
 pub use value::Value;
 pub use weights::{FORMAT, VERSION, foreign_format};
 
-#[cfg(test)]
+// The tests build layers' tensors and check files: they need `alloc` (on in the workspace).
+#[cfg(all(test, feature = "alloc"))]
 mod tests;

@@ -36,6 +36,7 @@ impl fmt::Display for Value<'_> {
 
 impl Value<'_> {
     /// The DSL's spelling: `true`, `32`, `0.5`, `tanh`, `None`.
+    #[cfg(feature = "alloc")]
     pub fn dsl(&self) -> alloc::string::String {
         use alloc::string::ToString;
         match self {
