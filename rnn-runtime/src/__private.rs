@@ -1,24 +1,88 @@
 //! Building blocks for generated code. Not a public API: names and signatures may change.
+//!
+//! Generated code does not know this crate's features: what needs `alloc` or `std` it wraps in
+//! [`if_alloc!`] / [`if_std!`], which expand to their input or to nothing.
+
+#[cfg(feature = "alloc")]
+use crate::heap::*;
 
 pub use crate::info::{LayerInfo, LayerKind};
+#[cfg(feature = "alloc")]
 pub use crate::init::Rng;
 pub use crate::kernels::{Avx512, Fused, MulAdd, Separate};
 pub use crate::layers::{
     ActivationLayer, Bidirectional, Cell, Dense, Embedding, FoldedEmbedding, Gru, Inert, Lstm,
     Masking, PerStep, Recurrent, Reset, SimpleRnn, TimeDistributed,
 };
+#[cfg(feature = "alloc")]
 pub use crate::weights::{LayerRecord, WeightsFile};
 pub use crate::{Activation, Error, Result};
+#[cfg(feature = "alloc")]
+pub use alloc::string::String;
+#[cfg(feature = "alloc")]
+pub use alloc::vec::Vec;
 pub use core::array::from_fn;
 pub use core::convert::AsRef;
 pub use core::option::Option::{self, None, Some};
 pub use core::result::Result::{Err, Ok};
+#[cfg(feature = "std")]
 pub use ndarray::{Array2, Array3, ArrayView2, ArrayView3};
 pub use rnn_macros::rnn_model_impl;
 pub use rnn_spec::{Merge, class};
+#[cfg(feature = "std")]
 pub use std::path::Path;
-pub use std::string::String;
-pub use std::vec::Vec;
+
+/// Its input with the `alloc` feature, nothing without: generated items that need the heap.
+#[cfg(feature = "alloc")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __rnn_if_alloc {
+    ($($item:tt)*) => { $($item)* };
+}
+/// Its input with the `alloc` feature, nothing without: generated items that need the heap.
+#[cfg(not(feature = "alloc"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __rnn_if_alloc {
+    ($($item:tt)*) => {};
+}
+/// Its input with the `std` feature, nothing without: generated items that need files,
+/// ndarray or threads.
+#[cfg(feature = "std")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __rnn_if_std {
+    ($($item:tt)*) => { $($item)* };
+}
+/// Its input with the `std` feature, nothing without: generated items that need files,
+/// ndarray or threads.
+#[cfg(not(feature = "std"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __rnn_if_std {
+    ($($item:tt)*) => {};
+}
+/// Nothing with the `alloc` feature; without it, a compile error with the macro's message (a
+/// model that cannot run without the heap).
+#[cfg(feature = "alloc")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __rnn_needs_alloc {
+    ($message:literal) => {};
+}
+/// Nothing with the `alloc` feature; without it, a compile error with the macro's message (a
+/// model that cannot run without the heap).
+#[cfg(not(feature = "alloc"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __rnn_needs_alloc {
+    ($message:literal) => {
+        ::core::compile_error!($message);
+    };
+}
+pub use crate::{
+    __rnn_if_alloc as if_alloc, __rnn_if_std as if_std, __rnn_needs_alloc as needs_alloc,
+};
 
 /// One value as a one-element slice: a streaming step's sequence.
 #[inline(always)]
@@ -27,13 +91,15 @@ pub fn slice_of<T>(x: &T) -> &[T] {
 }
 
 /// `n` zeroed vectors on the heap (a sequence output).
+#[cfg(feature = "alloc")]
 pub fn zeros_vec<const W: usize>(n: usize) -> Vec<[f32; W]> {
-    std::vec![[0.0; W]; n]
+    vec![[0.0; W]; n]
 }
 
 /// `n` zeroed groups of G vectors on the heap (a pass's output, read by the next pass).
+#[cfg(feature = "alloc")]
 pub fn zeros_groups<const W: usize, const G: usize>(n: usize) -> Vec<[[f32; W]; G]> {
-    std::vec![[[0.0; W]; G]; n]
+    vec![[[0.0; W]; G]; n]
 }
 
 /// The body of a stub model's functions: the model did not compile, so this never runs.
@@ -65,6 +131,7 @@ pub fn check_length(
     Ok(())
 }
 
+#[cfg(feature = "std")]
 /// Runs a token batch (rows, steps): checks every row first (all or nothing), then runs rows
 /// G at a time through `group` and the remainder one at a time through `one`, the groups split
 /// over threads ([`crate::threads`]). Each row's output is `per_row` vectors of width `W`.
@@ -83,6 +150,7 @@ pub fn token_batch<const W: usize, const G: usize>(
     run_batch(rows, steps, per_row, row, check, group, one)
 }
 
+#[cfg(feature = "std")]
 /// Runs a float batch (rows, steps, F) like [`token_batch`], after checking the feature axis.
 pub fn float_batch<const F: usize, const W: usize, const G: usize>(
     batch: ArrayView3<'_, f32>,
@@ -104,6 +172,7 @@ pub fn float_batch<const F: usize, const W: usize, const G: usize>(
     run_batch(rows, steps, per_row, row, check, group, one)
 }
 
+#[cfg(feature = "std")]
 fn run_batch<'a, S: ?Sized + Sync + 'a, const W: usize, const G: usize>(
     rows: usize,
     steps: usize,
@@ -172,6 +241,7 @@ fn run_batch<'a, S: ?Sized + Sync + 'a, const W: usize, const G: usize>(
     Ok(out.into_flattened())
 }
 
+#[cfg(feature = "std")]
 /// Wraps a filled output buffer as `(rows, W)`.
 pub fn array2(rows: usize, width: usize, data: Vec<f32>) -> Result<Array2<f32>> {
     Array2::from_shape_vec((rows, width), data).map_err(|e| Error::BatchShape {
@@ -180,6 +250,7 @@ pub fn array2(rows: usize, width: usize, data: Vec<f32>) -> Result<Array2<f32>> 
     })
 }
 
+#[cfg(feature = "std")]
 /// Wraps a filled output buffer as `(rows, steps, W)`.
 pub fn array3(rows: usize, steps: usize, width: usize, data: Vec<f32>) -> Result<Array3<f32>> {
     Array3::from_shape_vec((rows, steps, width), data).map_err(|e| Error::BatchShape {
@@ -188,11 +259,13 @@ pub fn array3(rows: usize, steps: usize, width: usize, data: Vec<f32>) -> Result
     })
 }
 
+#[cfg(feature = "alloc")]
 /// Loads, checks and hands out the layer records of a weights file in model order.
 pub struct Records {
-    layers: std::vec::IntoIter<LayerRecord>,
+    layers: alloc::vec::IntoIter<LayerRecord>,
 }
 
+#[cfg(feature = "alloc")]
 impl Records {
     /// Checks the whole file against the model before anything is built: all or nothing.
     pub fn new(file: WeightsFile, model: &[LayerInfo]) -> Result<Self> {
@@ -215,6 +288,7 @@ impl Records {
     }
 }
 
+#[cfg(feature = "alloc")]
 /// Assembles a weights file from a model's layer records, with its checksum.
 pub fn weights_file(
     model_name: &str,

@@ -17,6 +17,7 @@ pub trait Apply: Copy {
     /// [`Apply::apply_with`] on several rows.
     fn apply_rows<M: MulAdd, const U: usize>(self, m: M, z: &mut [[f32; U]]);
     /// The textbook formula in f64, rounded once.
+    #[cfg(feature = "std")]
     fn reference(self, z: &mut [f32]);
 }
 
@@ -58,6 +59,7 @@ impl Apply for Activation {
 
     /// The reference: the textbook formula in f64, rounded once. Tests hold [`Activation::apply`]
     /// to it.
+    #[cfg(feature = "std")]
     fn reference(self, z: &mut [f32]) {
         let exp = |x: f64| x.exp();
         let sig = |x: f64| 1.0 / (1.0 + (-x).exp());

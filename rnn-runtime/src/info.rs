@@ -3,6 +3,7 @@
 
 pub use rnn_spec::{LayerInfo, LayerKind};
 
+#[cfg(feature = "alloc")]
 /// A spec option value as JSON, as the weights file writes it.
 pub(crate) fn json(v: rnn_spec::Value<'_>) -> serde_json::Value {
     use rnn_spec::Value as V;

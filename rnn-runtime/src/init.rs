@@ -1,6 +1,26 @@
 //! Keras's default initializers, on a small seeded generator of our own. The distributions are
 //! Keras's; the exact draws are not (Keras's come from TensorFlow's RNG, not reproducible here).
 
+use crate::heap::*;
+
+/// f64 math: std's with `std` (the draws stay what they were), libm's without.
+#[cfg(feature = "std")]
+mod math {
+    pub fn ln(x: f64) -> f64 {
+        x.ln()
+    }
+    pub fn sqrt(x: f64) -> f64 {
+        x.sqrt()
+    }
+    pub fn cos(x: f64) -> f64 {
+        x.cos()
+    }
+}
+#[cfg(not(feature = "std"))]
+mod math {
+    pub use libm::{cos, log as ln, sqrt};
+}
+
 /// SplitMix64: tiny, fast, and good enough for weight initialisation.
 #[derive(Clone, Debug)]
 pub struct Rng(u64);
@@ -32,13 +52,13 @@ impl Rng {
     pub fn normal(&mut self) -> f64 {
         let u1 = 1.0 - self.next_f64(); // (0, 1]: ln is finite
         let u2 = self.next_f64();
-        (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+        math::sqrt(-2.0 * math::ln(u1)) * math::cos(core::f64::consts::TAU * u2)
     }
 }
 
 /// `glorot_uniform` for a (fan_in, fan_out) kernel: U(-l, l) with l = sqrt(6 / (fan_in + fan_out)).
 pub(crate) fn glorot_uniform(rng: &mut Rng, fan_in: usize, fan_out: usize) -> Vec<f32> {
-    let limit = (6.0 / (fan_in as f64 + fan_out as f64)).sqrt();
+    let limit = math::sqrt(6.0 / (fan_in as f64 + fan_out as f64));
     (0..fan_in * fan_out)
         .map(|_| rng.uniform(-limit, limit))
         .collect()
@@ -67,7 +87,7 @@ pub(crate) fn orthogonal_rect(rng: &mut Rng, rows: usize, cols: usize) -> Vec<f3
             let d: f64 = q.iter().zip(c.iter()).map(|(a, b)| a * b).sum();
             c.iter_mut().zip(q).for_each(|(v, qv)| *v -= d * qv);
         }
-        let norm = c.iter().map(|v| v * v).sum::<f64>().sqrt();
+        let norm = math::sqrt(c.iter().map(|v| v * v).sum::<f64>());
         if norm > 1e-12 {
             c.iter_mut().for_each(|v| *v /= norm);
         } else {

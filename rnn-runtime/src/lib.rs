@@ -15,10 +15,35 @@
 //! ```
 
 #![warn(missing_docs)]
+// Features (README: Features and threads): `std` (default) brings files, ndarray, threads and
+// run-time CPU probing; `alloc` heap models; with neither, baked models only, no allocator.
+#![cfg_attr(not(feature = "std"), no_std)]
+
+#[cfg(all(feature = "alloc", not(feature = "std")))]
+#[macro_use]
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate alloc;
+// Without std, `std::` paths in the cells and kernels (`std::array`, `std::fmt`, `std::ops`,
+// `std::arch`, ...) name the same items in `core`.
+#[cfg(not(feature = "std"))]
+extern crate core as std;
+
+/// The heap types, for code that exists with the `alloc` feature (std's prelude has them; a
+/// no_std build with `alloc` does not).
+#[cfg(feature = "alloc")]
+#[allow(unused_imports)]
+pub(crate) mod heap {
+    pub use alloc::boxed::Box;
+    pub use alloc::string::{String, ToString};
+    pub use alloc::vec::Vec;
+    pub use alloc::{format, vec};
+}
 
 #[doc(hidden)]
 pub mod activation;
 mod info;
+#[cfg(feature = "alloc")]
 #[doc(hidden)]
 pub mod init;
 #[doc(hidden)]
@@ -26,13 +51,17 @@ pub mod kernels;
 #[doc(hidden)]
 pub mod layers;
 pub mod simd;
+#[cfg(feature = "std")]
 pub mod threads;
+#[cfg(feature = "alloc")]
 pub mod weights;
 
 pub use activation::Activation;
 pub use info::{LayerInfo, LayerKind};
+#[cfg(feature = "std")]
 pub use ndarray;
 pub use rnn_spec::{Error, Result};
+#[cfg(feature = "alloc")]
 pub use weights::WeightsFile;
 
 #[doc = include_str!("../DSL.md")]

@@ -2,8 +2,11 @@
 //!
 //! A plain `cargo build` (no `-C target-cpu`) still gets the fast paths: generated models hold
 //! three compilations of their forward pass and pick one per call from what the CPU reports.
+//!
+//! Without the `std` feature the CPU cannot be probed: the path is the one the compilation
+//! targets (`-C target-cpu=native` or `-C target-feature=+avx2,+fma` gets AVX2; the default is
+//! the portable path), and [`force`] applies to every thread.
 
-use std::cell::Cell;
 use std::sync::atomic::{AtomicU8, Ordering};
 
 /// A code path of the generated forward pass.
@@ -18,8 +21,33 @@ pub enum Simd {
     Avx512,
 }
 
-thread_local! {
-    static FORCED: Cell<Option<Simd>> = const { Cell::new(None) };
+#[cfg(feature = "std")]
+std::thread_local! {
+    static FORCED: std::cell::Cell<Option<Simd>> = const { std::cell::Cell::new(None) };
+}
+
+/// Without std, no thread-locals: the forced path is global (0 = none, else `Simd as u8 + 1`).
+#[cfg(not(feature = "std"))]
+static FORCED: AtomicU8 = AtomicU8::new(0);
+
+/// The forced path, if any.
+#[inline]
+fn forced() -> Option<Simd> {
+    #[cfg(feature = "std")]
+    return FORCED.with(std::cell::Cell::get);
+    #[cfg(not(feature = "std"))]
+    return from_code(FORCED.load(Ordering::Relaxed));
+}
+
+/// `Simd as u8 + 1` back to the path (0: none).
+#[inline]
+fn from_code(code: u8) -> Option<Simd> {
+    match code {
+        1 => Some(Simd::Scalar),
+        2 => Some(Simd::Avx2),
+        3 => Some(Simd::Avx512),
+        _ => None,
+    }
 }
 
 /// What `probe` found, once: 0 = not probed yet, else `Simd as u8 + 1`.
@@ -28,11 +56,9 @@ static DETECTED: AtomicU8 = AtomicU8::new(0);
 /// The best path this CPU supports. The CPU is probed on the first call only.
 #[inline]
 pub fn detected() -> Simd {
-    match DETECTED.load(Ordering::Relaxed) {
-        1 => Simd::Scalar,
-        2 => Simd::Avx2,
-        3 => Simd::Avx512,
-        _ => {
+    match from_code(DETECTED.load(Ordering::Relaxed)) {
+        Some(found) => found,
+        None => {
             let found = probe();
             DETECTED.store(found as u8 + 1, Ordering::Relaxed);
             found
@@ -40,7 +66,26 @@ pub fn detected() -> Simd {
     }
 }
 
+/// Without std: what the compilation targets (the CPU cannot be asked).
+#[cfg(not(feature = "std"))]
+fn probe() -> Simd {
+    if cfg!(all(
+        target_arch = "x86_64",
+        target_feature = "avx2",
+        target_feature = "fma"
+    )) {
+        if cfg!(target_feature = "avx512f") {
+            Simd::Avx512
+        } else {
+            Simd::Avx2
+        }
+    } else {
+        Simd::Scalar
+    }
+}
+
 /// Asks the CPU which instruction sets it has.
+#[cfg(feature = "std")]
 #[cold]
 fn probe() -> Simd {
     #[cfg(target_arch = "x86_64")]
@@ -58,7 +103,8 @@ fn probe() -> Simd {
 }
 
 /// Every path this CPU can run, slowest first.
-pub fn available() -> Vec<Simd> {
+#[cfg(feature = "alloc")]
+pub fn available() -> crate::heap::Vec<Simd> {
     [Simd::Scalar, Simd::Avx2, Simd::Avx512]
         .into_iter()
         .filter(|s| *s <= detected())
@@ -69,14 +115,18 @@ pub fn available() -> Vec<Simd> {
 #[inline]
 pub fn active() -> Simd {
     let best = detected();
-    match FORCED.with(Cell::get) {
+    match forced() {
         Some(s) if s <= best => s,
         _ => best,
     }
 }
 
 /// Forces a path for models run on the current thread (`None`: back to the best). A path the
-/// CPU lacks is ignored. Meant for tests and benchmarks that compare paths.
+/// CPU lacks is ignored. Meant for tests and benchmarks that compare paths. (Without `std`:
+/// for every thread.)
 pub fn force(path: Option<Simd>) {
+    #[cfg(feature = "std")]
     FORCED.with(|f| f.set(path));
+    #[cfg(not(feature = "std"))]
+    FORCED.store(path.map_or(0, |s| s as u8 + 1), Ordering::Relaxed);
 }

@@ -49,7 +49,8 @@ pub fn output_type(p: &TokenStream, model: &Model) -> TokenStream {
 /// ```text
 /// fn __check(src: &[u32], row: Option<usize>) -> Result<()> { check_length(..)?; Embedding::<10000, 1>::check_ids(src, row)?; Ok(()) }
 /// pub fn forward(&self, tokens: &[u32]) -> Result<[f32; 1]> { Self::__check(tokens, None)?; let mut out = [[0.0; 1]; 1]; self.__dispatch(tokens, &mut out); Ok(out[0]) }
-/// pub fn predict(&self, batch: ArrayView2<u32>) -> Result<Array2<f32>> { match simd_active() { Avx512 => token_batch::<1, 6>(batch, 1, check, |s, o| unsafe { self.__run_avx512::<6>(s, o) }, ..), .. } }
+/// if_alloc! { pub fn forward(&self, ..) -> Result<Vec<[f32; W]>> { .. } }   // a sequence model's: its output is on the heap
+/// if_std! { pub fn predict(&self, batch: ArrayView2<u32>) -> Result<Array2<f32>> { match simd_active() { Avx512 => token_batch::<1, 6>(batch, 1, check, |s, o| unsafe { self.__run_avx512::<6>(s, o) }, ..), .. } } }
 /// ```
 pub fn expand_api(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStream {
     let src = src_type(model);
@@ -95,6 +96,11 @@ pub fn expand_api(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStream {
             self.__dispatch(src, &mut out[..], &mut self.__state::<1>());
             #p::Ok(#result)
         }
+    };
+    let forward = if seq {
+        quote!(#p::if_alloc! { #forward })
+    } else {
+        forward
     };
     let (g2, g512) = (lit(plan.groups.avx2), lit(plan.groups.avx512));
     let (per_row, wrap, out_ty) = if seq {
@@ -161,5 +167,5 @@ pub fn expand_api(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStream {
             #wrap
         }
     };
-    quote!(#check #forward #predict)
+    quote!(#check #forward #p::if_std! { #predict })
 }

@@ -44,6 +44,7 @@ fn option(p: &TokenStream, n: Option<usize>) -> TokenStream {
 /// ```text
 /// pub struct Sentiment { l0: Embedding<10000, 32>, l1: SimpleRnn<32, 32>, l2: Dense<32, 1>, __fold: .. }
 /// impl Sentiment { pub const PARAMS ...; pub fn random(seed) ...; pub fn forward(...) ...; fn __run_avx512 ... }
+/// needs_alloc!("..");   // a model whose passes hand sequences on through the heap
 /// ```
 pub fn expand(
     krate: &TokenStream,
@@ -63,7 +64,9 @@ pub fn expand(
     let cannot_stream = stream::expand_cannot_stream(model, plan);
     let streaming = stream::expand_stream(&p, model, plan);
     let ident = &model.ident;
+    let needs_alloc = needs_alloc(&p, model, plan);
     quote! {
+        #needs_alloc
         #item
         #state
         #cannot_stream
@@ -77,4 +80,26 @@ pub fn expand(
             #baked
         }
     }
+}
+
+/// A model whose forward pass keeps a whole sequence between passes (a layer after a
+/// `go_backwards` one, a `Bidirectional` returning sequences) needs the heap: without the
+/// runtime's `alloc` feature, a compile error that says so.
+/// ```text
+/// needs_alloc!("`M` runs in several passes ...");
+/// ```
+fn needs_alloc(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStream {
+    let buffers = plan.passes.iter().any(|pass| {
+        matches!(pass.sink, crate::plan::Sink::Buffer { .. }) || pass.bidi.is_some_and(|b| b.seq)
+    });
+    if !buffers {
+        return quote!();
+    }
+    let message = format!(
+        "`{}` runs in several passes (a layer after a `go_backwards` one, or a `Bidirectional` \
+         returning sequences) that hand whole sequences on through the heap: it needs \
+         rnn-runtime's `alloc` feature",
+        model.ident
+    );
+    quote!(#p::needs_alloc! { #message })
 }

@@ -86,6 +86,7 @@ pub fn expand_state_struct(p: &TokenStream, model: &Model) -> TokenStream {
 /// pub fn state(&self) -> SentimentState;                                   // zeros
 /// pub fn step(&self, state: &mut SentimentState, x: u32) -> Result<[f32; 1]>;
 /// pub fn forward_from(&self, state: &mut SentimentState, xs: &[u32]) -> Result<[f32; 1]>;
+/// if_alloc! { pub fn forward_from(..) -> Result<Vec<[f32; W]>>; }   // a sequence model's
 /// ```
 pub fn expand_stream(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStream {
     let ident = state_type(model);
@@ -126,8 +127,28 @@ pub fn expand_stream(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStream
     } else {
         (quote!([[0.0f32; #w]; 1]), quote!(out[0]))
     };
+    // A sequence model's `forward_from` returns a `Vec`: only with `alloc`.
+    let heap = |item: TokenStream| {
+        if model.output().is_seq() {
+            quote!(#p::if_alloc! { #item })
+        } else {
+            item
+        }
+    };
     match &plan.stream {
-        Ok(()) => quote! {
+        Ok(()) => {
+            let forward_from = heap(quote! {
+                /// Runs `xs` on from `state` (Keras's `stateful = True`): `forward` on the
+                /// sequence seen so far followed by `xs`, returning the outputs for `xs`.
+                pub fn forward_from(&self, state: &mut #ident, xs: #arg) -> #p::Result<#ret> {
+                    let src = &xs[..];
+                    Self::__check(src, #p::None)?;
+                    let mut out = #make_out;
+                    self.__dispatch(src, &mut out[..], state);
+                    #p::Ok(#result)
+                }
+            });
+            quote! {
             #state_fns
 
             /// One timestep, carrying `state` on: returns the model's output for the sequence
@@ -142,16 +163,9 @@ pub fn expand_stream(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStream
                 #p::Ok(out[0])
             }
 
-            /// Runs `xs` on from `state` (Keras's `stateful = True`): `forward` on the
-            /// sequence seen so far followed by `xs`, returning the outputs for `xs`.
-            pub fn forward_from(&self, state: &mut #ident, xs: #arg) -> #p::Result<#ret> {
-                let src = &xs[..];
-                Self::__check(src, #p::None)?;
-                let mut out = #make_out;
-                self.__dispatch(src, &mut out[..], state);
-                #p::Ok(#result)
+            #forward_from
             }
-        },
+        }
         Err(why) => {
             let name = &model.ident;
             let cannot = format_ident!("__{}CannotStream", name);
@@ -159,6 +173,12 @@ pub fn expand_stream(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStream
                 "Not available: `{name}` cannot stream ({why}); a call does not compile. \
                  Run whole sequences with `forward`."
             );
+            let forward_from = heap(quote! {
+                #[doc = #doc]
+                pub fn forward_from<X: #cannot>(&self, state: &mut #ident, xs: X) -> #p::Result<#ret> {
+                    #p::stub()
+                }
+            });
             quote! {
                 #state_fns
 
@@ -167,10 +187,7 @@ pub fn expand_stream(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStream
                     #p::stub()
                 }
 
-                #[doc = #doc]
-                pub fn forward_from<X: #cannot>(&self, state: &mut #ident, xs: X) -> #p::Result<#ret> {
-                    #p::stub()
-                }
+                #forward_from
             }
         }
     }

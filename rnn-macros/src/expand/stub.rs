@@ -8,7 +8,9 @@ use crate::parse::ModelDef;
 
 /// ```text
 /// compile_error!("..."); pub struct Sentiment;
-/// impl Sentiment { pub const PARAMS: usize = 0; ...; pub fn load<P>(_: P) -> Result<Self> { stub() } ... }
+/// impl Sentiment { pub const PARAMS: usize = 0; ...; pub fn forward<X, Y>(..) -> Result<Y> { stub() } ...
+///     if_alloc! { pub fn zeros() -> Self { stub() } ... }  if_std! { pub fn load<P>(_: P) -> Result<Self> { stub() } }
+/// }
 /// ```
 pub fn expand_error(krate: &TokenStream, def: &ModelDef, error: syn::Error) -> TokenStream {
     let p = quote!(#krate::__private);
@@ -37,16 +39,20 @@ pub fn expand_error(krate: &TokenStream, def: &ModelDef, error: syn::Error) -> T
             pub const TIMESTEPS: #p::Option<usize> = #p::None;
             pub const RETURNS_SEQUENCES: bool = false;
             pub const TAKES_TOKENS: bool = false;
-            pub fn zeros() -> Self { #p::stub() }
             pub fn baked() -> &'static Self { #p::stub() }
-            pub fn random(seed: u64) -> Self { #p::stub() }
-            pub fn from_weights(file: #p::WeightsFile) -> #p::Result<Self> { #p::stub() }
-            pub fn from_json(json: &str) -> #p::Result<Self> { #p::stub() }
-            pub fn load<__P>(path: __P) -> #p::Result<Self> { #p::stub() }
-            pub fn to_weights(&self) -> #p::WeightsFile { #p::stub() }
-            pub fn to_json(&self) -> #p::String { #p::stub() }
+            #p::if_alloc! {
+                pub fn zeros() -> Self { #p::stub() }
+                pub fn random(seed: u64) -> Self { #p::stub() }
+                pub fn from_weights(file: #p::WeightsFile) -> #p::Result<Self> { #p::stub() }
+                pub fn from_json(json: &str) -> #p::Result<Self> { #p::stub() }
+                pub fn to_weights(&self) -> #p::WeightsFile { #p::stub() }
+                pub fn to_json(&self) -> #p::String { #p::stub() }
+            }
+            #p::if_std! {
+                pub fn load<__P>(path: __P) -> #p::Result<Self> { #p::stub() }
+                pub fn predict<__X, __Y>(&self, batch: __X) -> #p::Result<__Y> { #p::stub() }
+            }
             pub fn forward<__X, __Y>(&self, xs: __X) -> #p::Result<__Y> { #p::stub() }
-            pub fn predict<__X, __Y>(&self, batch: __X) -> #p::Result<__Y> { #p::stub() }
             pub fn state(&self) -> #state { #p::stub() }
             pub fn step<__X, __Y>(&self, state: &mut #state, x: __X) -> #p::Result<__Y> { #p::stub() }
             pub fn forward_from<__X, __Y>(&self, state: &mut #state, xs: __X) -> #p::Result<__Y> { #p::stub() }

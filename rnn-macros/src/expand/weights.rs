@@ -8,12 +8,16 @@ use super::{field, lit, option};
 use crate::model::{Model, Source};
 use crate::plan::Plan;
 
+/// Heap models: everything here needs the runtime's `alloc` feature (`load`: `std`).
 /// ```text
-/// pub fn zeros() -> Self { let l0 = <Embedding<10000, 32> as Cell>::zeros(&Self::LAYERS[0]); ...; Self { .. } }
-/// pub fn random(seed: u64) -> Self { let mut rng = Rng::new(seed); let l0 = <..>::random(&Self::LAYERS[0], &mut rng); ... }
-/// pub fn from_weights(file: WeightsFile) -> Result<Self> { let mut records = Records::new(file, Self::LAYERS)?; ... }
-/// pub fn from_json(json: &str) -> Result<Self>; pub fn load(path) -> Result<Self>;
-/// pub fn to_weights(&self) -> WeightsFile; pub fn to_json(&self) -> String;
+/// if_alloc! {
+///     pub fn zeros() -> Self { let l0 = <Embedding<10000, 32> as Cell>::zeros(&Self::LAYERS[0]); ...; Self { .. } }
+///     pub fn random(seed: u64) -> Self { let mut rng = Rng::new(seed); let l0 = <..>::random(&Self::LAYERS[0], &mut rng); ... }
+///     pub fn from_weights(file: WeightsFile) -> Result<Self> { let mut records = Records::new(file, Self::LAYERS)?; ... }
+///     pub fn from_json(json: &str) -> Result<Self>;
+///     pub fn to_weights(&self) -> WeightsFile; pub fn to_json(&self) -> String;
+/// }
+/// if_std! { pub fn load(path) -> Result<Self>; }
 /// ```
 pub fn expand_weights(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStream {
     let zeros = assemble(p, model, plan, |i, ty| {
@@ -35,6 +39,7 @@ pub fn expand_weights(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStrea
         Source::Floats { steps, features } => vec![option(p, steps), option(p, Some(features))],
     };
     quote! {
+        #p::if_alloc! {
         /// A model with every weight zero.
         pub fn zeros() -> Self {
             #zeros
@@ -60,11 +65,16 @@ pub fn expand_weights(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStrea
             Self::from_weights(#p::WeightsFile::from_json(json)?)
         }
 
+        }
+
+        #p::if_std! {
         /// Reads a weights file exported by `tools/keras_export.py` (or written by `to_json`).
         pub fn load(path: impl #p::AsRef<#p::Path>) -> #p::Result<Self> {
             Self::from_weights(#p::WeightsFile::load(path)?)
         }
+        }
 
+        #p::if_alloc! {
         /// The weights as a weights file, with its checksum.
         pub fn to_weights(&self) -> #p::WeightsFile {
             #p::weights_file(
@@ -77,6 +87,7 @@ pub fn expand_weights(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStrea
         /// The weights as JSON; `from_json(&m.to_json())` gives the same model.
         pub fn to_json(&self) -> #p::String {
             self.to_weights().to_json()
+        }
         }
     }
 }

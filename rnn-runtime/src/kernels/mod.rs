@@ -198,7 +198,10 @@ macro_rules! simd_path {
             }
             #[inline(always)]
             fn mul_add(a: f32, b: f32, c: f32) -> f32 {
-                a.mul_add(b, c)
+                #[cfg(feature = "std")]
+                return a.mul_add(b, c);
+                #[cfg(not(feature = "std"))]
+                return libm::fmaf(a, b, c);
             }
 
             // SAFETY (each block): `self` proves the path's features.
@@ -530,6 +533,7 @@ pub fn tanh_fast(x: f32) -> f32 {
 }
 
 /// Reference for [`tanh_fast`]: f64 tanh rounded once.
+#[cfg(feature = "std")]
 pub fn tanh_reference(x: f32) -> f32 {
     (x as f64).tanh() as f32
 }
@@ -581,6 +585,7 @@ pub fn exp_fast(x: f32) -> f32 {
 }
 
 /// Reference for [`exp_fast`]: f64 exp rounded once.
+#[cfg(feature = "std")]
 pub fn exp_reference(x: f32) -> f32 {
     (x as f64).exp() as f32
 }
@@ -594,6 +599,7 @@ pub fn sigmoid_fast(x: f32) -> f32 {
 }
 
 /// Reference for [`sigmoid_fast`]: `1 / (1 + e^-x)` in f64, rounded once.
+#[cfg(feature = "std")]
 pub fn sigmoid_reference(x: f32) -> f32 {
     (1.0 / (1.0 + (-(x as f64)).exp())) as f32
 }

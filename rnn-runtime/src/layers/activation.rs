@@ -1,9 +1,15 @@
-use super::{Cell, PerStep, record};
+use super::PerStep;
+#[cfg(feature = "alloc")]
+use super::{Cell, record};
+#[cfg(feature = "alloc")]
 use crate::Result;
 use crate::activation::{Activation, Apply};
+#[cfg(feature = "alloc")]
 use crate::info::{LayerInfo, LayerKind};
+#[cfg(feature = "alloc")]
 use crate::init::Rng;
 use crate::kernels::MulAdd;
+#[cfg(feature = "alloc")]
 use crate::weights::LayerRecord;
 
 /// `Activation(act)` on W features: the activation on the last axis, no weights.
@@ -19,6 +25,7 @@ impl<const W: usize> ActivationLayer<W> {
     }
 }
 
+#[cfg(feature = "alloc")]
 impl<const W: usize> Cell for ActivationLayer<W> {
     fn zeros(info: &LayerInfo) -> Self {
         let activation = match info.kind {

@@ -1,13 +1,16 @@
-use super::{
-    Cell, Data, PerStep, Weights, flat, next_weights, record, shape_error, take_tensors, vector,
-    zero_vector,
-};
+#[cfg(feature = "alloc")]
+use super::{Cell, flat, next_weights, record, shape_error, take_tensors, vector, zero_vector};
+use super::{Data, PerStep, Weights};
 use crate::Activation;
+#[cfg(feature = "alloc")]
 use crate::Result;
 use crate::activation::Apply;
+#[cfg(feature = "alloc")]
 use crate::info::{LayerInfo, LayerKind};
+#[cfg(feature = "alloc")]
 use crate::init::{Rng, glorot_uniform};
 use crate::kernels::{MulAdd, matvec_acc_group};
+#[cfg(feature = "alloc")]
 use crate::weights::LayerRecord;
 
 /// `Dense(OUT)` on IN features: `act(x · kernel + bias)`.
@@ -19,6 +22,7 @@ pub struct Dense<const IN: usize, const OUT: usize> {
     activation: Activation,
 }
 
+#[cfg(feature = "alloc")]
 fn options(info: &LayerInfo) -> (bool, Activation) {
     match info.kind {
         LayerKind::Dense {
@@ -63,6 +67,7 @@ impl<const IN: usize, const OUT: usize> PerStep<IN, OUT> for Dense<IN, OUT> {
     }
 }
 
+#[cfg(feature = "alloc")]
 impl<const IN: usize, const OUT: usize> Cell for Dense<IN, OUT> {
     fn zeros(info: &LayerInfo) -> Self {
         let (use_bias, activation) = options(info);

@@ -1,6 +1,11 @@
-use super::{Cell, Data, flat, matrix, record, shape_error, take_tensors, zero_matrix};
+use super::Data;
+#[cfg(feature = "alloc")]
+use super::{Cell, flat, matrix, record, shape_error, take_tensors, zero_matrix};
+#[cfg(feature = "alloc")]
 use crate::info::LayerInfo;
+#[cfg(feature = "alloc")]
 use crate::init::{Rng, embedding_uniform};
+#[cfg(feature = "alloc")]
 use crate::weights::LayerRecord;
 use crate::{Error, Result};
 
@@ -45,6 +50,7 @@ impl<const V: usize, const D: usize> Embedding<V, D> {
     }
 }
 
+#[cfg(feature = "alloc")]
 impl<const V: usize, const D: usize> Cell for Embedding<V, D> {
     fn zeros(_info: &LayerInfo) -> Self {
         Embedding {

@@ -1,4 +1,6 @@
-use super::{Embedding, Weights};
+#[cfg(feature = "alloc")]
+use super::Embedding;
+use super::Weights;
 
 /// A recurrent layer whose input projection `x · kernel + bias` (all gates: U columns for a
 /// SimpleRNN, 4U for an LSTM, 3U for a GRU, whose bias here is the input bias) can be
@@ -26,6 +28,7 @@ impl<const V: usize, const U: usize> FoldedEmbedding<V, U> {
     }
 
     /// Computes the table in f64 and rounds once (`rnn_spec::bake::fold_table`).
+    #[cfg(feature = "alloc")]
     pub fn new<const D: usize>(
         embedding: &Embedding<V, D>,
         layer: &impl InputProjection<D, U>,

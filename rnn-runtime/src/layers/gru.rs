@@ -1,13 +1,16 @@
-use super::{
-    Cell, Data, Recurrent, Weights, flat, next_weights, record, shape_error, take_tensors,
-    zero_vector,
-};
+#[cfg(feature = "alloc")]
+use super::{Cell, flat, next_weights, record, shape_error, take_tensors, zero_vector};
+use super::{Data, Recurrent, Weights};
 use crate::Activation;
+#[cfg(feature = "alloc")]
 use crate::Result;
 use crate::activation::Apply;
+#[cfg(feature = "alloc")]
 use crate::info::{LayerInfo, LayerKind};
+#[cfg(feature = "alloc")]
 use crate::init::{Rng, glorot_uniform, orthogonal_rect};
 use crate::kernels::MulAdd;
+#[cfg(feature = "alloc")]
 use crate::weights::LayerRecord;
 
 /// `GRU(U)` on IN features, `U3 = 3 U` gate columns in Keras's order z, r, h; σ is
@@ -60,6 +63,7 @@ impl<const U: usize, const G: usize> super::Reset for GruState<U, G> {
     }
 }
 
+#[cfg(feature = "alloc")]
 fn options(info: &LayerInfo) -> (bool, bool, Activation, Activation) {
     match info.kind {
         LayerKind::Gru {
@@ -111,6 +115,7 @@ impl<const IN: usize, const U: usize, const U3: usize> Gru<IN, U, U3> {
     }
 
     /// `recurrent_h`: the last U columns of the recurrent kernel.
+    #[cfg(feature = "alloc")]
     fn split(&mut self) {
         for (row, full) in self.recurrent_h.iter_mut().zip(self.recurrent.iter()) {
             row.copy_from_slice(&full[2 * U..]);
@@ -319,6 +324,7 @@ impl<const IN: usize, const U: usize, const U3: usize> Recurrent<IN, U> for Gru<
     }
 }
 
+#[cfg(feature = "alloc")]
 impl<const IN: usize, const U: usize, const U3: usize> Cell for Gru<IN, U, U3> {
     fn zeros(info: &LayerInfo) -> Self {
         let (use_bias, reset_after, activation, recurrent_activation) = options(info);

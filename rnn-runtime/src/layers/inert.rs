@@ -1,7 +1,12 @@
+#[cfg(feature = "alloc")]
 use super::{Cell, record};
+#[cfg(feature = "alloc")]
 use crate::Result;
+#[cfg(feature = "alloc")]
 use crate::info::LayerInfo;
+#[cfg(feature = "alloc")]
 use crate::init::Rng;
+#[cfg(feature = "alloc")]
 use crate::weights::LayerRecord;
 
 /// A layer that is the identity at inference (`Dropout`, `SpatialDropout1D`, `GaussianNoise`,
@@ -9,6 +14,7 @@ use crate::weights::LayerRecord;
 #[derive(Clone, Copy, Debug)]
 pub struct Inert;
 
+#[cfg(feature = "alloc")]
 impl Cell for Inert {
     fn zeros(_info: &LayerInfo) -> Self {
         Inert

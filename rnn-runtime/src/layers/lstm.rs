@@ -1,13 +1,16 @@
-use super::{
-    Cell, Data, Recurrent, Weights, flat, next_weights, record, shape_error, take_tensors, vector,
-    zero_vector,
-};
+#[cfg(feature = "alloc")]
+use super::{Cell, flat, next_weights, record, shape_error, take_tensors, vector, zero_vector};
+use super::{Data, Recurrent, Weights};
 use crate::Activation;
+#[cfg(feature = "alloc")]
 use crate::Result;
 use crate::activation::Apply;
+#[cfg(feature = "alloc")]
 use crate::info::{LayerInfo, LayerKind};
+#[cfg(feature = "alloc")]
 use crate::init::{Rng, glorot_uniform, orthogonal_rect};
 use crate::kernels::MulAdd;
+#[cfg(feature = "alloc")]
 use crate::weights::LayerRecord;
 
 /// `LSTM(U)` on IN features, `U4 = 4 U` gate columns in Keras's order i, f, c, o:
@@ -85,6 +88,7 @@ impl<const U: usize, const G: usize> super::Reset for LstmState<U, G> {
     }
 }
 
+#[cfg(feature = "alloc")]
 struct Options {
     use_bias: bool,
     activation: Activation,
@@ -92,6 +96,7 @@ struct Options {
     unit_forget_bias: bool,
 }
 
+#[cfg(feature = "alloc")]
 fn options(info: &LayerInfo) -> Options {
     match info.kind {
         LayerKind::Lstm {
@@ -228,6 +233,7 @@ impl<const IN: usize, const U: usize, const U4: usize> Lstm<IN, U, U4> {
     }
 
     /// Keras's gate order i, f, c, o to ours, i, f, o, c, and back (the same swap).
+    #[cfg(feature = "alloc")]
     fn swap_c_o(m: &mut [[f32; U4]]) {
         for row in m.iter_mut() {
             let (c, o) = row[2 * U..].split_at_mut(U);
@@ -300,6 +306,7 @@ impl<const IN: usize, const U: usize, const U4: usize> Recurrent<IN, U> for Lstm
     }
 }
 
+#[cfg(feature = "alloc")]
 impl<const IN: usize, const U: usize, const U4: usize> Cell for Lstm<IN, U, U4> {
     fn zeros(info: &LayerInfo) -> Self {
         let o = options(info);

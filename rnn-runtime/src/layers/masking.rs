@@ -1,7 +1,12 @@
+#[cfg(feature = "alloc")]
 use super::{Cell, record};
+#[cfg(feature = "alloc")]
 use crate::Result;
+#[cfg(feature = "alloc")]
 use crate::info::{LayerInfo, LayerKind};
+#[cfg(feature = "alloc")]
 use crate::init::Rng;
+#[cfg(feature = "alloc")]
 use crate::weights::LayerRecord;
 
 /// `Masking(mask_value)` on W features: a step whose features ALL equal the value is masked
@@ -37,6 +42,7 @@ impl<const W: usize> Masking<W> {
     }
 }
 
+#[cfg(feature = "alloc")]
 impl<const W: usize> Cell for Masking<W> {
     fn zeros(info: &LayerInfo) -> Self {
         let value = match info.kind {

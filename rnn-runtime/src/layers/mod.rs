@@ -26,14 +26,21 @@ pub use simple_rnn::SimpleRnn;
 pub use storage::Data;
 pub use wrappers::{Bidirectional, TimeDistributed};
 
-use crate::Result;
-use crate::info::LayerInfo;
-use crate::init::Rng;
+#[cfg(feature = "alloc")]
+use crate::heap::*;
 use crate::kernels::MulAdd;
-use crate::weights::{LayerRecord, TensorRecord};
+#[cfg(feature = "alloc")]
+use crate::{
+    Result,
+    info::LayerInfo,
+    init::Rng,
+    weights::{LayerRecord, TensorRecord},
+};
 
 /// What every layer cell does with its weights: built as Keras builds a fresh layer, loaded
-/// from a checked weights-file record, and written back.
+/// from a checked weights-file record, and written back. (Without the `alloc` feature a cell
+/// is only ever baked: the trait is empty and every type has it.)
+#[cfg(feature = "alloc")]
 pub trait Cell: Sized {
     /// Every weight zero.
     fn zeros(info: &LayerInfo) -> Self;
@@ -44,6 +51,12 @@ pub trait Cell: Sized {
     /// The record a weights file holds for this layer.
     fn to_record(&self, info: &LayerInfo) -> LayerRecord;
 }
+
+/// Without `alloc`: cells are baked, never built, loaded or saved.
+#[cfg(not(feature = "alloc"))]
+pub trait Cell {}
+#[cfg(not(feature = "alloc"))]
+impl<T> Cell for T {}
 
 /// A recurrent cell over IN features with U outputs. The state is the caller's, so one cell
 /// serves lockstep batches (G rows), streaming (G = 1, kept between calls) and wrappers.
@@ -88,6 +101,7 @@ pub trait PerStep<const IN: usize, const OUT: usize>: Cell {
     );
 }
 
+#[cfg(feature = "alloc")]
 /// A `(R, C)` row-major matrix on the heap, moved out of a flat vector without copying.
 /// `None` if the vector does not hold exactly `R * C` values.
 pub(crate) fn matrix<const R: usize, const C: usize>(v: Vec<f32>) -> Option<Data<[[f32; C]; R]>> {
@@ -101,6 +115,7 @@ pub(crate) fn matrix<const R: usize, const C: usize>(v: Vec<f32>) -> Option<Data
     Some(Data::from_box(b))
 }
 
+#[cfg(feature = "alloc")]
 /// A `(N,)` vector on the heap, moved out of a flat vector.
 pub(crate) fn vector<const N: usize>(v: Vec<f32>) -> Option<Data<[f32; N]>> {
     let b: Box<[f32; N]> = v.into_boxed_slice().try_into().ok()?;
@@ -114,6 +129,7 @@ pub(crate) fn vector<const N: usize>(v: Vec<f32>) -> Option<Data<[f32; N]>> {
 pub struct Weights<const R: usize, const C: usize>(Data<[[f32; C]; R]>);
 
 impl<const R: usize, const C: usize> Weights<R, C> {
+    #[cfg(feature = "alloc")]
     /// All zeros, allocated zeroed on the heap (never on the stack, whatever the size).
     pub(crate) fn zeros() -> Self {
         let b = Box::<storage::Aligned<[[f32; C]; R]>>::new_zeroed();
@@ -126,6 +142,7 @@ impl<const R: usize, const C: usize> Weights<R, C> {
         Weights(Data::from_static(data))
     }
 
+    #[cfg(feature = "alloc")]
     /// From R * C row-major values; `None` for another count. (One copy, into aligned memory.)
     pub(crate) fn from_vec(v: Vec<f32>) -> Option<Self> {
         if R.checked_mul(C) != Some(v.len()) {
@@ -145,6 +162,7 @@ impl<const R: usize, const C: usize> std::ops::Deref for Weights<R, C> {
     }
 }
 
+#[cfg(feature = "alloc")]
 impl<const R: usize, const C: usize> std::ops::DerefMut for Weights<R, C> {
     #[inline(always)]
     fn deref_mut(&mut self) -> &mut [[f32; C]; R] {
@@ -159,20 +177,24 @@ impl<const R: usize, const C: usize> Clone for Weights<R, C> {
     }
 }
 
+#[cfg(feature = "alloc")]
 /// Zeros of any fixed-size shape, allocated directly on the heap.
 pub(crate) fn zero_matrix<const R: usize, const C: usize>() -> Data<[[f32; C]; R]> {
     // `vec!` of zeros is a calloc; its length is R*C by construction, so `matrix` succeeds.
     matrix(vec![0.0; R * C]).unwrap_or_else(|| unreachable!("sizes are fixed at compile time"))
 }
 
+#[cfg(feature = "alloc")]
 pub(crate) fn zero_vector<const N: usize>() -> Data<[f32; N]> {
     vector(vec![0.0; N]).unwrap_or_else(|| unreachable!("sizes are fixed at compile time"))
 }
 
+#[cfg(feature = "alloc")]
 fn flat<const R: usize, const C: usize>(m: &[[f32; C]; R]) -> Vec<f32> {
     m.iter().flatten().copied().collect()
 }
 
+#[cfg(feature = "alloc")]
 /// The weights file record of a layer from its tensors' data (in `info.tensors()` order).
 pub(crate) fn record(info: &LayerInfo, data: Vec<Vec<f32>>) -> LayerRecord {
     LayerRecord {
@@ -197,11 +219,13 @@ pub(crate) fn record(info: &LayerInfo, data: Vec<Vec<f32>>) -> LayerRecord {
     }
 }
 
+#[cfg(feature = "alloc")]
 /// Moves the tensors out of a record that `WeightsFile::check_against` has accepted.
 pub(crate) fn take_tensors(rec: LayerRecord) -> impl Iterator<Item = Vec<f32>> {
     rec.weights.into_iter().map(|t| t.data)
 }
 
+#[cfg(feature = "alloc")]
 /// The next tensor of a checked record as a `(R, C)` weight matrix, or the error naming it.
 pub(crate) fn next_weights<const R: usize, const C: usize>(
     tensors: &mut impl Iterator<Item = Vec<f32>>,
@@ -214,6 +238,7 @@ pub(crate) fn next_weights<const R: usize, const C: usize>(
         .ok_or_else(|| shape_error(info, name))
 }
 
+#[cfg(feature = "alloc")]
 /// Error for a tensor that does not fit a cell (only reachable if a record was not checked).
 pub(crate) fn shape_error(info: &LayerInfo, tensor: &str) -> crate::Error {
     crate::Error::Tensor {
@@ -225,7 +250,7 @@ pub(crate) fn shape_error(info: &LayerInfo, tensor: &str) -> crate::Error {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "alloc"))]
 mod tests {
     use super::Weights;
 

@@ -1,13 +1,16 @@
-use super::{
-    Cell, Data, Recurrent, Weights, flat, next_weights, record, shape_error, take_tensors, vector,
-    zero_vector,
-};
+#[cfg(feature = "alloc")]
+use super::{Cell, flat, next_weights, record, shape_error, take_tensors, vector, zero_vector};
+use super::{Data, Recurrent, Weights};
 use crate::Activation;
+#[cfg(feature = "alloc")]
 use crate::Result;
 use crate::activation::Apply;
+#[cfg(feature = "alloc")]
 use crate::info::{LayerInfo, LayerKind};
+#[cfg(feature = "alloc")]
 use crate::init::{Rng, glorot_uniform, orthogonal};
 use crate::kernels::{MulAdd, matvec_acc_group};
+#[cfg(feature = "alloc")]
 use crate::weights::LayerRecord;
 
 /// `SimpleRNN(U)` on IN features: `h_t = act(x_t · kernel + bias + h_{t-1} · recurrent_kernel)`.
@@ -21,6 +24,7 @@ pub struct SimpleRnn<const IN: usize, const U: usize> {
     activation: Activation,
 }
 
+#[cfg(feature = "alloc")]
 fn options(info: &LayerInfo) -> (bool, Activation) {
     match info.kind {
         LayerKind::SimpleRnn {
@@ -114,6 +118,7 @@ impl<const IN: usize, const U: usize> SimpleRnn<IN, U> {
     }
 }
 
+#[cfg(feature = "alloc")]
 impl<const IN: usize, const U: usize> Cell for SimpleRnn<IN, U> {
     fn zeros(info: &LayerInfo) -> Self {
         let (use_bias, activation) = options(info);

@@ -3,10 +3,13 @@
 //! either way, so reading the weights costs the same as a `Box`'s: the hot path never asks
 //! which.
 
+#[cfg(feature = "alloc")]
+use crate::heap::Box;
 use std::marker::PhantomData;
 use std::ptr::NonNull;
 
 /// A 64-byte aligned wrapper (a cache line): the heap form of [`super::Weights`].
+#[cfg(feature = "alloc")]
 #[repr(C, align(64))]
 pub(crate) struct Aligned<T>(pub(crate) T);
 
@@ -16,8 +19,10 @@ enum Owner {
     /// `&'static` data: baked into the binary; never freed, never written.
     Static,
     /// A `Box<T>`.
+    #[cfg(feature = "alloc")]
     Boxed,
     /// A `Box<Aligned<T>>`.
+    #[cfg(feature = "alloc")]
     Aligned,
 }
 
@@ -45,6 +50,7 @@ impl<T: Copy> Data<T> {
         }
     }
 
+    #[cfg(feature = "alloc")]
     /// Owns a box (moved, not copied).
     pub(crate) fn from_box(b: Box<T>) -> Self {
         Data {
@@ -54,6 +60,7 @@ impl<T: Copy> Data<T> {
         }
     }
 
+    #[cfg(feature = "alloc")]
     /// Owns a 64-byte aligned box.
     pub(crate) fn from_aligned(b: Box<Aligned<T>>) -> Self {
         Data {
@@ -68,6 +75,7 @@ impl<T: Copy> Data<T> {
         self.owner == Owner::Static
     }
 
+    #[cfg(feature = "alloc")]
     /// A copy on the heap, aligned, made without passing through the stack.
     fn copy_aligned(&self) -> Self {
         let mut b = Box::<Aligned<T>>::new_uninit();
@@ -89,6 +97,7 @@ impl<T: Copy> std::ops::Deref for Data<T> {
     }
 }
 
+#[cfg(feature = "alloc")]
 impl<T: Copy> std::ops::DerefMut for Data<T> {
     /// Static data is copied to the heap first (copy on write), so it is never written.
     fn deref_mut(&mut self) -> &mut T {
@@ -109,25 +118,31 @@ impl<T: Copy> Clone for Data<T> {
                 owner: Owner::Static,
                 _owns: PhantomData,
             },
+            #[cfg(feature = "alloc")]
             Owner::Boxed | Owner::Aligned => self.copy_aligned(),
         }
     }
 }
 
+/// Static data is never freed; without `alloc` there is nothing else, so no `Drop` (a baked
+/// model can then live in a `static`, and a `Drop` impl would be empty).
+#[cfg(feature = "alloc")]
 impl<T: Copy> Drop for Data<T> {
     fn drop(&mut self) {
         // SAFETY: each owner frees the box it was made from, with that box's layout.
         unsafe {
             match self.owner {
                 Owner::Static => {}
+                #[cfg(feature = "alloc")]
                 Owner::Boxed => drop(Box::from_raw(self.ptr.as_ptr())),
+                #[cfg(feature = "alloc")]
                 Owner::Aligned => drop(Box::from_raw(self.ptr.as_ptr().cast::<Aligned<T>>())),
             }
         }
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "alloc"))]
 mod tests {
     use super::*;
 

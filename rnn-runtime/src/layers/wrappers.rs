@@ -2,14 +2,23 @@
 //! and `TimeDistributed` (a per-step layer on every timestep). Each inner cell is built, loaded
 //! and saved by its own `Cell` impl from the inner layer's description.
 
-use super::{Cell, PerStep, record};
+use super::PerStep;
+#[cfg(feature = "alloc")]
+use super::{Cell, record};
+#[cfg(feature = "alloc")]
 use crate::Result;
+#[cfg(feature = "alloc")]
+use crate::heap::*;
+#[cfg(feature = "alloc")]
 use crate::info::{LayerInfo, LayerKind};
+#[cfg(feature = "alloc")]
 use crate::init::Rng;
 use crate::kernels::MulAdd;
+#[cfg(feature = "alloc")]
 use crate::weights::LayerRecord;
 use rnn_spec::Merge;
 
+#[cfg(feature = "alloc")]
 /// The description of a wrapper's inner layer (the wrapper's name; the inner class and options).
 fn inner_info(info: &LayerInfo) -> LayerInfo {
     let kind = info.kind.inner().copied().unwrap_or(info.kind);
@@ -22,6 +31,7 @@ fn inner_info(info: &LayerInfo) -> LayerInfo {
     }
 }
 
+#[cfg(feature = "alloc")]
 /// The first `n` tensors of a record as a record of their own (a direction's, the inner
 /// layer's).
 fn split(rec: &mut LayerRecord, n: usize, class: &str) -> LayerRecord {
@@ -44,6 +54,7 @@ pub struct Bidirectional<C, const U: usize, const U2: usize, const W: usize> {
     merge: Merge,
 }
 
+#[cfg(feature = "alloc")]
 fn merge_of(info: &LayerInfo) -> Merge {
     match info.kind {
         LayerKind::Bidirectional { merge, .. } => merge,
@@ -124,7 +135,11 @@ impl<C, const U: usize, const U2: usize, const W: usize> Bidirectional<C, U, U2,
     }
 
     /// The merged sequence (every step of G rows).
-    pub fn merge_seq<const G: usize>(&self, both: &[[[f32; U2]; G]]) -> Vec<[[f32; W]; G]> {
+    #[cfg(feature = "alloc")]
+    pub fn merge_seq<const G: usize>(
+        &self,
+        both: &[[[f32; U2]; G]],
+    ) -> crate::heap::Vec<[[f32; W]; G]> {
         both.iter().map(|b| self.merge(b)).collect()
     }
 
@@ -142,6 +157,7 @@ impl<C, const U: usize, const U2: usize, const W: usize> Bidirectional<C, U, U2,
     }
 }
 
+#[cfg(feature = "alloc")]
 impl<C: Cell, const U: usize, const U2: usize, const W: usize> Cell for Bidirectional<C, U, U2, W> {
     fn zeros(info: &LayerInfo) -> Self {
         let inner = inner_info(info);
@@ -201,6 +217,7 @@ impl<L> TimeDistributed<L> {
     }
 }
 
+#[cfg(feature = "alloc")]
 impl<L: Cell> Cell for TimeDistributed<L> {
     fn zeros(info: &LayerInfo) -> Self {
         TimeDistributed {
