@@ -31,7 +31,13 @@ fn the_std_build_gives_the_no_std_example_numbers() {
     assert_eq!(y.to_bits(), FORWARD, "forward: {y}");
     assert_eq!(steps, STEPS, "step by step");
     // And the baked model is the loaded one.
-    let loaded = Sine::load(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/models/sine.json"));
-    assert_eq!(loaded.unwrap().forward(&FRAMES).unwrap()[0].to_bits(), FORWARD);
+    let loaded = Sine::load(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/models/sine.json"
+    ));
+    assert_eq!(
+        loaded.unwrap().forward(&FRAMES).unwrap()[0].to_bits(),
+        FORWARD
+    );
     simd::force(None);
 }
