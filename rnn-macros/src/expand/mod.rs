@@ -82,8 +82,9 @@ pub fn expand(
     }
 }
 
-/// A model whose forward pass keeps a whole sequence between passes (a layer after a
-/// `go_backwards` one, a `Bidirectional` returning sequences) needs the heap: without the
+/// A model whose forward pass keeps a whole sequence between passes (recurrent layers in both
+/// directions, a `Bidirectional` after another recurrent layer or returning sequences) needs
+/// the heap: without the
 /// runtime's `alloc` feature, a compile error that says so.
 /// ```text
 /// needs_alloc!("`M` runs in several passes ...");
@@ -96,9 +97,9 @@ fn needs_alloc(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStream {
         return quote!();
     }
     let message = format!(
-        "`{}` runs in several passes (a layer after a `go_backwards` one, or a `Bidirectional` \
-         returning sequences) that hand whole sequences on through the heap: it needs \
-         rnn-runtime's `alloc` feature",
+        "`{}` runs over time in several passes (recurrent layers in both directions, or a \
+         `Bidirectional` after another recurrent layer or returning sequences), which hand \
+         whole sequences on through the heap: it needs rnn-runtime's `alloc` feature",
         model.ident
     );
     quote!(#p::needs_alloc! { #message })
