@@ -213,21 +213,10 @@ pub fn model_from_file(def: &ModelDef, file: &File) -> Result<Model, syn::Error>
             errors.push(at, at_layer("a tensor of more than 2^31 values".into()));
             break;
         }
-        if let (
-            LayerKind::Embedding {
-                input_dim,
-                mask_zero,
-                input_length,
-                ..
-            },
-            0,
-        ) = (kind, i)
+        if i == 0
+            && let Some(first) = Source::of_first(&kind)
         {
-            source = Some(Source::Tokens {
-                vocab: input_dim,
-                steps: input_length,
-                mask_zero,
-            });
+            source = Some(first);
         }
         let output = kind.output(flow_in);
         flow = Some(output);

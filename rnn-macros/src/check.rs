@@ -103,21 +103,10 @@ pub fn check(def: &ModelDef) -> Result<Model, syn::Error> {
         }
         state = match (kind, flow_in) {
             (Some(kind), Some(flow_in)) if errors.0.len() == errors_before => {
-                if let (
-                    LayerKind::Embedding {
-                        input_dim,
-                        mask_zero,
-                        input_length,
-                        ..
-                    },
-                    0,
-                ) = (kind, index)
+                if index == 0
+                    && let Some(first) = Source::of_first(&kind)
                 {
-                    source = Some(Source::Tokens {
-                        vocab: input_dim,
-                        steps: input_length,
-                        mask_zero,
-                    });
+                    source = Some(first);
                 }
                 let output = kind.output(flow_in);
                 push_layer(&mut layers, ast, kind, output, &mut errors);

@@ -35,6 +35,23 @@ pub enum Source {
 }
 
 impl Source {
+    /// The input of a model whose first layer is `kind`: token ids when it is an Embedding.
+    pub fn of_first(kind: &LayerKind) -> Option<Source> {
+        match *kind {
+            LayerKind::Embedding {
+                input_dim,
+                mask_zero,
+                input_length,
+                ..
+            } => Some(Source::Tokens {
+                vocab: input_dim,
+                steps: input_length,
+                mask_zero,
+            }),
+            _ => None,
+        }
+    }
+
     pub fn steps(self) -> Option<usize> {
         match self {
             Source::Tokens { steps, .. } | Source::Floats { steps, .. } => steps,
