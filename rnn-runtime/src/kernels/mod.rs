@@ -67,6 +67,23 @@ pub trait MulAdd: Copy {
         matvec_t_generic::<Self, G, IN, OUT>(x, w, acc)
     }
 
+    /// One LSTM step of G rows held batch-inner (Keras's default activations): `z = zt + Rᵀ ·
+    /// ht` over the gate columns i, f, o, c, `c_out = σ(z_f) ct + σ(z_i) tanh(z_c)`,
+    /// `h_out = σ(z_o) tanh(c_out)`. Portable body [`lstm_t_generic`]; the SIMD paths'
+    /// template kernel (the gates in the product's registers) when G is their lane count.
+    #[inline(always)]
+    fn lstm_t<const G: usize, const U: usize, const U4: usize>(
+        self,
+        zt: &[[f32; G]; U4],
+        w: &[[f32; U4]; U],
+        ht: &[[f32; G]; U],
+        ct: &[[f32; G]; U],
+        c_out: &mut [[f32; G]; U],
+        h_out: &mut [[f32; G]; U],
+    ) {
+        lstm_t_generic(self, zt, w, ht, ct, c_out, h_out)
+    }
+
     /// `out[n][g] = rows[g][n]`: G rows into the batch-inner layout.
     #[inline(always)]
     fn transpose_in<const G: usize, const N: usize>(
@@ -85,6 +102,49 @@ pub trait MulAdd: Copy {
         rows: &mut [[f32; N]; G],
     ) {
         transpose_out_generic(t, rows)
+    }
+
+    /// Whether one row's LSTM and GRU steps go through [`MulAdd::lstm_row`] and
+    /// [`MulAdd::gru_row`] on this path (the fused intrinsics kernels), rather than through the
+    /// products and activations one after the other.
+    const FUSED_ROW: bool = false;
+
+    /// One row's LSTM step with Keras's default activations: `z = z0 + x · kernel + h ·
+    /// recurrent` over the gate columns i, f, o, c, then `c = σ(z_f) c + σ(z_i) tanh(z_c)` in
+    /// place and `h_out = σ(z_o) tanh(c)`. Portable body [`lstm_row_generic`]; on a path with
+    /// [`MulAdd::FUSED_ROW`], the template's kernel with the gates in the product's registers.
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    fn lstm_row<const IN: usize, const U: usize, const U4: usize>(
+        self,
+        x: &[f32; IN],
+        kernel: &[[f32; U4]; IN],
+        h: &[f32; U],
+        recurrent: &[[f32; U4]; U],
+        z0: &[f32; U4],
+        c: &mut [f32; U],
+        h_out: &mut [f32; U],
+    ) {
+        lstm_row_generic(self, x, kernel, h, recurrent, z0, c, h_out)
+    }
+
+    /// One row's GRU step (`reset_after = true`, Keras's default activations) from
+    /// `a0` (the folded row, or `b_in`) and `b_rec`: `a = a0 + x · kernel`, `b = b_rec + h ·
+    /// recurrent`, `z, r = σ(a + b)`, `hh = tanh(a_h + r b_h)`, `h_out = z h + (1 - z) hh`.
+    /// Portable body [`gru_row_generic`]; fused as [`MulAdd::lstm_row`].
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    fn gru_row<const IN: usize, const U: usize, const U3: usize>(
+        self,
+        x: &[f32; IN],
+        kernel: &[[f32; U3]; IN],
+        h: &[f32; U],
+        recurrent: &[[f32; U3]; U],
+        a0: &[f32; U3],
+        b_rec: &[f32; U3],
+        h_out: &mut [f32; U],
+    ) {
+        gru_row_generic(self, x, kernel, h, recurrent, a0, b_rec, h_out)
     }
 
     /// `acc[g] += x[g] · w` for G rows: [`MulAdd::matvec2_group`] with no second product.
@@ -188,9 +248,11 @@ macro_rules! portable_or {
 /// of the kernel template's expansion that every kernel goes to (the token proves the CPU has
 /// the path's features, so the calls are sound; off x86-64 the portable bodies).
 macro_rules! simd_path {
-    ($token:ty, $acc:literal, $module:ident, one_row_portable = $one_row_portable:literal) => {
+    ($token:ty, $acc:literal, $module:ident, one_row_portable = $one_row_portable:literal,
+     fused_row = $fused_row:literal) => {
         impl MulAdd for $token {
             const ACC_FLOATS: usize = $acc;
+            const FUSED_ROW: bool = $fused_row;
             #[cfg(target_arch = "x86_64")]
             const BATCH_INNER: usize = $module::LANES;
             fn detect() -> Option<Self> {
@@ -223,6 +285,62 @@ macro_rules! simd_path {
                 })
             }
 
+            // The fused one-row kernels need whole registers of units; other widths (and a
+            // path without them) take the portable body.
+            #[inline(always)]
+            fn lstm_row<const IN: usize, const U: usize, const U4: usize>(
+                self,
+                x: &[f32; IN],
+                kernel: &[[f32; U4]; IN],
+                h: &[f32; U],
+                recurrent: &[[f32; U4]; U],
+                z0: &[f32; U4],
+                c: &mut [f32; U],
+                h_out: &mut [f32; U],
+            ) {
+                portable_or!(
+                    {
+                        if $fused_row && U % $module::LANES == 0 && U4 == 4 * U {
+                            // SAFETY: `self` proves the path's features.
+                            return unsafe {
+                                $module::lstm_row::<IN, U, U4>(
+                                    x, kernel, h, recurrent, z0, c, h_out,
+                                )
+                            };
+                        }
+                        lstm_row_generic(self, x, kernel, h, recurrent, z0, c, h_out)
+                    },
+                    { lstm_row_generic(self, x, kernel, h, recurrent, z0, c, h_out) }
+                )
+            }
+
+            #[inline(always)]
+            fn gru_row<const IN: usize, const U: usize, const U3: usize>(
+                self,
+                x: &[f32; IN],
+                kernel: &[[f32; U3]; IN],
+                h: &[f32; U],
+                recurrent: &[[f32; U3]; U],
+                a0: &[f32; U3],
+                b_rec: &[f32; U3],
+                h_out: &mut [f32; U],
+            ) {
+                portable_or!(
+                    {
+                        if $fused_row && U % $module::LANES == 0 && U3 == 3 * U {
+                            // SAFETY: `self` proves the path's features.
+                            return unsafe {
+                                $module::gru_row::<IN, U, U3>(
+                                    x, kernel, h, recurrent, a0, b_rec, h_out,
+                                )
+                            };
+                        }
+                        gru_row_generic(self, x, kernel, h, recurrent, a0, b_rec, h_out)
+                    },
+                    { gru_row_generic(self, x, kernel, h, recurrent, a0, b_rec, h_out) }
+                )
+            }
+
             // Batch-inner groups of the path's lane count go to the template (the casts
             // below are from `[f32; G]` to `[f32; LANES]`, so they succeed exactly then).
             #[inline(always)]
@@ -248,6 +366,52 @@ macro_rules! simd_path {
                         matvec_t_generic::<Self, G, IN, OUT>(x, w, acc)
                     },
                     { matvec_t_generic::<Self, G, IN, OUT>(x, w, acc) }
+                )
+            }
+
+            #[inline(always)]
+            fn lstm_t<const G: usize, const U: usize, const U4: usize>(
+                self,
+                zt: &[[f32; G]; U4],
+                w: &[[f32; U4]; U],
+                ht: &[[f32; G]; U],
+                ct: &[[f32; G]; U],
+                c_out: &mut [[f32; G]; U],
+                h_out: &mut [[f32; G]; U],
+            ) {
+                portable_or!(
+                    {
+                        if G == $module::LANES && U4 == 4 * U {
+                            fn l<const G: usize, const N: usize>(v: &[[f32; G]]) -> &[[f32; N]] {
+                                v.as_flattened().as_chunks::<N>().0
+                            }
+                            let zl = l::<G, { $module::LANES }>(zt);
+                            let (hl, cl) = (
+                                l::<G, { $module::LANES }>(ht),
+                                l::<G, { $module::LANES }>(ct),
+                            );
+                            let co = c_out
+                                .as_flattened_mut()
+                                .as_chunks_mut::<{ $module::LANES }>()
+                                .0;
+                            let ho = h_out
+                                .as_flattened_mut()
+                                .as_chunks_mut::<{ $module::LANES }>()
+                                .0;
+                            if let (Ok(zl), Ok(hl), Ok(cl), Ok(co), Ok(ho)) = (
+                                zl.try_into(),
+                                hl.try_into(),
+                                cl.try_into(),
+                                co.try_into(),
+                                ho.try_into(),
+                            ) {
+                                // SAFETY: `self` proves the path's features.
+                                return unsafe { $module::lstm_t::<U, U4>(zl, w, hl, cl, co, ho) };
+                            }
+                        }
+                        lstm_t_generic(self, zt, w, ht, ct, c_out, h_out)
+                    },
+                    { lstm_t_generic(self, zt, w, ht, ct, c_out, h_out) }
                 )
             }
 
@@ -332,8 +496,16 @@ macro_rules! simd_path {
     };
 }
 
-simd_path!(Fused, 96, avx2, one_row_portable = true);
-simd_path!(Avx512, 192, avx512, one_row_portable = false);
+simd_path!(Fused, 96, avx2, one_row_portable = true, fused_row = true);
+// The AVX-512 path keeps the separate one-row steps: its fused kernels are the same template
+// code, but no host we have can measure (or run) them.
+simd_path!(
+    Avx512,
+    192,
+    avx512,
+    one_row_portable = false,
+    fused_row = false
+);
 
 /// `acc += x · w` for a row vector `x` (IN) and a matrix `w` in Keras's (in, out) layout.
 ///
@@ -480,6 +652,100 @@ pub fn transpose_out_generic<const G: usize, const N: usize>(
         for (v, row) in col.iter().zip(rows.iter_mut()) {
             row[n] = *v;
         }
+    }
+}
+
+/// The portable body of [`MulAdd::lstm_t`] (and the template kernel's scalar twin).
+#[inline(always)]
+pub fn lstm_t_generic<M: MulAdd, const G: usize, const U: usize, const U4: usize>(
+    m: M,
+    zt: &[[f32; G]; U4],
+    w: &[[f32; U4]; U],
+    ht: &[[f32; G]; U],
+    ct: &[[f32; G]; U],
+    c_out: &mut [[f32; G]; U],
+    h_out: &mut [[f32; G]; U],
+) {
+    let mut z = *zt;
+    m.matvec_t::<G, U, U4>(ht, w, &mut z);
+    let (sig, cand) = z.split_at_mut(3 * U);
+    m.sigmoid_in_place(sig.as_flattened_mut());
+    m.tanh_in_place(cand.as_flattened_mut());
+    let mut ac = [[0.0f32; G]; U];
+    for j in 0..U {
+        for g in 0..G {
+            c_out[j][g] = z[U + j][g] * ct[j][g] + z[j][g] * z[3 * U + j][g];
+        }
+        ac[j] = c_out[j];
+    }
+    m.tanh_in_place(ac.as_flattened_mut());
+    for j in 0..U {
+        for g in 0..G {
+            h_out[j][g] = z[2 * U + j][g] * ac[j][g];
+        }
+    }
+}
+
+/// The portable body of [`MulAdd::lstm_row`] (and the scalar twin the tests hold the fused
+/// kernels to): the products, then the path's sigmoid and tanh over the gate columns, then the
+/// cell.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+pub fn lstm_row_generic<M: MulAdd, const IN: usize, const U: usize, const U4: usize>(
+    m: M,
+    x: &[f32; IN],
+    kernel: &[[f32; U4]; IN],
+    h: &[f32; U],
+    recurrent: &[[f32; U4]; U],
+    z0: &[f32; U4],
+    c: &mut [f32; U],
+    h_out: &mut [f32; U],
+) {
+    let mut z = [*z0];
+    m.matvec2_group::<1, IN, U, U4>(&[x], kernel, &[h], recurrent, &mut z);
+    let z = &mut z[0];
+    let (sig, cand) = z.split_at_mut(3 * U);
+    m.sigmoid_in_place(sig);
+    m.tanh_in_place(cand);
+    let mut ac = [0.0f32; U];
+    for j in 0..U {
+        c[j] = z[U + j] * c[j] + z[j] * z[3 * U + j];
+        ac[j] = c[j];
+    }
+    m.tanh_in_place(&mut ac);
+    for j in 0..U {
+        h_out[j] = z[2 * U + j] * ac[j];
+    }
+}
+
+/// The portable body of [`MulAdd::gru_row`] (and the fused kernels' scalar twin).
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+pub fn gru_row_generic<M: MulAdd, const IN: usize, const U: usize, const U3: usize>(
+    m: M,
+    x: &[f32; IN],
+    kernel: &[[f32; U3]; IN],
+    h: &[f32; U],
+    recurrent: &[[f32; U3]; U],
+    a0: &[f32; U3],
+    b_rec: &[f32; U3],
+    h_out: &mut [f32; U],
+) {
+    let (mut a, mut b) = ([*a0], [*b_rec]);
+    m.matvec_group::<1, IN, U3>(&[x], kernel, &mut a);
+    m.matvec_group::<1, U, U3>(&[h], recurrent, &mut b);
+    let (a, b) = (&mut a[0], &b[0]);
+    for j in 0..2 * U {
+        a[j] += b[j];
+    }
+    m.sigmoid_in_place(&mut a[..2 * U]);
+    for j in 0..U {
+        a[2 * U + j] += a[U + j] * b[2 * U + j];
+    }
+    m.tanh_in_place(&mut a[2 * U..]);
+    for j in 0..U {
+        let z = a[j];
+        h_out[j] = z * h[j] + (1.0 - z) * a[2 * U + j];
     }
 }
 
@@ -916,6 +1182,124 @@ mod tests {
         if Avx512::new().is_none() {
             eprintln!("Avx512: not on this CPU, skipped");
         }
+    }
+
+    /// The path's [`MulAdd::lstm_row`] and [`MulAdd::gru_row`] (the fused kernels where the
+    /// path has them) against their portable twins on the same path, over a few steps with
+    /// the state carried: every tile size (units in 1, 2 and 4 registers, and a width that
+    /// is not a multiple of the lanes, which takes the portable body), with and without an
+    /// input product.
+    fn check_rows<M: MulAdd, const IN: usize, const U: usize, const U3: usize, const U4: usize>(
+        m: M,
+    ) {
+        let mut s = (IN * 1000 + U) as u32;
+        let mut next = || {
+            s = s.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            ((s >> 8) as f32 / (1u32 << 24) as f32 - 0.5) * 1.5
+        };
+        let x: [f32; IN] = std::array::from_fn(|_| next());
+        let k4: Vec<[f32; U4]> = (0..IN).map(|_| std::array::from_fn(|_| next())).collect();
+        let r4: Vec<[f32; U4]> = (0..U).map(|_| std::array::from_fn(|_| next())).collect();
+        let k3: Vec<[f32; U3]> = (0..IN).map(|_| std::array::from_fn(|_| next())).collect();
+        let r3: Vec<[f32; U3]> = (0..U).map(|_| std::array::from_fn(|_| next())).collect();
+        let (k4, r4): (&[[f32; U4]; IN], &[[f32; U4]; U]) = (
+            k4.as_slice().try_into().unwrap(),
+            r4.as_slice().try_into().unwrap(),
+        );
+        let (k3, r3): (&[[f32; U3]; IN], &[[f32; U3]; U]) = (
+            k3.as_slice().try_into().unwrap(),
+            r3.as_slice().try_into().unwrap(),
+        );
+        let z0: [f32; U4] = std::array::from_fn(|_| next());
+        let (a0, b_rec): ([f32; U3], [f32; U3]) = (
+            std::array::from_fn(|_| next()),
+            std::array::from_fn(|_| next()),
+        );
+        let close = |a: &[f32], b: &[f32], what: &str| {
+            for (j, (p, q)) in a.iter().zip(b).enumerate() {
+                assert!(
+                    (p - q).abs() <= 2e-6,
+                    "{what} IN={IN} U={U} [{j}]: {p} vs {q}"
+                );
+            }
+        };
+        let (mut h, mut c) = ([0.1f32; U], [-0.2f32; U]);
+        let (mut h2, mut c2) = (h, c);
+        let (mut g, mut g2) = ([0.3f32; U], [0.3f32; U]);
+        for _ in 0..4 {
+            let mut out = [0.0f32; U];
+            m.lstm_row::<IN, U, U4>(&x, k4, &h, r4, &z0, &mut c, &mut out);
+            h = out;
+            lstm_row_generic::<M, IN, U, U4>(m, &x, k4, &h2, r4, &z0, &mut c2, &mut out);
+            h2 = out;
+            close(&h, &h2, "lstm_row h");
+            close(&c, &c2, "lstm_row c");
+            m.gru_row::<IN, U, U3>(&x, k3, &g, r3, &a0, &b_rec, &mut out);
+            g = out;
+            gru_row_generic::<M, IN, U, U3>(m, &x, k3, &g2, r3, &a0, &b_rec, &mut out);
+            g2 = out;
+            close(&g, &g2, "gru_row h");
+        }
+    }
+
+    /// The path's [`MulAdd::lstm_t`] against its portable twin, for G rows at a few widths
+    /// (tiles of 3, 2 and 1 units).
+    fn check_lstm_t<M: MulAdd, const G: usize, const U: usize, const U4: usize>(m: M) {
+        let mut s = (G * 100 + U) as u32;
+        let mut next = || {
+            s = s.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            ((s >> 8) as f32 / (1u32 << 24) as f32 - 0.5) * 1.5
+        };
+        let zt: [[f32; G]; U4] = std::array::from_fn(|_| std::array::from_fn(|_| next()));
+        let w: Vec<[f32; U4]> = (0..U).map(|_| std::array::from_fn(|_| next())).collect();
+        let w: &[[f32; U4]; U] = w.as_slice().try_into().unwrap();
+        let ht: [[f32; G]; U] = std::array::from_fn(|_| std::array::from_fn(|_| next()));
+        let ct: [[f32; G]; U] = std::array::from_fn(|_| std::array::from_fn(|_| next()));
+        let (mut c1, mut h1) = ([[0.0f32; G]; U], [[0.0f32; G]; U]);
+        let (mut c2, mut h2) = (c1, h1);
+        m.lstm_t::<G, U, U4>(&zt, w, &ht, &ct, &mut c1, &mut h1);
+        lstm_t_generic::<M, G, U, U4>(m, &zt, w, &ht, &ct, &mut c2, &mut h2);
+        for (a, b) in [(c1, c2), (h1, h2)] {
+            for (p, q) in a.as_flattened().iter().zip(b.as_flattened()) {
+                assert!((p - q).abs() <= 2e-6, "lstm_t G={G} U={U}: {p} vs {q}");
+            }
+        }
+    }
+
+    #[test]
+    fn batch_inner_lstm_matches_its_portable_twin_on_every_path() {
+        fn sizes<M: MulAdd>(m: M) {
+            check_lstm_t::<M, 8, 1, 4>(m);
+            check_lstm_t::<M, 8, 2, 8>(m);
+            check_lstm_t::<M, 8, 5, 20>(m);
+            check_lstm_t::<M, 8, 32, 128>(m);
+            check_lstm_t::<M, 8, 31, 124>(m);
+            check_lstm_t::<M, 16, 7, 28>(m);
+            check_lstm_t::<M, 16, 32, 128>(m);
+            check_lstm_t::<M, 3, 6, 24>(m);
+        }
+        sizes(Separate);
+        Fused::new().into_iter().for_each(sizes);
+        Avx512::new().into_iter().for_each(sizes);
+    }
+
+    #[test]
+    fn fused_rows_match_their_portable_twins_on_every_path() {
+        fn sizes<M: MulAdd>(m: M) {
+            check_rows::<M, 0, 8, 24, 32>(m);
+            check_rows::<M, 0, 16, 48, 64>(m);
+            check_rows::<M, 0, 24, 72, 96>(m);
+            check_rows::<M, 0, 32, 96, 128>(m);
+            check_rows::<M, 0, 40, 120, 160>(m);
+            check_rows::<M, 0, 6, 18, 24>(m);
+            check_rows::<M, 5, 8, 24, 32>(m);
+            check_rows::<M, 32, 32, 96, 128>(m);
+            check_rows::<M, 3, 48, 144, 192>(m);
+            check_rows::<M, 14, 64, 192, 256>(m);
+        }
+        sizes(Separate);
+        Fused::new().into_iter().for_each(sizes);
+        Avx512::new().into_iter().for_each(sizes);
     }
 
     #[test]
