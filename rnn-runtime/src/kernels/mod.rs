@@ -67,23 +67,6 @@ pub trait MulAdd: Copy {
         matvec_t_generic::<Self, G, IN, OUT>(x, w, acc)
     }
 
-    /// One LSTM step of G rows held batch-inner (Keras's default activations): `z = zt + Rᵀ ·
-    /// ht` over the gate columns i, f, o, c, `c_out = σ(z_f) ct + σ(z_i) tanh(z_c)`,
-    /// `h_out = σ(z_o) tanh(c_out)`. Portable body [`lstm_t_generic`]; the SIMD paths'
-    /// template kernel (the gates in the product's registers) when G is their lane count.
-    #[inline(always)]
-    fn lstm_t<const G: usize, const U: usize, const U4: usize>(
-        self,
-        zt: &[[f32; G]; U4],
-        w: &[[f32; U4]; U],
-        ht: &[[f32; G]; U],
-        ct: &[[f32; G]; U],
-        c_out: &mut [[f32; G]; U],
-        h_out: &mut [[f32; G]; U],
-    ) {
-        lstm_t_generic(self, zt, w, ht, ct, c_out, h_out)
-    }
-
     /// `out[n][g] = rows[g][n]`: G rows into the batch-inner layout.
     #[inline(always)]
     fn transpose_in<const G: usize, const N: usize>(
@@ -370,52 +353,6 @@ macro_rules! simd_path {
             }
 
             #[inline(always)]
-            fn lstm_t<const G: usize, const U: usize, const U4: usize>(
-                self,
-                zt: &[[f32; G]; U4],
-                w: &[[f32; U4]; U],
-                ht: &[[f32; G]; U],
-                ct: &[[f32; G]; U],
-                c_out: &mut [[f32; G]; U],
-                h_out: &mut [[f32; G]; U],
-            ) {
-                portable_or!(
-                    {
-                        if G == $module::LANES && U4 == 4 * U {
-                            fn l<const G: usize, const N: usize>(v: &[[f32; G]]) -> &[[f32; N]] {
-                                v.as_flattened().as_chunks::<N>().0
-                            }
-                            let zl = l::<G, { $module::LANES }>(zt);
-                            let (hl, cl) = (
-                                l::<G, { $module::LANES }>(ht),
-                                l::<G, { $module::LANES }>(ct),
-                            );
-                            let co = c_out
-                                .as_flattened_mut()
-                                .as_chunks_mut::<{ $module::LANES }>()
-                                .0;
-                            let ho = h_out
-                                .as_flattened_mut()
-                                .as_chunks_mut::<{ $module::LANES }>()
-                                .0;
-                            if let (Ok(zl), Ok(hl), Ok(cl), Ok(co), Ok(ho)) = (
-                                zl.try_into(),
-                                hl.try_into(),
-                                cl.try_into(),
-                                co.try_into(),
-                                ho.try_into(),
-                            ) {
-                                // SAFETY: `self` proves the path's features.
-                                return unsafe { $module::lstm_t::<U, U4>(zl, w, hl, cl, co, ho) };
-                            }
-                        }
-                        lstm_t_generic(self, zt, w, ht, ct, c_out, h_out)
-                    },
-                    { lstm_t_generic(self, zt, w, ht, ct, c_out, h_out) }
-                )
-            }
-
-            #[inline(always)]
             fn transpose_in<const G: usize, const N: usize>(
                 self,
                 rows: &[&[f32; N]; G],
@@ -651,37 +588,6 @@ pub fn transpose_out_generic<const G: usize, const N: usize>(
     for (n, col) in t.iter().enumerate() {
         for (v, row) in col.iter().zip(rows.iter_mut()) {
             row[n] = *v;
-        }
-    }
-}
-
-/// The portable body of [`MulAdd::lstm_t`] (and the template kernel's scalar twin).
-#[inline(always)]
-pub fn lstm_t_generic<M: MulAdd, const G: usize, const U: usize, const U4: usize>(
-    m: M,
-    zt: &[[f32; G]; U4],
-    w: &[[f32; U4]; U],
-    ht: &[[f32; G]; U],
-    ct: &[[f32; G]; U],
-    c_out: &mut [[f32; G]; U],
-    h_out: &mut [[f32; G]; U],
-) {
-    let mut z = *zt;
-    m.matvec_t::<G, U, U4>(ht, w, &mut z);
-    let (sig, cand) = z.split_at_mut(3 * U);
-    m.sigmoid_in_place(sig.as_flattened_mut());
-    m.tanh_in_place(cand.as_flattened_mut());
-    let mut ac = [[0.0f32; G]; U];
-    for j in 0..U {
-        for g in 0..G {
-            c_out[j][g] = z[U + j][g] * ct[j][g] + z[j][g] * z[3 * U + j][g];
-        }
-        ac[j] = c_out[j];
-    }
-    m.tanh_in_place(ac.as_flattened_mut());
-    for j in 0..U {
-        for g in 0..G {
-            h_out[j][g] = z[2 * U + j][g] * ac[j][g];
         }
     }
 }
@@ -1240,47 +1146,6 @@ mod tests {
             g2 = out;
             close(&g, &g2, "gru_row h");
         }
-    }
-
-    /// The path's [`MulAdd::lstm_t`] against its portable twin, for G rows at a few widths
-    /// (tiles of 3, 2 and 1 units).
-    fn check_lstm_t<M: MulAdd, const G: usize, const U: usize, const U4: usize>(m: M) {
-        let mut s = (G * 100 + U) as u32;
-        let mut next = || {
-            s = s.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
-            ((s >> 8) as f32 / (1u32 << 24) as f32 - 0.5) * 1.5
-        };
-        let zt: [[f32; G]; U4] = std::array::from_fn(|_| std::array::from_fn(|_| next()));
-        let w: Vec<[f32; U4]> = (0..U).map(|_| std::array::from_fn(|_| next())).collect();
-        let w: &[[f32; U4]; U] = w.as_slice().try_into().unwrap();
-        let ht: [[f32; G]; U] = std::array::from_fn(|_| std::array::from_fn(|_| next()));
-        let ct: [[f32; G]; U] = std::array::from_fn(|_| std::array::from_fn(|_| next()));
-        let (mut c1, mut h1) = ([[0.0f32; G]; U], [[0.0f32; G]; U]);
-        let (mut c2, mut h2) = (c1, h1);
-        m.lstm_t::<G, U, U4>(&zt, w, &ht, &ct, &mut c1, &mut h1);
-        lstm_t_generic::<M, G, U, U4>(m, &zt, w, &ht, &ct, &mut c2, &mut h2);
-        for (a, b) in [(c1, c2), (h1, h2)] {
-            for (p, q) in a.as_flattened().iter().zip(b.as_flattened()) {
-                assert!((p - q).abs() <= 2e-6, "lstm_t G={G} U={U}: {p} vs {q}");
-            }
-        }
-    }
-
-    #[test]
-    fn batch_inner_lstm_matches_its_portable_twin_on_every_path() {
-        fn sizes<M: MulAdd>(m: M) {
-            check_lstm_t::<M, 8, 1, 4>(m);
-            check_lstm_t::<M, 8, 2, 8>(m);
-            check_lstm_t::<M, 8, 5, 20>(m);
-            check_lstm_t::<M, 8, 32, 128>(m);
-            check_lstm_t::<M, 8, 31, 124>(m);
-            check_lstm_t::<M, 16, 7, 28>(m);
-            check_lstm_t::<M, 16, 32, 128>(m);
-            check_lstm_t::<M, 3, 6, 24>(m);
-        }
-        sizes(Separate);
-        Fused::new().into_iter().for_each(sizes);
-        Avx512::new().into_iter().for_each(sizes);
     }
 
     #[test]

@@ -174,19 +174,6 @@ impl<const IN: usize, const U: usize, const U4: usize> Lstm<IN, U, U4> {
     ) {
         let () = Self::GATES;
         s.make_inner();
-        if self.activation == Activation::Tanh && self.recurrent_activation == Activation::Sigmoid {
-            // The fused kernel (the gates in the product's registers), then the mask.
-            let (mut c, mut h) = ([[0.0f32; G]; U], [[0.0f32; G]; U]);
-            m.lstm_t::<G, U, U4>(zt, &self.recurrent, &s.ht, &s.ct, &mut c, &mut h);
-            for j in 0..U {
-                for g in 0..G {
-                    s.ct[j][g] = if mask[g] { c[j][g] } else { s.ct[j][g] };
-                    s.ht[j][g] = if mask[g] { h[j][g] } else { s.ht[j][g] };
-                }
-            }
-            m.transpose_out(&s.ht, &mut s.h);
-            return;
-        }
         m.matvec_t::<G, U, U4>(&s.ht, &self.recurrent, zt);
         let (sig, cand) = zt.split_at_mut(3 * U);
         self.recurrent_activation
