@@ -3,7 +3,8 @@
 TensorFlow/Keras 3, PyTorch) on the same workloads as our Rust code
 (`cargo run --release --example bench -- --json`).
 
-Every peer runs single-threaded, in its own subprocess (so thread pools and
+Every peer runs single-threaded (or, with `--threads default`, with its own default threading),
+in its own subprocess (so thread pools and
 library globals never interfere), on identical seeded weights and inputs.
 Each peer's output is checked against a float64 numpy reference of the Keras
 semantics BEFORE it is timed (max abs diff must be < 1e-4); a peer or variant
@@ -43,15 +44,20 @@ A failing (workload, peer) prints {"workload", "peer", "error", ...} without
     python benches/peers.py --workloads lstm1,lstm128,gru1,gru128 --quick
     python benches/peers.py --workloads bidir128
     python benches/peers.py --peers numpy,onnxruntime
+    python benches/peers.py --threads default    # every peer with its own default threading
 """
 
 import os
 
-# Single thread everywhere; must happen before numpy/TF/torch/ORT import.
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
-             "BLIS_NUM_THREADS", "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS",
-             "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS"):
-    os.environ[_var] = "1"
+# `--threads default` (passed to the workers as PEERS_THREADS=default): every peer with its own
+# default threading. Otherwise single thread everywhere; must happen before numpy/TF/torch/ORT
+# import.
+DEFAULT_THREADS = os.environ.get("PEERS_THREADS") == "default"
+if not DEFAULT_THREADS:
+    for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
+                 "BLIS_NUM_THREADS", "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS",
+                 "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS"):
+        os.environ[_var] = "1"
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("GLOG_minloglevel", "3")
 os.environ.setdefault("ABSL_MIN_LOG_LEVEL", "3")
@@ -395,8 +401,9 @@ def build_onnxruntime(d):
     onnx.checker.check_model(model)
 
     so = ort.SessionOptions()
-    so.intra_op_num_threads = 1
-    so.inter_op_num_threads = 1
+    if not DEFAULT_THREADS:
+        so.intra_op_num_threads = 1
+        so.inter_op_num_threads = 1
     so.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
     so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     so.add_session_config_entry("session.intra_op.allow_spinning", "0")
@@ -423,8 +430,9 @@ def build_tensorflow(d):
     finally:
         os.dup2(saved, 2)
         os.close(saved)
-    tf.config.threading.set_intra_op_parallelism_threads(1)
-    tf.config.threading.set_inter_op_parallelism_threads(1)
+    if not DEFAULT_THREADS:
+        tf.config.threading.set_intra_op_parallelism_threads(1)
+        tf.config.threading.set_inter_op_parallelism_threads(1)
     tf.config.set_visible_devices([], "GPU")
     import keras
 
@@ -480,11 +488,12 @@ def build_tensorflow(d):
 
 def build_torch(d):
     import torch
-    torch.set_num_threads(1)
-    try:
-        torch.set_num_interop_threads(1)
-    except RuntimeError:
-        pass
+    if not DEFAULT_THREADS:
+        torch.set_num_threads(1)
+        try:
+            torch.set_num_interop_threads(1)
+        except RuntimeError:
+            pass
     from torch import nn
 
     layers = d["layers"]
@@ -639,7 +648,7 @@ def worker(peer, workloads, quick):
         med, n, diff, util = results[best]
         rec = {"workload": name, "peer": peer, "seconds": med, "runs": n,
                "max_abs_diff": diff, "version": version, "variant": best,
-               "cpu_util": round(util, 3)}
+               "cpu_util": round(util, 3), "threads": "default" if DEFAULT_THREADS else 1}
         if len(results) > 1:
             rec["variants"] = {k: v[0] for k, v in results.items()}
         if failures:
@@ -663,6 +672,8 @@ def main():
     ap.add_argument("--peers", default=",".join(PEERS),
                     help="comma-separated subset of " + ",".join(PEERS))
     ap.add_argument("--quick", action="store_true", help="fewer repetitions")
+    ap.add_argument("--threads", choices=["1", "default"], default="1",
+                    help="1 (default): one thread per peer; default: each peer's own default threading")
     ap.add_argument("--_worker", help=argparse.SUPPRESS)
     a = ap.parse_args()
     wls = [w for w in a.workloads.split(",") if w]
@@ -688,7 +699,8 @@ def main():
         print(f"running {peer} on {','.join(wls)} ...", file=sys.stderr, flush=True)
         cmd = [sys.executable, os.path.abspath(__file__), "--_worker", peer,
                "--workloads", ",".join(wls)] + (["--quick"] if a.quick else [])
-        p = subprocess.run(cmd, stdout=subprocess.PIPE, text=True)
+        env = dict(os.environ, PEERS_THREADS=a.threads)
+        p = subprocess.run(cmd, stdout=subprocess.PIPE, text=True, env=env)
         for line in p.stdout.splitlines():
             if line.startswith("{"):
                 records.append(json.loads(line))
@@ -702,7 +714,8 @@ def main():
     for r in records:
         print(json.dumps(r), flush=True)
 
-    print(f"\nRNN peers, 1 thread each, median of runs ({'quick' if a.quick else 'full'})",
+    threads = "1 thread each" if a.threads == "1" else "each with its default threading"
+    print(f"\nRNN peers, {threads}, median of runs ({'quick' if a.quick else 'full'})",
           file=sys.stderr)
     print(f"{'workload':9} {'peer':12} {'median':>12} {'runs':>6} {'max|diff|':>10} {'cpu':>5}  variant / version",
           file=sys.stderr)

@@ -11,7 +11,8 @@
 //! `gflops` counts the work done (the folded Embedding makes the first layer's input projection
 //! a lookup); `nominal_gflops` counts the Keras model's multiply-adds. `peak_gflops` is one
 //! core's f32 FMA peak, measured here.
-//! `--threads N` splits batch rows over N threads. `--quick` takes fewer samples.
+//! `--threads N` lets `predict` split batch rows over N threads (`--threads all`: every core,
+//! its default; without the flag, one). `--quick` takes fewer samples.
 
 use std::time::{Duration, Instant};
 
@@ -66,7 +67,13 @@ fn args() -> Args {
                 };
                 a.simd = path;
             }
-            "--threads" => a.threads = it.next().and_then(|n| n.parse().ok()).unwrap_or(1).max(1),
+            // `all`: predict's default, every core (rnn_runtime::threads).
+            "--threads" => {
+                a.threads = match it.next().as_deref() {
+                    Some("all") => 0,
+                    n => n.and_then(|n| n.parse().ok()).unwrap_or(1).max(1),
+                }
+            }
             other => eprintln!("ignoring unknown argument {other}"),
         }
     }
@@ -99,31 +106,14 @@ fn tokens(rows: usize, steps: usize, seed: u64) -> Array2<u32> {
     })
 }
 
-/// Splits batch rows over `threads` scoped threads (each runs `predict` on its slice).
-fn predict_threads<M: Sync>(
+/// Runs `predict` on the whole batch; it splits the rows over `rnn_runtime::threads::get()`
+/// threads itself.
+fn run_predict<M: Sync>(
     model: &M,
     batch: &Array2<u32>,
-    threads: usize,
     predict: fn(&M, rnn_runtime::ndarray::ArrayView2<u32>) -> Array2<f32>,
 ) {
-    if threads == 1 {
-        std::hint::black_box(predict(model, batch.view()));
-        return;
-    }
-    let rows = batch.nrows();
-    let chunk = rows.div_ceil(threads);
-    std::thread::scope(|s| {
-        for i in 0..threads {
-            let lo = (i * chunk).min(rows);
-            let hi = ((i + 1) * chunk).min(rows);
-            let view = batch.slice(rnn_runtime::ndarray::s![lo..hi, ..]);
-            let simd = rnn_runtime::simd::active();
-            s.spawn(move || {
-                rnn_runtime::simd::force(Some(simd));
-                std::hint::black_box(predict(model, view))
-            });
-        }
-    });
+    std::hint::black_box(predict(model, batch.view()));
 }
 
 /// One core's peak f32 FLOP rate: independent 8-wide FMAs, and 16-wide ones where AVX-512 is
@@ -198,6 +188,7 @@ fn main() {
     let a = args();
     let budget = Duration::from_millis(if a.quick { 300 } else { 1500 });
     let peak = peak_gflops();
+    rnn_runtime::threads::set(a.threads);
     rnn_runtime::simd::force(a.simd);
     let simd = format!("{:?}", rnn_runtime::simd::active());
     // `flops` is the work the code does (after folding the Embedding into the first layer's
@@ -209,7 +200,7 @@ fn main() {
         if a.json {
             println!(
                 "{{\"workload\": \"{name}\", \"seconds\": {secs:.9}, \"runs\": {runs}, \"threads\": {}, \"simd\": \"{simd}\", \"gflops\": {gflops:.2}, \"nominal_gflops\": {nominal_gflops:.2}, \"peak_gflops\": {peak:.2}, \"peak_fraction\": {:.3}}}",
-                a.threads,
+                rnn_runtime::threads::get(),
                 gflops / peak
             );
         } else {
@@ -263,7 +254,7 @@ fn main() {
             128.0 * flops,
             128.0 * nominal,
             median(budget, || {
-                predict_threads(&imdb, &batch, a.threads, |m, b| m.predict(b).unwrap());
+                run_predict(&imdb, &batch, |m, b| m.predict(b).unwrap());
             }),
         );
     }
@@ -276,7 +267,7 @@ fn main() {
             128.0 * (flops + 3.0 * nominal),
             128.0 * 4.0 * nominal,
             median(budget, || {
-                predict_threads(&stack, &batch, a.threads, |m, b| m.predict(b).unwrap());
+                run_predict(&stack, &batch, |m, b| m.predict(b).unwrap());
             }),
         );
     }
@@ -304,10 +295,10 @@ fn main() {
                 std::hint::black_box(gru.forward(std::hint::black_box(ids)).unwrap());
             }),
             (true, _) => median(budget, || {
-                predict_threads(&lstm, &batch, a.threads, |m, b| m.predict(b).unwrap());
+                run_predict(&lstm, &batch, |m, b| m.predict(b).unwrap());
             }),
             (false, _) => median(budget, || {
-                predict_threads(&gru, &batch, a.threads, |m, b| m.predict(b).unwrap());
+                run_predict(&gru, &batch, |m, b| m.predict(b).unwrap());
             }),
         };
         report(name, flops, 2.0 * flops, timing);
@@ -352,7 +343,7 @@ fn main() {
         let flops = 128.0 * (2.0 * 500.0 * step + 2.0 * 64.0);
         let nominal = 128.0 * (2.0 * 500.0 * 2.0 * step + 2.0 * 64.0);
         let timing = median(budget, || {
-            predict_threads(&bidi, &batch, a.threads, |m, b| m.predict(b).unwrap());
+            run_predict(&bidi, &batch, |m, b| m.predict(b).unwrap());
         });
         report("bidir128", flops, nominal, timing);
     }

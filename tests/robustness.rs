@@ -1317,3 +1317,47 @@ fn other_file_formats_are_recognised_by_their_first_bytes() {
         assert_words(name, &e, &[fix]);
     }
 }
+
+rnn_runtime::rnn_model! { struct BiLstm<Embedding(20, 4), Bidirectional(LSTM(3, seq), merge_mode = sum), TimeDistributed(Dense(2))>; }
+rnn_runtime::rnn_model! { struct BiGru<Embedding(20, 4), Bidirectional(GRU(3, seq), merge_mode = sum), TimeDistributed(Dense(2))>; }
+
+#[test]
+fn a_wrapper_s_file_is_checked_down_to_its_inner_layer() {
+    // Round trip: the two copies' tensors come back in their order, bit for bit.
+    let m = BiLstm::random(3);
+    let again = BiLstm::from_json(&m.to_json()).unwrap();
+    assert_eq!(again.to_json(), m.to_json());
+    assert_eq!(
+        again.forward(&[1, 0, 7]).unwrap(),
+        m.forward(&[1, 0, 7]).unwrap()
+    );
+    // Another inner class: one mismatch, naming the class to wrap.
+    let e = err("lstm file into a GRU model", BiGru::from_json(&m.to_json())).to_string();
+    assert!(
+        e.contains("wrap a `LSTM` in layer 2 (bidirectional)"),
+        "{e}"
+    );
+    assert_eq!(
+        e.matches("\n  - ").count(),
+        1,
+        "one mistake, one message: {e}"
+    );
+    // Another merge mode and an inner option: both reported, the inner one as the inner's.
+    let v = value_of(&m.to_json());
+    let text = edit(&v, |v| {
+        v["layers"][1]["config"]["merge_mode"] = json!("concat");
+        v["layers"][1]["config"]["return_sequences"] = json!(false);
+    });
+    let e = err("edited options", BiLstm::from_json(&text)).to_string();
+    assert!(
+        e.contains("remove `merge_mode` from layer 2 (bidirectional)"),
+        "{e}"
+    );
+    assert!(e.contains("the LSTM inside layer 2 (bidirectional)"), "{e}");
+    // The backward copy's tensor cut short: refused, naming it.
+    let text = edit(&v, |v| {
+        v["layers"][1]["weights"][4]["shape"] = json!([2, 12]);
+    });
+    let e = err("short backward kernel", BiLstm::from_json(&text)).to_string();
+    assert!(e.contains("backward_recurrent_kernel"), "{e}");
+}

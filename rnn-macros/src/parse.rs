@@ -3,7 +3,8 @@
 //!
 //! Grammar:
 //! ```text
-//! input   := crate_path ';' attrs vis 'struct' Ident '<' layer (',' layer)* ','? '>' ';'
+//! input   := crate_path ';' attrs vis 'struct' Ident ('<' layer (',' layer)* ','? '>')? ';'
+//! attrs   := ('#[weights = "path"]' | attribute)*      (no layer list: the file's layers)
 //! layer   := Ident ( '(' arg (',' arg)* ','? ')' )?
 //! arg     := Ident '=' value | value
 //! value   := int | float | bool | string | layer | Ident | '-' value | '(' value (',' value)* ')'
@@ -27,7 +28,12 @@ pub struct MacroInput {
 
 /// `$(#[attr])* $vis struct $Name<$layer, ...>;`
 pub struct ModelDef {
+    /// The attributes passed through to the struct (not `#[weights]`).
     pub attrs: Vec<Attribute>,
+    /// `#[weights = "path"]`: the file baked in, and the whole attribute for error spans.
+    pub weights: Option<(LitStr, Attribute)>,
+    /// `struct Name;` with `#[weights]`: the layers come from the file.
+    pub from_file: bool,
     pub vis: Visibility,
     pub name: Ident,
     /// The `<` ... `>` span, for errors about the whole layer list.
@@ -81,7 +87,20 @@ impl Parse for MacroInput {
 
 impl Parse for ModelDef {
     fn parse(input: ParseStream) -> syn::Result<Self> {
-        let attrs = input.call(Attribute::parse_outer)?;
+        let (weights, attrs): (Vec<Attribute>, Vec<Attribute>) = input
+            .call(Attribute::parse_outer)?
+            .into_iter()
+            .partition(|a| a.path().is_ident("weights"));
+        let weights = match weights.as_slice() {
+            [] => None,
+            [one] => Some((weights_path(one)?, one.clone())),
+            [_, second, ..] => {
+                return Err(syn::Error::new_spanned(
+                    second,
+                    "a model bakes one weights file: remove the second `#[weights]`",
+                ));
+            }
+        };
         let vis: Visibility = input.parse()?;
         if !input.peek(Token![struct]) {
             return Err(input.error(
@@ -90,6 +109,23 @@ impl Parse for ModelDef {
         }
         input.parse::<Token![struct]>()?;
         let name: Ident = input.parse()?;
+        if weights.is_some() && input.peek(Token![;]) {
+            input.parse::<Token![;]>()?;
+            if !input.is_empty() {
+                return Err(input.error(
+                    "unexpected tokens after the model: declare one model per `rnn_model!`",
+                ));
+            }
+            return Ok(ModelDef {
+                attrs,
+                weights,
+                from_file: true,
+                vis,
+                list_span: name.span(),
+                name,
+                layers: Vec::new(),
+            });
+        }
         if !input.peek(Token![<]) {
             return Err(input.error(format!(
                 "expected `<` and the layer list after `{name}`, e.g. `struct {name}<Embedding(10000, 32), SimpleRNN(32)>;`"
@@ -123,11 +159,30 @@ impl Parse for ModelDef {
         let list_span = lt.span.join(gt.span).unwrap_or(lt.span);
         Ok(ModelDef {
             attrs,
+            weights,
+            from_file: false,
             vis,
             name,
             list_span,
             layers,
         })
+    }
+}
+
+/// The path of `#[weights = "models/imdb.json"]`.
+fn weights_path(attr: &Attribute) -> syn::Result<LitStr> {
+    let usage =
+        "expected `#[weights = \"path/to/weights.json\"]` (relative to the crate's Cargo.toml)";
+    let value = match &attr.meta {
+        syn::Meta::NameValue(nv) => &nv.value,
+        _ => return Err(syn::Error::new_spanned(attr, usage)),
+    };
+    match value {
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(s),
+            ..
+        }) if !s.value().is_empty() => Ok(s.clone()),
+        _ => Err(syn::Error::new_spanned(attr, usage)),
     }
 }
 

@@ -66,14 +66,15 @@ pub fn check_length(
 }
 
 /// Runs a token batch (rows, steps): checks every row first (all or nothing), then runs rows
-/// G at a time through `group` and the remainder one at a time through `one`. Each row's output
-/// is `per_row` vectors of width `W`. Returns the (rows * per_row * W) buffer.
+/// G at a time through `group` and the remainder one at a time through `one`, the groups split
+/// over threads ([`crate::threads`]). Each row's output is `per_row` vectors of width `W`.
+/// Returns the (rows * per_row * W) buffer.
 pub fn token_batch<const W: usize, const G: usize>(
     batch: ArrayView2<'_, u32>,
     per_row: usize,
     check: impl Fn(usize, &[u32]) -> Result<()>,
-    group: impl FnMut([&[u32]; G], [&mut [[f32; W]]; G]),
-    one: impl FnMut(&[u32], &mut [[f32; W]]),
+    group: impl Fn([&[u32]; G], [&mut [[f32; W]]; G]) + Sync,
+    one: impl Fn(&[u32], &mut [[f32; W]]) + Sync,
 ) -> Result<Vec<f32>> {
     let (rows, steps) = batch.dim();
     let contiguous = batch.as_standard_layout();
@@ -87,8 +88,8 @@ pub fn float_batch<const F: usize, const W: usize, const G: usize>(
     batch: ArrayView3<'_, f32>,
     per_row: usize,
     check: impl Fn(usize, &[[f32; F]]) -> Result<()>,
-    group: impl FnMut([&[[f32; F]]; G], [&mut [[f32; W]]; G]),
-    one: impl FnMut(&[[f32; F]], &mut [[f32; W]]),
+    group: impl Fn([&[[f32; F]]; G], [&mut [[f32; W]]; G]) + Sync,
+    one: impl Fn(&[[f32; F]], &mut [[f32; W]]) + Sync,
 ) -> Result<Vec<f32>> {
     let (rows, steps, features) = batch.dim();
     if features != F {
@@ -103,14 +104,14 @@ pub fn float_batch<const F: usize, const W: usize, const G: usize>(
     run_batch(rows, steps, per_row, row, check, group, one)
 }
 
-fn run_batch<'a, S: ?Sized + 'a, const W: usize, const G: usize>(
+fn run_batch<'a, S: ?Sized + Sync + 'a, const W: usize, const G: usize>(
     rows: usize,
     steps: usize,
     per_row: usize,
-    row: impl Fn(usize) -> &'a S,
+    row: impl Fn(usize) -> &'a S + Sync,
     check: impl Fn(usize, &S) -> Result<()>,
-    mut group: impl FnMut([&'a S; G], [&mut [[f32; W]]; G]),
-    mut one: impl FnMut(&'a S, &mut [[f32; W]]),
+    group: impl Fn([&'a S; G], [&mut [[f32; W]]; G]) + Sync,
+    one: impl Fn(&'a S, &mut [[f32; W]]) + Sync,
 ) -> Result<Vec<f32>> {
     // Rows of no timesteps are all alike: checking one is checking all (a (2^40, 0) view must
     // not take 2^40 checks).
@@ -129,17 +130,44 @@ fn run_batch<'a, S: ?Sized + 'a, const W: usize, const G: usize>(
         });
     };
     let mut out = vec![[0.0f32; W]; total];
-    if per_row > 0 {
-        let mut outs = out.chunks_exact_mut(per_row);
-        let full = rows - rows % G;
-        for r0 in (0..full).step_by(G.max(1)) {
-            let srcs = std::array::from_fn(|g| row(r0 + g));
+    if per_row == 0 {
+        return Ok(out.into_flattened());
+    }
+    let g = G.max(1);
+    let groups = rows / g;
+    // Rows `first..` in groups of G, into `dst` (their outputs, in order).
+    let run_groups = |first: usize, dst: &mut [[f32; W]]| {
+        let n = dst.len() / per_row;
+        let mut outs = dst.chunks_exact_mut(per_row);
+        for r0 in (first..first + n).step_by(g) {
+            let srcs = std::array::from_fn(|i| row(r0 + i));
             let dsts = std::array::from_fn(|_| outs.next().unwrap_or_default());
             group(srcs, dsts);
         }
-        for (r, dst) in (full..rows).zip(outs) {
-            one(row(r), dst);
-        }
+    };
+    let (grouped, rest) = out.split_at_mut(groups * g * per_row);
+    // Whole groups split over threads: each row runs in the same group, with the same kernels,
+    // as on one thread, so the outputs are bit-identical whatever the thread count.
+    let threads = crate::threads::for_batch(groups, g, steps);
+    if threads <= 1 {
+        run_groups(0, grouped);
+    } else {
+        let per_thread = groups.div_ceil(threads) * g * per_row;
+        std::thread::scope(|scope| {
+            let mut chunks = grouped.chunks_mut(per_thread).enumerate();
+            // The caller's thread takes the first chunk; the others get a thread each.
+            let first = chunks.next();
+            for (i, chunk) in chunks {
+                let run_groups = &run_groups;
+                scope.spawn(move || run_groups(i * per_thread / per_row, chunk));
+            }
+            if let Some((_, chunk)) = first {
+                run_groups(0, chunk);
+            }
+        });
+    }
+    for (r, dst) in (groups * g..rows).zip(rest.chunks_exact_mut(per_row)) {
+        one(row(r), dst);
     }
     Ok(out.into_flattened())
 }
@@ -204,4 +232,24 @@ pub fn weights_file(
     };
     file.checksum = Some(file.compute_checksum());
     file
+}
+
+pub use crate::layers::Data;
+
+/// The bytes of a baked model's weights, 64-byte aligned: little-endian f32 arrays at 64-byte
+/// aligned offsets (the macro's layout).
+#[repr(C, align(64))]
+pub struct Blob<const N: usize>(pub [u8; N]);
+
+impl<const N: usize> Blob<N> {
+    /// The array of type `T` (`[f32; N]` or `[[f32; C]; R]`) at `offset`.
+    pub const fn at<T>(&'static self, offset: usize) -> &'static T {
+        assert!(
+            offset.is_multiple_of(64) && offset + size_of::<T>() <= N,
+            "a baked array lies within the blob, aligned"
+        );
+        // SAFETY: the range is inside the blob (asserted), 64-byte aligned (the blob is, and so
+        // is the offset), initialised, and every bit pattern is a valid f32.
+        unsafe { &*self.0.as_ptr().add(offset).cast::<T>() }
+    }
 }

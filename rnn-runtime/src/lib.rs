@@ -18,7 +18,6 @@
 
 #[doc(hidden)]
 pub mod activation;
-mod error;
 mod info;
 #[doc(hidden)]
 pub mod init;
@@ -27,12 +26,13 @@ pub mod kernels;
 #[doc(hidden)]
 pub mod layers;
 pub mod simd;
+pub mod threads;
 pub mod weights;
 
 pub use activation::Activation;
-pub use error::{Error, Result};
 pub use info::{LayerInfo, LayerKind};
 pub use ndarray;
+pub use rnn_spec::{Error, Result};
 pub use weights::WeightsFile;
 
 #[doc = include_str!("../DSL.md")]

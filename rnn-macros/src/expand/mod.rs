@@ -4,6 +4,7 @@
 //! own `Option`, `Vec`, `Ok`, `std` or `core` still compiles.
 
 mod api;
+mod baked;
 mod consts;
 mod engine;
 mod item;
@@ -44,13 +45,20 @@ fn option(p: &TokenStream, n: Option<usize>) -> TokenStream {
 /// pub struct Sentiment { l0: Embedding<10000, 32>, l1: SimpleRnn<32, 32>, l2: Dense<32, 1>, __fold: .. }
 /// impl Sentiment { pub const PARAMS ...; pub fn random(seed) ...; pub fn forward(...) ...; fn __run_avx512 ... }
 /// ```
-pub fn expand(krate: &TokenStream, model: &Model, plan: &Plan, summary: &str) -> TokenStream {
+pub fn expand(
+    krate: &TokenStream,
+    model: &Model,
+    plan: &Plan,
+    summary: &str,
+    baked: Option<&(crate::bake::File, crate::bake::Layout)>,
+) -> TokenStream {
     let p = quote!(#krate::__private);
     let item = item::expand_struct(&p, model, plan);
     let consts = consts::expand_consts(&p, model, summary);
     let weights = weights::expand_weights(&p, model, plan);
     let api = api::expand_api(&p, model, plan);
     let engine = engine::expand_engine(&p, model, plan);
+    let baked = baked.map(|(file, layout)| baked::expand_baked(&p, model, plan, file, layout));
     let state = stream::expand_state_struct(&p, model);
     let cannot_stream = stream::expand_cannot_stream(model, plan);
     let streaming = stream::expand_stream(&p, model, plan);
@@ -66,6 +74,7 @@ pub fn expand(krate: &TokenStream, model: &Model, plan: &Plan, summary: &str) ->
             #api
             #streaming
             #engine
+            #baked
         }
     }
 }

@@ -38,6 +38,7 @@ pub fn expand_error(krate: &TokenStream, def: &ModelDef, error: syn::Error) -> T
             pub const RETURNS_SEQUENCES: bool = false;
             pub const TAKES_TOKENS: bool = false;
             pub fn zeros() -> Self { #p::stub() }
+            pub fn baked() -> &'static Self { #p::stub() }
             pub fn random(seed: u64) -> Self { #p::stub() }
             pub fn from_weights(file: #p::WeightsFile) -> #p::Result<Self> { #p::stub() }
             pub fn from_json(json: &str) -> #p::Result<Self> { #p::stub() }

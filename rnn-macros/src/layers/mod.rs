@@ -84,3 +84,82 @@ pub fn cell_type(p: &proc_macro2::TokenStream, kind: &LayerKind) -> proc_macro2:
         LayerKind::TimeDistributed { inner } => wrapper::time_distributed_cell(p, inner),
     }
 }
+
+/// The const expression of a baked cell, its arrays (`rnn_spec::bake::cell_arrays` order)
+/// taken from `arrays`: `<Lstm<32, 32, 128>>::baked(__BLOB.at(0), __BLOB.at(16384), .., true,
+/// [Activation::Tanh, Activation::Sigmoid])`.
+pub fn cell_baked(
+    p: &proc_macro2::TokenStream,
+    kind: &LayerKind,
+    arrays: &mut dyn Iterator<Item = proc_macro2::TokenStream>,
+) -> proc_macro2::TokenStream {
+    use quote::{format_ident, quote};
+    let ty = cell_type(p, kind);
+    let act = |a: rnn_spec::Activation| {
+        let v = format_ident!("{}", a.variant());
+        quote!(#p::Activation::#v)
+    };
+    let mut a = || arrays.next().unwrap_or_default();
+    match *kind {
+        LayerKind::Embedding { .. } => {
+            let t = a();
+            quote!(<#ty>::baked(#t))
+        }
+        LayerKind::Dense {
+            use_bias,
+            activation,
+            ..
+        } => {
+            let (k, b, f) = (a(), a(), act(activation));
+            quote!(<#ty>::baked(#k, #b, #use_bias, #f))
+        }
+        LayerKind::SimpleRnn {
+            use_bias,
+            activation,
+            ..
+        } => {
+            let (k, r, b, f) = (a(), a(), a(), act(activation));
+            quote!(<#ty>::baked(#k, #r, #b, #use_bias, #f))
+        }
+        LayerKind::Lstm {
+            use_bias,
+            activation,
+            recurrent_activation,
+            ..
+        } => {
+            let (k, r, b) = (a(), a(), a());
+            let (f, g) = (act(activation), act(recurrent_activation));
+            quote!(<#ty>::baked(#k, #r, #b, #use_bias, [#f, #g]))
+        }
+        LayerKind::Gru {
+            use_bias,
+            reset_after,
+            activation,
+            recurrent_activation,
+            ..
+        } => {
+            let (k, r, rh, bi, br) = (a(), a(), a(), a(), a());
+            let (f, g) = (act(activation), act(recurrent_activation));
+            quote!(<#ty>::baked((#k, #r, #rh), [#bi, #br], [#use_bias, #reset_after], [#f, #g]))
+        }
+        LayerKind::Activation { activation, .. } => {
+            let f = act(activation);
+            quote!(<#ty>::baked(#f))
+        }
+        LayerKind::Masking { mask_value, .. } => {
+            let v = proc_macro2::Literal::f32_suffixed(mask_value);
+            quote!(<#ty>::baked(#v))
+        }
+        LayerKind::Inert { .. } => quote!(#p::Inert),
+        LayerKind::Bidirectional { inner, merge } => {
+            let forward = cell_baked(p, inner, arrays);
+            let backward = cell_baked(p, inner, arrays);
+            let m = format_ident!("{}", merge.variant());
+            quote!(<#ty>::baked(#forward, #backward, #p::Merge::#m))
+        }
+        LayerKind::TimeDistributed { inner } => {
+            let inner = cell_baked(p, inner, arrays);
+            quote!(<#ty>::baked(#inner))
+        }
+    }
+}

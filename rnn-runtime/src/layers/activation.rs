@@ -12,6 +12,13 @@ pub struct ActivationLayer<const W: usize> {
     activation: Activation,
 }
 
+impl<const W: usize> ActivationLayer<W> {
+    /// The layer of `activation` (baked models are built in a `static`).
+    pub const fn baked(activation: Activation) -> Self {
+        ActivationLayer { activation }
+    }
+}
+
 impl<const W: usize> Cell for ActivationLayer<W> {
     fn zeros(info: &LayerInfo) -> Self {
         let activation = match info.kind {

@@ -1,5 +1,5 @@
 use super::{
-    Cell, PerStep, Weights, flat, next_weights, record, shape_error, take_tensors, vector,
+    Cell, Data, PerStep, Weights, flat, next_weights, record, shape_error, take_tensors, vector,
     zero_vector,
 };
 use crate::Activation;
@@ -14,7 +14,7 @@ use crate::weights::LayerRecord;
 #[derive(Clone)]
 pub struct Dense<const IN: usize, const OUT: usize> {
     kernel: Weights<IN, OUT>,
-    bias: Box<[f32; OUT]>,
+    bias: Data<[f32; OUT]>,
     use_bias: bool,
     activation: Activation,
 }
@@ -27,6 +27,23 @@ fn options(info: &LayerInfo) -> (bool, Activation) {
             ..
         } => (use_bias, activation),
         _ => (true, Activation::Linear),
+    }
+}
+
+impl<const IN: usize, const OUT: usize> Dense<IN, OUT> {
+    /// A baked Dense: kernel and bias (zeros without `use_bias`) in static data.
+    pub const fn baked(
+        kernel: &'static [[f32; OUT]; IN],
+        bias: &'static [f32; OUT],
+        use_bias: bool,
+        activation: Activation,
+    ) -> Self {
+        Dense {
+            kernel: Weights::from_static(kernel),
+            bias: Data::from_static(bias),
+            use_bias,
+            activation,
+        }
     }
 }
 

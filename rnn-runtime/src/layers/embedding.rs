@@ -1,4 +1,4 @@
-use super::{Cell, flat, matrix, record, shape_error, take_tensors, zero_matrix};
+use super::{Cell, Data, flat, matrix, record, shape_error, take_tensors, zero_matrix};
 use crate::info::LayerInfo;
 use crate::init::{Rng, embedding_uniform};
 use crate::weights::LayerRecord;
@@ -7,10 +7,17 @@ use crate::{Error, Result};
 /// `Embedding(V, D)`: a `(V, D)` table; a token id selects a row.
 #[derive(Clone)]
 pub struct Embedding<const V: usize, const D: usize> {
-    table: Box<[[f32; D]; V]>,
+    table: Data<[[f32; D]; V]>,
 }
 
 impl<const V: usize, const D: usize> Embedding<V, D> {
+    /// A baked Embedding: the table in static data (no heap).
+    pub const fn baked(table: &'static [[f32; D]; V]) -> Self {
+        Embedding {
+            table: Data::from_static(table),
+        }
+    }
+
     /// The row of `id`. Ids are checked by [`Embedding::check_ids`] before a sequence runs; an
     /// unchecked out-of-range id reads row 0 rather than panicking.
     #[inline(always)]

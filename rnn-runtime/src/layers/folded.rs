@@ -18,22 +18,25 @@ pub struct FoldedEmbedding<const V: usize, const U: usize> {
 }
 
 impl<const V: usize, const U: usize> FoldedEmbedding<V, U> {
-    /// Computes the table in f64 and rounds once.
+    /// A baked table (computed by the macro with `rnn_spec::bake::fold_table`), in static data.
+    pub const fn baked(table: &'static [[f32; U]; V]) -> Self {
+        FoldedEmbedding {
+            table: Weights::from_static(table),
+        }
+    }
+
+    /// Computes the table in f64 and rounds once (`rnn_spec::bake::fold_table`).
     pub fn new<const D: usize>(
         embedding: &Embedding<V, D>,
         layer: &impl InputProjection<D, U>,
     ) -> Self {
         let (k, b) = layer.input_projection();
-        let mut data = Vec::with_capacity(V * U);
-        for row in embedding.table().iter() {
-            for j in 0..U {
-                let mut s = b[j] as f64;
-                for (i, e) in row.iter().enumerate() {
-                    s += *e as f64 * k[i][j] as f64;
-                }
-                data.push(s as f32);
-            }
-        }
+        let data = rnn_spec::bake::fold_table(
+            embedding.table().as_flattened(),
+            k.as_flattened(),
+            b,
+            (V, D, U),
+        );
         FoldedEmbedding {
             table: Weights::from_vec(data).unwrap_or_else(Weights::zeros),
         }

@@ -1,5 +1,6 @@
 use super::{
-    Cell, Recurrent, Weights, flat, next_weights, record, shape_error, take_tensors, zero_vector,
+    Cell, Data, Recurrent, Weights, flat, next_weights, record, shape_error, take_tensors,
+    zero_vector,
 };
 use crate::Activation;
 use crate::Result;
@@ -22,13 +23,20 @@ pub struct Gru<const IN: usize, const U: usize, const U3: usize> {
     recurrent: Weights<U, U3>,
     /// The candidate's recurrent columns alone (`reset_after = false` multiplies `r ⊙ h` by them).
     recurrent_h: Weights<U, U>,
-    bias_in: Box<[f32; U3]>,
-    bias_rec: Box<[f32; U3]>,
+    bias_in: Data<[f32; U3]>,
+    bias_rec: Data<[f32; U3]>,
     use_bias: bool,
     reset_after: bool,
     activation: Activation,
     recurrent_activation: Activation,
 }
+
+/// A baked GRU's kernel, recurrent kernel, and the recurrent kernel's candidate columns.
+type Kernels<const IN: usize, const U: usize, const U3: usize> = (
+    &'static [[f32; U3]; IN],
+    &'static [[f32; U3]; U],
+    &'static [[f32; U]; U],
+);
 
 /// The state of G rows: the outputs `h`. A group stepped batch-inner (see
 /// [`MulAdd::BATCH_INNER`]) also keeps `h` as `[unit][row]`, which the next such step reads.
@@ -66,6 +74,28 @@ fn options(info: &LayerInfo) -> (bool, bool, Activation, Activation) {
 }
 
 impl<const IN: usize, const U: usize, const U3: usize> Gru<IN, U, U3> {
+    /// A baked GRU: in static data, the kernels, the recurrent kernel's candidate columns,
+    /// and the input and recurrent biases (zeros where the layer has none), as
+    /// `rnn_spec::bake::cell_arrays` lays them out.
+    pub const fn baked(
+        (kernel, recurrent, recurrent_h): Kernels<IN, U, U3>,
+        [bias_in, bias_rec]: [&'static [f32; U3]; 2],
+        [use_bias, reset_after]: [bool; 2],
+        [activation, recurrent_activation]: [Activation; 2],
+    ) -> Self {
+        Gru {
+            kernel: Weights::from_static(kernel),
+            recurrent: Weights::from_static(recurrent),
+            recurrent_h: Weights::from_static(recurrent_h),
+            bias_in: Data::from_static(bias_in),
+            bias_rec: Data::from_static(bias_rec),
+            use_bias,
+            reset_after,
+            activation,
+            recurrent_activation,
+        }
+    }
+
     const GATES: () = assert!(U3 == 3 * U, "a GRU has 3 gates of U units");
 
     /// `σ` over the z and r gates of a row (per gate for softmax-like activations).

@@ -1,5 +1,5 @@
 use super::{
-    Cell, Recurrent, Weights, flat, next_weights, record, shape_error, take_tensors, vector,
+    Cell, Data, Recurrent, Weights, flat, next_weights, record, shape_error, take_tensors, vector,
     zero_vector,
 };
 use crate::Activation;
@@ -18,7 +18,7 @@ use crate::weights::LayerRecord;
 pub struct Lstm<const IN: usize, const U: usize, const U4: usize> {
     kernel: Weights<IN, U4>,
     recurrent: Weights<U, U4>,
-    bias: Box<[f32; U4]>,
+    bias: Data<[f32; U4]>,
     use_bias: bool,
     activation: Activation,
     recurrent_activation: Activation,
@@ -116,6 +116,25 @@ fn options(info: &LayerInfo) -> Options {
 }
 
 impl<const IN: usize, const U: usize, const U4: usize> Lstm<IN, U, U4> {
+    /// A baked LSTM: kernels and bias (zeros without `use_bias`) in static data, in the
+    /// cell's gate order (`rnn_spec::bake::cell_arrays`).
+    pub const fn baked(
+        kernel: &'static [[f32; U4]; IN],
+        recurrent: &'static [[f32; U4]; U],
+        bias: &'static [f32; U4],
+        use_bias: bool,
+        [activation, recurrent_activation]: [Activation; 2],
+    ) -> Self {
+        Lstm {
+            kernel: Weights::from_static(kernel),
+            recurrent: Weights::from_static(recurrent),
+            bias: Data::from_static(bias),
+            use_bias,
+            activation,
+            recurrent_activation,
+        }
+    }
+
     const GATES: () = assert!(U4 == 4 * U, "an LSTM has 4 gates of U units");
 
     /// Whether G rows step batch-inner on path M: at the path's batch-inner group size, and

@@ -12,6 +12,11 @@ pub struct Masking<const W: usize> {
 }
 
 impl<const W: usize> Masking<W> {
+    /// A Masking layer of `value` (baked models are built in a `static`).
+    pub const fn baked(value: f32) -> Self {
+        Masking { value }
+    }
+
     /// Whether the step is kept (not every feature equals the mask value).
     #[inline(always)]
     pub fn keeps(&self, x: &[f32; W]) -> bool {

@@ -11,6 +11,7 @@ mod inert;
 mod lstm;
 mod masking;
 mod simple_rnn;
+mod storage;
 mod wrappers;
 
 pub use activation::ActivationLayer;
@@ -22,6 +23,7 @@ pub use inert::Inert;
 pub use lstm::{Lstm, LstmState};
 pub use masking::Masking;
 pub use simple_rnn::SimpleRnn;
+pub use storage::Data;
 pub use wrappers::{Bidirectional, TimeDistributed};
 
 use crate::Result;
@@ -88,35 +90,40 @@ pub trait PerStep<const IN: usize, const OUT: usize>: Cell {
 
 /// A `(R, C)` row-major matrix on the heap, moved out of a flat vector without copying.
 /// `None` if the vector does not hold exactly `R * C` values.
-pub(crate) fn matrix<const R: usize, const C: usize>(v: Vec<f32>) -> Option<Box<[[f32; C]; R]>> {
+pub(crate) fn matrix<const R: usize, const C: usize>(v: Vec<f32>) -> Option<Data<[[f32; C]; R]>> {
     if R.checked_mul(C) != Some(v.len()) {
         return None;
     }
     let flat: Box<[f32]> = v.into_boxed_slice();
     // SAFETY: `[[f32; C]; R]` has the size (R*C*4 bytes) and alignment (4) of the `R * C` f32
     // slice checked above, and every bit pattern is a valid f32.
-    Some(unsafe { Box::from_raw(Box::into_raw(flat) as *mut [[f32; C]; R]) })
+    let b = unsafe { Box::from_raw(Box::into_raw(flat) as *mut [[f32; C]; R]) };
+    Some(Data::from_box(b))
 }
 
 /// A `(N,)` vector on the heap, moved out of a flat vector.
-pub(crate) fn vector<const N: usize>(v: Vec<f32>) -> Option<Box<[f32; N]>> {
-    v.into_boxed_slice().try_into().ok()
+pub(crate) fn vector<const N: usize>(v: Vec<f32>) -> Option<Data<[f32; N]>> {
+    let b: Box<[f32; N]> = v.into_boxed_slice().try_into().ok()?;
+    Some(Data::from_box(b))
 }
 
-/// A `(R, C)` weight matrix on the heap, aligned to 64 bytes (a cache line): the kernels' full
-/// 256- or 512-bit loads of a row then never straddle two lines (measured: a 32 x 128 product
-/// ran about 30% faster from a 64-byte aligned matrix than from malloc's 16- or 32-byte one).
-pub struct Weights<const R: usize, const C: usize>(Box<Aligned<[[f32; C]; R]>>);
-
-#[repr(C, align(64))]
-struct Aligned<T>(T);
+/// A `(R, C)` weight matrix aligned to 64 bytes (a cache line): the kernels' full 256- or
+/// 512-bit loads of a row then never straddle two lines (measured: a 32 x 128 product ran about
+/// 30% faster from a 64-byte aligned matrix than from malloc's 16- or 32-byte one). On the heap
+/// when built or loaded, in static data when baked ([`Data`]).
+pub struct Weights<const R: usize, const C: usize>(Data<[[f32; C]; R]>);
 
 impl<const R: usize, const C: usize> Weights<R, C> {
     /// All zeros, allocated zeroed on the heap (never on the stack, whatever the size).
     pub(crate) fn zeros() -> Self {
-        let b = Box::<Aligned<[[f32; C]; R]>>::new_zeroed();
+        let b = Box::<storage::Aligned<[[f32; C]; R]>>::new_zeroed();
         // SAFETY: all-zero bytes are a valid `[[f32; C]; R]` (0.0 everywhere).
-        Weights(unsafe { b.assume_init() })
+        Weights(Data::from_aligned(unsafe { b.assume_init() }))
+    }
+
+    /// Baked weights: static data (64-byte aligned by the macro's layout), no heap.
+    pub const fn from_static(data: &'static [[f32; C]; R]) -> Self {
+        Weights(Data::from_static(data))
     }
 
     /// From R * C row-major values; `None` for another count. (One copy, into aligned memory.)
@@ -134,32 +141,31 @@ impl<const R: usize, const C: usize> std::ops::Deref for Weights<R, C> {
     type Target = [[f32; C]; R];
     #[inline(always)]
     fn deref(&self) -> &[[f32; C]; R] {
-        &self.0.0
+        &self.0
     }
 }
 
 impl<const R: usize, const C: usize> std::ops::DerefMut for Weights<R, C> {
     #[inline(always)]
     fn deref_mut(&mut self) -> &mut [[f32; C]; R] {
-        &mut self.0.0
+        &mut self.0
     }
 }
 
 impl<const R: usize, const C: usize> Clone for Weights<R, C> {
+    /// Heap weights are copied (aligned); baked ones shared.
     fn clone(&self) -> Self {
-        let mut w = Self::zeros();
-        w.as_flattened_mut().copy_from_slice(self.as_flattened());
-        w
+        Weights(self.0.clone())
     }
 }
 
 /// Zeros of any fixed-size shape, allocated directly on the heap.
-pub(crate) fn zero_matrix<const R: usize, const C: usize>() -> Box<[[f32; C]; R]> {
+pub(crate) fn zero_matrix<const R: usize, const C: usize>() -> Data<[[f32; C]; R]> {
     // `vec!` of zeros is a calloc; its length is R*C by construction, so `matrix` succeeds.
     matrix(vec![0.0; R * C]).unwrap_or_else(|| unreachable!("sizes are fixed at compile time"))
 }
 
-pub(crate) fn zero_vector<const N: usize>() -> Box<[f32; N]> {
+pub(crate) fn zero_vector<const N: usize>() -> Data<[f32; N]> {
     vector(vec![0.0; N]).unwrap_or_else(|| unreachable!("sizes are fixed at compile time"))
 }
 

@@ -1,5 +1,5 @@
 use super::{
-    Cell, Recurrent, Weights, flat, next_weights, record, shape_error, take_tensors, vector,
+    Cell, Data, Recurrent, Weights, flat, next_weights, record, shape_error, take_tensors, vector,
     zero_vector,
 };
 use crate::Activation;
@@ -16,7 +16,7 @@ use crate::weights::LayerRecord;
 pub struct SimpleRnn<const IN: usize, const U: usize> {
     kernel: Weights<IN, U>,
     recurrent: Weights<U, U>,
-    bias: Box<[f32; U]>,
+    bias: Data<[f32; U]>,
     use_bias: bool,
     activation: Activation,
 }
@@ -33,6 +33,23 @@ fn options(info: &LayerInfo) -> (bool, Activation) {
 }
 
 impl<const IN: usize, const U: usize> SimpleRnn<IN, U> {
+    /// A baked SimpleRNN: kernels and bias (zeros without `use_bias`) in static data.
+    pub const fn baked(
+        kernel: &'static [[f32; U]; IN],
+        recurrent: &'static [[f32; U]; U],
+        bias: &'static [f32; U],
+        use_bias: bool,
+        activation: Activation,
+    ) -> Self {
+        SimpleRnn {
+            kernel: Weights::from_static(kernel),
+            recurrent: Weights::from_static(recurrent),
+            bias: Data::from_static(bias),
+            use_bias,
+            activation,
+        }
+    }
+
     /// One timestep for G sequences whose input projection `x · kernel + bias` is already
     /// computed (a folded Embedding row, see [`super::FoldedEmbedding`]).
     #[inline(always)]

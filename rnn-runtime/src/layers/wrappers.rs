@@ -52,6 +52,15 @@ fn merge_of(info: &LayerInfo) -> Merge {
 }
 
 impl<C, const U: usize, const U2: usize, const W: usize> Bidirectional<C, U, U2, W> {
+    /// The wrapper of two baked copies (baked models are built in a `static`).
+    pub const fn baked(forward: C, backward: C, merge: Merge) -> Self {
+        Bidirectional {
+            forward,
+            backward,
+            merge,
+        }
+    }
+
     const SIZES: () = assert!(U2 == 2 * U && (W == U || W == U2));
 
     /// The copy that runs forwards.
@@ -183,6 +192,13 @@ impl<C: Cell, const U: usize, const U2: usize, const W: usize> Cell for Bidirect
 #[derive(Clone, Debug)]
 pub struct TimeDistributed<L> {
     inner: L,
+}
+
+impl<L> TimeDistributed<L> {
+    /// The wrapper of a baked layer (baked models are built in a `static`).
+    pub const fn baked(inner: L) -> Self {
+        TimeDistributed { inner }
+    }
 }
 
 impl<L: Cell> Cell for TimeDistributed<L> {

@@ -1,6 +1,26 @@
-//! The one error type of the runtime. Every fallible public function returns it.
+//! The one error type of the runtime (re-exported as `rnn_runtime::Error`). Every fallible
+//! public function returns it; the macro reports a baked weights file's problems with its text.
 
-use std::path::PathBuf;
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
+/// A file's path in an error: a `PathBuf` with `std`, its text without.
+#[cfg(feature = "std")]
+pub type FilePath = std::path::PathBuf;
+/// A file's path in an error: a `PathBuf` with `std`, its text without.
+#[cfg(not(feature = "std"))]
+pub type FilePath = String;
+
+#[cfg(feature = "std")]
+fn show(p: &FilePath) -> impl core::fmt::Display + '_ {
+    p.display()
+}
+
+#[cfg(not(feature = "std"))]
+fn show(p: &FilePath) -> impl core::fmt::Display + '_ {
+    p
+}
 
 /// What went wrong, with enough context to find it: the file position, the layer and tensor, or
 /// the batch row and timestep. Variants are stable; match on them.
@@ -8,10 +28,11 @@ use std::path::PathBuf;
 #[non_exhaustive]
 pub enum Error {
     /// The weights file could not be opened or read.
+    #[cfg(feature = "std")]
     #[error("cannot read weights file `{path}`: {source}")]
     Io {
         /// The path given.
-        path: PathBuf,
+        path: FilePath,
         /// What the operating system said.
         #[source]
         source: std::io::Error,
@@ -41,14 +62,14 @@ pub enum Error {
     #[error("weights file does not fit the model:{}", list(problems))]
     Mismatch {
         /// Every difference, in model order.
-        problems: Vec<rnn_spec::Mismatch>,
+        problems: Vec<crate::Mismatch>,
     },
 
     /// The file is not a weights file but another format, told by its first bytes.
-    #[error("{} is {what}, not an rnn-weights JSON file: {fix}", path.as_ref().map_or("the data".to_string(), |p| format!("`{}`", p.display())))]
+    #[error("{} is {what}, not an rnn-weights JSON file: {fix}", path.as_ref().map_or("the data".to_string(), |p| format!("`{}`", show(p))))]
     ForeignFormat {
         /// The file, when read from disk.
-        path: Option<PathBuf>,
+        path: Option<FilePath>,
         /// What the bytes are.
         what: &'static str,
         /// What to do.
@@ -122,7 +143,7 @@ pub enum Error {
     },
 }
 
-fn list(problems: &[rnn_spec::Mismatch]) -> String {
+fn list(problems: &[crate::Mismatch]) -> String {
     problems.iter().map(|p| format!("\n  - {p}")).collect()
 }
 
@@ -141,4 +162,4 @@ fn row_suffix(row: Option<usize>) -> String {
 }
 
 /// `Result` with the runtime's [`Error`].
-pub type Result<T, E = Error> = std::result::Result<T, E>;
+pub type Result<T, E = Error> = core::result::Result<T, E>;

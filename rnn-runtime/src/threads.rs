@@ -1,0 +1,58 @@
+//! How many threads `predict` splits a batch over.
+//!
+//! By default every core the process may use (`std::thread::available_parallelism`), as
+//! TensorFlow, ONNX Runtime and PyTorch do; the environment variable `RNN_THREADS` (or, if it
+//! is unset, `RAYON_NUM_THREADS`) chooses another count, and [`set`] overrides both at run
+//! time. The split never changes a result: every row runs through the same lockstep group
+//! and kernels as on one thread, so outputs are bit-identical whatever the count. Without the
+//! `parallel` feature (on by default) `predict` stays on the caller's thread.
+
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// 0: not set by [`set`].
+static CHOSEN: AtomicUsize = AtomicUsize::new(0);
+
+/// The count from the environment or the machine, read once.
+fn default_count() -> usize {
+    static DEFAULT: OnceLock<usize> = OnceLock::new();
+    *DEFAULT.get_or_init(|| {
+        ["RNN_THREADS", "RAYON_NUM_THREADS"]
+            .iter()
+            .find_map(|k| std::env::var(k).ok()?.trim().parse::<usize>().ok())
+            .filter(|&n| n > 0)
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+    })
+}
+
+/// Sets how many threads `predict` may use (`0` goes back to the default: `RNN_THREADS`,
+/// `RAYON_NUM_THREADS` or every core).
+pub fn set(count: usize) {
+    CHOSEN.store(count, Ordering::Relaxed);
+}
+
+/// How many threads `predict` may use now (1 without the `parallel` feature).
+pub fn get() -> usize {
+    if !cfg!(feature = "parallel") {
+        return 1;
+    }
+    match CHOSEN.load(Ordering::Relaxed) {
+        0 => default_count(),
+        n => n,
+    }
+}
+
+/// The least work, in row-timesteps, that a thread is given: below it, starting a thread
+/// (some microseconds) costs more than it saves. A row-timestep of the smallest layers takes
+/// tens of nanoseconds, so this is worth a few hundred microseconds at least (measured:
+/// docs/PERFORMANCE.md).
+pub(crate) const MIN_STEPS_PER_THREAD: usize = 4096;
+
+/// How many threads to split `groups` lockstep groups of `rows_per_group` rows of `steps`
+/// timesteps over: at most one per group, each with at least [`MIN_STEPS_PER_THREAD`].
+pub(crate) fn for_batch(groups: usize, rows_per_group: usize, steps: usize) -> usize {
+    let work = groups
+        .saturating_mul(rows_per_group)
+        .saturating_mul(steps.max(1));
+    get().min(groups).min(work / MIN_STEPS_PER_THREAD).max(1)
+}

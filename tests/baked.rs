@@ -1,0 +1,212 @@
+//! Baked weights (`#[weights = "..."]`): the file is read and checked at compile time and the
+//! model built in a `static`. A baked model equals the same model loaded at run time bit for bit
+//! (outputs and `to_json()`), and a model declared by its file alone (`struct M;`) equals its
+//! declared twin: LAYERS, PARAMS, SUMMARY and outputs. Compile errors: tests/ui/baked_*.rs.
+
+mod common;
+
+use common::{Flat, read_fixture};
+use rnn_runtime::rnn_model;
+use serde_json::Value;
+
+/// The fixture's inputs, as token rows or float sequences.
+fn inputs(name: &str) -> Vec<Value> {
+    let io: Value = serde_json::from_str(&read_fixture(&format!("{name}.io.json"))).unwrap();
+    io["inputs"].as_array().unwrap().clone()
+}
+
+fn tokens(v: &Value) -> Vec<u32> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_u64().unwrap() as u32)
+        .collect()
+}
+
+fn floats<const F: usize>(v: &Value) -> Vec<[f32; F]> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|step| std::array::from_fn(|i| step[i].as_f64().unwrap() as f32))
+        .collect()
+}
+
+/// Two weights files equal but for the model's name (each is its struct's).
+fn same_weights(a: &str, b: &str) -> bool {
+    let unnamed = |s: &str| {
+        let mut v: Value = serde_json::from_str(s).unwrap();
+        v["model"] = Value::Null;
+        v
+    };
+    unnamed(a) == unnamed(b)
+}
+
+fn bits(xs: Vec<f32>) -> Vec<u32> {
+    xs.into_iter().map(f32::to_bits).collect()
+}
+
+/// Declares, for one fixture, the baked model, the loaded twin, and the model from the file
+/// alone, and holds them equal.
+macro_rules! baked_fixture {
+    ($test:ident, $name:literal, $file:literal, $kind:tt, [$($layers:tt)*]) => {
+        #[test]
+        fn $test() {
+            rnn_model! {
+                #[weights = $file]
+                struct Baked<$($layers)*>;
+            }
+            rnn_model! {
+                struct Loaded<$($layers)*>;
+            }
+            rnn_model! {
+                /// The layers come from the file.
+                #[weights = $file]
+                #[derive(Debug)]
+                struct FromFile;
+            }
+            let loaded = Loaded::from_json(&read_fixture(&format!("{}.weights.json", $name))).unwrap();
+            let baked: &'static Baked = Baked::baked();
+            let from_file = FromFile::baked();
+            assert!(same_weights(&baked.to_json(), &loaded.to_json()), "to_json, baked");
+            assert!(same_weights(&from_file.to_json(), &loaded.to_json()), "to_json, from the file");
+            assert_eq!(Baked::LAYERS, Loaded::LAYERS);
+            assert_eq!(FromFile::LAYERS, Loaded::LAYERS);
+            assert_eq!(FromFile::PARAMS, Loaded::PARAMS);
+            assert_eq!(FromFile::SUMMARY.replace("from_file", "loaded"), Loaded::SUMMARY);
+            assert_eq!(
+                (FromFile::INPUT_WIDTH, FromFile::TAKES_TOKENS, FromFile::TIMESTEPS),
+                (Loaded::INPUT_WIDTH, Loaded::TAKES_TOKENS, Loaded::TIMESTEPS)
+            );
+            assert_eq!(
+                (FromFile::OUTPUT_WIDTH, FromFile::RETURNS_SEQUENCES),
+                (Loaded::OUTPUT_WIDTH, Loaded::RETURNS_SEQUENCES)
+            );
+            for x in inputs($name) {
+                baked_fixture!(@run $kind, x, baked, loaded, from_file);
+            }
+        }
+    };
+    (@run tokens, $x:ident, $b:ident, $l:ident, $f:ident) => {{
+        let x = tokens(&$x);
+        let want = bits($l.forward(&x).unwrap().flat());
+        assert_eq!(bits($b.forward(&x).unwrap().flat()), want, "baked");
+        assert_eq!(bits($f.forward(&x).unwrap().flat()), want, "from the file");
+    }};
+    (@run (floats $f_:literal), $x:ident, $b:ident, $l:ident, $f:ident) => {{
+        let x = floats::<$f_>(&$x);
+        let want = bits($l.forward(&x).unwrap().flat());
+        assert_eq!(bits($b.forward(&x).unwrap().flat()), want, "baked");
+        assert_eq!(bits($f.forward(&x).unwrap().flat()), want, "from the file");
+    }};
+}
+
+baked_fixture!(
+    imdb_lstm,
+    "lstm_imdb",
+    "tests/fixtures/lstm_imdb.weights.json.gz",
+    tokens,
+    [
+        Embedding(10000, 32),
+        LSTM(32),
+        Dense(1, activation = sigmoid)
+    ]
+);
+baked_fixture!(
+    imdb_bidirectional,
+    "bidi_imdb",
+    "tests/fixtures/bidi_imdb.weights.json.gz",
+    tokens,
+    [
+        Embedding(10000, 32),
+        Bidirectional(LSTM(32)),
+        Dense(1, activation = sigmoid)
+    ]
+);
+baked_fixture!(
+    simple_rnn_sequence,
+    "seed2",
+    "tests/fixtures/seed2.weights.json.gz",
+    tokens,
+    [Embedding(10000, 32), SimpleRNN(32, seq)]
+);
+baked_fixture!(
+    time_distributed_softmax_after_bidirectional_gru,
+    "td_softmax_bidi",
+    "tests/fixtures/td_softmax_bidi.weights.json",
+    tokens,
+    [
+        Embedding(30, 6, mask_zero = true),
+        Bidirectional(GRU(5, seq)),
+        TimeDistributed(Dense(4, activation = softmax))
+    ]
+);
+baked_fixture!(
+    bidirectional_rnn_average_masked,
+    "bidi_rnn_ave_mask",
+    "tests/fixtures/bidi_rnn_ave_mask.weights.json",
+    tokens,
+    [
+        Embedding(30, 6, mask_zero = true),
+        Bidirectional(SimpleRNN(5, seq), merge_mode = ave),
+        Dense(2)
+    ]
+);
+baked_fixture!(
+    gru_reset_before,
+    "gru_reset_before",
+    "tests/fixtures/gru_reset_before.weights.json",
+    (floats 4),
+    [Input(None, 4), GRU(8, reset_after = false)]
+);
+baked_fixture!(
+    masking_lstm_gru,
+    "lstm_masking",
+    "tests/fixtures/lstm_masking.weights.json",
+    (floats 4),
+    [Input(None, 4), Masking(), LSTM(6, seq), GRU(3)]
+);
+baked_fixture!(
+    bidirectional_gru_reset_before_mul,
+    "bidi_gru_reset_before_mul",
+    "tests/fixtures/bidi_gru_reset_before_mul.weights.json",
+    (floats 3),
+    [Input(None, 3), Bidirectional(GRU(4, seq, reset_after = false), merge_mode = mul), Dense(2)]
+);
+baked_fixture!(
+    named_dropouts,
+    "named_dropout",
+    "tests/fixtures/named_dropout.weights.json",
+    (floats 3),
+    [Input(None, 3), Dropout(0.5, name = "drop_in"), SimpleRNN(4, seq), Dropout(0.25), Dense(2)]
+);
+
+rnn_model! {
+    /// The IMDB LSTM, its layers read from the file.
+    pub struct ImdbDeclared<Embedding(10000, 32), LSTM(32), Dense(1, activation = sigmoid)>;
+}
+rnn_model! {
+    #[weights = "tests/fixtures/lstm_imdb.weights.json.gz"]
+    pub struct Imdb;
+}
+
+#[test]
+fn a_baked_model_is_static_shared_and_needs_no_heap_to_build() {
+    let a: &'static Imdb = Imdb::baked();
+    assert!(std::ptr::eq(a, Imdb::baked()), "one static");
+    const _: () = assert!(Imdb::PARAMS == 328_353);
+    assert_eq!(Imdb::LAYERS, ImdbDeclared::LAYERS);
+    // A clone of a baked model shares the static weights; writing copies them (never writes
+    // the read-only data).
+    let json = a.to_json();
+    let copy = ImdbDeclared::from_json(&json).unwrap();
+    assert_eq!(
+        copy.forward(&[1, 2, 3]).unwrap(),
+        a.forward(&[1, 2, 3]).unwrap()
+    );
+}
+
+#[test]
+fn baked_models_are_send_and_sync() {
+    fn shared<T: Send + Sync + 'static>(_: &T) {}
+    shared(Imdb::baked());
+}
