@@ -1,7 +1,10 @@
 //! Timings of the workloads of docs/PERFORMANCE.md, single thread by default: seed, imdb1,
 //! imdb128, stack128 (SimpleRNN), lstm1, lstm128, gru1, gru128 (`Embedding(10000, 32)` then
 //! `LSTM(32)` or `GRU(32)`, 500 tokens, batch 1 and 128, last output), bidir128
-//! (`Embedding(10000, 32), Bidirectional(LSTM(32)), Dense(1, activation = sigmoid)`, 128 x 500).
+//! (`Embedding(10000, 32), Bidirectional(LSTM(32)), Dense(1, activation = sigmoid)`, 128 x 500),
+//! lstm_step, gru_step (`Input(None, 32)`, `LSTM(32)` or `GRU(32)`, `Dense(1)`: one streaming
+//! `step` with the state carried, timed in blocks of 1000 consecutive steps; `seconds` is per
+//! step, as RTNeural's per-step figure).
 //!
 //! `cargo run --release --example bench -- --json` prints one JSON line per workload:
 //! `{"workload": "seed", "seconds": <median per call>, "runs": n, "gflops": ..., "peak_fraction": ...}`.
@@ -20,6 +23,8 @@ rnn_model! { struct SeedModel<Input(None, 32), SimpleRNN(64, seq)>; }
 rnn_model! { struct Imdb<Embedding(10000, 32), SimpleRNN(32)>; }
 rnn_model! { struct ImdbLstm<Embedding(10000, 32), LSTM(32)>; }
 rnn_model! { struct ImdbGru<Embedding(10000, 32), GRU(32)>; }
+rnn_model! { struct StepLstm<Input(None, 32), LSTM(32), Dense(1)>; }
+rnn_model! { struct StepGru<Input(None, 32), GRU(32), Dense(1)>; }
 rnn_model! { struct ImdbBidi<Embedding(10000, 32), Bidirectional(LSTM(32)), Dense(1, activation = sigmoid)>; }
 rnn_model! {
     struct Stack<Embedding(10000, 32), SimpleRNN(32, seq), SimpleRNN(32, seq), SimpleRNN(32, seq), SimpleRNN(32)>;
@@ -297,6 +302,37 @@ fn main() {
             }),
         };
         report(name, flops, 2.0 * flops, timing);
+    }
+
+    // lstm_step / gru_step: one streaming step with the state carried (float inputs, as
+    // RTNeural's benchmark), timed over blocks of 1000 consecutive steps; per step.
+    let inputs: Vec<[f32; 32]> = (0..64)
+        .map(|t| std::array::from_fn(|i| ((t * 32 + i) as f32 * 0.71).sin()))
+        .collect();
+    const BLOCK: usize = 1000;
+    for (name, gates) in [("lstm_step", 4.0), ("gru_step", 3.0)] {
+        if !wanted(name) {
+            continue;
+        }
+        let flops = 2.0 * (32.0 * 32.0 * gates * 2.0 + 32.0);
+        let (secs, runs) = if gates == 4.0 {
+            let model = StepLstm::random(9);
+            let mut state = model.state();
+            median(budget, || {
+                for x in inputs.iter().cycle().take(BLOCK) {
+                    std::hint::black_box(model.step(&mut state, std::hint::black_box(x)).unwrap());
+                }
+            })
+        } else {
+            let model = StepGru::random(10);
+            let mut state = model.state();
+            median(budget, || {
+                for x in inputs.iter().cycle().take(BLOCK) {
+                    std::hint::black_box(model.step(&mut state, std::hint::black_box(x)).unwrap());
+                }
+            })
+        };
+        report(name, flops, flops, (secs / BLOCK as f64, runs));
     }
 
     // bidir128: both directions of LSTM(32), each with its own folded table, then Dense(1) on

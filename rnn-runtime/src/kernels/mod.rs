@@ -87,6 +87,49 @@ pub trait MulAdd: Copy {
         transpose_out_generic(t, rows)
     }
 
+    /// Whether one row's LSTM and GRU steps go through [`MulAdd::lstm_row`] and
+    /// [`MulAdd::gru_row`] on this path (the fused intrinsics kernels), rather than through the
+    /// products and activations one after the other.
+    const FUSED_ROW: bool = false;
+
+    /// One row's LSTM step with Keras's default activations: `z = z0 + x · kernel + h ·
+    /// recurrent` over the gate columns i, f, o, c, then `c = σ(z_f) c + σ(z_i) tanh(z_c)` in
+    /// place and `h_out = σ(z_o) tanh(c)`. Portable body [`lstm_row_generic`]; on a path with
+    /// [`MulAdd::FUSED_ROW`], the template's kernel with the gates in the product's registers.
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    fn lstm_row<const IN: usize, const U: usize, const U4: usize>(
+        self,
+        x: &[f32; IN],
+        kernel: &[[f32; U4]; IN],
+        h: &[f32; U],
+        recurrent: &[[f32; U4]; U],
+        z0: &[f32; U4],
+        c: &mut [f32; U],
+        h_out: &mut [f32; U],
+    ) {
+        lstm_row_generic(self, x, kernel, h, recurrent, z0, c, h_out)
+    }
+
+    /// One row's GRU step (`reset_after = true`, Keras's default activations) from
+    /// `a0` (the folded row, or `b_in`) and `b_rec`: `a = a0 + x · kernel`, `b = b_rec + h ·
+    /// recurrent`, `z, r = σ(a + b)`, `hh = tanh(a_h + r b_h)`, `h_out = z h + (1 - z) hh`.
+    /// Portable body [`gru_row_generic`]; fused as [`MulAdd::lstm_row`].
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    fn gru_row<const IN: usize, const U: usize, const U3: usize>(
+        self,
+        x: &[f32; IN],
+        kernel: &[[f32; U3]; IN],
+        h: &[f32; U],
+        recurrent: &[[f32; U3]; U],
+        a0: &[f32; U3],
+        b_rec: &[f32; U3],
+        h_out: &mut [f32; U],
+    ) {
+        gru_row_generic(self, x, kernel, h, recurrent, a0, b_rec, h_out)
+    }
+
     /// `acc[g] += x[g] · w` for G rows: [`MulAdd::matvec2_group`] with no second product.
     #[inline(always)]
     fn matvec_group<const G: usize, const IN: usize, const OUT: usize>(
@@ -188,9 +231,11 @@ macro_rules! portable_or {
 /// of the kernel template's expansion that every kernel goes to (the token proves the CPU has
 /// the path's features, so the calls are sound; off x86-64 the portable bodies).
 macro_rules! simd_path {
-    ($token:ty, $acc:literal, $module:ident, one_row_portable = $one_row_portable:literal) => {
+    ($token:ty, $acc:literal, $module:ident, one_row_portable = $one_row_portable:literal,
+     fused_row = $fused_row:literal) => {
         impl MulAdd for $token {
             const ACC_FLOATS: usize = $acc;
+            const FUSED_ROW: bool = $fused_row;
             #[cfg(target_arch = "x86_64")]
             const BATCH_INNER: usize = $module::LANES;
             fn detect() -> Option<Self> {
@@ -224,6 +269,62 @@ macro_rules! simd_path {
                 portable_or!({ unsafe { $module::exp_in_place(z) } }, {
                     z.iter_mut().for_each(|v| *v = exp_fast(*v))
                 })
+            }
+
+            // The fused one-row kernels need whole registers of units; other widths (and a
+            // path without them) take the portable body.
+            #[inline(always)]
+            fn lstm_row<const IN: usize, const U: usize, const U4: usize>(
+                self,
+                x: &[f32; IN],
+                kernel: &[[f32; U4]; IN],
+                h: &[f32; U],
+                recurrent: &[[f32; U4]; U],
+                z0: &[f32; U4],
+                c: &mut [f32; U],
+                h_out: &mut [f32; U],
+            ) {
+                portable_or!(
+                    {
+                        if $fused_row && U % $module::LANES == 0 && U4 == 4 * U {
+                            // SAFETY: `self` proves the path's features.
+                            return unsafe {
+                                $module::lstm_row::<IN, U, U4>(
+                                    x, kernel, h, recurrent, z0, c, h_out,
+                                )
+                            };
+                        }
+                        lstm_row_generic(self, x, kernel, h, recurrent, z0, c, h_out)
+                    },
+                    { lstm_row_generic(self, x, kernel, h, recurrent, z0, c, h_out) }
+                )
+            }
+
+            #[inline(always)]
+            fn gru_row<const IN: usize, const U: usize, const U3: usize>(
+                self,
+                x: &[f32; IN],
+                kernel: &[[f32; U3]; IN],
+                h: &[f32; U],
+                recurrent: &[[f32; U3]; U],
+                a0: &[f32; U3],
+                b_rec: &[f32; U3],
+                h_out: &mut [f32; U],
+            ) {
+                portable_or!(
+                    {
+                        if $fused_row && U % $module::LANES == 0 && U3 == 3 * U {
+                            // SAFETY: `self` proves the path's features.
+                            return unsafe {
+                                $module::gru_row::<IN, U, U3>(
+                                    x, kernel, h, recurrent, a0, b_rec, h_out,
+                                )
+                            };
+                        }
+                        gru_row_generic(self, x, kernel, h, recurrent, a0, b_rec, h_out)
+                    },
+                    { gru_row_generic(self, x, kernel, h, recurrent, a0, b_rec, h_out) }
+                )
             }
 
             // Batch-inner groups of the path's lane count go to the template (the casts
@@ -335,8 +436,16 @@ macro_rules! simd_path {
     };
 }
 
-simd_path!(Fused, 96, avx2, one_row_portable = true);
-simd_path!(Avx512, 192, avx512, one_row_portable = false);
+simd_path!(Fused, 96, avx2, one_row_portable = true, fused_row = true);
+// The AVX-512 path keeps the separate one-row steps: its fused kernels are the same template
+// code, but no host we have can measure (or run) them.
+simd_path!(
+    Avx512,
+    192,
+    avx512,
+    one_row_portable = false,
+    fused_row = false
+);
 
 /// `acc += x · w` for a row vector `x` (IN) and a matrix `w` in Keras's (in, out) layout.
 ///
@@ -483,6 +592,69 @@ pub fn transpose_out_generic<const G: usize, const N: usize>(
         for (v, row) in col.iter().zip(rows.iter_mut()) {
             row[n] = *v;
         }
+    }
+}
+
+/// The portable body of [`MulAdd::lstm_row`] (and the scalar twin the tests hold the fused
+/// kernels to): the products, then the path's sigmoid and tanh over the gate columns, then the
+/// cell.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+pub fn lstm_row_generic<M: MulAdd, const IN: usize, const U: usize, const U4: usize>(
+    m: M,
+    x: &[f32; IN],
+    kernel: &[[f32; U4]; IN],
+    h: &[f32; U],
+    recurrent: &[[f32; U4]; U],
+    z0: &[f32; U4],
+    c: &mut [f32; U],
+    h_out: &mut [f32; U],
+) {
+    let mut z = [*z0];
+    m.matvec2_group::<1, IN, U, U4>(&[x], kernel, &[h], recurrent, &mut z);
+    let z = &mut z[0];
+    let (sig, cand) = z.split_at_mut(3 * U);
+    m.sigmoid_in_place(sig);
+    m.tanh_in_place(cand);
+    let mut ac = [0.0f32; U];
+    for j in 0..U {
+        c[j] = z[U + j] * c[j] + z[j] * z[3 * U + j];
+        ac[j] = c[j];
+    }
+    m.tanh_in_place(&mut ac);
+    for j in 0..U {
+        h_out[j] = z[2 * U + j] * ac[j];
+    }
+}
+
+/// The portable body of [`MulAdd::gru_row`] (and the fused kernels' scalar twin).
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+pub fn gru_row_generic<M: MulAdd, const IN: usize, const U: usize, const U3: usize>(
+    m: M,
+    x: &[f32; IN],
+    kernel: &[[f32; U3]; IN],
+    h: &[f32; U],
+    recurrent: &[[f32; U3]; U],
+    a0: &[f32; U3],
+    b_rec: &[f32; U3],
+    h_out: &mut [f32; U],
+) {
+    let (mut a, mut b) = ([*a0], [*b_rec]);
+    m.matvec_group::<1, IN, U3>(&[x], kernel, &mut a);
+    m.matvec_group::<1, U, U3>(&[h], recurrent, &mut b);
+    let (a, b) = (&mut a[0], &b[0]);
+    for j in 0..2 * U {
+        a[j] += b[j];
+    }
+    m.sigmoid_in_place(&mut a[..2 * U]);
+    for j in 0..U {
+        a[2 * U + j] += a[U + j] * b[2 * U + j];
+    }
+    m.tanh_in_place(&mut a[2 * U..]);
+    for j in 0..U {
+        let z = a[j];
+        h_out[j] = z * h[j] + (1.0 - z) * a[2 * U + j];
     }
 }
 
@@ -922,6 +1094,83 @@ mod tests {
         if Avx512::new().is_none() {
             eprintln!("Avx512: not on this CPU, skipped");
         }
+    }
+
+    /// The path's [`MulAdd::lstm_row`] and [`MulAdd::gru_row`] (the fused kernels where the
+    /// path has them) against their portable twins on the same path, over a few steps with
+    /// the state carried: every tile size (units in 1, 2 and 4 registers, and a width that
+    /// is not a multiple of the lanes, which takes the portable body), with and without an
+    /// input product.
+    fn check_rows<M: MulAdd, const IN: usize, const U: usize, const U3: usize, const U4: usize>(
+        m: M,
+    ) {
+        let mut s = (IN * 1000 + U) as u32;
+        let mut next = || {
+            s = s.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            ((s >> 8) as f32 / (1u32 << 24) as f32 - 0.5) * 1.5
+        };
+        let x: [f32; IN] = std::array::from_fn(|_| next());
+        let k4: Vec<[f32; U4]> = (0..IN).map(|_| std::array::from_fn(|_| next())).collect();
+        let r4: Vec<[f32; U4]> = (0..U).map(|_| std::array::from_fn(|_| next())).collect();
+        let k3: Vec<[f32; U3]> = (0..IN).map(|_| std::array::from_fn(|_| next())).collect();
+        let r3: Vec<[f32; U3]> = (0..U).map(|_| std::array::from_fn(|_| next())).collect();
+        let (k4, r4): (&[[f32; U4]; IN], &[[f32; U4]; U]) = (
+            k4.as_slice().try_into().unwrap(),
+            r4.as_slice().try_into().unwrap(),
+        );
+        let (k3, r3): (&[[f32; U3]; IN], &[[f32; U3]; U]) = (
+            k3.as_slice().try_into().unwrap(),
+            r3.as_slice().try_into().unwrap(),
+        );
+        let z0: [f32; U4] = std::array::from_fn(|_| next());
+        let (a0, b_rec): ([f32; U3], [f32; U3]) = (
+            std::array::from_fn(|_| next()),
+            std::array::from_fn(|_| next()),
+        );
+        let close = |a: &[f32], b: &[f32], what: &str| {
+            for (j, (p, q)) in a.iter().zip(b).enumerate() {
+                assert!(
+                    (p - q).abs() <= 2e-6,
+                    "{what} IN={IN} U={U} [{j}]: {p} vs {q}"
+                );
+            }
+        };
+        let (mut h, mut c) = ([0.1f32; U], [-0.2f32; U]);
+        let (mut h2, mut c2) = (h, c);
+        let (mut g, mut g2) = ([0.3f32; U], [0.3f32; U]);
+        for _ in 0..4 {
+            let mut out = [0.0f32; U];
+            m.lstm_row::<IN, U, U4>(&x, k4, &h, r4, &z0, &mut c, &mut out);
+            h = out;
+            lstm_row_generic::<M, IN, U, U4>(m, &x, k4, &h2, r4, &z0, &mut c2, &mut out);
+            h2 = out;
+            close(&h, &h2, "lstm_row h");
+            close(&c, &c2, "lstm_row c");
+            m.gru_row::<IN, U, U3>(&x, k3, &g, r3, &a0, &b_rec, &mut out);
+            g = out;
+            gru_row_generic::<M, IN, U, U3>(m, &x, k3, &g2, r3, &a0, &b_rec, &mut out);
+            g2 = out;
+            close(&g, &g2, "gru_row h");
+        }
+    }
+
+    #[test]
+    fn fused_rows_match_their_portable_twins_on_every_path() {
+        fn sizes<M: MulAdd>(m: M) {
+            check_rows::<M, 0, 8, 24, 32>(m);
+            check_rows::<M, 0, 16, 48, 64>(m);
+            check_rows::<M, 0, 24, 72, 96>(m);
+            check_rows::<M, 0, 32, 96, 128>(m);
+            check_rows::<M, 0, 40, 120, 160>(m);
+            check_rows::<M, 0, 6, 18, 24>(m);
+            check_rows::<M, 5, 8, 24, 32>(m);
+            check_rows::<M, 32, 32, 96, 128>(m);
+            check_rows::<M, 3, 48, 144, 192>(m);
+            check_rows::<M, 14, 64, 192, 256>(m);
+        }
+        sizes(Separate);
+        Fused::new().into_iter().for_each(sizes);
+        Avx512::new().into_iter().for_each(sizes);
     }
 
     #[test]

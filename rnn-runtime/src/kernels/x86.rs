@@ -17,16 +17,18 @@
 //! AVX-512, a vector of all-ones lanes (built from a lane count) on AVX2.
 
 /// Expands to `pub(super) mod $name` holding, for one instruction set:
-/// `matvec2_group` (the grouped matrix-vector product), `sigmoid` (and the `exp` it is built
-/// on), and, when `tanh_rcp` is given, `tanh` with the division replaced by a reciprocal
-/// estimate refined by one Newton step.
+/// `matvec2_group` (the grouped matrix-vector product), `matvec_t` and the transposes (rows
+/// held batch-inner), `lstm_row` and `gru_row` (one row's whole gated step, the gates in the
+/// product's registers), `sigmoid` (and the `exp` it is built on), and `tanh` with the
+/// division replaced by a reciprocal estimate refined by one Newton step.
 ///
 /// Parameters: the module name and its doc; the `#[target_feature]` string; the register type
 /// and its lane count; the tiles (registers per row) for one row (and the number of partial
 /// sums its inputs are split over), for two rows and for more; the type of
 /// a tile's lane mask, its all-lanes value, and items defining `fn lanes(left: usize) -> mask`
 /// (the lanes that hold outputs when `left` remain); then the intrinsics by name, and the
-/// masked load and store as closures-like forms over (pointer, mask[, value]).
+/// masked load and store as closures-like forms over (pointer, mask[, value]), and the
+/// reciprocal estimate.
 macro_rules! simd_kernels {
     (
         $(#[$meta:meta])*
@@ -45,7 +47,7 @@ macro_rules! simd_kernels {
         sar_i32 = $sar_i32:ident, set1_i32 = $set1_i32:ident;
         masked_load = |$lp:ident, $lm:ident| $masked_load:expr;
         masked_store = |$sp:ident, $sm:ident, $sv:ident| $masked_store:expr;
-        $(tanh_rcp = $rcp:ident;)?
+        rcp = $rcp:ident;
     ) => {
         $(#[$meta])*
         pub(super) mod $name {
@@ -399,15 +401,23 @@ macro_rules! simd_kernels {
                 $mul($mul(y, s1), s2)
             }
 
-            /// `z = sigmoid(z)` elementwise: [`sigmoid_fast`](super::super::sigmoid_fast) with
-            /// fused multiply-adds, `1 / (1 + exp(-x))` with a true division.
+            /// [`sigmoid_fast`](super::super::sigmoid_fast) on one register, with fused
+            /// multiply-adds: `1 / (1 + exp(-x))` with a true division. (A reciprocal estimate
+            /// with two Newton steps, which keeps the division's results, made lstm128 slower on
+            /// Zen 3: the divider runs beside the FMA pipes, the four Newton FMAs run on them;
+            /// docs/PERFORMANCE.md.)
+            #[target_feature(enable = $feature)]
+            #[inline]
+            fn sigmoid_reg(x: $reg) -> $reg {
+                let one = $set1(1.0);
+                $div(one, $add(one, exp($sub($setzero(), x))))
+            }
+
+            /// `z = sigmoid(z)` elementwise ([`sigmoid_reg`] a register at a time).
             #[target_feature(enable = $feature)]
             #[inline]
             pub(in super::super) fn sigmoid(z: &mut [f32]) {
-                map(z, |x| {
-                    let one = $set1(1.0);
-                    $div(one, $add(one, exp($sub($setzero(), x))))
-                });
+                map(z, |x| sigmoid_reg(x));
             }
 
             /// `z = e^z` elementwise: [`exp_fast`](super::super::exp_fast) with fused multiply-adds.
@@ -417,36 +427,212 @@ macro_rules! simd_kernels {
                 map(z, |x| exp(x));
             }
 
-            $(
-                /// [`tanh_fast`](super::super::tanh_fast) a register at a time, the division
-                /// replaced by a reciprocal estimate refined by one Newton step.
-                #[target_feature(enable = $feature)]
-                #[inline]
-                pub(in super::super) fn tanh(z: &mut [f32]) {
-                    let c = $set1;
-                    map(z, |x| {
-                        // NaN stays NaN (as in `tanh_fast`): min and max return their second
-                        // operand when one is NaN.
-                        let x = $max(c(-TANH_CLAMP), $min(c(TANH_CLAMP), x));
-                        let x2 = $mul(x, x);
-                        let mut p = $fmadd(x2, c(ALPHA_13), c(ALPHA_11));
-                        p = $fmadd(x2, p, c(ALPHA_9));
-                        p = $fmadd(x2, p, c(ALPHA_7));
-                        p = $fmadd(x2, p, c(ALPHA_5));
-                        p = $fmadd(x2, p, c(ALPHA_3));
-                        p = $fmadd(x2, p, c(ALPHA_1));
-                        p = $mul(p, x);
-                        let mut q = $fmadd(x2, c(BETA_6), c(BETA_4));
-                        q = $fmadd(x2, q, c(BETA_2));
-                        q = $fmadd(x2, q, c(BETA_0));
-                        // 1/q: estimate, then r += r * (1 - q r).
-                        let r = $rcp(q);
-                        let r = $fmadd(r, $fnmadd(q, r, c(1.0)), r);
-                        let y = $mul(p, r);
-                        $max(c(-1.0), $min(c(1.0), y))
-                    })
+            /// [`tanh_fast`](super::super::tanh_fast) on one register, the division replaced by a
+            /// reciprocal estimate refined by one Newton step.
+            #[target_feature(enable = $feature)]
+            #[inline]
+            fn tanh_reg(x: $reg) -> $reg {
+                let c = $set1;
+                // NaN stays NaN (as in `tanh_fast`): min and max return their second operand
+                // when one is NaN.
+                let x = $max(c(-TANH_CLAMP), $min(c(TANH_CLAMP), x));
+                let x2 = $mul(x, x);
+                let mut p = $fmadd(x2, c(ALPHA_13), c(ALPHA_11));
+                p = $fmadd(x2, p, c(ALPHA_9));
+                p = $fmadd(x2, p, c(ALPHA_7));
+                p = $fmadd(x2, p, c(ALPHA_5));
+                p = $fmadd(x2, p, c(ALPHA_3));
+                p = $fmadd(x2, p, c(ALPHA_1));
+                p = $mul(p, x);
+                let mut q = $fmadd(x2, c(BETA_6), c(BETA_4));
+                q = $fmadd(x2, q, c(BETA_2));
+                q = $fmadd(x2, q, c(BETA_0));
+                // 1/q: estimate, then r += r * (1 - q r).
+                let r = $rcp(q);
+                let r = $fmadd(r, $fnmadd(q, r, c(1.0)), r);
+                let y = $mul(p, r);
+                $max(c(-1.0), $min(c(1.0), y))
+            }
+
+            /// `z = tanh(z)` elementwise ([`tanh_reg`] a register at a time).
+            #[target_feature(enable = $feature)]
+            #[inline]
+            pub(in super::super) fn tanh(z: &mut [f32]) {
+                map(z, |x| tanh_reg(x));
+            }
+
+            /// One row's LSTM step (Keras's default activations), the gates computed in the
+            /// product's registers: `z = z0 + x · kernel + h · recurrent` over the gate columns
+            /// i, f, o, c (U each), then `c = σ(z_f) c + σ(z_i) tanh(z_c)` in place and
+            /// `h_out = σ(z_o) tanh(c)`. Units go in tiles of `2 LANES` (8 accumulators: the
+            /// 8 independent FMA chains that cover the FMA latency at two FMAs a cycle), so
+            /// a tile's gates run while the next tile's products do. U must be a multiple of
+            /// `LANES` (the caller checks); `h_out` must not be `h` (every tile reads all of
+            /// `h`).
+            #[target_feature(enable = $feature)]
+            #[inline]
+            pub(in super::super) fn lstm_row<const IN: usize, const U: usize, const U4: usize>(
+                x: &[f32; IN],
+                kernel: &[[f32; U4]; IN],
+                h: &[f32; U],
+                recurrent: &[[f32; U4]; U],
+                z0: &[f32; U4],
+                c: &mut [f32; U],
+                h_out: &mut [f32; U],
+            ) {
+                let mut j = 0;
+                while j + 2 * $lanes <= U {
+                    lstm_tile::<2, IN, U, U4>(x, kernel, h, recurrent, z0, c, h_out, j);
+                    j += 2 * $lanes;
                 }
-            )?
+                while j + $lanes <= U {
+                    lstm_tile::<1, IN, U, U4>(x, kernel, h, recurrent, z0, c, h_out, j);
+                    j += $lanes;
+                }
+            }
+
+            /// `acc[g][t] += Σ_i x[i] · w[i][g U + j + LANES t]`: the gate blocks' columns
+            /// of a tile of units from `j` (each `x[i]` broadcast once for all `GATES * T`
+            /// registers).
+            #[target_feature(enable = $feature)]
+            #[inline]
+            fn gate_products<const GATES: usize, const T: usize, const N: usize, const U: usize, const C: usize>(
+                acc: &mut [[$reg; T]; GATES],
+                x: &[f32; N],
+                w: &[[f32; C]; N],
+                j: usize,
+            ) {
+                for (xi, row) in x.iter().zip(w) {
+                    let xb = $set1(*xi);
+                    for (g, ag) in acc.iter_mut().enumerate() {
+                        for (t, a) in ag.iter_mut().enumerate() {
+                            // SAFETY: column g U + j + LANES t + LANES <= GATES U <= C (the
+                            // callers' tiles lie inside the U units of each gate block).
+                            let wv = unsafe { $loadu(row.as_ptr().add(g * U + j + $lanes * t)) };
+                            *a = $fmadd(xb, wv, *a);
+                        }
+                    }
+                }
+            }
+
+            /// Units `j..j + LANES T` of [`lstm_row`].
+            #[target_feature(enable = $feature)]
+            #[inline]
+            #[allow(clippy::too_many_arguments)]
+            fn lstm_tile<const T: usize, const IN: usize, const U: usize, const U4: usize>(
+                x: &[f32; IN],
+                kernel: &[[f32; U4]; IN],
+                h: &[f32; U],
+                recurrent: &[[f32; U4]; U],
+                z0: &[f32; U4],
+                c: &mut [f32; U],
+                h_out: &mut [f32; U],
+                j: usize,
+            ) {
+                // SAFETY: column g U + j + LANES t + LANES <= 4 U = U4 for the tile's units.
+                let mut a: [[$reg; T]; 4] = std::array::from_fn(|g| {
+                    std::array::from_fn(|t| unsafe { $loadu(z0.as_ptr().add(g * U + j + $lanes * t)) })
+                });
+                gate_products::<4, T, IN, U, U4>(&mut a, x, kernel, j);
+                gate_products::<4, T, U, U, U4>(&mut a, h, recurrent, j);
+                for t in 0..T {
+                    let u = j + $lanes * t;
+                    let i = sigmoid_reg(a[0][t]);
+                    let f = sigmoid_reg(a[1][t]);
+                    let o = sigmoid_reg(a[2][t]);
+                    let g = tanh_reg(a[3][t]);
+                    // SAFETY: units u..u + LANES lie inside `c` and `h_out` (u + LANES <= U).
+                    unsafe {
+                        let cp = c.as_mut_ptr().add(u);
+                        let cn = $fmadd(f, $loadu(cp), $mul(i, g));
+                        $storeu(cp, cn);
+                        $storeu(h_out.as_mut_ptr().add(u), $mul(o, tanh_reg(cn)));
+                    }
+                }
+            }
+
+            /// One row's GRU step with `reset_after = true` (Keras's default activations), the
+            /// gates in the product's registers: from `a0 = (folded row or b_in)` and `b_rec`
+            /// over the gate columns z, r, h (U each), `a = a0 + x · kernel`,
+            /// `b = b_rec + h · recurrent`, `z, r = σ(a + b)`, `hh = tanh(a_h + r b_h)`,
+            /// `h_out = z h + (1 - z) hh`. Tiles as [`lstm_row`]; U a multiple of `LANES`;
+            /// `h_out` must not be `h`.
+            #[target_feature(enable = $feature)]
+            #[inline]
+            #[allow(clippy::too_many_arguments)]
+            pub(in super::super) fn gru_row<const IN: usize, const U: usize, const U3: usize>(
+                x: &[f32; IN],
+                kernel: &[[f32; U3]; IN],
+                h: &[f32; U],
+                recurrent: &[[f32; U3]; U],
+                a0: &[f32; U3],
+                b_rec: &[f32; U3],
+                h_out: &mut [f32; U],
+            ) {
+                // Tiles of 4 LANES units (12 accumulators) where U allows, else of 2 (6).
+                let mut j = 0;
+                while j + 4 * $lanes <= U {
+                    gru_tile::<4, IN, U, U3>(x, kernel, h, recurrent, a0, b_rec, h_out, j);
+                    j += 4 * $lanes;
+                }
+                while j + 2 * $lanes <= U {
+                    gru_tile::<2, IN, U, U3>(x, kernel, h, recurrent, a0, b_rec, h_out, j);
+                    j += 2 * $lanes;
+                }
+                while j + $lanes <= U {
+                    gru_tile::<1, IN, U, U3>(x, kernel, h, recurrent, a0, b_rec, h_out, j);
+                    j += $lanes;
+                }
+            }
+
+            /// Units `j..j + LANES T` of [`gru_row`].
+            #[target_feature(enable = $feature)]
+            #[inline]
+            #[allow(clippy::too_many_arguments)]
+            fn gru_tile<const T: usize, const IN: usize, const U: usize, const U3: usize>(
+                x: &[f32; IN],
+                kernel: &[[f32; U3]; IN],
+                h: &[f32; U],
+                recurrent: &[[f32; U3]; U],
+                a0: &[f32; U3],
+                b_rec: &[f32; U3],
+                h_out: &mut [f32; U],
+                j: usize,
+            ) {
+                // SAFETY (the loads): column g U + j + LANES t + LANES <= 3 U = U3.
+                let at = |v: &[f32; U3], g: usize, t: usize| unsafe {
+                    $loadu(v.as_ptr().add(g * U + j + $lanes * t))
+                };
+                // z and r: a + b in one accumulator each; a_h and b_h apart (r multiplies b_h).
+                let mut zr: [[$reg; T]; 2] =
+                    std::array::from_fn(|g| std::array::from_fn(|t| $add(at(a0, g, t), at(b_rec, g, t))));
+                let bh: [$reg; T] = std::array::from_fn(|t| at(b_rec, 2, t));
+                let mut ah: [$reg; T] = std::array::from_fn(|t| at(a0, 2, t));
+                if IN > 0 {
+                    // The input product over all three blocks: z and r into `zr`, h into `ah`.
+                    let mut xa: [[$reg; T]; 3] = [zr[0], zr[1], ah];
+                    gate_products::<3, T, IN, U, U3>(&mut xa, x, kernel, j);
+                    [zr[0], zr[1], ah] = xa;
+                }
+                // The recurrent product: z and r into `zr`, h into `bh`.
+                let mut hb: [[$reg; T]; 3] = [zr[0], zr[1], bh];
+                gate_products::<3, T, U, U, U3>(&mut hb, h, recurrent, j);
+                let [z_acc, r_acc, bh] = hb;
+                let zr = [z_acc, r_acc];
+                for t in 0..T {
+                    let u = j + $lanes * t;
+                    let z = sigmoid_reg(zr[0][t]);
+                    let r = sigmoid_reg(zr[1][t]);
+                    let hh = tanh_reg($fmadd(r, bh[t], ah[t]));
+                    // SAFETY: units u..u + LANES lie inside `h` and `h_out` (u + LANES <= U).
+                    unsafe {
+                        let hp = $loadu(h.as_ptr().add(u));
+                        let one = $set1(1.0);
+                        let hn = $fmadd(z, hp, $mul($sub(one, z), hh));
+                        $storeu(h_out.as_mut_ptr().add(u), hn);
+                    }
+                }
+            }
         }
     };
 }
@@ -520,7 +706,7 @@ simd_kernels! {
     sar_i32 = _mm256_srai_epi32, set1_i32 = _mm256_set1_epi32;
     masked_load = |p, n| _mm256_maskload_ps(p, mask(n));
     masked_store = |p, n, v| _mm256_maskstore_ps(p, mask(n), v);
-    tanh_rcp = _mm256_rcp_ps;
+    rcp = _mm256_rcp_ps;
 }
 
 simd_kernels! {
@@ -567,5 +753,5 @@ simd_kernels! {
     sar_i32 = _mm512_srai_epi32, set1_i32 = _mm512_set1_epi32;
     masked_load = |p, m| _mm512_maskz_loadu_ps(m, p);
     masked_store = |p, m, v| _mm512_mask_storeu_ps(p, m, v);
-    tanh_rcp = _mm512_rcp14_ps;
+    rcp = _mm512_rcp14_ps;
 }

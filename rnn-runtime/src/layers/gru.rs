@@ -132,6 +132,47 @@ impl<const IN: usize, const U: usize, const U3: usize> Gru<IN, U, U3> {
             && !self.recurrent_activation.over_last_axis()
     }
 
+    /// Whether one row steps through the path's fused kernel ([`MulAdd::gru_row`]): on a path
+    /// that has one, with `reset_after` and Keras's default activations (the kernel's).
+    #[inline(always)]
+    fn fused_row<M: MulAdd, const G: usize>(&self) -> bool {
+        G == 1
+            && M::FUSED_ROW
+            && self.reset_after
+            && self.activation == Activation::Tanh
+            && self.recurrent_activation == Activation::Sigmoid
+    }
+
+    /// One row's step through [`MulAdd::gru_row`] from `a0` (`b_in` or the folded row) plus
+    /// `x · kernel` (N = 0 for a folded row). A masked row keeps its state.
+    #[inline(always)]
+    fn row<M: MulAdd, const N: usize, const G: usize>(
+        &self,
+        m: M,
+        x: &[f32; N],
+        kernel: &[[f32; U3]; N],
+        a0: &[f32; U3],
+        s: &mut GruState<U, G>,
+        mask: [bool; G],
+    ) {
+        let () = Self::GATES;
+        // `h` rows are current after this step; `ht` is stale.
+        s.inner = false;
+        if mask[0] {
+            let mut h = [0.0f32; U];
+            m.gru_row::<N, U, U3>(
+                x,
+                kernel,
+                &s.h[0],
+                &self.recurrent,
+                a0,
+                &self.bias_rec,
+                &mut h,
+            );
+            s.h[0] = h;
+        }
+    }
+
     /// One step of G rows held batch-inner, from `at` (`x · kernel + b_in` of each gate
     /// column, `[column][row]`): the products broadcast each weight across a register of rows,
     /// and the gates are elementwise over `[unit][row]` arrays; `h` is transposed back into
@@ -275,6 +316,9 @@ impl<const IN: usize, const U: usize, const U3: usize> Gru<IN, U, U3> {
         s: &mut GruState<U, G>,
         mask: [bool; G],
     ) {
+        if self.fused_row::<M, G>() {
+            return self.row::<M, 0, G>(m, &[], &[], projected[0], s, mask);
+        }
         if self.batch_inner::<M, G>() {
             let mut at = [[0.0f32; G]; U3];
             m.transpose_in(projected, &mut at);
@@ -305,6 +349,9 @@ impl<const IN: usize, const U: usize, const U3: usize> Recurrent<IN, U> for Gru<
         s: &mut GruState<U, G>,
         mask: [bool; G],
     ) {
+        if self.fused_row::<M, G>() {
+            return self.row::<M, IN, G>(m, x[0], &self.kernel, &self.bias_in, s, mask);
+        }
         if self.batch_inner::<M, G>() {
             let mut at: [[f32; G]; U3] = std::array::from_fn(|o| [self.bias_in[o]; G]);
             let mut xt = [[0.0f32; G]; IN];

@@ -152,6 +152,38 @@ impl<const IN: usize, const U: usize, const U4: usize> Lstm<IN, U, U4> {
             && !self.recurrent_activation.over_last_axis()
     }
 
+    /// Whether one row steps through the path's fused kernel ([`MulAdd::lstm_row`]): on a path
+    /// that has one, with Keras's default activations (the kernel's).
+    #[inline(always)]
+    fn fused_row<M: MulAdd, const G: usize>(&self) -> bool {
+        G == 1
+            && M::FUSED_ROW
+            && self.activation == Activation::Tanh
+            && self.recurrent_activation == Activation::Sigmoid
+    }
+
+    /// One row's step through [`MulAdd::lstm_row`]: `z0` (bias or folded row) plus `x ·
+    /// kernel` (N = 0 for a folded row) plus `h · recurrent`, the gates and the cell in one
+    /// kernel. A masked row keeps its state.
+    #[inline(always)]
+    fn row<M: MulAdd, const N: usize, const G: usize>(
+        &self,
+        m: M,
+        x: &[f32; N],
+        kernel: &[[f32; U4]; N],
+        z0: &[f32; U4],
+        s: &mut LstmState<U, G>,
+        mask: [bool; G],
+    ) {
+        let () = Self::GATES;
+        s.make_rows();
+        if mask[0] {
+            let mut h = [0.0f32; U];
+            m.lstm_row::<N, U, U4>(x, kernel, &s.h[0], &self.recurrent, z0, &mut s.c[0], &mut h);
+            s.h[0] = h;
+        }
+    }
+
     /// One timestep of G rows held batch-inner, from `zt` (each gate column's input
     /// projection plus bias, `[column][row]`). The recurrent product broadcasts each weight
     /// across a register of rows, and the gates and the cell update are elementwise over
@@ -251,6 +283,9 @@ impl<const IN: usize, const U: usize, const U4: usize> Lstm<IN, U, U4> {
         s: &mut LstmState<U, G>,
         mask: [bool; G],
     ) {
+        if self.fused_row::<M, G>() {
+            return self.row::<M, 0, G>(m, &[], &[], projected[0], s, mask);
+        }
         if self.batch_inner::<M, G>() {
             let mut zt = [[0.0f32; G]; U4];
             m.transpose_in(projected, &mut zt);
@@ -286,6 +321,9 @@ impl<const IN: usize, const U: usize, const U4: usize> Recurrent<IN, U> for Lstm
         s: &mut LstmState<U, G>,
         mask: [bool; G],
     ) {
+        if self.fused_row::<M, G>() {
+            return self.row::<M, IN, G>(m, x[0], &self.kernel, &self.bias, s, mask);
+        }
         if self.batch_inner::<M, G>() {
             let mut zt: [[f32; G]; U4] = std::array::from_fn(|o| [self.bias[o]; G]);
             let mut xt = [[0.0f32; G]; IN];
