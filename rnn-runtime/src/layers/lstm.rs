@@ -264,13 +264,11 @@ impl<const IN: usize, const U: usize, const U4: usize> Lstm<IN, U, U4> {
         }
     }
 
-    /// Keras's gate order i, f, c, o to ours, i, f, o, c, and back (the same swap).
+    /// Keras's gate order i, f, c, o to ours, i, f, o, c, and back (the same swap): the
+    /// spec's one definition, which baked weights go through too.
     #[cfg(feature = "alloc")]
     fn swap_c_o(m: &mut [[f32; U4]]) {
-        for row in m.iter_mut() {
-            let (c, o) = row[2 * U..].split_at_mut(U);
-            c.swap_with_slice(o);
-        }
+        rnn_spec::bake::swap_c_o(m.as_flattened_mut(), U);
     }
 
     /// One timestep for G rows whose input projection `x · kernel + bias` is already computed
