@@ -52,6 +52,7 @@ macro_rules! simd_kernels {
         $(#[$meta])*
         pub(super) mod $name {
             use std::arch::x86_64::*;
+            use std::array::from_fn;
 
             #[allow(unused_imports)]
             use super::super::{
@@ -350,14 +351,32 @@ macro_rules! simd_kernels {
                 }
             }
 
-            /// `z = f(z)` a register at a time, the tail through a lane mask.
+            /// `z = f(z)`, [`MAP_WIDTH`] registers at a time through `fw`, then one at a time
+            /// through `f1`, the tail through a lane mask. `fw` and `f1` must be the same
+            /// function (one N-wide function at N = MAP_WIDTH and 1), so the results do not
+            /// depend on where a value falls.
             #[target_feature(enable = $feature)]
             #[inline]
-            fn map(z: &mut [f32], f: impl Fn($reg) -> $reg) {
-                let (chunks, tail) = z.as_chunks_mut::<$lanes>();
+            fn map(
+                z: &mut [f32],
+                fw: impl Fn([$reg; MAP_WIDTH]) -> [$reg; MAP_WIDTH],
+                f1: impl Fn([$reg; 1]) -> [$reg; 1],
+            ) {
+                let (wide, rest) = z.as_chunks_mut::<{ MAP_WIDTH * $lanes }>();
+                for chunk in wide {
+                    let p = chunk.as_mut_ptr();
+                    // SAFETY: the chunk holds MAP_WIDTH registers of f32s; unaligned access is
+                    // allowed.
+                    let v = fw(from_fn(|k| unsafe { $loadu(p.add(k * $lanes)) }));
+                    for (k, v) in v.into_iter().enumerate() {
+                        // SAFETY: as for the loads.
+                        unsafe { $storeu(p.add(k * $lanes), v) };
+                    }
+                }
+                let (chunks, tail) = rest.as_chunks_mut::<$lanes>();
                 for chunk in chunks {
-                    // SAFETY: `chunk` is one register of f32s; unaligned access is allowed.
-                    unsafe { $storeu(chunk.as_mut_ptr(), f($loadu(chunk.as_ptr()))) };
+                    // SAFETY: `chunk` is one register of f32s.
+                    unsafe { $storeu(chunk.as_mut_ptr(), f1([$loadu(chunk.as_ptr())])[0]) };
                 }
                 if !tail.is_empty() {
                     let m = lanes(tail.len());
@@ -365,100 +384,109 @@ macro_rules! simd_kernels {
                     // touched.
                     unsafe {
                         let ($lp, $lm) = (tail.as_ptr(), m);
-                        let v = f($masked_load);
+                        let v = f1([$masked_load])[0];
                         let ($sp, $sm, $sv) = (tail.as_mut_ptr(), m, v);
                         $masked_store;
                     }
                 }
             }
 
-            /// [`exp_fast`](super::super::exp_fast) on one register, with fused multiply-adds.
+            /// How many registers [`map`] runs through an activation together. An activation
+            /// is one long chain of dependent operations per register; written N registers
+            /// side by side, each step's N independent operations sit together in program
+            /// order, so the core overlaps the chains instead of filling its scheduler with one
+            /// chain's waiting operations (measured on Zen 3: sigmoid 19.5 cycles a register
+            /// one at a time, 10.5 four at a time; docs/PERFORMANCE.md).
+            const MAP_WIDTH: usize = 4;
+
+            /// [`exp_fast`](super::super::exp_fast) on N registers side by side (see
+            /// [`MAP_WIDTH`]), with fused multiply-adds; each lane's result is the same at any N.
             #[target_feature(enable = $feature)]
             #[inline]
-            fn exp(x: $reg) -> $reg {
+            fn exp<const N: usize>(x: [$reg; N]) -> [$reg; N] {
                 let c = $set1;
                 // NaN stays NaN: min and max return their second operand when one is NaN.
-                let x = $max(c(EXP_LO), $min(c(EXP_HI), x));
+                let x = x.map(|x| $max(c(EXP_LO), $min(c(EXP_HI), x)));
                 // n = round(x log2(e)): adding 1.5 * 2^23 rounds to an integer, whose value
                 // is in the low mantissa bits.
-                let k = $fmadd(x, c(LOG2_E), c(ROUND_MAGIC));
-                let n = $sub(k, c(ROUND_MAGIC));
-                let r = $fnmadd(n, c(EXP_C1), x);
-                let r = $fnmadd(n, c(EXP_C2), r);
-                let r2 = $mul(r, r);
-                let even = $fmadd($fmadd(r2, c(EXP_P6), c(EXP_P4)), r2, c(EXP_P2));
-                let odd = $fmadd(r2, c(EXP_P5), c(EXP_P3));
-                let y = $fmadd(r, odd, even);
-                let y = $fmadd(r2, y, $add(r, c(1.0)));
+                let k = x.map(|x| $fmadd(x, c(LOG2_E), c(ROUND_MAGIC)));
+                let n = k.map(|k| $sub(k, c(ROUND_MAGIC)));
+                let r: [$reg; N] = from_fn(|i| $fnmadd(n[i], c(EXP_C1), x[i]));
+                let r: [$reg; N] = from_fn(|i| $fnmadd(n[i], c(EXP_C2), r[i]));
+                let r2 = r.map(|r| $mul(r, r));
+                let even = r2.map(|r2| $fmadd($fmadd(r2, c(EXP_P6), c(EXP_P4)), r2, c(EXP_P2)));
+                let odd = r2.map(|r2| $fmadd(r2, c(EXP_P5), c(EXP_P3)));
+                let y: [$reg; N] = from_fn(|i| $fmadd(r[i], odd[i], even[i]));
+                let y: [$reg; N] = from_fn(|i| $fmadd(r2[i], y[i], $add(r[i], c(1.0))));
                 // y * 2^n as y * 2^(n/2) * 2^(n - n/2): both factors normal for n in
                 // [-150, 129], and the second product rounds once (to 0, a subnormal or inf).
-                let n = $sub_i32($as_int(k), $as_int(c(ROUND_MAGIC)));
-                let n1 = $sar_i32::<1>(n);
-                let n2 = $sub_i32(n, n1);
                 let bias = $set1_i32(127);
-                let s1 = $as_float($shl_i32::<23>($add_i32(n1, bias)));
-                let s2 = $as_float($shl_i32::<23>($add_i32(n2, bias)));
-                $mul($mul(y, s1), s2)
+                from_fn(|i| {
+                    let n = $sub_i32($as_int(k[i]), $as_int(c(ROUND_MAGIC)));
+                    let n1 = $sar_i32::<1>(n);
+                    let n2 = $sub_i32(n, n1);
+                    let s1 = $as_float($shl_i32::<23>($add_i32(n1, bias)));
+                    let s2 = $as_float($shl_i32::<23>($add_i32(n2, bias)));
+                    $mul($mul(y[i], s1), s2)
+                })
             }
 
-            /// [`sigmoid_fast`](super::super::sigmoid_fast) on one register, with fused
-            /// multiply-adds: `1 / (1 + exp(-x))` with a true division. (A reciprocal estimate
-            /// with two Newton steps, which keeps the division's results, made lstm128 slower on
-            /// Zen 3: the divider runs beside the FMA pipes, the four Newton FMAs run on them;
-            /// docs/PERFORMANCE.md.)
+            /// [`sigmoid_fast`](super::super::sigmoid_fast) on N registers side by side, with
+            /// fused multiply-adds: `1 / (1 + exp(-x))` with a true division. (A reciprocal
+            /// estimate with two Newton steps, which keeps the division's results, made lstm128
+            /// slower on Zen 3: the divider runs beside the FMA pipes, the four Newton FMAs run
+            /// on them; docs/PERFORMANCE.md.)
             #[target_feature(enable = $feature)]
             #[inline]
-            fn sigmoid_reg(x: $reg) -> $reg {
+            fn sigmoid_n<const N: usize>(x: [$reg; N]) -> [$reg; N] {
                 let one = $set1(1.0);
-                $div(one, $add(one, exp($sub($setzero(), x))))
+                exp(x.map(|x| $sub($setzero(), x))).map(|e| $div(one, $add(one, e)))
             }
 
-            /// `z = sigmoid(z)` elementwise ([`sigmoid_reg`] a register at a time).
+            /// `z = sigmoid(z)` elementwise ([`sigmoid_n`] through [`map`]).
             #[target_feature(enable = $feature)]
             #[inline]
             pub(in super::super) fn sigmoid(z: &mut [f32]) {
-                map(z, |x| sigmoid_reg(x));
+                map(z, |x| sigmoid_n(x), |x| sigmoid_n(x));
             }
 
             /// `z = e^z` elementwise: [`exp_fast`](super::super::exp_fast) with fused multiply-adds.
             #[target_feature(enable = $feature)]
             #[inline]
             pub(in super::super) fn exp_in_place(z: &mut [f32]) {
-                map(z, |x| exp(x));
+                map(z, |x| exp(x), |x| exp(x));
             }
 
-            /// [`tanh_fast`](super::super::tanh_fast) on one register, the division replaced by a
-            /// reciprocal estimate refined by one Newton step.
+            /// [`tanh_fast`](super::super::tanh_fast) on N registers side by side, the division
+            /// replaced by a reciprocal estimate refined by one Newton step.
             #[target_feature(enable = $feature)]
             #[inline]
-            fn tanh_reg(x: $reg) -> $reg {
+            fn tanh_n<const N: usize>(x: [$reg; N]) -> [$reg; N] {
                 let c = $set1;
                 // NaN stays NaN (as in `tanh_fast`): min and max return their second operand
                 // when one is NaN.
-                let x = $max(c(-TANH_CLAMP), $min(c(TANH_CLAMP), x));
-                let x2 = $mul(x, x);
-                let mut p = $fmadd(x2, c(ALPHA_13), c(ALPHA_11));
-                p = $fmadd(x2, p, c(ALPHA_9));
-                p = $fmadd(x2, p, c(ALPHA_7));
-                p = $fmadd(x2, p, c(ALPHA_5));
-                p = $fmadd(x2, p, c(ALPHA_3));
-                p = $fmadd(x2, p, c(ALPHA_1));
-                p = $mul(p, x);
-                let mut q = $fmadd(x2, c(BETA_6), c(BETA_4));
-                q = $fmadd(x2, q, c(BETA_2));
-                q = $fmadd(x2, q, c(BETA_0));
+                let x = x.map(|x| $max(c(-TANH_CLAMP), $min(c(TANH_CLAMP), x)));
+                let x2 = x.map(|x| $mul(x, x));
+                let mut p: [$reg; N] = x2.map(|x2| $fmadd(x2, c(ALPHA_13), c(ALPHA_11)));
+                for a in [ALPHA_9, ALPHA_7, ALPHA_5, ALPHA_3, ALPHA_1] {
+                    p = from_fn(|i| $fmadd(x2[i], p[i], c(a)));
+                }
+                let p: [$reg; N] = from_fn(|i| $mul(p[i], x[i]));
+                let mut q: [$reg; N] = x2.map(|x2| $fmadd(x2, c(BETA_6), c(BETA_4)));
+                for b in [BETA_2, BETA_0] {
+                    q = from_fn(|i| $fmadd(x2[i], q[i], c(b)));
+                }
                 // 1/q: estimate, then r += r * (1 - q r).
-                let r = $rcp(q);
-                let r = $fmadd(r, $fnmadd(q, r, c(1.0)), r);
-                let y = $mul(p, r);
-                $max(c(-1.0), $min(c(1.0), y))
+                let r = q.map(|q| $rcp(q));
+                let r: [$reg; N] = from_fn(|i| $fmadd(r[i], $fnmadd(q[i], r[i], c(1.0)), r[i]));
+                from_fn(|i| $max(c(-1.0), $min(c(1.0), $mul(p[i], r[i]))))
             }
 
-            /// `z = tanh(z)` elementwise ([`tanh_reg`] a register at a time).
+            /// `z = tanh(z)` elementwise ([`tanh_n`] through [`map`]).
             #[target_feature(enable = $feature)]
             #[inline]
             pub(in super::super) fn tanh(z: &mut [f32]) {
-                map(z, |x| tanh_reg(x));
+                map(z, |x| tanh_n(x), |x| tanh_n(x));
             }
 
             /// One row's LSTM step (Keras's default activations), the gates computed in the
@@ -537,16 +565,14 @@ macro_rules! simd_kernels {
                 gate_products::<4, T, U, U, U4>(&mut a, h, recurrent, j);
                 for t in 0..T {
                     let u = j + $lanes * t;
-                    let i = sigmoid_reg(a[0][t]);
-                    let f = sigmoid_reg(a[1][t]);
-                    let o = sigmoid_reg(a[2][t]);
-                    let g = tanh_reg(a[3][t]);
+                    let [i, f, o] = sigmoid_n([a[0][t], a[1][t], a[2][t]]);
+                    let [g] = tanh_n([a[3][t]]);
                     // SAFETY: units u..u + LANES lie inside `c` and `h_out` (u + LANES <= U).
                     unsafe {
                         let cp = c.as_mut_ptr().add(u);
                         let cn = $fmadd(f, $loadu(cp), $mul(i, g));
                         $storeu(cp, cn);
-                        $storeu(h_out.as_mut_ptr().add(u), $mul(o, tanh_reg(cn)));
+                        $storeu(h_out.as_mut_ptr().add(u), $mul(o, tanh_n([cn])[0]));
                     }
                 }
             }
@@ -621,9 +647,8 @@ macro_rules! simd_kernels {
                 let zr = [z_acc, r_acc];
                 for t in 0..T {
                     let u = j + $lanes * t;
-                    let z = sigmoid_reg(zr[0][t]);
-                    let r = sigmoid_reg(zr[1][t]);
-                    let hh = tanh_reg($fmadd(r, bh[t], ah[t]));
+                    let [z, r] = sigmoid_n([zr[0][t], zr[1][t]]);
+                    let [hh] = tanh_n([$fmadd(r, bh[t], ah[t])]);
                     // SAFETY: units u..u + LANES lie inside `h` and `h_out` (u + LANES <= U).
                     unsafe {
                         let hp = $loadu(h.as_ptr().add(u));

@@ -132,9 +132,8 @@ impl<const R: usize, const C: usize> Weights<R, C> {
     #[cfg(feature = "alloc")]
     /// All zeros, allocated zeroed on the heap (never on the stack, whatever the size).
     pub(crate) fn zeros() -> Self {
-        let b = Box::<storage::Aligned<[[f32; C]; R]>>::new_zeroed();
-        // SAFETY: all-zero bytes are a valid `[[f32; C]; R]` (0.0 everywhere).
-        Weights(Data::from_aligned(unsafe { b.assume_init() }))
+        // SAFETY: `write_bytes` zeroes the whole array; all-zero bytes are 0.0 everywhere.
+        Weights(unsafe { Data::new_with(|p: *mut [[f32; C]; R]| p.write_bytes(0, 1)) })
     }
 
     /// Baked weights: static data (64-byte aligned by the macro's layout), no heap.
