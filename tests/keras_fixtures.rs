@@ -72,8 +72,8 @@ fn check_declaration(
 }
 
 /// The batch `predict` gets: the fixture's rows repeated to `BATCH_ROWS`, so that rows run in
-/// full lockstep groups (6 on AVX-512; on AVX2 4, or 8 held batch-inner for gated models: two
-/// groups) and in a remainder.
+/// full lockstep groups (6 rows, or on AVX2 9 for gated models: two groups or more) and in a
+/// remainder.
 const BATCH_ROWS: usize = 19;
 
 /// Row `r` of the repeated batch is fixture row `r % rows`.

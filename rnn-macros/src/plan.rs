@@ -309,10 +309,11 @@ fn fold(model: &Model) -> Option<Fold> {
     })
 }
 
-/// Rows of a batch run together in lockstep, for the AVX2 path and for the AVX-512 path:
-/// enough independent FMA chains to reach the FMA throughput, few enough for the registers
-/// (the SIMD kernels work in tiles of 16 or 32 outputs, so the width matters little; measured
-/// on Zen 4 over widths 8 to 128, docs/PERFORMANCE.md). A group's per-step arrays live on the
+/// Rows of a batch run together in lockstep, for the AVX2 path and for the AVX-512 path.
+/// The SIMD kernels' product for three rows or more works in row blocks (3 rows x 4 registers
+/// on AVX2, 4 x 4 on AVX-512: rnn-runtime's `kernels::x86`), so a group is a whole number of
+/// blocks where it can be: 6 rows, and 9 when every recurrent layer is gated (LSTM, GRU: 3U or
+/// 4U gate columns give the blocks more work per step). A group's per-step arrays live on the
 /// stack, so they are capped at 64 KiB each: wide layers run fewer rows at once.
 fn group_sizes(model: &Model) -> Groups {
     // Widths of the vectors a step holds (an Embedding's input is a token id, not a vector).
@@ -326,22 +327,15 @@ fn group_sizes(model: &Model) -> Groups {
         .max()
         .unwrap_or(1);
     let cap = (16 * 1024 / widest.max(1)).max(1);
-    // Gated layers (LSTM, GRU) step a group of the AVX2 lane count (8) batch-inner: a
-    // register holds one unit of all 8 rows (rnn-runtime's `MulAdd::BATCH_INNER`). Only when
-    // every recurrent layer is gated (a SimpleRNN runs row-major, where 8 rows spill), and
-    // while a step's 4U x 8 gate array stays within the 64 KiB.
     let recurrent = || model.layers.iter().filter(|l| l.kind.is_recurrent());
     let gated = recurrent()
         .map(|l| l.kind.inner().copied().unwrap_or(l.kind))
         .all(|k| matches!(k, LayerKind::Lstm { .. } | LayerKind::Gru { .. }))
         && recurrent().count() > 0;
+    // A step's 4U-wide gate array for each row stays within the 64 KiB.
     let gate_cap = (16 * 1024 / (4 * widest.max(1))).max(1);
     Groups {
-        avx2: if gated && gate_cap >= 8 {
-            8
-        } else {
-            4.min(cap)
-        },
+        avx2: if gated { 9.min(gate_cap) } else { 6.min(cap) },
         avx512: 6.min(cap),
     }
 }
@@ -508,14 +502,14 @@ mod tests {
         let p = plan_of("struct M<Input(None, 4), SimpleRNN(4096)>;");
         assert_eq!(p.groups, Groups { avx2: 4, avx512: 4 });
         let p = plan_of("struct M<Input(None, 4), SimpleRNN(32)>;");
-        assert_eq!(p.groups, Groups { avx2: 4, avx512: 6 });
-        // Gated layers alone: 8 rows batch-inner on AVX2, while the gate arrays fit.
+        assert_eq!(p.groups, Groups { avx2: 6, avx512: 6 });
+        // Gated layers alone: 9 rows (three row blocks) on AVX2, while the gate arrays fit.
         let p = plan_of("struct M<Input(None, 4), LSTM(32), Dense(1)>;");
-        assert_eq!(p.groups, Groups { avx2: 8, avx512: 6 });
+        assert_eq!(p.groups, Groups { avx2: 9, avx512: 6 });
         let p = plan_of("struct M<Input(None, 4), GRU(1024)>;");
         assert_eq!(p.groups, Groups { avx2: 4, avx512: 6 });
         let p = plan_of("struct M<Input(None, 4), LSTM(32, seq), SimpleRNN(32)>;");
-        assert_eq!(p.groups, Groups { avx2: 4, avx512: 6 });
+        assert_eq!(p.groups, Groups { avx2: 6, avx512: 6 });
     }
 
     #[test]
@@ -546,8 +540,8 @@ mod tests {
                 .is_err_and(|why| why.contains("`bidirectional`") && why.contains("Bidirectional"))
         );
         assert_eq!(p.states(), [(1, 32), (1, 32)]);
-        // Both copies are gated: 8 rows batch-inner on AVX2, as for a plain LSTM.
-        assert_eq!(p.groups.avx2, 8);
+        // Both copies are gated: 9 rows on AVX2, as for a plain LSTM.
+        assert_eq!(p.groups.avx2, 9);
     }
 
     #[test]

@@ -51,42 +51,6 @@ pub trait MulAdd: Copy {
         z.iter_mut().for_each(|v| *v = exp_fast(*v));
     }
 
-    /// The group size at which this path holds lockstep rows batch-inner (`[units][rows]`, one
-    /// register per unit across the rows; see `Lstm` and `Gru`), 0 for never.
-    const BATCH_INNER: usize = 0;
-
-    /// `acc[o][g] += Σ_i w[i][o] · x[i][g]`: the product of G rows held batch-inner. Portable
-    /// body [`matvec_t_generic`]; the SIMD paths' template kernel when G is their lane count.
-    #[inline(always)]
-    fn matvec_t<const G: usize, const IN: usize, const OUT: usize>(
-        self,
-        x: &[[f32; G]; IN],
-        w: &[[f32; OUT]; IN],
-        acc: &mut [[f32; G]; OUT],
-    ) {
-        matvec_t_generic::<Self, G, IN, OUT>(x, w, acc)
-    }
-
-    /// `out[n][g] = rows[g][n]`: G rows into the batch-inner layout.
-    #[inline(always)]
-    fn transpose_in<const G: usize, const N: usize>(
-        self,
-        rows: &[&[f32; N]; G],
-        out: &mut [[f32; G]; N],
-    ) {
-        transpose_in_generic(rows, out)
-    }
-
-    /// `rows[g][n] = t[n][g]`: the batch-inner layout back into G rows.
-    #[inline(always)]
-    fn transpose_out<const G: usize, const N: usize>(
-        self,
-        t: &[[f32; G]; N],
-        rows: &mut [[f32; N]; G],
-    ) {
-        transpose_out_generic(t, rows)
-    }
-
     /// Whether one row's LSTM and GRU steps go through [`MulAdd::lstm_row`] and
     /// [`MulAdd::gru_row`] on this path (the fused intrinsics kernels), rather than through the
     /// products and activations one after the other.
@@ -236,8 +200,6 @@ macro_rules! simd_path {
         impl MulAdd for $token {
             const ACC_FLOATS: usize = $acc;
             const FUSED_ROW: bool = $fused_row;
-            #[cfg(target_arch = "x86_64")]
-            const BATCH_INNER: usize = $module::LANES;
             fn detect() -> Option<Self> {
                 <$token>::new()
             }
@@ -324,81 +286,6 @@ macro_rules! simd_path {
                         gru_row_generic(self, x, kernel, h, recurrent, a0, b_rec, h_out)
                     },
                     { gru_row_generic(self, x, kernel, h, recurrent, a0, b_rec, h_out) }
-                )
-            }
-
-            // Batch-inner groups of the path's lane count go to the template (the casts
-            // below are from `[f32; G]` to `[f32; LANES]`, so they succeed exactly then).
-            #[inline(always)]
-            fn matvec_t<const G: usize, const IN: usize, const OUT: usize>(
-                self,
-                x: &[[f32; G]; IN],
-                w: &[[f32; OUT]; IN],
-                acc: &mut [[f32; G]; OUT],
-            ) {
-                portable_or!(
-                    {
-                        if G == $module::LANES {
-                            let xl = x.as_flattened().as_chunks::<{ $module::LANES }>().0;
-                            let al = acc
-                                .as_flattened_mut()
-                                .as_chunks_mut::<{ $module::LANES }>()
-                                .0;
-                            if let (Ok(xl), Ok(al)) = (xl.try_into(), al.try_into()) {
-                                // SAFETY: `self` proves the path's features.
-                                return unsafe { $module::matvec_t::<IN, OUT>(xl, w, al) };
-                            }
-                        }
-                        matvec_t_generic::<Self, G, IN, OUT>(x, w, acc)
-                    },
-                    { matvec_t_generic::<Self, G, IN, OUT>(x, w, acc) }
-                )
-            }
-
-            #[inline(always)]
-            fn transpose_in<const G: usize, const N: usize>(
-                self,
-                rows: &[&[f32; N]; G],
-                out: &mut [[f32; G]; N],
-            ) {
-                portable_or!(
-                    {
-                        if G == $module::LANES {
-                            let ol = out
-                                .as_flattened_mut()
-                                .as_chunks_mut::<{ $module::LANES }>()
-                                .0;
-                            if let (Ok(rl), Ok(ol)) = (rows.as_slice().try_into(), ol.try_into()) {
-                                // SAFETY: `self` proves the path's features.
-                                return unsafe { $module::transpose_in::<N>(rl, ol) };
-                            }
-                        }
-                        transpose_in_generic(rows, out)
-                    },
-                    { transpose_in_generic(rows, out) }
-                )
-            }
-
-            #[inline(always)]
-            fn transpose_out<const G: usize, const N: usize>(
-                self,
-                t: &[[f32; G]; N],
-                rows: &mut [[f32; N]; G],
-            ) {
-                portable_or!(
-                    {
-                        if G == $module::LANES {
-                            let tl = t.as_flattened().as_chunks::<{ $module::LANES }>().0;
-                            if let (Ok(tl), Ok(rl)) =
-                                (tl.try_into(), rows.as_mut_slice().try_into())
-                            {
-                                // SAFETY: `self` proves the path's features.
-                                return unsafe { $module::transpose_out::<N>(tl, rl) };
-                            }
-                        }
-                        transpose_out_generic(t, rows)
-                    },
-                    { transpose_out_generic(t, rows) }
                 )
             }
 
@@ -546,51 +433,6 @@ fn split<M: MulAdd, const G: usize, const S: usize, const IN: usize, const OUT: 
             for (aj, pj) in ag.iter_mut().zip(p.iter()) {
                 *aj += *pj;
             }
-        }
-    }
-}
-
-/// The portable body of [`MulAdd::matvec_t`]: per output, the G rows' sums side by side
-/// (vectorised by the compiler across the rows).
-#[inline(always)]
-pub fn matvec_t_generic<M: MulAdd, const G: usize, const IN: usize, const OUT: usize>(
-    x: &[[f32; G]; IN],
-    w: &[[f32; OUT]; IN],
-    acc: &mut [[f32; G]; OUT],
-) {
-    for (o, a) in acc.iter_mut().enumerate() {
-        let mut s = *a;
-        for (xi, row) in x.iter().zip(w.iter()) {
-            for (sg, xg) in s.iter_mut().zip(xi) {
-                *sg = M::mul_add(row[o], *xg, *sg);
-            }
-        }
-        *a = s;
-    }
-}
-
-/// The portable body of [`MulAdd::transpose_in`].
-#[inline(always)]
-pub fn transpose_in_generic<const G: usize, const N: usize>(
-    rows: &[&[f32; N]; G],
-    out: &mut [[f32; G]; N],
-) {
-    for (n, col) in out.iter_mut().enumerate() {
-        for (v, row) in col.iter_mut().zip(rows) {
-            *v = row[n];
-        }
-    }
-}
-
-/// The portable body of [`MulAdd::transpose_out`].
-#[inline(always)]
-pub fn transpose_out_generic<const G: usize, const N: usize>(
-    t: &[[f32; G]; N],
-    rows: &mut [[f32; N]; G],
-) {
-    for (n, col) in t.iter().enumerate() {
-        for (v, row) in col.iter().zip(rows.iter_mut()) {
-            row[n] = *v;
         }
     }
 }
@@ -983,7 +825,8 @@ mod tests {
     }
 
     /// Every width from 1 to 17 and around 32, 48, 64 and 128 (full tiles, masked tails, a
-    /// tile of which only some registers hold outputs), 1 to 8 rows (split sums for 1-2), odd
+    /// tile of which only some registers hold outputs), 1 to 12 rows (split sums for 1-2, row
+    /// blocks of 3 and 2 on AVX2, of 4 and 2 on AVX-512, for more), odd
     /// and even input counts, and either product empty.
     fn all_widths<K: TwoProducts>() {
         if !K::available() {
@@ -1008,7 +851,8 @@ mod tests {
             5, 64, 48, 48; 5, 3, 3, 13;
             6, 32, 32, 32; 6, 7, 100, 100; 6, 16, 17, 17; 6, 0, 64, 64; 6, 33, 0, 33;
             7, 5, 9, 9; 7, 32, 32, 32;
-            8, 8, 8, 8; 8, 48, 48, 48; 8, 3, 65, 65;
+            8, 8, 8, 8; 8, 48, 48, 48; 8, 3, 65, 65; 8, 0, 32, 128;
+            9, 0, 32, 128; 9, 32, 32, 96; 10, 5, 7, 33; 11, 16, 16, 40; 12, 3, 9, 130;
         );
     }
 
@@ -1022,78 +866,6 @@ mod tests {
         all_widths::<ViaTrait<Separate>>();
         all_widths::<ViaTrait<Fused>>();
         all_widths::<ViaTrait<Avx512>>();
-    }
-
-    /// [`MulAdd::matvec_t`] and the transposes of one path at one size, against f64 sums
-    /// and exact moves. Guard columns past `acc` would show a write outside it.
-    fn check_batch_inner<M: MulAdd, const G: usize, const IN: usize, const OUT: usize>(m: M) {
-        let mut s = (G * 131 + IN * 17 + OUT) as u32;
-        let mut next = || {
-            s = s.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
-            (s >> 8) as f32 / (1u32 << 24) as f32 - 0.5
-        };
-        let rows: Vec<[f32; IN]> = (0..G).map(|_| std::array::from_fn(|_| next())).collect();
-        let refs: [&[f32; IN]; G] = std::array::from_fn(|g| &rows[g]);
-        let mut xt = [[0.0f32; G]; IN];
-        m.transpose_in(&refs, &mut xt);
-        let mut back = [[0.0f32; IN]; G];
-        m.transpose_out(&xt, &mut back);
-        for g in 0..G {
-            assert_eq!(back[g], rows[g], "transposes G={G} N={IN}");
-            for i in 0..IN {
-                assert_eq!(xt[i][g], rows[g][i], "transpose_in G={G} N={IN}");
-            }
-        }
-        let w: Vec<[f32; OUT]> = (0..IN).map(|_| std::array::from_fn(|_| next())).collect();
-        let w: &[[f32; OUT]; IN] = w.as_slice().try_into().unwrap();
-        let mut acc: Vec<[f32; G]> = (0..OUT + 1)
-            .map(|_| std::array::from_fn(|_| next()))
-            .collect();
-        acc[OUT] = [f32::NAN; G];
-        let start = acc.clone();
-        let a: &mut [[f32; G]; OUT] = (&mut acc[..OUT]).try_into().unwrap();
-        m.matvec_t::<G, IN, OUT>(&xt, w, a);
-        for o in 0..OUT {
-            for g in 0..G {
-                let (mut want, mut size) = (start[o][g] as f64, start[o][g].abs() as f64);
-                for i in 0..IN {
-                    want += w[i][o] as f64 * rows[g][i] as f64;
-                    size += (w[i][o] as f64 * rows[g][i] as f64).abs();
-                }
-                let got = acc[o][g] as f64;
-                assert!(
-                    (got - want).abs() <= 1e-6 * (size + 1.0),
-                    "matvec_t G={G} IN={IN} OUT={OUT} [{o}][{g}]: {got} vs {want}"
-                );
-            }
-        }
-        assert!(acc[OUT].iter().all(|v| v.is_nan()), "wrote past acc");
-    }
-
-    /// Every path's batch-inner kernels (the template at its lane count, the portable body
-    /// otherwise): full tiles, tiles of 4 and of 1, transposes with and without leftover
-    /// columns.
-    fn batch_inner_sizes<M: MulAdd>(m: M) {
-        macro_rules! cases {
-            ($($g:literal, $i:literal, $o:literal);* $(;)?) => {
-                $( check_batch_inner::<M, $g, $i, $o>(m); )*
-            };
-        }
-        cases!(
-            1, 3, 5; 3, 7, 9; 4, 32, 128;
-            8, 1, 1; 8, 8, 8; 8, 5, 13; 8, 17, 25; 8, 32, 96; 8, 32, 128; 8, 33, 130;
-            16, 16, 16; 16, 3, 37; 16, 32, 128; 16, 40, 100;
-        );
-    }
-
-    #[test]
-    fn batch_inner_kernels_match_the_reference_on_every_path() {
-        batch_inner_sizes(Separate);
-        Fused::new().into_iter().for_each(batch_inner_sizes);
-        Avx512::new().into_iter().for_each(batch_inner_sizes);
-        if Avx512::new().is_none() {
-            eprintln!("Avx512: not on this CPU, skipped");
-        }
     }
 
     /// The path's [`MulAdd::lstm_row`] and [`MulAdd::gru_row`] (the fused kernels where the

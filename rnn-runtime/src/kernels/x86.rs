@@ -17,14 +17,14 @@
 //! AVX-512, a vector of all-ones lanes (built from a lane count) on AVX2.
 
 /// Expands to `pub(super) mod $name` holding, for one instruction set:
-/// `matvec2_group` (the grouped matrix-vector product), `matvec_t` and the transposes (rows
-/// held batch-inner), `lstm_row` and `gru_row` (one row's whole gated step, the gates in the
+/// `matvec2_group` (the grouped matrix-vector product, in row blocks for three rows or more),
+/// `lstm_row` and `gru_row` (one row's whole gated step, the gates in the
 /// product's registers), `sigmoid` (and the `exp` it is built on), and `tanh` with the
 /// division replaced by a reciprocal estimate refined by one Newton step.
 ///
 /// Parameters: the module name and its doc; the `#[target_feature]` string; the register type
 /// and its lane count; the tiles (registers per row) for one row (and the number of partial
-/// sums its inputs are split over), for two rows and for more; the type of
+/// sums its inputs are split over), for two rows and the row block (rows x registers) for more; the type of
 /// a tile's lane mask, its all-lanes value, and items defining `fn lanes(left: usize) -> mask`
 /// (the lanes that hold outputs when `left` remain); then the intrinsics by name, and the
 /// masked load and store as closures-like forms over (pointer, mask[, value]), and the
@@ -35,8 +35,8 @@ macro_rules! simd_kernels {
         mod $name:ident;
         feature = $feature:literal;
         register = $reg:ty, lanes = $lanes:literal;
-        tiles = (one_row: $t_one:literal split $s_one:literal, few_rows: $t_few:literal, many_rows: $t_many:literal);
-        batch_inner_tile = $t_inner:literal;
+        tiles = (one_row: $t_one:literal split $s_one:literal, few_rows: $t_few:literal);
+        row_block = ($block_rows:literal rows x $block_tiles:literal);
         mask = $mask:ty, full = $full:expr;
         helpers = { $($helpers:item)* }
         setzero = $setzero:ident, set1 = $set1:ident, loadu = $loadu:ident,
@@ -63,114 +63,8 @@ macro_rules! simd_kernels {
 
             $($helpers)*
 
-            /// The rows of a lockstep group held batch-inner: one register holds one value of
-            /// each of `LANES` rows.
+            /// Floats in a register.
             pub(in super::super) const LANES: usize = $lanes;
-
-            /// `acc[o] += Σ_i w[i][o] · x[i]` for `LANES` rows held batch-inner (`x[i]`,
-            /// `acc[o]`: one register, a lane per row): each weight is broadcast and multiplies
-            /// a whole register of rows, so no lane does per-row work. Outputs go in tiles of
-            /// `$t_inner` accumulators (enough independent chains to cover the FMA latency), then
-            /// of 4 and of 1.
-            #[target_feature(enable = $feature)]
-            #[inline]
-            pub(in super::super) fn matvec_t<const IN: usize, const OUT: usize>(
-                x: &[[f32; $lanes]; IN],
-                w: &[[f32; OUT]; IN],
-                acc: &mut [[f32; $lanes]; OUT],
-            ) {
-                let mut o = 0;
-                while o + $t_inner <= OUT {
-                    tile_t::<$t_inner, IN, OUT>(x, w, acc, o);
-                    o += $t_inner;
-                }
-                while o + 4 <= OUT {
-                    tile_t::<4, IN, OUT>(x, w, acc, o);
-                    o += 4;
-                }
-                while o < OUT {
-                    tile_t::<1, IN, OUT>(x, w, acc, o);
-                    o += 1;
-                }
-            }
-
-            /// Outputs `o..o + N` of [`matvec_t`], in N registers.
-            #[target_feature(enable = $feature)]
-            #[inline]
-            fn tile_t<const N: usize, const IN: usize, const OUT: usize>(
-                x: &[[f32; $lanes]; IN],
-                w: &[[f32; OUT]; IN],
-                acc: &mut [[f32; $lanes]; OUT],
-                o: usize,
-            ) {
-                let w: &[f32] = w.as_flattened();
-                // SAFETY: each `acc[o + k]` is one register of f32s (o + N <= OUT).
-                let mut a: [$reg; N] =
-                    std::array::from_fn(|k| unsafe { $loadu(acc[o + k].as_ptr()) });
-                for (i, xi) in x.iter().enumerate() {
-                    // SAFETY: `xi` is one register of f32s.
-                    let xi = unsafe { $loadu(xi.as_ptr()) };
-                    let row = &w[i * OUT + o..i * OUT + o + N];
-                    for k in 0..N {
-                        a[k] = $fmadd($set1(row[k]), xi, a[k]);
-                    }
-                }
-                for (k, v) in a.into_iter().enumerate() {
-                    // SAFETY: as for the loads.
-                    unsafe { $storeu(acc[o + k].as_mut_ptr(), v) };
-                }
-            }
-
-            /// `out[n][g] = rows[g][n]`: `LANES` rows into the batch-inner layout, a
-            /// `LANES` x `LANES` block at a time in registers (the last columns one by one).
-            #[target_feature(enable = $feature)]
-            #[inline]
-            pub(in super::super) fn transpose_in<const N: usize>(
-                rows: &[&[f32; N]; $lanes],
-                out: &mut [[f32; $lanes]; N],
-            ) {
-                let mut n = 0;
-                while n + $lanes <= N {
-                    // SAFETY: columns n..n + LANES lie inside every row.
-                    let v: [$reg; $lanes] =
-                        std::array::from_fn(|g| unsafe { $loadu(rows[g].as_ptr().add(n)) });
-                    for (k, r) in transpose_block(v).into_iter().enumerate() {
-                        // SAFETY: `out[n + k]` is one register of f32s.
-                        unsafe { $storeu(out[n + k].as_mut_ptr(), r) };
-                    }
-                    n += $lanes;
-                }
-                for (n, col) in out.iter_mut().enumerate().skip(n) {
-                    for (g, v) in col.iter_mut().enumerate() {
-                        *v = rows[g][n];
-                    }
-                }
-            }
-
-            /// `rows[g][n] = t[n][g]`: the batch-inner layout back into `LANES` rows.
-            #[target_feature(enable = $feature)]
-            #[inline]
-            pub(in super::super) fn transpose_out<const N: usize>(
-                t: &[[f32; $lanes]; N],
-                rows: &mut [[f32; N]; $lanes],
-            ) {
-                let mut n = 0;
-                while n + $lanes <= N {
-                    // SAFETY: `t[n + k]` is one register of f32s.
-                    let v: [$reg; $lanes] =
-                        std::array::from_fn(|k| unsafe { $loadu(t[n + k].as_ptr()) });
-                    for (g, r) in transpose_block(v).into_iter().enumerate() {
-                        // SAFETY: columns n..n + LANES lie inside every row.
-                        unsafe { $storeu(rows[g].as_mut_ptr().add(n), r) };
-                    }
-                    n += $lanes;
-                }
-                for (n, col) in t.iter().enumerate().skip(n) {
-                    for (g, v) in col.iter().enumerate() {
-                        rows[g][n] = *v;
-                    }
-                }
-            }
 
             /// `acc[g] += x1[g] · w1 + x2[g] · w2` (either product may have no inputs). Outputs
             /// go in tiles of `T` registers per row, the last tile masked. With one or two rows
@@ -196,7 +90,48 @@ macro_rules! simd_kernels {
                 } else if G == 2 {
                     tiles::<G, $t_few, 2, IN1, IN2, OUT>(x1, w1, x2, w2, acc)
                 } else {
-                    tiles::<G, $t_many, 1, IN1, IN2, OUT>(x1, w1, x2, w2, acc)
+                    // Blocks of `$block_rows` rows (the last ones of 2, never of 1: one row's
+                    // `$block_tiles` accumulators are too few chains), each in tiles of
+                    // `$block_tiles` registers: a step over the inputs loads the tile's weights
+                    // once for all the block's rows and broadcasts each row's input once for
+                    // the whole tile.
+                    let mut r = 0;
+                    while G - r >= $block_rows && G - r != $block_rows + 1 {
+                        block::<G, $block_rows, IN1, IN2, OUT>(x1, w1, x2, w2, acc, r);
+                        r += $block_rows;
+                    }
+                    while G - r >= 2 {
+                        block::<G, 2, IN1, IN2, OUT>(x1, w1, x2, w2, acc, r);
+                        r += 2;
+                    }
+                    if G - r == 1 {
+                        block::<G, 1, IN1, IN2, OUT>(x1, w1, x2, w2, acc, r);
+                    }
+                }
+            }
+
+            /// Rows `r..r + R` of [`matvec2_group`], in tiles of `$block_tiles` registers
+            /// ([`tiles`] on those rows).
+            #[target_feature(enable = $feature)]
+            #[inline]
+            fn block<
+                const G: usize,
+                const R: usize,
+                const IN1: usize,
+                const IN2: usize,
+                const OUT: usize,
+            >(
+                x1: &[&[f32; IN1]; G],
+                w1: &[[f32; OUT]; IN1],
+                x2: &[&[f32; IN2]; G],
+                w2: &[[f32; OUT]; IN2],
+                acc: &mut [[f32; OUT]; G],
+                r: usize,
+            ) {
+                let x1: [&[f32; IN1]; R] = std::array::from_fn(|k| x1[r + k]);
+                let x2: [&[f32; IN2]; R] = std::array::from_fn(|k| x2[r + k]);
+                if let Some(acc) = acc[r..].first_chunk_mut::<R>() {
+                    tiles::<R, $block_tiles, 1, IN1, IN2, OUT>(&x1, w1, &x2, w2, acc);
                 }
             }
 
@@ -325,29 +260,38 @@ macro_rules! simd_kernels {
                 let mut i = 0;
                 while i + S <= IN {
                     for s in 0..S {
-                        let ws = load::<T, FULL>(w[i + s].as_ptr(), j, m);
-                        for g in 0..G {
-                            let xs = $set1(x[g][i + s]);
-                            for t in 0..T {
-                                if FULL || m[t] != 0 {
-                                    a[s][g][t] = $fmadd(xs, ws[t], a[s][g][t]);
-                                }
-                            }
-                        }
+                        add_input::<G, T, FULL, IN>(&mut a[s], x, i + s, &w[i + s], j, m);
                     }
                     i += S;
                 }
                 while i < IN {
-                    let wa = load::<T, FULL>(w[i].as_ptr(), j, m);
-                    for g in 0..G {
-                        let xa = $set1(x[g][i]);
-                        for t in 0..T {
-                            if FULL || m[t] != 0 {
-                                a[0][g][t] = $fmadd(xa, wa[t], a[0][g][t]);
-                            }
+                    add_input::<G, T, FULL, IN>(&mut a[0], x, i, &w[i], j, m);
+                    i += 1;
+                }
+            }
+
+            /// Adds input `i` times its weight row `w` into one tile's accumulators: each
+            /// row's input is broadcast once, then the weights come a register at a time, so
+            /// the tile needs only G + 1 registers besides its accumulators (3 rows x 4
+            /// registers fit AVX2's 16).
+            #[target_feature(enable = $feature)]
+            #[inline]
+            fn add_input<const G: usize, const T: usize, const FULL: bool, const IN: usize>(
+                a: &mut [[$reg; T]; G],
+                x: &[&[f32; IN]; G],
+                i: usize,
+                w: &[f32],
+                j: usize,
+                m: &[$mask; T],
+            ) {
+                let xs: [$reg; G] = std::array::from_fn(|g| $set1(x[g][i]));
+                for t in 0..T {
+                    if FULL || m[t] != 0 {
+                        let [wt] = load::<1, FULL>(w.as_ptr(), j + $lanes * t, &[m[t]]);
+                        for g in 0..G {
+                            a[g][t] = $fmadd(xs[g], wt, a[g][t]);
                         }
                     }
-                    i += 1;
                 }
             }
 
@@ -669,44 +613,14 @@ simd_kernels! {
     register = __m256, lanes = 8;
     // 16 registers: tiles of 2 per row (with the odd split and two weight rows in flight, 4 per
     // row would spill).
-    tiles = (one_row: 2 split 2, few_rows: 2, many_rows: 2);
-    // 8 accumulators, one register of rows, one broadcast weight.
-    batch_inner_tile = 12;
+    tiles = (one_row: 2 split 2, few_rows: 2);
+    // 3 rows x 4 registers: 12 accumulators, 3 broadcast inputs, one weight register (16);
+    // per input, 7 loads for 12 FMAs. Measured on Zen 3 for 8 x 32 x 128: 68 GFLOP/s, against
+    // 57 for 8 rows held batch-inner (a register holding one unit of 8 rows, each weight
+    // broadcast: 13 loads for 12 FMAs) and 25 for 8 rows x 2 registers (which spills).
+    row_block = (3 rows x 4);
     mask = usize, full = 8;
     helpers = {
-        /// The 8 x 8 transpose of 8 registers (lane j of register i to lane i of register j):
-        /// interleave pairs, then quadruples, then swap 128-bit halves.
-        #[target_feature(enable = "avx2")]
-        #[inline]
-        fn transpose_block(r: [__m256; 8]) -> [__m256; 8] {
-            let t0 = _mm256_unpacklo_ps(r[0], r[1]);
-            let t1 = _mm256_unpackhi_ps(r[0], r[1]);
-            let t2 = _mm256_unpacklo_ps(r[2], r[3]);
-            let t3 = _mm256_unpackhi_ps(r[2], r[3]);
-            let t4 = _mm256_unpacklo_ps(r[4], r[5]);
-            let t5 = _mm256_unpackhi_ps(r[4], r[5]);
-            let t6 = _mm256_unpacklo_ps(r[6], r[7]);
-            let t7 = _mm256_unpackhi_ps(r[6], r[7]);
-            let u0 = _mm256_shuffle_ps::<0x44>(t0, t2);
-            let u1 = _mm256_shuffle_ps::<0xEE>(t0, t2);
-            let u2 = _mm256_shuffle_ps::<0x44>(t1, t3);
-            let u3 = _mm256_shuffle_ps::<0xEE>(t1, t3);
-            let u4 = _mm256_shuffle_ps::<0x44>(t4, t6);
-            let u5 = _mm256_shuffle_ps::<0xEE>(t4, t6);
-            let u6 = _mm256_shuffle_ps::<0x44>(t5, t7);
-            let u7 = _mm256_shuffle_ps::<0xEE>(t5, t7);
-            [
-                _mm256_permute2f128_ps::<0x20>(u0, u4),
-                _mm256_permute2f128_ps::<0x20>(u1, u5),
-                _mm256_permute2f128_ps::<0x20>(u2, u6),
-                _mm256_permute2f128_ps::<0x20>(u3, u7),
-                _mm256_permute2f128_ps::<0x31>(u0, u4),
-                _mm256_permute2f128_ps::<0x31>(u1, u5),
-                _mm256_permute2f128_ps::<0x31>(u2, u6),
-                _mm256_permute2f128_ps::<0x31>(u3, u7),
-            ]
-        }
-
         /// How many of a register's 8 lanes hold outputs when `left` outputs remain.
         #[inline(always)]
         fn lanes(left: usize) -> usize {
@@ -739,27 +653,12 @@ simd_kernels! {
     mod avx512;
     feature = "avx512f";
     register = __m512, lanes = 16;
-    tiles = (one_row: 4 split 2, few_rows: 4, many_rows: 2);
-    batch_inner_tile = 16;
+    tiles = (one_row: 4 split 2, few_rows: 4);
+    // 4 rows x 4 registers: 16 accumulators, 4 broadcasts, one weight register of 32 (not
+    // measured: this host has no AVX-512).
+    row_block = (4 rows x 4);
     mask = u16, full = u16::MAX;
     helpers = {
-        /// The 16 x 16 transpose of 16 registers, through memory (plain code, correct by
-        /// construction; not measured: this host has no AVX-512).
-        #[target_feature(enable = "avx512f")]
-        #[inline]
-        fn transpose_block(r: [__m512; 16]) -> [__m512; 16] {
-            let mut m = [[0.0f32; 16]; 16];
-            for (row, v) in m.iter_mut().zip(r) {
-                // SAFETY: `row` is one register of f32s.
-                unsafe { _mm512_storeu_ps(row.as_mut_ptr(), v) };
-            }
-            std::array::from_fn(|j| {
-                let col: [f32; 16] = std::array::from_fn(|i| m[i][j]);
-                // SAFETY: as above.
-                unsafe { _mm512_loadu_ps(col.as_ptr()) }
-            })
-        }
-
         /// The lanes of a 16-lane register that hold outputs when `left` outputs remain.
         #[inline(always)]
         fn lanes(left: usize) -> u16 {

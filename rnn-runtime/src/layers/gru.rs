@@ -41,25 +41,17 @@ type Kernels<const IN: usize, const U: usize, const U3: usize> = (
     &'static [[f32; U]; U],
 );
 
-/// The state of G rows: the outputs `h`. A group stepped batch-inner (see
-/// [`MulAdd::BATCH_INNER`]) also keeps `h` as `[unit][row]`, which the next such step reads.
+/// The state of G rows: the outputs `h`.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct GruState<const U: usize, const G: usize> {
     /// The outputs.
     pub h: [[f32; U]; G],
-    /// `h` batch-inner, when `inner`.
-    ht: [[f32; G]; U],
-    inner: bool,
 }
 
 impl<const U: usize, const G: usize> super::Reset for GruState<U, G> {
     #[inline]
     fn reset(&mut self) {
-        *self = GruState {
-            h: [[0.0; U]; G],
-            ht: [[0.0; G]; U],
-            inner: false,
-        };
+        *self = GruState { h: [[0.0; U]; G] };
     }
 }
 
@@ -122,16 +114,6 @@ impl<const IN: usize, const U: usize, const U3: usize> Gru<IN, U, U3> {
         }
     }
 
-    /// Whether G rows step batch-inner on path M: at the path's batch-inner group size, and
-    /// when both activations are elementwise (softmax-like ones need a row's units together).
-    #[inline(always)]
-    fn batch_inner<M: MulAdd, const G: usize>(&self) -> bool {
-        G > 1
-            && G == M::BATCH_INNER
-            && !self.activation.over_last_axis()
-            && !self.recurrent_activation.over_last_axis()
-    }
-
     /// Whether one row steps through the path's fused kernel ([`MulAdd::gru_row`]): on a path
     /// that has one, with `reset_after` and Keras's default activations (the kernel's).
     #[inline(always)]
@@ -156,8 +138,6 @@ impl<const IN: usize, const U: usize, const U3: usize> Gru<IN, U, U3> {
         mask: [bool; G],
     ) {
         let () = Self::GATES;
-        // `h` rows are current after this step; `ht` is stale.
-        s.inner = false;
         if mask[0] {
             let mut h = [0.0f32; U];
             m.gru_row::<N, U, U3>(
@@ -173,76 +153,6 @@ impl<const IN: usize, const U: usize, const U3: usize> Gru<IN, U, U3> {
         }
     }
 
-    /// One step of G rows held batch-inner, from `at` (`x · kernel + b_in` of each gate
-    /// column, `[column][row]`): the products broadcast each weight across a register of rows,
-    /// and the gates are elementwise over `[unit][row]` arrays; `h` is transposed back into
-    /// rows at the end.
-    #[inline(always)]
-    fn finish_inner<M: MulAdd, const G: usize>(
-        &self,
-        m: M,
-        at: &mut [[f32; G]; U3],
-        s: &mut GruState<U, G>,
-        mask: [bool; G],
-    ) {
-        let () = Self::GATES;
-        if !s.inner {
-            let rows: [&[f32; U]; G] = std::array::from_fn(|g| &s.h[g]);
-            m.transpose_in(&rows, &mut s.ht);
-            s.inner = true;
-        }
-        let ht = &mut s.ht;
-        if self.reset_after {
-            let mut b: [[f32; G]; U3] = std::array::from_fn(|o| [self.bias_rec[o]; G]);
-            m.matvec_t::<G, U, U3>(ht, &self.recurrent, &mut b);
-            for (av, bv) in at[..2 * U].iter_mut().zip(&b) {
-                for g in 0..G {
-                    av[g] += bv[g];
-                }
-            }
-            self.recurrent_activation
-                .apply_with::<M>(m, at[..2 * U].as_flattened_mut());
-            for j in 0..U {
-                for g in 0..G {
-                    at[2 * U + j][g] += at[U + j][g] * b[2 * U + j][g];
-                }
-            }
-        } else {
-            let mut b = [[0.0f32; G]; U3];
-            m.matvec_t::<G, U, U3>(ht, &self.recurrent, &mut b);
-            for (av, bv) in at[..2 * U].iter_mut().zip(&b) {
-                for g in 0..G {
-                    av[g] += bv[g];
-                }
-            }
-            self.recurrent_activation
-                .apply_with::<M>(m, at[..2 * U].as_flattened_mut());
-            let mut rh = [[0.0f32; G]; U];
-            for j in 0..U {
-                for g in 0..G {
-                    rh[j][g] = at[U + j][g] * ht[j][g];
-                }
-            }
-            let mut c = [[0.0f32; G]; U];
-            m.matvec_t::<G, U, U>(&rh, &self.recurrent_h, &mut c);
-            for (av, cv) in at[2 * U..].iter_mut().zip(&c) {
-                for g in 0..G {
-                    av[g] += cv[g];
-                }
-            }
-        }
-        self.activation
-            .apply_with::<M>(m, at[2 * U..].as_flattened_mut());
-        for j in 0..U {
-            for g in 0..G {
-                let z = at[j][g];
-                let h = z * ht[j][g] + (1.0 - z) * at[2 * U + j][g];
-                ht[j][g] = if mask[g] { h } else { ht[j][g] };
-            }
-        }
-        m.transpose_out(&s.ht, &mut s.h);
-    }
-
     /// One step of G rows given `a = x · kernel + b_in` (all 3 gates).
     #[inline(always)]
     fn finish_group<M: MulAdd, const G: usize>(
@@ -253,8 +163,6 @@ impl<const IN: usize, const U: usize, const U3: usize> Gru<IN, U, U3> {
         mask: [bool; G],
     ) {
         let () = Self::GATES;
-        // `h` rows are current after either kind of step; `ht` is stale after this one.
-        s.inner = false;
         let h = &mut s.h;
         let prev: [&[f32; U]; G] = std::array::from_fn(|g| &h[g]);
         if self.reset_after {
@@ -319,12 +227,6 @@ impl<const IN: usize, const U: usize, const U3: usize> Gru<IN, U, U3> {
         if self.fused_row::<M, G>() {
             return self.row::<M, 0, G>(m, &[], &[], projected[0], s, mask);
         }
-        if self.batch_inner::<M, G>() {
-            let mut at = [[0.0f32; G]; U3];
-            m.transpose_in(projected, &mut at);
-            self.finish_inner::<M, G>(m, &mut at, s, mask);
-            return;
-        }
         let mut a: [[f32; U3]; G] = std::array::from_fn(|g| *projected[g]);
         self.finish_group::<M, G>(m, &mut a, s, mask);
     }
@@ -334,11 +236,7 @@ impl<const IN: usize, const U: usize, const U3: usize> Recurrent<IN, U> for Gru<
     type State<const G: usize> = GruState<U, G>;
 
     fn state<const G: usize>(&self) -> GruState<U, G> {
-        GruState {
-            h: [[0.0; U]; G],
-            ht: [[0.0; G]; U],
-            inner: false,
-        }
+        GruState { h: [[0.0; U]; G] }
     }
 
     #[inline(always)]
@@ -351,14 +249,6 @@ impl<const IN: usize, const U: usize, const U3: usize> Recurrent<IN, U> for Gru<
     ) {
         if self.fused_row::<M, G>() {
             return self.row::<M, IN, G>(m, x[0], &self.kernel, &self.bias_in, s, mask);
-        }
-        if self.batch_inner::<M, G>() {
-            let mut at: [[f32; G]; U3] = std::array::from_fn(|o| [self.bias_in[o]; G]);
-            let mut xt = [[0.0f32; G]; IN];
-            m.transpose_in(x, &mut xt);
-            m.matvec_t::<G, IN, U3>(&xt, &self.kernel, &mut at);
-            self.finish_inner::<M, G>(m, &mut at, s, mask);
-            return;
         }
         let mut a = [*self.bias_in; G];
         m.matvec_group::<G, IN, U3>(x, &self.kernel, &mut a);

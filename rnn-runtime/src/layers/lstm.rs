@@ -27,51 +27,19 @@ pub struct Lstm<const IN: usize, const U: usize, const U4: usize> {
     recurrent_activation: Activation,
 }
 
-/// The state of G rows: output `h` and cell `c`. A group stepped batch-inner (see
-/// [`MulAdd::BATCH_INNER`]) holds its cells, and a copy of `h`, as `[unit][row]` instead; `h`
-/// is current either way, and a step of the other kind converts the state first.
+/// The state of G rows: output `h` and cell `c`.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct LstmState<const U: usize, const G: usize> {
     /// The outputs.
     pub h: [[f32; U]; G],
-    /// The cells, when not `inner`.
+    /// The cells.
     c: [[f32; U]; G],
-    /// `h` batch-inner, when `inner`.
-    ht: [[f32; G]; U],
-    /// The cells batch-inner, when `inner`.
-    ct: [[f32; G]; U],
-    inner: bool,
 }
 
 impl<const U: usize, const G: usize> LstmState<U, G> {
     /// The cells of the rows.
     pub fn cells(&self) -> [[f32; U]; G] {
-        let mut c = self.c;
-        if self.inner {
-            crate::kernels::transpose_out_generic(&self.ct, &mut c);
-        }
-        c
-    }
-
-    /// Into the batch-inner layout (once: a group's steps are all of one kind).
-    #[inline(always)]
-    fn make_inner(&mut self) {
-        if !self.inner {
-            let h: [&[f32; U]; G] = std::array::from_fn(|g| &self.h[g]);
-            crate::kernels::transpose_in_generic(&h, &mut self.ht);
-            let c: [&[f32; U]; G] = std::array::from_fn(|g| &self.c[g]);
-            crate::kernels::transpose_in_generic(&c, &mut self.ct);
-            self.inner = true;
-        }
-    }
-
-    /// Into the row layout.
-    #[inline(always)]
-    fn make_rows(&mut self) {
-        if self.inner {
-            self.c = self.cells();
-            self.inner = false;
-        }
+        self.c
     }
 }
 
@@ -81,9 +49,6 @@ impl<const U: usize, const G: usize> super::Reset for LstmState<U, G> {
         *self = LstmState {
             h: [[0.0; U]; G],
             c: [[0.0; U]; G],
-            ht: [[0.0; G]; U],
-            ct: [[0.0; G]; U],
-            inner: false,
         };
     }
 }
@@ -142,16 +107,6 @@ impl<const IN: usize, const U: usize, const U4: usize> Lstm<IN, U, U4> {
 
     const GATES: () = assert!(U4 == 4 * U, "an LSTM has 4 gates of U units");
 
-    /// Whether G rows step batch-inner on path M: at the path's batch-inner group size, and
-    /// when both activations are elementwise (softmax-like ones need a row's units together).
-    #[inline(always)]
-    fn batch_inner<M: MulAdd, const G: usize>(&self) -> bool {
-        G > 1
-            && G == M::BATCH_INNER
-            && !self.activation.over_last_axis()
-            && !self.recurrent_activation.over_last_axis()
-    }
-
     /// Whether one row steps through the path's fused kernel ([`MulAdd::lstm_row`]): on a path
     /// that has one, with Keras's default activations (the kernel's).
     #[inline(always)]
@@ -176,50 +131,11 @@ impl<const IN: usize, const U: usize, const U4: usize> Lstm<IN, U, U4> {
         mask: [bool; G],
     ) {
         let () = Self::GATES;
-        s.make_rows();
         if mask[0] {
             let mut h = [0.0f32; U];
             m.lstm_row::<N, U, U4>(x, kernel, &s.h[0], &self.recurrent, z0, &mut s.c[0], &mut h);
             s.h[0] = h;
         }
-    }
-
-    /// One timestep of G rows held batch-inner, from `zt` (each gate column's input
-    /// projection plus bias, `[column][row]`). The recurrent product broadcasts each weight
-    /// across a register of rows, and the gates and the cell update are elementwise over
-    /// `[unit][row]` arrays, so no step does per-row work but the final transpose of `h`.
-    #[inline(always)]
-    fn finish_inner<M: MulAdd, const G: usize>(
-        &self,
-        m: M,
-        zt: &mut [[f32; G]; U4],
-        s: &mut LstmState<U, G>,
-        mask: [bool; G],
-    ) {
-        let () = Self::GATES;
-        s.make_inner();
-        m.matvec_t::<G, U, U4>(&s.ht, &self.recurrent, zt);
-        let (sig, cand) = zt.split_at_mut(3 * U);
-        self.recurrent_activation
-            .apply_with(m, sig.as_flattened_mut());
-        self.activation.apply_with(m, cand.as_flattened_mut());
-        // c = f ⊙ c + i ⊙ c~ (kept for unmasked rows), then h = o ⊙ act(c).
-        let mut ac = [[0.0f32; G]; U];
-        for j in 0..U {
-            for g in 0..G {
-                let c = zt[U + j][g] * s.ct[j][g] + zt[j][g] * zt[3 * U + j][g];
-                ac[j][g] = c;
-                s.ct[j][g] = if mask[g] { c } else { s.ct[j][g] };
-            }
-        }
-        self.activation.apply_with(m, ac.as_flattened_mut());
-        for j in 0..U {
-            for g in 0..G {
-                let h = zt[2 * U + j][g] * ac[j][g];
-                s.ht[j][g] = if mask[g] { h } else { s.ht[j][g] };
-            }
-        }
-        m.transpose_out(&s.ht, &mut s.h);
     }
 
     /// The gates of G rows from `z` (the fused products plus bias) into the state. The columns
@@ -234,7 +150,6 @@ impl<const IN: usize, const U: usize, const U4: usize> Lstm<IN, U, U4> {
         mask: [bool; G],
     ) {
         let () = Self::GATES;
-        s.make_rows();
         for zg in z.iter_mut() {
             let (sig, cand) = zg.split_at_mut(3 * U);
             if self.recurrent_activation.over_last_axis() {
@@ -284,12 +199,6 @@ impl<const IN: usize, const U: usize, const U4: usize> Lstm<IN, U, U4> {
         if self.fused_row::<M, G>() {
             return self.row::<M, 0, G>(m, &[], &[], projected[0], s, mask);
         }
-        if self.batch_inner::<M, G>() {
-            let mut zt = [[0.0f32; G]; U4];
-            m.transpose_in(projected, &mut zt);
-            self.finish_inner::<M, G>(m, &mut zt, s, mask);
-            return;
-        }
         let mut z: [[f32; U4]; G] = std::array::from_fn(|g| *projected[g]);
         let prev: [&[f32; U]; G] = std::array::from_fn(|g| &s.h[g]);
         m.matvec_group::<G, U, U4>(&prev, &self.recurrent, &mut z);
@@ -304,9 +213,6 @@ impl<const IN: usize, const U: usize, const U4: usize> Recurrent<IN, U> for Lstm
         LstmState {
             h: [[0.0; U]; G],
             c: [[0.0; U]; G],
-            ht: [[0.0; G]; U],
-            ct: [[0.0; G]; U],
-            inner: false,
         }
     }
 
@@ -321,14 +227,6 @@ impl<const IN: usize, const U: usize, const U4: usize> Recurrent<IN, U> for Lstm
     ) {
         if self.fused_row::<M, G>() {
             return self.row::<M, IN, G>(m, x[0], &self.kernel, &self.bias, s, mask);
-        }
-        if self.batch_inner::<M, G>() {
-            let mut zt: [[f32; G]; U4] = std::array::from_fn(|o| [self.bias[o]; G]);
-            let mut xt = [[0.0f32; G]; IN];
-            m.transpose_in(x, &mut xt);
-            m.matvec_t::<G, IN, U4>(&xt, &self.kernel, &mut zt);
-            self.finish_inner::<M, G>(m, &mut zt, s, mask);
-            return;
         }
         let mut z = [*self.bias; G];
         let prev: [&[f32; U]; G] = std::array::from_fn(|g| &s.h[g]);
