@@ -83,7 +83,8 @@ fn mask_at(p: &TokenStream, source: MaskSource, pos: TokenStream) -> TokenStream
 ///     let __mt: [bool; __G] = from_fn(|g| srcs[g][__t] != 0);   // the mask by position
 ///     let __mk: [bool; __G] = from_fn(|g| srcs[g][__k] != 0);
 ///     let __z: [&_; __G] = from_fn(|g| self.__fold.row(srcs[g][__t]));   // folded Embedding
-///     self.l1.step_projected_group::<__M, __G>(__m, &__z, &mut __st.s1, __mk);  // masked rows keep state
+///     let __zn: [&_; __G] = ..;                                  // the next step's rows
+///     self.l1.step_projected_group::<__M, __G>(__m, &__z, &__zn, &mut __st.s1, __mk);  // masked rows keep state
 /// }
 /// let mut __y2 = [[0.0f32; 1]; __G];
 /// PerStep::apply_group::<__M, __G>(&self.l2, __m, &Recurrent::output(&self.l1, &__st.s1), &mut __y2);
@@ -203,9 +204,10 @@ impl Pos {
 /// ```text
 /// Lookup:  let __x0: [&_; __G] = from_fn(|g| self.l0.row(srcs[g][__t]));
 /// Step:    Recurrent::step_group::<__M, __G>(&self.l1, __m, &cur, &mut __st.s1, __mk);
-/// folded:  if __k + 1 < __n { for g in 0..__G { self.__fold.prefetch(srcs[g][next]); } }
-///          let __z: [&_; __G] = from_fn(|g| self.__fold.row(srcs[g][__t]));
-///          self.l1.step_projected_group::<__M, __G>(__m, &__z, &mut __st.s1, __mk);
+/// folded:  let __z: [&_; __G] = from_fn(|g| self.__fold.row(srcs[g][__t]));
+///          let __tn = if __k + 1 < __n { next } else { __t };
+///          let __zn: [&_; __G] = from_fn(|g| self.__fold.row(srcs[g][__tn]));   // to prefetch
+///          self.l1.step_projected_group::<__M, __G>(__m, &__z, &__zn, &mut __st.s1, __mk);
 /// PerStep: PerStep::apply_group::<__M, __G>(&self.l2, __m, &cur, &mut __y2);
 /// Mask:    self.l0.apply_group::<__G>(&cur, &mut __y0, __mt);
 /// ```
@@ -239,16 +241,13 @@ fn expand_op(
             };
             *cur = quote!(#p::Recurrent::output(&self.#f, &#s));
             if folded {
-                // The next step's rows are fetched from the table (megabytes: not in L2)
-                // while this step computes.
+                // The next step's rows (`__zn`: the table is megabytes, not in L2) are
+                // prefetched by the layer a row at a time while this step computes.
                 quote! {
-                    if __k + 1 < __n {
-                        for g in 0..__G {
-                            self.__fold.prefetch(srcs[g][#next]);
-                        }
-                    }
                     let __z: [&_; __G] = #p::from_fn(|g| self.__fold.row(srcs[g][__t]));
-                    self.#f.step_projected_group::<__M, __G>(__m, &__z, &mut #s, #m);
+                    let __tn = if __k + 1 < __n { #next } else { __t };
+                    let __zn: [&_; __G] = #p::from_fn(|g| self.__fold.row(srcs[g][__tn]));
+                    self.#f.step_projected_group::<__M, __G>(__m, &__z, &__zn, &mut #s, #m);
                 }
             } else {
                 quote!(#p::Recurrent::step_group::<__M, __G>(&self.#f, __m, &#input, &mut #s, #m);)
@@ -314,9 +313,9 @@ fn fetch(
 ///     let __mt = ..; let __mb = ..;                                  // the mask at each
 ///     /* the pass's ops at __t, then (names suffixed _b) at __tb */
 ///     let __z = from_fn(|g| self.__fold.row(srcs[g][__t]));       // or step_group(.., &cur, ..)
-///     self.l1.forward().step_projected_group::<__M, __G>(__m, &__z, &mut __st.sf1, __mt);
+///     self.l1.forward().step_projected_group::<__M, __G>(__m, &__z, &__zn, &mut __st.sf1, __mt);
 ///     let __z = from_fn(|g| self.__fold_b.row(srcs[g][__tb]));
-///     self.l1.backward().step_projected_group::<__M, __G>(__m, &__z, &mut __st.sb1, __mb);
+///     self.l1.backward().step_projected_group::<__M, __G>(__m, &__z, &__zn, &mut __st.sb1, __mb);
 ///     self.l1.put(0, &mut __both1[__t], Recurrent::output(self.l1.forward(), &__st.sf1), __mt);
 ///     self.l1.put(1, &mut __both1[__tb], Recurrent::output(self.l1.backward(), &__st.sb1), __mb);
 /// }
@@ -372,13 +371,10 @@ fn expand_bidi_pass(
         let next = &at.next;
         body.extend(if bidi.folded {
             quote! {
-                if __k + 1 < __n {
-                    for g in 0..__G {
-                        self.#table.prefetch(srcs[g][#next]);
-                    }
-                }
                 let __z: [&_; __G] = #p::from_fn(|g| self.#table.row(srcs[g][#t]));
-                self.#f.#copy().step_projected_group::<__M, __G>(__m, &__z, &mut #state, #m);
+                let __tn = if __k + 1 < __n { #next } else { #t };
+                let __zn: [&_; __G] = #p::from_fn(|g| self.#table.row(srcs[g][__tn]));
+                self.#f.#copy().step_projected_group::<__M, __G>(__m, &__z, &__zn, &mut #state, #m);
             }
         } else {
             quote!(#p::Recurrent::step_group::<__M, __G>(self.#f.#copy(), __m, &#x, &mut #state, #m);)

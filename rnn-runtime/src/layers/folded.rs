@@ -54,26 +54,6 @@ impl<const V: usize, const U: usize> FoldedEmbedding<V, U> {
     }
 }
 
-impl<const V: usize, const U: usize> FoldedEmbedding<V, U> {
-    /// Asks the CPU to bring the row of `id` into cache (a step's lookup from a table of
-    /// megabytes otherwise waits on L3 or memory). A hint only: no effect on results, nothing
-    /// off x86-64.
-    #[inline(always)]
-    pub fn prefetch(&self, id: u32) {
-        #[cfg(target_arch = "x86_64")]
-        {
-            use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
-            let row = self.row(id);
-            for line in (0..U).step_by(16) {
-                // SAFETY: a prefetch never faults; the address is inside the row anyway.
-                unsafe { _mm_prefetch::<_MM_HINT_T0>(row[line..].as_ptr().cast()) };
-            }
-        }
-        #[cfg(not(target_arch = "x86_64"))]
-        let _ = id;
-    }
-}
-
 impl<const V: usize, const U: usize> std::fmt::Debug for FoldedEmbedding<V, U> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "FoldedEmbedding<{V}, {U}>")

@@ -153,7 +153,8 @@ impl<const IN: usize, const U: usize, const U3: usize> Gru<IN, U, U3> {
         }
     }
 
-    /// One step of G rows given `a = x · kernel + b_in` (all 3 gates).
+    /// One step of G rows given `a = x · kernel + b_in` (all 3 gates). `upcoming` (the next
+    /// step's folded rows, or none) are prefetched one row per row here.
     #[inline(always)]
     fn finish_group<M: MulAdd, const G: usize>(
         &self,
@@ -161,6 +162,7 @@ impl<const IN: usize, const U: usize, const U3: usize> Gru<IN, U, U3> {
         a: &mut [[f32; U3]; G],
         s: &mut GruState<U, G>,
         mask: [bool; G],
+        upcoming: &[&[f32; U3]],
     ) {
         let () = Self::GATES;
         let h = &mut s.h;
@@ -202,6 +204,9 @@ impl<const IN: usize, const U: usize, const U3: usize> Gru<IN, U, U3> {
             }
         }
         for (g, ag) in a.iter_mut().enumerate() {
+            if let Some(row) = upcoming.get(g) {
+                crate::kernels::prefetch(*row);
+            }
             let (zr, hh) = ag.split_at_mut(2 * U);
             self.activation.apply_with::<M>(m, hh);
             if mask[g] {
@@ -215,20 +220,22 @@ impl<const IN: usize, const U: usize, const U3: usize> Gru<IN, U, U3> {
     }
 
     /// One timestep for G rows whose input projection `x · kernel + b_in` is already computed
-    /// (a folded Embedding row).
+    /// (a folded Embedding row); `upcoming` are the next step's rows, to prefetch.
     #[inline(always)]
     pub fn step_projected_group<M: MulAdd, const G: usize>(
         &self,
         m: M,
         projected: &[&[f32; U3]; G],
+        upcoming: &[&[f32; U3]; G],
         s: &mut GruState<U, G>,
         mask: [bool; G],
     ) {
         if self.fused_row::<M, G>() {
+            crate::kernels::prefetch(upcoming[0]);
             return self.row::<M, 0, G>(m, &[], &[], projected[0], s, mask);
         }
         let mut a: [[f32; U3]; G] = std::array::from_fn(|g| *projected[g]);
-        self.finish_group::<M, G>(m, &mut a, s, mask);
+        self.finish_group::<M, G>(m, &mut a, s, mask, upcoming);
     }
 }
 
@@ -252,7 +259,7 @@ impl<const IN: usize, const U: usize, const U3: usize> Recurrent<IN, U> for Gru<
         }
         let mut a = [*self.bias_in; G];
         m.matvec_group::<G, IN, U3>(x, &self.kernel, &mut a);
-        self.finish_group::<M, G>(m, &mut a, s, mask);
+        self.finish_group::<M, G>(m, &mut a, s, mask, &[]);
     }
 
     #[inline(always)]

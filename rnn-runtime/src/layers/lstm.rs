@@ -141,6 +141,7 @@ impl<const IN: usize, const U: usize, const U4: usize> Lstm<IN, U, U4> {
     /// The gates of G rows from `z` (the fused products plus bias) into the state. The columns
     /// are held in the order i, f, o, c (Keras's c and o blocks swapped when loaded), so one
     /// call applies σ to the three sigmoid gates of a row.
+    /// `upcoming` (the next step's folded rows, or none) are prefetched one row per row here.
     #[inline(always)]
     fn finish_group<M: MulAdd, const G: usize>(
         &self,
@@ -148,9 +149,13 @@ impl<const IN: usize, const U: usize, const U4: usize> Lstm<IN, U, U4> {
         z: &mut [[f32; U4]; G],
         s: &mut LstmState<U, G>,
         mask: [bool; G],
+        upcoming: &[&[f32; U4]],
     ) {
         let () = Self::GATES;
-        for zg in z.iter_mut() {
+        for (g, zg) in z.iter_mut().enumerate() {
+            if let Some(row) = upcoming.get(g) {
+                crate::kernels::prefetch(*row);
+            }
             let (sig, cand) = zg.split_at_mut(3 * U);
             if self.recurrent_activation.over_last_axis() {
                 sig.chunks_exact_mut(U)
@@ -187,22 +192,24 @@ impl<const IN: usize, const U: usize, const U4: usize> Lstm<IN, U, U4> {
     }
 
     /// One timestep for G rows whose input projection `x · kernel + bias` is already computed
-    /// (a folded Embedding row).
+    /// (a folded Embedding row); `upcoming` are the next step's rows, to prefetch.
     #[inline(always)]
     pub fn step_projected_group<M: MulAdd, const G: usize>(
         &self,
         m: M,
         projected: &[&[f32; U4]; G],
+        upcoming: &[&[f32; U4]; G],
         s: &mut LstmState<U, G>,
         mask: [bool; G],
     ) {
         if self.fused_row::<M, G>() {
+            crate::kernels::prefetch(upcoming[0]);
             return self.row::<M, 0, G>(m, &[], &[], projected[0], s, mask);
         }
         let mut z: [[f32; U4]; G] = std::array::from_fn(|g| *projected[g]);
         let prev: [&[f32; U]; G] = std::array::from_fn(|g| &s.h[g]);
         m.matvec_group::<G, U, U4>(&prev, &self.recurrent, &mut z);
-        self.finish_group::<M, G>(m, &mut z, s, mask);
+        self.finish_group::<M, G>(m, &mut z, s, mask, upcoming);
     }
 }
 
@@ -231,7 +238,7 @@ impl<const IN: usize, const U: usize, const U4: usize> Recurrent<IN, U> for Lstm
         let mut z = [*self.bias; G];
         let prev: [&[f32; U]; G] = std::array::from_fn(|g| &s.h[g]);
         m.matvec2_group::<G, IN, U, U4>(x, &self.kernel, &prev, &self.recurrent, &mut z);
-        self.finish_group::<M, G>(m, &mut z, s, mask);
+        self.finish_group::<M, G>(m, &mut z, s, mask, &[]);
     }
 
     #[inline(always)]

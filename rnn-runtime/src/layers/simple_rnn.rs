@@ -55,20 +55,23 @@ impl<const IN: usize, const U: usize> SimpleRnn<IN, U> {
     }
 
     /// One timestep for G sequences whose input projection `x · kernel + bias` is already
-    /// computed (a folded Embedding row, see [`super::FoldedEmbedding`]).
+    /// computed (a folded Embedding row, see [`super::FoldedEmbedding`]); `upcoming` are the
+    /// next step's rows, to prefetch.
     #[inline(always)]
     pub fn step_projected_group<M: MulAdd, const G: usize>(
         &self,
         m: M,
         projected: &[&[f32; U]; G],
+        upcoming: &[&[f32; U]; G],
         h: &mut [[f32; U]; G],
         mask: [bool; G],
     ) {
         // Filled row by row (not built and moved as a whole: a moved array of this size is a
-        // memcpy call per step).
+        // memcpy call per step), each row's successor prefetched.
         let mut z = [[0.0f32; U]; G];
-        for (zg, p) in z.iter_mut().zip(projected) {
+        for ((zg, p), next) in z.iter_mut().zip(projected).zip(upcoming) {
             *zg = **p;
+            crate::kernels::prefetch(*next);
         }
         self.finish_group::<M, G>(m, &mut z, h, mask);
     }
