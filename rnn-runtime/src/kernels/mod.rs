@@ -105,6 +105,23 @@ pub trait MulAdd: Copy {
         self.matvec2_group::<G, IN, 0, OUT>(x, w, &[&[]; G], &[], acc)
     }
 
+    /// `out[g] = init[g] + x[g] · w` for G rows: [`MulAdd::matvec_group`] starting from other
+    /// rows (a folded row, a bias) than its output, with the same results; the SIMD paths
+    /// read `init` into the accumulators directly instead of copying it into `out` first.
+    #[inline(always)]
+    fn matvec_group_init<const G: usize, const IN: usize, const OUT: usize>(
+        self,
+        x: &[&[f32; IN]; G],
+        w: &[[f32; OUT]; IN],
+        init: &[&[f32; OUT]; G],
+        out: &mut [[f32; OUT]; G],
+    ) {
+        for (o, i) in out.iter_mut().zip(init) {
+            *o = **i;
+        }
+        self.matvec_group::<G, IN, OUT>(x, w, out)
+    }
+
     /// `acc[g] += x1[g] · w1 + x2[g] · w2`: a recurrent step's two products. The portable
     /// body is [`matvec_acc_group_generic`] for each; the SIMD paths compute both in one pass
     /// with the accumulators in registers.
@@ -286,6 +303,32 @@ macro_rules! simd_path {
                         gru_row_generic(self, x, kernel, h, recurrent, a0, b_rec, h_out)
                     },
                     { gru_row_generic(self, x, kernel, h, recurrent, a0, b_rec, h_out) }
+                )
+            }
+
+            #[inline(always)]
+            fn matvec_group_init<const G: usize, const IN: usize, const OUT: usize>(
+                self,
+                x: &[&[f32; IN]; G],
+                w: &[[f32; OUT]; IN],
+                init: &[&[f32; OUT]; G],
+                out: &mut [[f32; OUT]; G],
+            ) {
+                // One row as in `matvec2_group`: the portable body.
+                if G == 1 && $one_row_portable {
+                    for (o, i) in out.iter_mut().zip(init) {
+                        *o = **i;
+                    }
+                    return matvec_acc_group_generic::<Self, G, IN, OUT>(x, w, out);
+                }
+                portable_or!(
+                    { unsafe { $module::matvec_group_init::<G, IN, OUT>(x, w, init, out) } },
+                    {
+                        for (o, i) in out.iter_mut().zip(init) {
+                            *o = **i;
+                        }
+                        matvec_acc_group_generic::<Self, G, IN, OUT>(x, w, out)
+                    }
                 )
             }
 
@@ -875,6 +918,46 @@ mod tests {
             8, 8, 8, 8; 8, 48, 48, 48; 8, 3, 65, 65; 8, 0, 32, 128;
             9, 0, 32, 128; 9, 32, 32, 96; 10, 5, 7, 33; 11, 16, 16, 40; 12, 3, 9, 130;
         );
+    }
+
+    /// `matvec_group_init` on one path at one size: bit for bit `matvec_group` on a copy of
+    /// the initial rows, and `init` untouched.
+    fn check_init<M: MulAdd, const G: usize, const IN: usize, const OUT: usize>(m: M) {
+        let mut s = (G * 7 + IN * 3 + OUT) as u32;
+        let mut next = || {
+            s = s.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            (s >> 8) as f32 / (1u32 << 24) as f32 - 0.5
+        };
+        let x: Vec<[f32; IN]> = (0..G).map(|_| std::array::from_fn(|_| next())).collect();
+        let x: [&[f32; IN]; G] = std::array::from_fn(|g| &x[g]);
+        let w: Vec<[f32; OUT]> = (0..IN).map(|_| std::array::from_fn(|_| next())).collect();
+        let w: &[[f32; OUT]; IN] = w.as_slice().try_into().unwrap();
+        let init: Vec<[f32; OUT]> = (0..G).map(|_| std::array::from_fn(|_| next())).collect();
+        let before = init.clone();
+        let refs: [&[f32; OUT]; G] = std::array::from_fn(|g| &init[g]);
+        let mut want: [[f32; OUT]; G] = std::array::from_fn(|g| init[g]);
+        m.matvec_group::<G, IN, OUT>(&x, w, &mut want);
+        let mut got = [[f32::NAN; OUT]; G];
+        m.matvec_group_init::<G, IN, OUT>(&x, w, &refs, &mut got);
+        assert_eq!(got, want, "matvec_group_init G={G} IN={IN} OUT={OUT}");
+        assert_eq!(init, before);
+    }
+
+    fn init_sizes<M: MulAdd>(m: M) {
+        check_init::<M, 1, 32, 128>(m);
+        check_init::<M, 2, 5, 13>(m);
+        check_init::<M, 3, 32, 96>(m);
+        check_init::<M, 6, 7, 33>(m);
+        check_init::<M, 8, 32, 128>(m);
+        check_init::<M, 9, 32, 128>(m);
+        check_init::<M, 9, 16, 100>(m);
+    }
+
+    #[test]
+    fn matvec_group_init_is_matvec_group_on_a_copy_on_every_path() {
+        init_sizes(Separate);
+        Fused::new().into_iter().for_each(init_sizes);
+        Avx512::new().into_iter().for_each(init_sizes);
     }
 
     #[test]

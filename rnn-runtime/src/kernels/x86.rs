@@ -85,10 +85,49 @@ macro_rules! simd_kernels {
                 w2: &[[f32; OUT]; IN2],
                 acc: &mut [[f32; OUT]; G],
             ) {
+                // Reads and writes of `acc` both go through pointers from this one.
+                let base = acc.as_mut_ptr();
+                let out: [*mut f32; G] = std::array::from_fn(|g| base.wrapping_add(g).cast());
+                let init: [*const f32; G] = out.map(|p| p.cast_const());
+                rows::<G, IN1, IN2, OUT>(x1, w1, x2, w2, init, out)
+            }
+
+            /// `out[g] = init[g] + x[g] · w` ([`matvec2_group`] starting from other rows than
+            /// its output, which it never reads: nothing is copied into `out` first).
+            #[target_feature(enable = $feature)]
+            #[inline]
+            pub(in super::super) fn matvec_group_init<
+                const G: usize,
+                const IN: usize,
+                const OUT: usize,
+            >(
+                x: &[&[f32; IN]; G],
+                w: &[[f32; OUT]; IN],
+                init: &[&[f32; OUT]; G],
+                out: &mut [[f32; OUT]; G],
+            ) {
+                let base = out.as_mut_ptr();
+                let out: [*mut f32; G] = std::array::from_fn(|g| base.wrapping_add(g).cast());
+                let init: [*const f32; G] = init.map(|r| r.as_ptr());
+                rows::<G, IN, 0, OUT>(x, w, &[&[]; G], &[], init, out)
+            }
+
+            /// The products of [`matvec2_group`] from the rows at `init` into the rows at
+            /// `out` (OUT floats each; the same rows, or rows that do not overlap).
+            #[target_feature(enable = $feature)]
+            #[inline]
+            fn rows<const G: usize, const IN1: usize, const IN2: usize, const OUT: usize>(
+                x1: &[&[f32; IN1]; G],
+                w1: &[[f32; OUT]; IN1],
+                x2: &[&[f32; IN2]; G],
+                w2: &[[f32; OUT]; IN2],
+                init: [*const f32; G],
+                out: [*mut f32; G],
+            ) {
                 if G == 1 {
-                    tiles::<G, $t_one, $s_one, IN1, IN2, OUT>(x1, w1, x2, w2, acc)
+                    tiles::<G, $t_one, $s_one, IN1, IN2, OUT>(x1, w1, x2, w2, init, out)
                 } else if G == 2 {
-                    tiles::<G, $t_few, 2, IN1, IN2, OUT>(x1, w1, x2, w2, acc)
+                    tiles::<G, $t_few, 2, IN1, IN2, OUT>(x1, w1, x2, w2, init, out)
                 } else {
                     // Blocks of `$block_rows` rows (the last ones of 2, never of 1: one row's
                     // `$block_tiles` accumulators are too few chains), each in tiles of
@@ -97,21 +136,21 @@ macro_rules! simd_kernels {
                     // the whole tile.
                     let mut r = 0;
                     while G - r >= $block_rows && G - r != $block_rows + 1 {
-                        block::<G, $block_rows, IN1, IN2, OUT>(x1, w1, x2, w2, acc, r);
+                        block::<G, $block_rows, IN1, IN2, OUT>(x1, w1, x2, w2, init, out, r);
                         r += $block_rows;
                     }
                     while G - r >= 2 {
-                        block::<G, 2, IN1, IN2, OUT>(x1, w1, x2, w2, acc, r);
+                        block::<G, 2, IN1, IN2, OUT>(x1, w1, x2, w2, init, out, r);
                         r += 2;
                     }
                     if G - r == 1 {
-                        block::<G, 1, IN1, IN2, OUT>(x1, w1, x2, w2, acc, r);
+                        block::<G, 1, IN1, IN2, OUT>(x1, w1, x2, w2, init, out, r);
                     }
                 }
             }
 
-            /// Rows `r..r + R` of [`matvec2_group`], in tiles of `$block_tiles` registers
-            /// ([`tiles`] on those rows).
+            /// Rows `r..r + R` of [`rows`], in tiles of `$block_tiles` registers ([`tiles`] on
+            /// those rows).
             #[target_feature(enable = $feature)]
             #[inline]
             fn block<
@@ -125,14 +164,15 @@ macro_rules! simd_kernels {
                 w1: &[[f32; OUT]; IN1],
                 x2: &[&[f32; IN2]; G],
                 w2: &[[f32; OUT]; IN2],
-                acc: &mut [[f32; OUT]; G],
+                init: [*const f32; G],
+                out: [*mut f32; G],
                 r: usize,
             ) {
                 let x1: [&[f32; IN1]; R] = std::array::from_fn(|k| x1[r + k]);
                 let x2: [&[f32; IN2]; R] = std::array::from_fn(|k| x2[r + k]);
-                if let Some(acc) = acc[r..].first_chunk_mut::<R>() {
-                    tiles::<R, $block_tiles, 1, IN1, IN2, OUT>(&x1, w1, &x2, w2, acc);
-                }
+                let init: [*const f32; R] = std::array::from_fn(|k| init[r + k]);
+                let out: [*mut f32; R] = std::array::from_fn(|k| out[r + k]);
+                tiles::<R, $block_tiles, 1, IN1, IN2, OUT>(&x1, w1, &x2, w2, init, out);
             }
 
             /// Loads `LANES * T` floats of a row from `j`: plain loads for full registers,
@@ -175,24 +215,27 @@ macro_rules! simd_kernels {
                 w1: &[[f32; OUT]; IN1],
                 x2: &[&[f32; IN2]; G],
                 w2: &[[f32; OUT]; IN2],
-                acc: &mut [[f32; OUT]; G],
+                init: [*const f32; G],
+                out: [*mut f32; G],
             ) {
                 // Full tiles first, with no lane masks in the inner loops; then the last,
                 // partial tile with its masks.
                 let mut j = 0;
                 while j + $lanes * T <= OUT {
-                    tile::<G, T, S, true, IN1, IN2, OUT>(x1, w1, x2, w2, acc, j);
+                    tile::<G, T, S, true, IN1, IN2, OUT>(x1, w1, x2, w2, init, out, j);
                     j += $lanes * T;
                 }
                 if j < OUT {
-                    tile::<G, T, S, false, IN1, IN2, OUT>(x1, w1, x2, w2, acc, j);
+                    tile::<G, T, S, false, IN1, IN2, OUT>(x1, w1, x2, w2, init, out, j);
                 }
             }
 
             /// One tile of `T` registers per row at output `j`; `FULL`: every lane holds an
-            /// output (no masks).
+            /// output (no masks). Each row's tile is read from `init` before any of it is
+            /// written to `out`.
             #[target_feature(enable = $feature)]
             #[inline]
+            #[allow(clippy::too_many_arguments)]
             fn tile<
                 const G: usize,
                 const T: usize,
@@ -206,25 +249,25 @@ macro_rules! simd_kernels {
                 w1: &[[f32; OUT]; IN1],
                 x2: &[&[f32; IN2]; G],
                 w2: &[[f32; OUT]; IN2],
-                acc: &mut [[f32; OUT]; G],
+                init: [*const f32; G],
+                out: [*mut f32; G],
                 j: usize,
             ) {
                 let m: [$mask; T] =
                     std::array::from_fn(|t| lanes(OUT.saturating_sub(j + $lanes * t)));
-                // S partial sums per output register; the first starts from `acc`.
+                // S partial sums per output register; the first starts from `init`.
                 let mut a: [[[$reg; T]; G]; S] = [[[$setzero(); T]; G]; S];
-                a[0] = std::array::from_fn(|g| load::<T, FULL>(acc[g].as_ptr(), j, &m));
+                a[0] = std::array::from_fn(|g| load::<T, FULL>(init[g], j, &m));
                 accumulate::<G, T, S, FULL, IN1, OUT>(&mut a, x1, w1, j, &m);
                 accumulate::<G, T, S, FULL, IN2, OUT>(&mut a, x2, w2, j, &m);
                 for g in 0..G {
-                    let p = acc[g].as_mut_ptr();
                     for t in 0..T {
                         let v = match S {
                             4 => $add($add(a[0][g][t], a[1][g][t]), $add(a[2][g][t], a[3][g][t])),
                             2 => $add(a[0][g][t], a[1][g][t]),
                             _ => a[0][g][t],
                         };
-                        let q = p.wrapping_add(j + $lanes * t);
+                        let q = out[g].wrapping_add(j + $lanes * t);
                         // SAFETY: as for the loads: inside the row, or masked to the lanes
                         // below OUT.
                         unsafe {

@@ -153,13 +153,14 @@ impl<const IN: usize, const U: usize, const U3: usize> Gru<IN, U, U3> {
         }
     }
 
-    /// One step of G rows given `a = x · kernel + b_in` (all 3 gates). `upcoming` (the next
-    /// step's folded rows, or none) are prefetched one row per row here.
+    /// One step of G rows given `a = x · kernel + b_in` (all 3 gates, read only: a folded
+    /// row is used where it lies). The gates are computed in the recurrent product's array.
+    /// `upcoming` (the next step's folded rows, or none) are prefetched one row per row here.
     #[inline(always)]
     fn finish_group<M: MulAdd, const G: usize>(
         &self,
         m: M,
-        a: &mut [[f32; U3]; G],
+        a: &[&[f32; U3]; G],
         s: &mut GruState<U, G>,
         mask: [bool; G],
         upcoming: &[&[f32; U3]],
@@ -167,47 +168,48 @@ impl<const IN: usize, const U: usize, const U3: usize> Gru<IN, U, U3> {
         let () = Self::GATES;
         let h = &mut s.h;
         let prev: [&[f32; U]; G] = std::array::from_fn(|g| &h[g]);
+        // b = h · recurrent (+ b_rec with reset_after), then z, r = σ(a + b) in b's first 2U
+        // columns and the candidate's pre-activation in its last U.
+        let mut b = [[0.0f32; U3]; G];
         if self.reset_after {
-            let mut b = [*self.bias_rec; G];
-            m.matvec_group::<G, U, U3>(&prev, &self.recurrent, &mut b);
-            for (ag, bg) in a.iter_mut().zip(&b) {
+            m.matvec_group_init::<G, U, U3>(&prev, &self.recurrent, &[&*self.bias_rec; G], &mut b);
+            for (bg, ag) in b.iter_mut().zip(a) {
                 for j in 0..2 * U {
-                    ag[j] += bg[j];
+                    bg[j] += ag[j];
                 }
-                self.gates::<M>(m, &mut ag[..2 * U]);
+                self.gates::<M>(m, &mut bg[..2 * U]);
                 for j in 0..U {
-                    ag[2 * U + j] += ag[U + j] * bg[2 * U + j];
+                    bg[2 * U + j] = ag[2 * U + j] + bg[U + j] * bg[2 * U + j];
                 }
             }
         } else {
             // z and r from the full product (its candidate columns are not used), then the
             // candidate's product of r ⊙ h.
-            let mut b = [[0.0f32; U3]; G];
             m.matvec_group::<G, U, U3>(&prev, &self.recurrent, &mut b);
             let mut rh = [[0.0f32; U]; G];
-            for ((ag, bg), (rg, hg)) in a.iter_mut().zip(&b).zip(rh.iter_mut().zip(prev)) {
+            for ((bg, ag), (rg, hg)) in b.iter_mut().zip(a).zip(rh.iter_mut().zip(prev)) {
                 for j in 0..2 * U {
-                    ag[j] += bg[j];
+                    bg[j] += ag[j];
                 }
-                self.gates::<M>(m, &mut ag[..2 * U]);
+                self.gates::<M>(m, &mut bg[..2 * U]);
                 for j in 0..U {
-                    rg[j] = ag[U + j] * hg[j];
+                    rg[j] = bg[U + j] * hg[j];
                 }
             }
             let rh_refs: [&[f32; U]; G] = std::array::from_fn(|g| &rh[g]);
             let mut c = [[0.0f32; U]; G];
             m.matvec_group::<G, U, U>(&rh_refs, &self.recurrent_h, &mut c);
-            for (ag, cg) in a.iter_mut().zip(&c) {
+            for ((bg, ag), cg) in b.iter_mut().zip(a).zip(&c) {
                 for j in 0..U {
-                    ag[2 * U + j] += cg[j];
+                    bg[2 * U + j] = ag[2 * U + j] + cg[j];
                 }
             }
         }
-        for (g, ag) in a.iter_mut().enumerate() {
+        for (g, bg) in b.iter_mut().enumerate() {
             if let Some(row) = upcoming.get(g) {
                 crate::kernels::prefetch(*row);
             }
-            let (zr, hh) = ag.split_at_mut(2 * U);
+            let (zr, hh) = bg.split_at_mut(2 * U);
             self.activation.apply_with::<M>(m, hh);
             if mask[g] {
                 let hg = &mut h[g];
@@ -234,8 +236,7 @@ impl<const IN: usize, const U: usize, const U3: usize> Gru<IN, U, U3> {
             crate::kernels::prefetch(upcoming[0]);
             return self.row::<M, 0, G>(m, &[], &[], projected[0], s, mask);
         }
-        let mut a: [[f32; U3]; G] = std::array::from_fn(|g| *projected[g]);
-        self.finish_group::<M, G>(m, &mut a, s, mask, upcoming);
+        self.finish_group::<M, G>(m, projected, s, mask, upcoming);
     }
 }
 
@@ -257,9 +258,10 @@ impl<const IN: usize, const U: usize, const U3: usize> Recurrent<IN, U> for Gru<
         if self.fused_row::<M, G>() {
             return self.row::<M, IN, G>(m, x[0], &self.kernel, &self.bias_in, s, mask);
         }
-        let mut a = [*self.bias_in; G];
-        m.matvec_group::<G, IN, U3>(x, &self.kernel, &mut a);
-        self.finish_group::<M, G>(m, &mut a, s, mask, &[]);
+        let mut a = [[0.0f32; U3]; G];
+        m.matvec_group_init::<G, IN, U3>(x, &self.kernel, &[&*self.bias_in; G], &mut a);
+        let a: [&[f32; U3]; G] = std::array::from_fn(|g| &a[g]);
+        self.finish_group::<M, G>(m, &a, s, mask, &[]);
     }
 
     #[inline(always)]

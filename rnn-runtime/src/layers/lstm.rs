@@ -206,9 +206,9 @@ impl<const IN: usize, const U: usize, const U4: usize> Lstm<IN, U, U4> {
             crate::kernels::prefetch(upcoming[0]);
             return self.row::<M, 0, G>(m, &[], &[], projected[0], s, mask);
         }
-        let mut z: [[f32; U4]; G] = std::array::from_fn(|g| *projected[g]);
         let prev: [&[f32; U]; G] = std::array::from_fn(|g| &s.h[g]);
-        m.matvec_group::<G, U, U4>(&prev, &self.recurrent, &mut z);
+        let mut z = [[0.0f32; U4]; G];
+        m.matvec_group_init::<G, U, U4>(&prev, &self.recurrent, projected, &mut z);
         self.finish_group::<M, G>(m, &mut z, s, mask, upcoming);
     }
 }
