@@ -1,18 +1,21 @@
 //! Where splitting a batch over threads starts to pay: `predict` on batches of R rows of T
-//! timesteps with one thread and with every core, best of many runs each (docs/PERFORMANCE.md).
-//! `rnn_runtime::threads` keeps a batch on the caller's thread below 4096 row-timesteps.
+//! timesteps on one thread and split over every core (forced, whatever the size), best of many
+//! runs each, for the cheapest row-timestep (SimpleRNN(32)) and a gated one (LSTM(32)).
+//! `rnn_runtime::threads` keeps a batch on the caller's thread below its cut-off in
+//! row-timesteps per thread (docs/PERFORMANCE.md).
 //!
 //! `cargo run --release --example threads_cutoff`
 
 use std::time::Instant;
 
-use rnn_runtime::ndarray::Array2;
+use rnn_runtime::ndarray::{Array2, ArrayView2};
 use rnn_runtime::rnn_model;
 
 rnn_model! { struct Imdb<Embedding(10000, 32), SimpleRNN(32)>; }
+rnn_model! { struct ImdbLstm<Embedding(10000, 32), LSTM(32)>; }
 
 fn best(f: impl Fn()) -> f64 {
-    (0..200)
+    (0..300)
         .map(|_| {
             let t = Instant::now();
             f();
@@ -21,32 +24,44 @@ fn best(f: impl Fn()) -> f64 {
         .fold(f64::INFINITY, f64::min)
 }
 
-fn main() {
-    let model = Imdb::random(1);
-    println!("rows  steps  row-steps   1 thread   all cores");
+fn sweep(name: &str, predict: &dyn Fn(ArrayView2<u32>)) {
+    println!("{name}: rows  steps  row-steps   1 thread   all cores (split forced)");
     for (rows, steps) in [
-        (8, 32),
-        (8, 128),
-        (16, 128),
-        (16, 512),
-        (32, 256),
-        (64, 512),
+        (12, 16),
+        (12, 32),
+        (12, 64),
+        (12, 128),
+        (18, 128),
+        (18, 256),
+        (36, 256),
+        (36, 512),
     ] {
         let batch =
             Array2::from_shape_fn((rows, steps), |(r, t)| ((r * 7 + t * 13) % 9999 + 1) as u32);
         rnn_runtime::threads::set(1);
-        let one = best(|| {
-            std::hint::black_box(model.predict(batch.view()).unwrap());
-        });
+        let one = best(|| predict(batch.view()));
         rnn_runtime::threads::set(0);
-        let all = best(|| {
-            std::hint::black_box(model.predict(batch.view()).unwrap());
-        });
+        rnn_runtime::threads::set_min_steps_per_thread(1);
+        let all = best(|| predict(batch.view()));
+        rnn_runtime::threads::set_min_steps_per_thread(0);
         println!(
-            "{rows:4} {steps:6} {:10} {:9.1} us {:9.1} us",
+            "{:>10} {steps:6} {:10} {:9.1} us {:9.1} us  {:5.2}x",
+            rows,
             rows * steps,
             one * 1e6,
-            all * 1e6
+            all * 1e6,
+            one / all
         );
     }
+}
+
+fn main() {
+    let rnn = Imdb::random(1);
+    sweep("SimpleRNN(32)", &|b| {
+        std::hint::black_box(rnn.predict(b).unwrap());
+    });
+    let lstm = ImdbLstm::random(2);
+    sweep("LSTM(32)", &|b| {
+        std::hint::black_box(lstm.predict(b).unwrap());
+    });
 }

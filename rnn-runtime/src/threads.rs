@@ -48,11 +48,30 @@ pub fn get() -> usize {
 /// docs/PERFORMANCE.md).
 pub(crate) const MIN_STEPS_PER_THREAD: usize = 4096;
 
+/// [`MIN_STEPS_PER_THREAD`] unless [`set_min_steps_per_thread`] chose another.
+static MIN_STEPS: AtomicUsize = AtomicUsize::new(MIN_STEPS_PER_THREAD);
+
+/// Sets the least work a thread is given, in row-timesteps (`0`: back to the default). For
+/// measuring where splitting pays (`examples/threads_cutoff.rs`), not for tuning: results do
+/// not depend on it.
+#[doc(hidden)]
+pub fn set_min_steps_per_thread(steps: usize) {
+    let steps = if steps == 0 {
+        MIN_STEPS_PER_THREAD
+    } else {
+        steps
+    };
+    MIN_STEPS.store(steps, Ordering::Relaxed);
+}
+
 /// How many threads to split `groups` lockstep groups of `rows_per_group` rows of `steps`
 /// timesteps over: at most one per group, each with at least [`MIN_STEPS_PER_THREAD`].
 pub(crate) fn for_batch(groups: usize, rows_per_group: usize, steps: usize) -> usize {
     let work = groups
         .saturating_mul(rows_per_group)
         .saturating_mul(steps.max(1));
-    get().min(groups).min(work / MIN_STEPS_PER_THREAD).max(1)
+    get()
+        .min(groups)
+        .min(work / MIN_STEPS.load(Ordering::Relaxed))
+        .max(1)
 }
