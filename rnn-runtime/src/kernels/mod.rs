@@ -11,6 +11,7 @@
 #[cfg(target_arch = "x86_64")]
 mod x86;
 #[cfg(target_arch = "x86_64")]
+use std::mem::MaybeUninit;
 use x86::{avx2, avx512};
 
 /// A path's kernel set: how a kernel computes `a * b + c`, the grouped matrix-vector products,
@@ -106,20 +107,20 @@ pub trait MulAdd: Copy {
     }
 
     /// `out[g] = init[g] + x[g] · w` for G rows: [`MulAdd::matvec_group`] starting from other
-    /// rows (a folded row, a bias) than its output, with the same results; the SIMD paths
-    /// read `init` into the accumulators directly instead of copying it into `out` first.
+    /// rows (a folded row, a bias) than its output, with the same results. `out` may be
+    /// uninitialised: every value is written, and returned initialised; the SIMD paths read
+    /// `init` into the accumulators directly, so nothing is copied or zeroed first.
     #[inline(always)]
-    fn matvec_group_init<const G: usize, const IN: usize, const OUT: usize>(
+    fn matvec_group_init<'o, const G: usize, const IN: usize, const OUT: usize>(
         self,
         x: &[&[f32; IN]; G],
         w: &[[f32; OUT]; IN],
         init: &[&[f32; OUT]; G],
-        out: &mut [[f32; OUT]; G],
-    ) {
-        for (o, i) in out.iter_mut().zip(init) {
-            *o = **i;
-        }
-        self.matvec_group::<G, IN, OUT>(x, w, out)
+        out: &'o mut MaybeUninit<[[f32; OUT]; G]>,
+    ) -> &'o mut [[f32; OUT]; G] {
+        let out = out.write(std::array::from_fn(|g| *init[g]));
+        self.matvec_group::<G, IN, OUT>(x, w, out);
+        out
     }
 
     /// `acc[g] += x1[g] · w1 + x2[g] · w2`: a recurrent step's two products. The portable
@@ -307,28 +308,33 @@ macro_rules! simd_path {
             }
 
             #[inline(always)]
-            fn matvec_group_init<const G: usize, const IN: usize, const OUT: usize>(
+            fn matvec_group_init<'o, const G: usize, const IN: usize, const OUT: usize>(
                 self,
                 x: &[&[f32; IN]; G],
                 w: &[[f32; OUT]; IN],
                 init: &[&[f32; OUT]; G],
-                out: &mut [[f32; OUT]; G],
-            ) {
+                out: &'o mut MaybeUninit<[[f32; OUT]; G]>,
+            ) -> &'o mut [[f32; OUT]; G] {
                 // One row as in `matvec2_group`: the portable body.
+                let portable = |out: &'o mut MaybeUninit<[[f32; OUT]; G]>| {
+                    let out = out.write(std::array::from_fn(|g| *init[g]));
+                    matvec_acc_group_generic::<Self, G, IN, OUT>(x, w, out);
+                    out
+                };
                 if G == 1 && $one_row_portable {
-                    for (o, i) in out.iter_mut().zip(init) {
-                        *o = **i;
-                    }
-                    return matvec_acc_group_generic::<Self, G, IN, OUT>(x, w, out);
+                    return portable(out);
                 }
                 portable_or!(
-                    { unsafe { $module::matvec_group_init::<G, IN, OUT>(x, w, init, out) } },
                     {
-                        for (o, i) in out.iter_mut().zip(init) {
-                            *o = **i;
+                        // SAFETY: `self` proves the path's features; the kernel writes every
+                        // value of `out` (full tiles, then the masked tail up to OUT, for every
+                        // row), so it is initialised after the call.
+                        unsafe {
+                            $module::matvec_group_init::<G, IN, OUT>(x, w, init, out);
+                            out.assume_init_mut()
                         }
-                        matvec_acc_group_generic::<Self, G, IN, OUT>(x, w, out)
-                    }
+                    },
+                    { portable(out) }
                 )
             }
 
@@ -937,9 +943,9 @@ mod tests {
         let refs: [&[f32; OUT]; G] = std::array::from_fn(|g| &init[g]);
         let mut want: [[f32; OUT]; G] = std::array::from_fn(|g| init[g]);
         m.matvec_group::<G, IN, OUT>(&x, w, &mut want);
-        let mut got = [[f32::NAN; OUT]; G];
-        m.matvec_group_init::<G, IN, OUT>(&x, w, &refs, &mut got);
-        assert_eq!(got, want, "matvec_group_init G={G} IN={IN} OUT={OUT}");
+        let mut got = MaybeUninit::new([[f32::NAN; OUT]; G]);
+        let got = m.matvec_group_init::<G, IN, OUT>(&x, w, &refs, &mut got);
+        assert_eq!(*got, want, "matvec_group_init G={G} IN={IN} OUT={OUT}");
         assert_eq!(init, before);
     }
 

@@ -93,7 +93,7 @@ macro_rules! simd_kernels {
             }
 
             /// `out[g] = init[g] + x[g] · w` ([`matvec2_group`] starting from other rows than
-            /// its output, which it never reads: nothing is copied into `out` first).
+            /// its output, which it never reads and writes whole: `out` may be uninitialised).
             #[target_feature(enable = $feature)]
             #[inline]
             pub(in super::super) fn matvec_group_init<
@@ -104,9 +104,9 @@ macro_rules! simd_kernels {
                 x: &[&[f32; IN]; G],
                 w: &[[f32; OUT]; IN],
                 init: &[&[f32; OUT]; G],
-                out: &mut [[f32; OUT]; G],
+                out: &mut std::mem::MaybeUninit<[[f32; OUT]; G]>,
             ) {
-                let base = out.as_mut_ptr();
+                let base = out.as_mut_ptr().cast::<[f32; OUT]>();
                 let out: [*mut f32; G] = std::array::from_fn(|g| base.wrapping_add(g).cast());
                 let init: [*const f32; G] = init.map(|r| r.as_ptr());
                 rows::<G, IN, 0, OUT>(x, w, &[&[]; G], &[], init, out)

@@ -170,9 +170,14 @@ impl<const IN: usize, const U: usize, const U3: usize> Gru<IN, U, U3> {
         let prev: [&[f32; U]; G] = std::array::from_fn(|g| &h[g]);
         // b = h · recurrent (+ b_rec with reset_after), then z, r = σ(a + b) in b's first 2U
         // columns and the candidate's pre-activation in its last U.
-        let mut b = [[0.0f32; U3]; G];
-        if self.reset_after {
-            m.matvec_group_init::<G, U, U3>(&prev, &self.recurrent, &[&*self.bias_rec; G], &mut b);
+        let mut b = std::mem::MaybeUninit::uninit();
+        let b = if self.reset_after {
+            let b = m.matvec_group_init::<G, U, U3>(
+                &prev,
+                &self.recurrent,
+                &[&*self.bias_rec; G],
+                &mut b,
+            );
             for (bg, ag) in b.iter_mut().zip(a) {
                 for j in 0..2 * U {
                     bg[j] += ag[j];
@@ -182,10 +187,12 @@ impl<const IN: usize, const U: usize, const U3: usize> Gru<IN, U, U3> {
                     bg[2 * U + j] = ag[2 * U + j] + bg[U + j] * bg[2 * U + j];
                 }
             }
+            b
         } else {
             // z and r from the full product (its candidate columns are not used), then the
             // candidate's product of r ⊙ h.
-            m.matvec_group::<G, U, U3>(&prev, &self.recurrent, &mut b);
+            let b = b.write([[0.0f32; U3]; G]);
+            m.matvec_group::<G, U, U3>(&prev, &self.recurrent, b);
             let mut rh = [[0.0f32; U]; G];
             for ((bg, ag), (rg, hg)) in b.iter_mut().zip(a).zip(rh.iter_mut().zip(prev)) {
                 for j in 0..2 * U {
@@ -204,7 +211,8 @@ impl<const IN: usize, const U: usize, const U3: usize> Gru<IN, U, U3> {
                     bg[2 * U + j] = ag[2 * U + j] + cg[j];
                 }
             }
-        }
+            b
+        };
         for (g, bg) in b.iter_mut().enumerate() {
             if let Some(row) = upcoming.get(g) {
                 crate::kernels::prefetch(*row);
@@ -258,8 +266,8 @@ impl<const IN: usize, const U: usize, const U3: usize> Recurrent<IN, U> for Gru<
         if self.fused_row::<M, G>() {
             return self.row::<M, IN, G>(m, x[0], &self.kernel, &self.bias_in, s, mask);
         }
-        let mut a = [[0.0f32; U3]; G];
-        m.matvec_group_init::<G, IN, U3>(x, &self.kernel, &[&*self.bias_in; G], &mut a);
+        let mut a = std::mem::MaybeUninit::uninit();
+        let a = m.matvec_group_init::<G, IN, U3>(x, &self.kernel, &[&*self.bias_in; G], &mut a);
         let a: [&[f32; U3]; G] = std::array::from_fn(|g| &a[g]);
         self.finish_group::<M, G>(m, &a, s, mask, &[]);
     }

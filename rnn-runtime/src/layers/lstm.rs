@@ -207,9 +207,9 @@ impl<const IN: usize, const U: usize, const U4: usize> Lstm<IN, U, U4> {
             return self.row::<M, 0, G>(m, &[], &[], projected[0], s, mask);
         }
         let prev: [&[f32; U]; G] = std::array::from_fn(|g| &s.h[g]);
-        let mut z = [[0.0f32; U4]; G];
-        m.matvec_group_init::<G, U, U4>(&prev, &self.recurrent, projected, &mut z);
-        self.finish_group::<M, G>(m, &mut z, s, mask, upcoming);
+        let mut z = std::mem::MaybeUninit::uninit();
+        let z = m.matvec_group_init::<G, U, U4>(&prev, &self.recurrent, projected, &mut z);
+        self.finish_group::<M, G>(m, z, s, mask, upcoming);
     }
 }
 
