@@ -59,7 +59,8 @@ pub struct Pass {
     pub ops: Vec<Op>,
     /// A `Bidirectional` layer that ends the pass. Its `ops` are then stateless (lookups,
     /// per-step layers, Masking) and run at two positions a step: `__t` for the forward copy
-    /// and `__n - 1 - __t` for the backward one, so both directions advance in one loop.
+    /// and `__n - 1 - __t` for the backward one (one loop for one row, a loop per copy for a
+    /// group: `expand_bidi_pass`).
     pub bidi: Option<Bidi>,
     /// Where each step's last value goes (a Bidirectional's merged sequence: after the loop).
     pub sink: Sink,

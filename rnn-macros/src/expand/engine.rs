@@ -304,7 +304,7 @@ fn fetch(
 }
 
 /// A pass ending in `Bidirectional` (layer 1 of `Embedding(100, 8), Bidirectional(LSTM(4, seq))`):
-/// both copies advance in one loop, each on its own chain.
+/// one row advances both copies in one loop, each on its own chain; a group runs a loop per copy.
 /// ```text
 /// // the copies' states are `__st.sf1` and `__st.sb1`
 /// let mut __both1 = zeros_groups::<8, __G>(__n);                  // with seq: both halves
