@@ -66,6 +66,37 @@ macro_rules! simd_kernels {
             /// Floats in a register.
             pub(in super::super) const LANES: usize = $lanes;
 
+            /// A group's products `out[g] = init[g] + x1[g] · w1 + x2[g] · w2` (either product
+            /// may have no inputs): the rows' inputs, the weights, and where each row's
+            /// accumulators start and go (OUT floats each; the same rows, or rows that do not
+            /// overlap).
+            #[derive(Clone, Copy)]
+            struct Rows<'a, const G: usize, const IN1: usize, const IN2: usize, const OUT: usize> {
+                x1: [&'a [f32; IN1]; G],
+                w1: &'a [[f32; OUT]; IN1],
+                x2: [&'a [f32; IN2]; G],
+                w2: &'a [[f32; OUT]; IN2],
+                init: [*const f32; G],
+                out: [*mut f32; G],
+            }
+
+            impl<'a, const G: usize, const IN1: usize, const IN2: usize, const OUT: usize>
+                Rows<'a, G, IN1, IN2, OUT>
+            {
+                /// Rows `r..r + R`.
+                #[inline(always)]
+                fn block<const R: usize>(&self, r: usize) -> Rows<'a, R, IN1, IN2, OUT> {
+                    Rows {
+                        x1: std::array::from_fn(|k| self.x1[r + k]),
+                        w1: self.w1,
+                        x2: std::array::from_fn(|k| self.x2[r + k]),
+                        w2: self.w2,
+                        init: std::array::from_fn(|k| self.init[r + k]),
+                        out: std::array::from_fn(|k| self.out[r + k]),
+                    }
+                }
+            }
+
             /// `acc[g] += x1[g] · w1 + x2[g] · w2` (either product may have no inputs). Outputs
             /// go in tiles of `T` registers per row, the last tile masked. With one or two rows
             /// each row's sum is also split over the inputs into partial sums (the template's
@@ -88,8 +119,8 @@ macro_rules! simd_kernels {
                 // Reads and writes of `acc` both go through pointers from this one.
                 let base = acc.as_mut_ptr();
                 let out: [*mut f32; G] = std::array::from_fn(|g| base.wrapping_add(g).cast());
-                let init: [*const f32; G] = out.map(|p| p.cast_const());
-                rows::<G, IN1, IN2, OUT>(x1, w1, x2, w2, init, out)
+                let init = out.map(|p| p.cast_const());
+                rows(&Rows { x1: *x1, w1, x2: *x2, w2, init, out })
             }
 
             /// `out[g] = init[g] + x[g] · w` ([`matvec2_group`] starting from other rows than
@@ -108,26 +139,21 @@ macro_rules! simd_kernels {
             ) {
                 let base = out.as_mut_ptr().cast::<[f32; OUT]>();
                 let out: [*mut f32; G] = std::array::from_fn(|g| base.wrapping_add(g).cast());
-                let init: [*const f32; G] = init.map(|r| r.as_ptr());
-                rows::<G, IN, 0, OUT>(x, w, &[&[]; G], &[], init, out)
+                let init = init.map(|r| r.as_ptr());
+                rows::<G, IN, 0, OUT>(&Rows { x1: *x, w1: w, x2: [&[]; G], w2: &[], init, out })
             }
 
-            /// The products of [`matvec2_group`] from the rows at `init` into the rows at
-            /// `out` (OUT floats each; the same rows, or rows that do not overlap).
+            /// The products of [`Rows`]: one or two rows in tiles across the outputs, more in
+            /// blocks of rows.
             #[target_feature(enable = $feature)]
             #[inline]
             fn rows<const G: usize, const IN1: usize, const IN2: usize, const OUT: usize>(
-                x1: &[&[f32; IN1]; G],
-                w1: &[[f32; OUT]; IN1],
-                x2: &[&[f32; IN2]; G],
-                w2: &[[f32; OUT]; IN2],
-                init: [*const f32; G],
-                out: [*mut f32; G],
+                p: &Rows<'_, G, IN1, IN2, OUT>,
             ) {
                 if G == 1 {
-                    tiles::<G, $t_one, $s_one, IN1, IN2, OUT>(x1, w1, x2, w2, init, out)
+                    tiles::<G, $t_one, $s_one, IN1, IN2, OUT>(p)
                 } else if G == 2 {
-                    tiles::<G, $t_few, 2, IN1, IN2, OUT>(x1, w1, x2, w2, init, out)
+                    tiles::<G, $t_few, 2, IN1, IN2, OUT>(p)
                 } else {
                     // Blocks of `$block_rows` rows (the last ones of 2, never of 1: one row's
                     // `$block_tiles` accumulators are too few chains), each in tiles of
@@ -136,43 +162,17 @@ macro_rules! simd_kernels {
                     // the whole tile.
                     let mut r = 0;
                     while G - r >= $block_rows && G - r != $block_rows + 1 {
-                        block::<G, $block_rows, IN1, IN2, OUT>(x1, w1, x2, w2, init, out, r);
+                        tiles::<$block_rows, $block_tiles, 1, IN1, IN2, OUT>(&p.block(r));
                         r += $block_rows;
                     }
                     while G - r >= 2 {
-                        block::<G, 2, IN1, IN2, OUT>(x1, w1, x2, w2, init, out, r);
+                        tiles::<2, $block_tiles, 1, IN1, IN2, OUT>(&p.block(r));
                         r += 2;
                     }
                     if G - r == 1 {
-                        block::<G, 1, IN1, IN2, OUT>(x1, w1, x2, w2, init, out, r);
+                        tiles::<1, $block_tiles, 1, IN1, IN2, OUT>(&p.block(r));
                     }
                 }
-            }
-
-            /// Rows `r..r + R` of [`rows`], in tiles of `$block_tiles` registers ([`tiles`] on
-            /// those rows).
-            #[target_feature(enable = $feature)]
-            #[inline]
-            fn block<
-                const G: usize,
-                const R: usize,
-                const IN1: usize,
-                const IN2: usize,
-                const OUT: usize,
-            >(
-                x1: &[&[f32; IN1]; G],
-                w1: &[[f32; OUT]; IN1],
-                x2: &[&[f32; IN2]; G],
-                w2: &[[f32; OUT]; IN2],
-                init: [*const f32; G],
-                out: [*mut f32; G],
-                r: usize,
-            ) {
-                let x1: [&[f32; IN1]; R] = std::array::from_fn(|k| x1[r + k]);
-                let x2: [&[f32; IN2]; R] = std::array::from_fn(|k| x2[r + k]);
-                let init: [*const f32; R] = std::array::from_fn(|k| init[r + k]);
-                let out: [*mut f32; R] = std::array::from_fn(|k| out[r + k]);
-                tiles::<R, $block_tiles, 1, IN1, IN2, OUT>(&x1, w1, &x2, w2, init, out);
             }
 
             /// Loads `LANES * T` floats of a row from `j`: plain loads for full registers,
@@ -211,22 +211,17 @@ macro_rules! simd_kernels {
                 const IN2: usize,
                 const OUT: usize,
             >(
-                x1: &[&[f32; IN1]; G],
-                w1: &[[f32; OUT]; IN1],
-                x2: &[&[f32; IN2]; G],
-                w2: &[[f32; OUT]; IN2],
-                init: [*const f32; G],
-                out: [*mut f32; G],
+                p: &Rows<'_, G, IN1, IN2, OUT>,
             ) {
                 // Full tiles first, with no lane masks in the inner loops; then the last,
                 // partial tile with its masks.
                 let mut j = 0;
                 while j + $lanes * T <= OUT {
-                    tile::<G, T, S, true, IN1, IN2, OUT>(x1, w1, x2, w2, init, out, j);
+                    tile::<G, T, S, true, IN1, IN2, OUT>(p, j);
                     j += $lanes * T;
                 }
                 if j < OUT {
-                    tile::<G, T, S, false, IN1, IN2, OUT>(x1, w1, x2, w2, init, out, j);
+                    tile::<G, T, S, false, IN1, IN2, OUT>(p, j);
                 }
             }
 
@@ -235,7 +230,6 @@ macro_rules! simd_kernels {
             /// written to `out`.
             #[target_feature(enable = $feature)]
             #[inline]
-            #[allow(clippy::too_many_arguments)]
             fn tile<
                 const G: usize,
                 const T: usize,
@@ -245,21 +239,16 @@ macro_rules! simd_kernels {
                 const IN2: usize,
                 const OUT: usize,
             >(
-                x1: &[&[f32; IN1]; G],
-                w1: &[[f32; OUT]; IN1],
-                x2: &[&[f32; IN2]; G],
-                w2: &[[f32; OUT]; IN2],
-                init: [*const f32; G],
-                out: [*mut f32; G],
+                p: &Rows<'_, G, IN1, IN2, OUT>,
                 j: usize,
             ) {
                 let m: [$mask; T] =
                     std::array::from_fn(|t| lanes(OUT.saturating_sub(j + $lanes * t)));
                 // S partial sums per output register; the first starts from `init`.
                 let mut a: [[[$reg; T]; G]; S] = [[[$setzero(); T]; G]; S];
-                a[0] = std::array::from_fn(|g| load::<T, FULL>(init[g], j, &m));
-                accumulate::<G, T, S, FULL, IN1, OUT>(&mut a, x1, w1, j, &m);
-                accumulate::<G, T, S, FULL, IN2, OUT>(&mut a, x2, w2, j, &m);
+                a[0] = std::array::from_fn(|g| load::<T, FULL>(p.init[g], j, &m));
+                accumulate::<G, T, S, FULL, IN1, OUT>(&mut a, &p.x1, p.w1, j, &m);
+                accumulate::<G, T, S, FULL, IN2, OUT>(&mut a, &p.x2, p.w2, j, &m);
                 for g in 0..G {
                     for t in 0..T {
                         let v = match S {
@@ -267,7 +256,7 @@ macro_rules! simd_kernels {
                             2 => $add(a[0][g][t], a[1][g][t]),
                             _ => a[0][g][t],
                         };
-                        let q = out[g].wrapping_add(j + $lanes * t);
+                        let q = p.out[g].wrapping_add(j + $lanes * t);
                         // SAFETY: as for the loads: inside the row, or masked to the lanes
                         // below OUT.
                         unsafe {
