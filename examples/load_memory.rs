@@ -18,13 +18,16 @@ fn vm_hwm_kib() -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
-/// In the child: loads `path` into `M`, prints the peak RSS before and after, in KiB.
+/// In the child: loads `path` into `M`, prints the peak RSS before and after, in KiB, and the
+/// seconds the load took.
 fn child<M>(load: impl Fn(&str) -> rnn_runtime::Result<M>, path: &str) -> rnn_runtime::Result<()> {
     let before = vm_hwm_kib().unwrap_or(0);
+    let start = std::time::Instant::now();
     let model = load(path)?;
+    let seconds = start.elapsed().as_secs_f64();
     let after = vm_hwm_kib().unwrap_or(0);
     std::hint::black_box(&model);
-    println!("{before} {after}");
+    println!("{before} {after} {seconds}");
     Ok(())
 }
 
@@ -52,9 +55,10 @@ fn measure(
         .split_whitespace()
         .filter_map(|v| v.parse::<f64>().ok());
     let (before, after) = (it.next().unwrap_or(0.0), it.next().unwrap_or(0.0));
+    let seconds = it.next().unwrap_or(0.0);
     let weights_mib = (params * 4) as f64 / (1 << 20) as f64;
     println!(
-        "{{\"file\": {:?}, \"file_mib\": {file_mib:.1}, \"weights_mib\": {weights_mib:.1}, \"peak_rss_before_load_mib\": {:.1}, \"peak_rss_after_load_mib\": {:.1}}}",
+        "{{\"file\": {:?}, \"file_mib\": {file_mib:.1}, \"weights_mib\": {weights_mib:.1}, \"peak_rss_before_load_mib\": {:.1}, \"peak_rss_after_load_mib\": {:.1}, \"load_s\": {seconds:.2}}}",
         path.display().to_string(),
         before / 1024.0,
         after / 1024.0

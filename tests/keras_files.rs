@@ -231,6 +231,25 @@ fn a_keras_archive_without_the_model_says_what_is_missing() {
     assert!(e.to_string().contains("no `config.json`"), "{e}");
 }
 
+#[test]
+fn a_dataset_larger_than_its_file_is_refused_before_allocating() {
+    // Found by fuzzing (keras_reader): a tf_keras file whose embeddings dataset claims
+    // 0xce000000030 bytes of values. Refused by the size of the file, never allocated.
+    let path = common::fixtures().join("keras_refused/huge_dataset.h5");
+    let bytes = std::fs::read(&path).unwrap();
+    for e in [
+        WeightsFile::load(&path).unwrap_err(),
+        WeightsFile::from_bytes(bytes).unwrap_err(),
+    ] {
+        assert!(matches!(e, Error::KerasFile { .. }), "{e:?}");
+        assert!(
+            e.to_string()
+                .contains("more than a file of this size can hold"),
+            "{e}"
+        );
+    }
+}
+
 rnn_runtime::rnn_model! { struct Wrong<Input(None, 4), GRU(8, reset_after = false)>; }
 
 #[test]

@@ -209,7 +209,7 @@ impl WeightsFile {
                 return crate::keras::from_bytes(bytes, path);
             }
         }
-        let _ = gunzipped;
+        let _ = gunzipped; // read only with the `keras` feature
         foreign(head, path.map(Path::to_path_buf).as_ref())?;
         match serde_json::from_reader::<_, WeightsFile>(reader) {
             Ok(file) => file.checked_header(),

@@ -13,12 +13,16 @@ use std::sync::Mutex;
 use hdf5_reader::group::Group;
 use hdf5_reader::messages::datatype::Datatype;
 use hdf5_reader::storage::{Storage, StorageBuffer};
-use hdf5_reader::{Hdf5File, SliceInfo, SliceInfoElem};
+use hdf5_reader::{Hdf5File, OpenOptions, SliceInfo, SliceInfoElem};
 
 use super::Problem;
 
 pub(crate) struct File {
     inner: Hdf5File,
+    /// The most bytes a dataset of this file can decode to: its values must be in the file
+    /// (deflate's largest ratio, 1032, allowed), so a damaged small file that claims a huge
+    /// dataset is refused before anything is allocated for it.
+    budget: u64,
     /// `model.weights.h5` or `the HDF5 file`, for messages.
     label: &'static str,
 }
@@ -29,8 +33,14 @@ pub(crate) enum Data {
     NotFloat(String),
 }
 
-/// Values read per slab of a large dataset (4 MiB of f32).
-const SLAB: u64 = 1 << 20;
+/// The decode budget of a file of `len` bytes (see `File::budget`).
+fn budget(len: u64) -> u64 {
+    len.saturating_mul(1032).min(usize::MAX as u64)
+}
+
+/// Values read per slab of a large dataset (256 KiB of f32: the read buffer and the decoded
+/// slab are all a big tensor costs beside itself).
+const SLAB: u64 = 1 << 16;
 
 /// `len` bytes of a file from `base`: an HDF5 file inside a stored zip entry, or a whole file.
 struct Window {
@@ -66,7 +76,13 @@ impl Storage for Window {
 impl File {
     /// An HDF5 file in memory.
     pub(crate) fn from_bytes(bytes: Vec<u8>, label: &'static str) -> Result<File, Problem> {
-        Self::opened(Hdf5File::from_vec(bytes), label)
+        let budget = budget(bytes.len() as u64);
+        let options = OpenOptions::default().with_max_read_bytes(budget as usize);
+        Self::opened(
+            Hdf5File::from_vec_with_options(bytes, options),
+            budget,
+            label,
+        )
     }
 
     /// An HDF5 file on disk, read in place.
@@ -92,16 +108,23 @@ impl File {
             base,
             len,
         };
-        Self::opened(Hdf5File::from_storage(Arc::new(storage)), label)
+        let options = OpenOptions::default().with_max_read_bytes(budget(len) as usize);
+        let inner = Hdf5File::from_storage_with_options(Arc::new(storage), options);
+        Self::opened(inner, budget(len), label)
     }
 
     fn opened(
         inner: hdf5_reader::error::Result<Hdf5File>,
+        budget: u64,
         label: &'static str,
     ) -> Result<File, Problem> {
         let inner = inner
             .map_err(|e| Problem::Malformed(format!("{label} is not a readable HDF5 file: {e}")))?;
-        Ok(File { inner, label })
+        Ok(File {
+            inner,
+            budget,
+            label,
+        })
     }
 
     fn bad(&self, object: &str, e: impl core::fmt::Display) -> Problem {
@@ -186,7 +209,7 @@ impl File {
         let d = self.inner.dataset(path).map_err(|e| self.bad(path, e))?;
         let shape = d.shape().to_vec();
         let data = match d.dtype() {
-            Datatype::FloatingPoint { size: 4, .. } => read_f32(&d, &shape),
+            Datatype::FloatingPoint { size: 4, .. } => read_f32(&d, &shape, self.budget),
             Datatype::FloatingPoint { size: 8, .. } => d
                 .read_array::<f64>()
                 .map(|a| a.iter().map(|&v| v as f32).collect()),
@@ -207,7 +230,11 @@ impl File {
 /// A float32 dataset's values: whole when small, else in slabs of rows appended to one vector
 /// (a contiguous dataset's slab is one positional read), so the file's copy of a big tensor is
 /// never in memory beside the tensor.
-fn read_f32(d: &hdf5_reader::Dataset, shape: &[u64]) -> hdf5_reader::error::Result<Vec<f32>> {
+fn read_f32(
+    d: &hdf5_reader::Dataset,
+    shape: &[u64],
+    budget: u64,
+) -> hdf5_reader::error::Result<Vec<f32>> {
     let whole =
         |d: &hdf5_reader::Dataset| d.read_array::<f32>().map(|a| a.into_raw_vec_and_offset().0);
     let (Some(&rows), Some(count)) = (
@@ -221,6 +248,11 @@ fn read_f32(d: &hdf5_reader::Dataset, shape: &[u64]) -> hdf5_reader::error::Resu
         return whole(d);
     }
     let step = SLAB / row;
+    if count.saturating_mul(4) > budget {
+        return Err(hdf5_reader::error::Error::ResourceLimit(format!(
+            "{count} values are more than a file of this size can hold"
+        )));
+    }
     let mut out = Vec::new();
     usize::try_from(count)
         .ok()

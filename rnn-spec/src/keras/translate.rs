@@ -11,9 +11,9 @@ use serde_json::{Map, Value};
 
 use super::Problem;
 use super::h5::{Data, File};
+use crate::Activation;
 use crate::class::{Class, Dim};
 use crate::json::{FORMAT, LayerRecord, TensorRecord, VERSION, WeightsFile};
-use crate::Activation;
 
 /// Where a model's weights are.
 #[derive(Clone, Copy)]
@@ -30,6 +30,9 @@ impl Source<'_> {
         matches!(self, Source::Legacy(_, true))
     }
 }
+
+/// A layer's config keys as the file records them, and its tensors.
+pub(super) type LayerRead = Result<(Map<String, Value>, Vec<TensorRecord>), Problem>;
 
 /// Which of a layer's weights: all, a Bidirectional's forward or backward copy, or a
 /// TimeDistributed's inner layer.
@@ -452,7 +455,7 @@ pub(super) fn read_layer(
     keras2: bool,
     check: bool,
     refuse: &dyn Fn(String) -> Problem,
-) -> Result<(Map<String, Value>, Vec<TensorRecord>), Problem> {
+) -> LayerRead {
     // Quantized / LoRA layers (Keras 3) store different tensors.
     if let Some(Value::Object(policy)) = cfg.get("dtype") {
         let cname = policy

@@ -9,8 +9,8 @@ use serde_json::{Map, Value};
 
 use super::Problem;
 use super::translate::{
-    Part, Source, class_of, config_of, malformed, name_of, py_repr, read_layer, refuse_true,
-    truthy, unsupported, weights,
+    LayerRead, Part, Source, class_of, config_of, malformed, name_of, py_repr, read_layer,
+    refuse_true, truthy, unsupported, weights,
 };
 use crate::Merge;
 use crate::json::TensorRecord;
@@ -35,7 +35,7 @@ pub(super) fn bidirectional(
     where_: &str,
     src: Source<'_>,
     refuse: &dyn Fn(String) -> Problem,
-) -> Result<(Map<String, Value>, Vec<TensorRecord>), Problem> {
+) -> LayerRead {
     let mode = match cfg.get("merge_mode") {
         None => "concat",
         Some(Value::Null) => return Err(refuse("merge_mode=None (two outputs)".into())),
@@ -162,7 +162,7 @@ pub(super) fn time_distributed(
     where_: &str,
     src: Source<'_>,
     refuse: &dyn Fn(String) -> Problem,
-) -> Result<(Map<String, Value>, Vec<TensorRecord>), Problem> {
+) -> LayerRead {
     const INNER: &[&str] = &[
         "Dense",
         "Activation",
