@@ -233,7 +233,7 @@ fn a_keras_archive_without_the_model_says_what_is_missing() {
 
 #[test]
 fn a_dataset_larger_than_its_file_is_refused_before_allocating() {
-    // Found by fuzzing (keras_reader): a tf_keras file whose embeddings dataset claims
+    // Found by fuzzing (keras_reader): a tf_keras file whose SimpleRNN kernel dataset claims
     // 0xce000000030 bytes of values. Refused by the size of the file, never allocated.
     let path = common::fixtures().join("keras_refused/huge_dataset.h5");
     let bytes = std::fs::read(&path).unwrap();

@@ -119,7 +119,7 @@ impl File {
         label: &'static str,
     ) -> Result<File, Problem> {
         let inner = inner
-            .map_err(|e| Problem::Malformed(format!("{label} is not a readable HDF5 file: {e}")))?;
+            .map_err(|e| Problem::Malformed(format!("{label} cannot be opened as HDF5: {e}")))?;
         Ok(File {
             inner,
             budget,
