@@ -1,14 +1,13 @@
-//! From Keras to Rust: load the weights of the book's IMDB classifier exported from Keras, run
-//! it, and compare with Keras's own predictions.
+//! From Keras to Rust: load the book's IMDB classifier as Keras saved it, run it, and compare
+//! with Keras's own predictions.
 //!
 //! ```text
-//! python tools/keras_export.py imdb.keras imdb.json      # any Keras 3 .keras or tf_keras .h5
-//! cargo run --release --example keras_roundtrip -- imdb.json
+//! cargo run --release --example keras_roundtrip -- imdb.keras   # model.save("imdb.keras")
+//! cargo run --release --example keras_roundtrip -- imdb.h5      # tf_keras model.save("imdb.h5")
+//! cargo run --release --example keras_roundtrip -- imdb.json    # tools/keras_export.py's JSON
 //! ```
-//! Without an argument it uses the committed fixture tests/fixtures/imdb.weights.json.gz, whose
-//! Keras outputs are in tests/fixtures/imdb.io.json.
-
-use std::io::Read;
+//! Without an argument it uses the committed original tests/fixtures/keras/imdb.keras.gz (Keras
+//! 3's file, gzip-compressed), whose Keras outputs are in tests/fixtures/imdb.io.json.
 
 use rnn_runtime::ndarray::Array2;
 use rnn_runtime::rnn_model;
@@ -18,28 +17,20 @@ rnn_model! {
     pub struct Imdb<Embedding(10000, 32), SimpleRNN(32), Dense(1, activation = sigmoid)>;
 }
 
-fn read(path: &str) -> std::io::Result<String> {
-    let mut text = String::new();
-    if path.ends_with(".gz") {
-        flate2::read::GzDecoder::new(std::fs::File::open(path)?).read_to_string(&mut text)?;
-    } else {
-        std::fs::File::open(path)?.read_to_string(&mut text)?;
-    }
-    Ok(text)
-}
-
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let fixture = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/imdb.weights.json.gz"
+        "/tests/fixtures/keras/imdb.keras.gz"
     );
     let path = std::env::args()
         .nth(1)
         .unwrap_or_else(|| fixture.to_string());
     println!("{}\n", Imdb::SUMMARY);
 
-    // Strict: every layer, option and tensor shape must match the declaration above.
-    let model = match Imdb::from_json(&read(&path)?) {
+    // Strict: every layer, option and tensor shape must match the declaration above. `load`
+    // reads a Keras 3 `.keras`, a tf_keras `.h5` or the JSON weights file (gzip or not), told by
+    // the first bytes.
+    let model = match Imdb::load(&path) {
         Ok(m) => m,
         Err(e) => {
             eprintln!("cannot use {path}: {e}");
@@ -57,7 +48,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     if path == fixture {
         // The fixture's inputs, as a batch, against Keras's model.predict.
-        let io: serde_json::Value = serde_json::from_str(&read(concat!(
+        let io: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/tests/fixtures/imdb.io.json"
         ))?)?;

@@ -1,7 +1,9 @@
 //! Baked weights (`#[weights = "..."]`): the file is read and checked at compile time and the
 //! model built in a `static`. A baked model equals the same model loaded at run time bit for bit
 //! (outputs and `to_json()`), and a model declared by its file alone (`struct M;`) equals its
-//! declared twin: LAYERS, PARAMS, SUMMARY and outputs. Compile errors: tests/ui/baked_*.rs.
+//! declared twin: LAYERS, PARAMS, SUMMARY and outputs. The same holds baked from the original
+//! Keras file the JSON was exported from (`.keras` or `.h5`, gzip-compressed when large), which
+//! the macro reads itself. Compile errors: tests/ui/baked_*.rs.
 
 mod common;
 
@@ -46,14 +48,22 @@ fn bits(xs: Vec<f32>) -> Vec<u32> {
 }
 
 /// Declares, for one fixture, the baked model, the loaded twin, and the model from the file
-/// alone, and holds them equal.
+/// alone, each also from the original Keras file, and holds them equal.
 macro_rules! baked_fixture {
-    ($test:ident, $name:literal, $file:literal, $kind:tt, [$($layers:tt)*]) => {
+    ($test:ident, $name:literal, $file:literal, $original:literal, $kind:tt, [$($layers:tt)*]) => {
         #[test]
         fn $test() {
             rnn_model! {
                 #[weights = $file]
                 struct Baked<$($layers)*>;
+            }
+            rnn_model! {
+                #[weights = $original]
+                struct BakedKeras<$($layers)*>;
+            }
+            rnn_model! {
+                #[weights = $original]
+                struct FromKeras;
             }
             rnn_model! {
                 struct Loaded<$($layers)*>;
@@ -67,7 +77,15 @@ macro_rules! baked_fixture {
             let loaded = Loaded::from_json(&read_fixture(&format!("{}.weights.json", $name))).unwrap();
             let baked: &'static Baked = Baked::baked();
             let from_file = FromFile::baked();
+            let (baked_keras, from_keras) = (BakedKeras::baked(), FromKeras::baked());
+            let loaded_keras = Loaded::load($original).unwrap();
             assert!(same_weights(&baked.to_json(), &loaded.to_json()), "to_json, baked");
+            assert!(same_weights(&baked_keras.to_json(), &loaded.to_json()), "to_json, baked from Keras");
+            assert!(same_weights(&from_keras.to_json(), &loaded.to_json()), "to_json, from Keras");
+            assert!(same_weights(&loaded_keras.to_json(), &loaded.to_json()), "to_json, loaded from Keras");
+            assert_eq!(BakedKeras::LAYERS, Loaded::LAYERS);
+            assert_eq!(FromKeras::LAYERS, Loaded::LAYERS);
+            assert_eq!(FromKeras::SUMMARY.replace("from_keras", "loaded"), Loaded::SUMMARY);
             assert!(same_weights(&from_file.to_json(), &loaded.to_json()), "to_json, from the file");
             assert_eq!(Baked::LAYERS, Loaded::LAYERS);
             assert_eq!(FromFile::LAYERS, Loaded::LAYERS);
@@ -83,6 +101,8 @@ macro_rules! baked_fixture {
             );
             for x in inputs($name) {
                 baked_fixture!(@run $kind, x, baked, loaded, from_file);
+                baked_fixture!(@run $kind, x, baked_keras, loaded_keras, from_keras);
+                baked_fixture!(@run $kind, x, baked_keras, loaded, loaded_keras);
             }
         }
     };
@@ -104,6 +124,7 @@ baked_fixture!(
     imdb_lstm,
     "lstm_imdb",
     "tests/fixtures/lstm_imdb.weights.json.gz",
+    "tests/fixtures/keras/lstm_imdb.keras.gz",
     tokens,
     [
         Embedding(10000, 32),
@@ -115,6 +136,7 @@ baked_fixture!(
     imdb_bidirectional,
     "bidi_imdb",
     "tests/fixtures/bidi_imdb.weights.json.gz",
+    "tests/fixtures/keras/bidi_imdb.keras.gz",
     tokens,
     [
         Embedding(10000, 32),
@@ -126,6 +148,7 @@ baked_fixture!(
     simple_rnn_sequence,
     "seed2",
     "tests/fixtures/seed2.weights.json.gz",
+    "tests/fixtures/keras/seed2.keras.gz",
     tokens,
     [Embedding(10000, 32), SimpleRNN(32, seq)]
 );
@@ -133,6 +156,7 @@ baked_fixture!(
     time_distributed_softmax_after_bidirectional_gru,
     "td_softmax_bidi",
     "tests/fixtures/td_softmax_bidi.weights.json",
+    "tests/fixtures/keras/td_softmax_bidi.keras.gz",
     tokens,
     [
         Embedding(30, 6, mask_zero = true),
@@ -144,6 +168,7 @@ baked_fixture!(
     bidirectional_rnn_average_masked,
     "bidi_rnn_ave_mask",
     "tests/fixtures/bidi_rnn_ave_mask.weights.json",
+    "tests/fixtures/keras/bidi_rnn_ave_mask.keras.gz",
     tokens,
     [
         Embedding(30, 6, mask_zero = true),
@@ -155,6 +180,7 @@ baked_fixture!(
     gru_reset_before,
     "gru_reset_before",
     "tests/fixtures/gru_reset_before.weights.json",
+    "tests/fixtures/keras/gru_reset_before.keras",
     (floats 4),
     [Input(None, 4), GRU(8, reset_after = false)]
 );
@@ -162,6 +188,7 @@ baked_fixture!(
     masking_lstm_gru,
     "lstm_masking",
     "tests/fixtures/lstm_masking.weights.json",
+    "tests/fixtures/keras/lstm_masking.keras.gz",
     (floats 4),
     [Input(None, 4), Masking(), LSTM(6, seq), GRU(3)]
 );
@@ -169,13 +196,47 @@ baked_fixture!(
     bidirectional_gru_reset_before_mul,
     "bidi_gru_reset_before_mul",
     "tests/fixtures/bidi_gru_reset_before_mul.weights.json",
+    "tests/fixtures/keras/bidi_gru_reset_before_mul.keras.gz",
     (floats 3),
     [Input(None, 3), Bidirectional(GRU(4, seq, reset_after = false), merge_mode = mul), Dense(2)]
+);
+baked_fixture!(
+    tf_keras_imdb_lstm,
+    "tfk_imdb_lstm",
+    "tests/fixtures/tfk_imdb_lstm.weights.json.gz",
+    "tests/fixtures/keras/tfk_imdb_lstm.h5.gz",
+    tokens,
+    [
+        Embedding(10000, 32),
+        LSTM(32),
+        Dense(1, activation = sigmoid)
+    ]
+);
+baked_fixture!(
+    tf_keras_lstm_hard_sigmoid,
+    "tfk_lstm_hard_sigmoid",
+    "tests/fixtures/tfk_lstm_hard_sigmoid.weights.json",
+    "tests/fixtures/keras/tfk_lstm_hard_sigmoid.h5",
+    (floats 3),
+    [Input(None, 3), LSTM(4, seq, recurrent_activation = hard_sigmoid_keras2)]
+);
+baked_fixture!(
+    tf_keras_bidirectional_lstm_mul_time_distributed,
+    "bidi_tfk_lstm_mul_td",
+    "tests/fixtures/bidi_tfk_lstm_mul_td.weights.json",
+    "tests/fixtures/keras/bidi_tfk_lstm_mul_td.h5.gz",
+    tokens,
+    [
+        Embedding(40, 6, mask_zero = true),
+        Bidirectional(LSTM(5, seq), merge_mode = mul),
+        TimeDistributed(Dense(3, activation = softmax))
+    ]
 );
 baked_fixture!(
     named_dropouts,
     "named_dropout",
     "tests/fixtures/named_dropout.weights.json",
+    "tests/fixtures/keras/named_dropout.keras.gz",
     (floats 3),
     [Input(None, 3), Dropout(0.5, name = "drop_in"), SimpleRNN(4, seq), Dropout(0.25), Dense(2)]
 );

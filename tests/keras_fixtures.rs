@@ -4,6 +4,9 @@
 //! both `forward` (row by row) and `predict` (the batch). Also checked: layer names, classes,
 //! output shapes and parameter counts against Keras's, and the summary against its golden.
 //! Every code path the CPU has (portable, AVX2+FMA, AVX-512) is run and held to Keras.
+//! Every fixture is loaded twice: from its exported JSON and from the original Keras file it
+//! was exported from (tests/fixtures/keras/NAME.keras or NAME.h5, gzip-compressed when large),
+//! read in Rust by `M::load`; both must hold the same weights and both are held to Keras.
 
 mod common;
 
@@ -121,7 +124,11 @@ macro_rules! token_fixture {
             rnn_runtime::rnn_model! { struct $Model<$($layers)*>; }
             let name = stringify!($test);
             check_declaration(name, stringify!($($layers)*), $Model::LAYERS, $Model::PARAMS, $Model::SUMMARY);
-            let model = $Model::from_json(&read_fixture(&format!("{name}.weights.json"))).expect("weights load");
+            let models = [
+                ("JSON", $Model::from_json(&read_fixture(&format!("{name}.weights.json"))).expect("weights load")),
+                ("Keras file", $Model::load(common::original(name)).unwrap_or_else(|e| panic!("{name}: {e}"))),
+            ];
+            assert_eq!(models[0].1.to_json(), models[1].1.to_json(), "{name}: the Keras file's weights");
             let io = io(name);
             let inputs: Vec<Vec<u32>> = rows(&io["inputs"])
                 .iter()
@@ -129,13 +136,15 @@ macro_rules! token_fixture {
                 .collect();
             let many = cycled(&inputs);
             let batch = Array2::from_shape_vec((many.len(), inputs[0].len()), many.concat()).unwrap();
-            assert_parity(
-                name,
-                &floats(&io["outputs"]),
-                inputs.len(),
-                || inputs.iter().flat_map(|ids| model.forward(ids).expect("forward").flat()).collect(),
-                || model.predict(batch.view()).expect("predict").into_iter().collect(),
-            );
+            for (from, model) in &models {
+                assert_parity(
+                    &format!("{name} ({from})"),
+                    &floats(&io["outputs"]),
+                    inputs.len(),
+                    || inputs.iter().flat_map(|ids| model.forward(ids).expect("forward").flat()).collect(),
+                    || model.predict(batch.view()).expect("predict").into_iter().collect(),
+                );
+            }
         }
     };
 }
@@ -147,7 +156,11 @@ macro_rules! float_fixture {
             rnn_runtime::rnn_model! { struct $Model<$($layers)*>; }
             let name = stringify!($test);
             check_declaration(name, stringify!($($layers)*), $Model::LAYERS, $Model::PARAMS, $Model::SUMMARY);
-            let model = $Model::from_json(&read_fixture(&format!("{name}.weights.json"))).expect("weights load");
+            let models = [
+                ("JSON", $Model::from_json(&read_fixture(&format!("{name}.weights.json"))).expect("weights load")),
+                ("Keras file", $Model::load(common::original(name)).unwrap_or_else(|e| panic!("{name}: {e}"))),
+            ];
+            assert_eq!(models[0].1.to_json(), models[1].1.to_json(), "{name}: the Keras file's weights");
             let io = io(name);
             let seqs: Vec<Vec<[f32; $Model::INPUT_WIDTH]>> = rows(&io["inputs"])
                 .iter()
@@ -156,17 +169,19 @@ macro_rules! float_fixture {
             let many = cycled(&seqs);
             let flat: Vec<f32> = many.iter().flat_map(|s| s.concat()).collect();
             let batch = Array3::from_shape_vec((many.len(), seqs[0].len(), $Model::INPUT_WIDTH), flat).unwrap();
-            assert_parity(
-                name,
-                &floats(&io["outputs"]),
-                seqs.len(),
-                || {
-                    seqs.iter()
-                        .flat_map(|xs| model.forward(xs.as_slice().try_into().expect("length")).expect("forward").flat())
-                        .collect()
-                },
-                || model.predict(batch.view()).expect("predict").into_iter().collect(),
-            );
+            for (from, model) in &models {
+                assert_parity(
+                    &format!("{name} ({from})"),
+                    &floats(&io["outputs"]),
+                    seqs.len(),
+                    || {
+                        seqs.iter()
+                            .flat_map(|xs| model.forward(xs.as_slice().try_into().expect("length")).expect("forward").flat())
+                            .collect()
+                    },
+                    || model.predict(batch.view()).expect("predict").into_iter().collect(),
+                );
+            }
         }
     };
 }

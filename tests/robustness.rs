@@ -104,6 +104,7 @@ fn kind(e: &Error) -> Kind {
             _ => Kind::LayerMismatch,
         },
         Error::ForeignFormat { .. } => Kind::Format,
+        Error::KerasFile { .. } | Error::KerasUnsupported { .. } => Kind::Format,
         Error::Tensor { .. } => Kind::Tensor,
         Error::Checksum { .. } => Kind::Checksum,
         other => panic!("not a weights error: {other:?}"),
@@ -1288,34 +1289,69 @@ fn every_mismatch_of_a_file_is_in_one_error() {
 
 #[test]
 fn other_file_formats_are_recognised_by_their_first_bytes() {
+    // Keras files and gzip are read by their first bytes (these few bytes are damaged ones: the
+    // error names the file and the part); as text, they are another format, with what to do.
     let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("foreign_formats");
     std::fs::create_dir_all(&dir).unwrap();
     let cases: [(&str, &[u8], &str); 3] = [
         (
             "model.keras",
             b"PK\x03\x04\x14\x00\x00\x00",
-            "tools/keras_export.py",
+            "is not a readable Keras model file: the zip archive",
         ),
         (
             "model.h5",
             b"\x89HDF\r\n\x1a\n\x00\x00",
-            "tools/keras_export.py",
+            "is not a readable Keras model file: the HDF5 file",
         ),
-        (
-            "model.json.gz",
-            b"\x1f\x8b\x08\x00\x00\x00",
-            "decompress it first",
-        ),
+        ("model.json.gz", b"\x1f\x8b\x08\x00\x00\x00", "cannot read"),
     ];
-    for (name, bytes, fix) in cases {
+    for (name, bytes, what) in cases {
         let path = dir.join(name);
         std::fs::write(&path, bytes).unwrap();
         let e = err(name, Tok::load(&path));
-        assert!(matches!(e, Error::ForeignFormat { .. }), "{name}: {e:?}");
-        assert_words(name, &e, &[name, fix]);
-        let e = err(name, rnn_runtime::WeightsFile::from_reader(bytes));
-        assert_words(name, &e, &[fix]);
+        assert!(
+            matches!(e, Error::KerasFile { .. } | Error::Io { .. }),
+            "{name}: {e:?}"
+        );
+        assert_words(name, &e, &[name, what]);
+        // (only a zip's first bytes are UTF-8 text)
+        if let Ok(text) = std::str::from_utf8(bytes) {
+            let e = err(name, rnn_runtime::WeightsFile::from_json(text));
+            assert!(matches!(e, Error::ForeignFormat { .. }), "{name}: {e:?}");
+            assert_words(name, &e, &["read it as bytes", "M::load(path)"]);
+        }
     }
+    for (name, bytes) in [("model.keras", &cases[0].1), ("model.h5", &cases[1].1)] {
+        let e = err(name, rnn_runtime::WeightsFile::from_reader(*bytes));
+        assert_words(name, &e, &["the data is not a readable Keras model file"]);
+    }
+}
+
+#[test]
+fn a_gzip_compressed_weights_file_loads_as_the_plain_one() {
+    use std::io::Write;
+    let m = Tok::random(5);
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(m.to_json().as_bytes()).unwrap();
+    let bytes = gz.finish().unwrap();
+    let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("tok.json.gz");
+    std::fs::write(&path, &bytes).unwrap();
+    for loaded in [
+        Tok::load(&path),
+        Tok::from_weights(rnn_runtime::WeightsFile::from_bytes(bytes.clone()).unwrap()),
+        Tok::from_weights(rnn_runtime::WeightsFile::from_reader(&bytes[..]).unwrap()),
+    ] {
+        assert_eq!(loaded.unwrap().to_json(), m.to_json());
+    }
+    // gzip inside gzip is read once: the inner gzip is another format, with what to do
+    let mut twice = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    twice.write_all(&bytes).unwrap();
+    let e = err(
+        "gzip twice",
+        rnn_runtime::WeightsFile::from_bytes(twice.finish().unwrap()),
+    );
+    assert!(matches!(e, Error::ForeignFormat { .. }), "{e:?}");
 }
 
 rnn_runtime::rnn_model! { struct BiLstm<Embedding(20, 4), Bidirectional(LSTM(3, seq), merge_mode = sum), TimeDistributed(Dense(2))>; }

@@ -19,15 +19,27 @@ For every fixture NAME it writes
   tests/fixtures/NAME.weights.json[.gz]  the model exported by tools/keras_export.py (gzip > ~50 KB)
   tests/fixtures/NAME.io.json            inputs, Keras's model.predict outputs, layer table
   tests/fixtures/summaries/NAME.txt      Keras 2.4.3-style model.summary() text
-Keras 3 models are saved as .keras and tf_keras models as .h5 in a temporary directory (not
-committed) and exported from those files. Each export is also checked against the plain-numpy
-reference in tools/rnn_reference.py (the KERAS.md semantics), and the `rnn_model!` layer list the
+  tests/fixtures/keras/NAME.keras or NAME.h5  the saved Keras file itself (gzip when over
+                                         ORIGINAL_GZIP_OVER bytes: NAME.keras.gz, NAME.h5.gz)
+Keras 3 models are saved as .keras and tf_keras models as .h5 and exported from those files (the
+Rust reader of Keras files is tested on the same originals).
+
+    venv/bin/python tools/gen_fixtures.py --refused    # only (re)write tests/fixtures/keras_refused/:
+                                                       # Keras files the project refuses (the
+                                                       # compile-error cases in tests/ui)
+    venv/bin/python tools/gen_fixtures.py --originals  # only (re)write the originals, each after
+                                                       # checking that its export is the committed
+                                                       # weights file byte for byte
+
+Each export is also checked against the plain-numpy reference in tools/rnn_reference.py (the KERAS.md semantics), and the `rnn_model!` layer list the
 exporter prints must equal the fixture's "dsl" string; a mismatch aborts the run.
 """
 
+import gzip
 import io
 import json
 import os
+import shutil
 import sys
 import tempfile
 import warnings
@@ -46,6 +58,10 @@ ROOT = os.path.dirname(HERE)
 OUT = os.path.join(ROOT, "tests", "fixtures")
 SUMMARIES = os.path.join(OUT, "summaries")
 GZIP_OVER = 50_000  # bytes of uncompressed weights JSON
+ORIGINALS = os.path.join(OUT, "keras")
+# A saved Keras file over this many bytes is committed gzip-compressed (Keras 3 stores the zip's
+# entries uncompressed; the Rust loader decompresses gzip).
+ORIGINAL_GZIP_OVER = 16_000
 
 ACTS = ["linear", "relu", "sigmoid", "tanh", "softmax", "elu", "selu", "softplus", "softsign",
         "swish", "gelu", "exponential", "hard_sigmoid", "relu6", "leaky_relu", "mish",
@@ -773,6 +789,21 @@ def check(spec, tmp):
     return problems
 
 
+def keep_original(spec, src):
+    """Copies the saved Keras file `src` to tests/fixtures/keras/, gzip-compressed when large
+    (mtime=0: the same bytes compress to the same file), removing the other form."""
+    os.makedirs(ORIGINALS, exist_ok=True)
+    plain = os.path.join(ORIGINALS, os.path.basename(src))
+    for old in (plain, plain + ".gz"):
+        if os.path.exists(old):
+            os.remove(old)
+    if os.path.getsize(src) > ORIGINAL_GZIP_OVER:
+        with open(src, "rb") as f, gzip.GzipFile(plain + ".gz", "wb", compresslevel=9, mtime=0) as g:
+            shutil.copyfileobj(f, g)
+    else:
+        shutil.copyfile(src, plain)
+
+
 def make(spec, tmp):
     K = tf_keras if spec.tfk else keras
     K.backend.clear_session()
@@ -785,6 +816,7 @@ def make(spec, tmp):
     # save, then export from the saved file like a user would
     src = os.path.join(tmp, spec.name + (".h5" if spec.tfk else ".keras"))
     model.save(src)
+    keep_original(spec, src)
     plain = os.path.join(tmp, spec.name + ".weights.json")
     exported = keras_export.export_file(src, plain, use_tf_keras=spec.tfk, indent=1)
     # the declaration the exporter prints must be the fixture's
@@ -834,9 +866,30 @@ def make(spec, tmp):
     return wpath, err
 
 
+def refused():
+    """Keras files rnn_model! refuses, each with its reason: a layer class it does not implement
+    (Keras 3 `.keras`), an option it does not implement (tf_keras `.h5`), and a weights-only
+    HDF5 file (`save_weights`: no architecture)."""
+    out = os.path.join(OUT, "keras_refused")
+    os.makedirs(out, exist_ok=True)
+    keras.backend.clear_session()
+    conv = keras.Sequential([keras.Input((None, 4)), keras.layers.Conv1D(2, 3), keras.layers.GRU(3)])
+    conv.save(os.path.join(out, "conv1d.keras"))
+    conv.save_weights(os.path.join(out, "conv1d.weights.h5"))
+    tf_keras.backend.clear_session()
+    T = tf_keras.layers
+    stateful = tf_keras.Sequential([T.LSTM(4, stateful=True, batch_input_shape=(1, None, 3))])
+    stateful.save(os.path.join(out, "stateful_lstm.h5"))
+    for f in sorted(os.listdir(out)):
+        print(f"{f:28s} {os.path.getsize(os.path.join(out, f)):9d} B")
+
+
 def main(argv):
+    if "--refused" in argv:
+        return refused()
     check_only = "--check" in argv
-    argv = [a for a in argv if a != "--check"]
+    originals = "--originals" in argv
+    argv = [a for a in argv if a not in ("--check", "--originals")]
     os.makedirs(SUMMARIES, exist_ok=True)
     wanted = set(argv)
     all_specs = specs()
@@ -848,8 +901,10 @@ def main(argv):
         for spec in all_specs:
             if wanted and spec.name not in wanted:
                 continue
-            if check_only:
+            if check_only or originals:
                 problems = check(spec, tmp)
+                if originals and not problems:
+                    keep_original(spec, os.path.join(tmp, spec.name + (".h5" if spec.tfk else ".keras")))
                 print(f"{spec.name:28s} " + ("ok" if not problems else "; ".join(problems)), flush=True)
                 failed += bool(problems)
                 continue

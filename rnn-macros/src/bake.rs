@@ -11,7 +11,7 @@ use proc_macro2::TokenStream;
 use quote::ToTokens;
 use rnn_spec::json::WeightsFile;
 use rnn_spec::naming::snake_case;
-use rnn_spec::{Error, Flow, LayerInfo, LayerKind, Role, Value};
+use rnn_spec::{Flow, LayerInfo, LayerKind, Role, Value};
 
 use crate::check::{Errors, MAX_TENSOR};
 use crate::model::{Layer, Model, Source};
@@ -39,7 +39,8 @@ pub struct Layout {
     pub folds: Vec<usize>,
 }
 
-/// Reads and validates the file of `#[weights = "..."]` (a `.json.gz` is decompressed).
+/// Reads and validates the file of `#[weights = "..."]`: the runtime's loader, so a JSON file,
+/// a Keras `.keras` or `.h5` file, or gzip data of any of them.
 pub fn read(def: &ModelDef) -> Option<Result<File, syn::Error>> {
     let (lit, attr) = def.weights.as_ref()?;
     let path = lit.value();
@@ -52,51 +53,19 @@ pub fn read(def: &ModelDef) -> Option<Result<File, syn::Error>> {
             )));
         }
     };
-    let full = dir.join(&path);
-    let result = if is_gzip(&full) {
-        std::fs::File::open(&full)
-            .map_err(|source| Error::Io {
-                path: full.clone(),
-                source,
-            })
-            .and_then(|f| WeightsFile::from_reader(flate2::read::GzDecoder::new(f)))
-    } else {
-        WeightsFile::load(&full)
-    };
+    let result = WeightsFile::load(dir.join(&path));
     // The runtime's message, naming the file as the attribute does.
-    let shown = PathBuf::from(&path);
     Some(match result {
         Ok(file) => Ok(File {
             path,
             attr: attr.to_token_stream(),
             file,
         }),
-        Err(Error::Io { source, .. }) => Err(error(format!(
-            "{}",
-            Error::Io {
-                path: shown,
-                source
-            }
-        ))),
-        Err(Error::ForeignFormat { what, fix, .. }) => Err(error(format!(
-            "{}",
-            Error::ForeignFormat {
-                path: Some(shown),
-                what,
-                fix
-            }
-        ))),
-        Err(e) => Err(error(format!("`{path}`: {e}"))),
+        Err(e) => Err(error(match e.naming(PathBuf::from(&path)) {
+            Ok(named) => named.to_string(),
+            Err(e) => format!("`{path}`: {e}"),
+        })),
     })
-}
-
-fn is_gzip(path: &std::path::Path) -> bool {
-    let mut head = [0u8; 2];
-    path.extension().is_some_and(|e| e == "gz")
-        && std::fs::File::open(path)
-            .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
-            .is_ok()
-        && head == *b"\x1f\x8b"
 }
 
 /// The model's layers as the runtime sees them (`M::LAYERS`).

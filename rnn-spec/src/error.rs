@@ -79,7 +79,7 @@ pub enum Error {
 
     #[cfg(feature = "alloc")]
     /// The file is not a weights file but another format, told by its first bytes.
-    #[error("{} is {what}, not an rnn-weights JSON file: {fix}", path.as_ref().map_or("the data".to_string(), |p| format!("`{}`", show(p))))]
+    #[error("{} is {what}, not an rnn-weights JSON file: {fix}", shown(path))]
     ForeignFormat {
         /// The file, when read from disk.
         path: Option<FilePath>,
@@ -87,6 +87,29 @@ pub enum Error {
         what: &'static str,
         /// What to do.
         fix: &'static str,
+    },
+
+    #[cfg(feature = "keras")]
+    /// The file is a Keras model file (a `.keras` zip or an `.h5`, told by its first bytes) that
+    /// is damaged, truncated, or not laid out as Keras writes it.
+    #[error("{} is not a readable Keras model file: {what}", shown(path))]
+    KerasFile {
+        /// The file, when read from disk.
+        path: Option<FilePath>,
+        /// What is wrong, naming the part of the file (`config.json`, `model.weights.h5`, the
+        /// layer, the tensor).
+        what: String,
+    },
+
+    #[cfg(feature = "keras")]
+    /// The Keras model file holds a layer class or an option the project does not implement:
+    /// tools/keras_export.py's message, naming the layer and the option.
+    #[error("{}: {message}", shown(path))]
+    KerasUnsupported {
+        /// The file, when read from disk.
+        path: Option<FilePath>,
+        /// What is not supported (`layer 'lstm' (LSTM): return_state=True is not supported`).
+        message: String,
     },
 
     #[cfg(feature = "alloc")]
@@ -157,6 +180,42 @@ pub enum Error {
         /// The batch's shape.
         found: String,
     },
+}
+
+#[cfg(feature = "std")]
+impl Error {
+    /// The error naming `path` as its file, if it is about one (`Io`, `ForeignFormat`,
+    /// `KerasFile`, `KerasUnsupported`): the macro names a baked file as its attribute does.
+    /// `Err(self)` when the error names no file.
+    #[doc(hidden)]
+    pub fn naming(self, path: FilePath) -> core::result::Result<Error, Error> {
+        match self {
+            Error::Io { source, .. } => Ok(Error::Io { path, source }),
+            Error::ForeignFormat { what, fix, .. } => Ok(Error::ForeignFormat {
+                path: Some(path),
+                what,
+                fix,
+            }),
+            #[cfg(feature = "keras")]
+            Error::KerasFile { what, .. } => Ok(Error::KerasFile {
+                path: Some(path),
+                what,
+            }),
+            #[cfg(feature = "keras")]
+            Error::KerasUnsupported { message, .. } => Ok(Error::KerasUnsupported {
+                path: Some(path),
+                message,
+            }),
+            e => Err(e),
+        }
+    }
+}
+
+/// "`path`" or "the data".
+#[cfg(feature = "alloc")]
+fn shown(path: &Option<FilePath>) -> String {
+    path.as_ref()
+        .map_or("the data".to_string(), |p| format!("`{}`", show(p)))
 }
 
 #[cfg(feature = "alloc")]

@@ -136,49 +136,86 @@ impl WeightsFile {
         }
     }
 
-    /// Reads a weights file from disk, streaming: the text is never held in memory whole.
+    /// Reads a weights file from disk, streaming: the text is never held in memory whole. With
+    /// the `keras` feature, also a Keras model file (a Keras 3 `.keras` archive or a tf_keras /
+    /// Keras 2 `.h5`, read in place: docs/KERAS_FILES.md) and gzip-compressed data of any of
+    /// these, told by the first bytes.
     #[cfg(feature = "std")]
     pub fn load(path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref();
-        let open = || {
-            std::fs::File::open(path).map_err(|source| Error::Io {
-                path: path.to_path_buf(),
-                source,
-            })
-        };
-        let mut reader = std::io::BufReader::with_capacity(1 << 16, open()?);
-        let head = std::io::BufRead::fill_buf(&mut reader).map_err(|source| Error::Io {
+        let io = |source| Error::Io {
             path: path.to_path_buf(),
             source,
-        })?;
-        foreign(head, Some(&path.to_path_buf()))?;
-        match serde_json::from_reader::<_, WeightsFile>(reader) {
-            Ok(file) => file.checked_header(),
-            Err(e) if e.is_io() => Err(Error::Io {
-                path: path.to_path_buf(),
-                source: e.into(),
-            }),
-            Err(e) => {
-                let header = open().ok().and_then(|f| {
-                    serde_json::from_reader::<_, Header>(std::io::BufReader::new(f)).ok()
-                });
-                Err(header
-                    .and_then(header_error)
-                    .unwrap_or_else(|| json_error(e)))
+        };
+        let open = || std::fs::File::open(path).map_err(io);
+        let mut file = open()?;
+        #[cfg(feature = "keras")]
+        {
+            let mut head = Vec::with_capacity(8);
+            (&mut file).take(8).read_to_end(&mut head).map_err(io)?;
+            if crate::keras::is_keras(&head) {
+                return crate::keras::from_path(path, &head);
             }
+            file = open()?;
         }
+        Self::read_any(&mut file, Some(path), false).map_err(|e| {
+            explain(e, || {
+                let f = open().ok()?;
+                serde_json::from_reader(std::io::BufReader::new(f)).ok()
+            })
+        })
     }
 
-    /// Reads a weights file from any reader.
+    /// Reads a weights file from any reader: as [`WeightsFile::load`] reads a file (a Keras
+    /// file is read whole first).
     #[cfg(feature = "std")]
-    pub fn from_reader(reader: impl Read) -> Result<Self> {
-        let mut reader = std::io::BufReader::new(reader);
-        if let Ok(head) = std::io::BufRead::fill_buf(&mut reader) {
-            foreign(head, None)?;
+    pub fn from_reader(mut reader: impl Read) -> Result<Self> {
+        Self::read_any(&mut reader, None, false)
+    }
+
+    /// Reads a weights file from its bytes: as [`WeightsFile::load`] reads a file.
+    #[cfg(feature = "std")]
+    pub fn from_bytes(bytes: Vec<u8>) -> Result<Self> {
+        #[cfg(feature = "keras")]
+        if crate::keras::is_keras(&bytes) {
+            return crate::keras::from_bytes(bytes, None);
         }
-        serde_json::from_reader::<_, WeightsFile>(reader)
-            .map_err(json_error)?
-            .checked_header()
+        Self::read_any(&mut &bytes[..], None, false)
+            .map_err(|e| explain(e, || serde_json::from_slice(&bytes).ok()))
+    }
+
+    /// What the first bytes say: JSON (streamed), or with the `keras` feature a Keras file
+    /// (read whole) or gzip data of either (decompressed once, streaming).
+    #[cfg(feature = "std")]
+    fn read_any(reader: &mut dyn Read, path: Option<&Path>, gunzipped: bool) -> Result<Self> {
+        let failed = |source: std::io::Error| match path {
+            Some(path) => Error::Io {
+                path: path.to_path_buf(),
+                source,
+            },
+            None => json_error(serde_json::Error::io(source)),
+        };
+        let mut reader = std::io::BufReader::with_capacity(1 << 16, reader);
+        let head = std::io::BufRead::fill_buf(&mut reader).map_err(failed)?;
+        #[cfg(feature = "keras")]
+        {
+            if !gunzipped && head.starts_with(crate::weights::GZIP_MAGIC) {
+                let mut inflated = flate2::read::GzDecoder::new(reader);
+                return Self::read_any(&mut inflated, path, true);
+            }
+            if crate::keras::is_keras(head) {
+                let mut bytes = Vec::new();
+                reader.read_to_end(&mut bytes).map_err(failed)?;
+                return crate::keras::from_bytes(bytes, path);
+            }
+        }
+        let _ = gunzipped; // read only with the `keras` feature
+        foreign(head, path.map(Path::to_path_buf).as_ref())?;
+        match serde_json::from_reader::<_, WeightsFile>(reader) {
+            Ok(file) => file.checked_header(),
+            Err(e) if e.is_io() && path.is_some() => Err(failed(e.into())),
+            Err(e) => Err(json_error(e)),
+        }
     }
 
     /// Writes the file as JSON (each f32 in its shortest form that reads back exactly).
@@ -319,6 +356,15 @@ fn version_error(found: &Value) -> Error {
     Error::Format {
         expected: format!("version {VERSION}"),
         found: format!("version {found}"),
+    }
+}
+
+/// A JSON parse failure explained by the file's header, when it names another format or version.
+#[cfg(feature = "std")]
+fn explain(e: Error, header: impl FnOnce() -> Option<Header>) -> Error {
+    match e {
+        Error::Json { .. } => header().and_then(header_error).unwrap_or(e),
+        e => e,
     }
 }
 

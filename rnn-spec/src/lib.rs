@@ -11,7 +11,8 @@
 //! - [`spec_json`]: the same tables as JSON for the Python exporter (`tools/spec.json`);
 //! - [`Error`]: the one error type (re-exported as `rnn_runtime::Error`);
 //! - [`json`] (feature `json`): the weights file's serde model, parsing and validation, used by
-//!   the runtime loader and by the macro for baked weights (feature `std`: files and readers);
+//!   the runtime loader and by the macro for baked weights (feature `std`: files and readers;
+//!   feature `keras`: Keras's own `.keras` and `.h5` files, and gzip, read by the same loaders);
 //! - [`bake`]: the arithmetic both the runtime and the macro apply to loaded weights (the folded
 //!   Embedding table), so baked and loaded models agree bit for bit.
 //!
@@ -37,6 +38,8 @@ mod error;
 mod from_config;
 #[cfg(feature = "json")]
 pub mod json;
+#[cfg(feature = "keras")]
+mod keras;
 mod layer;
 #[cfg(feature = "alloc")]
 pub mod naming;

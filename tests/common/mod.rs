@@ -8,6 +8,16 @@ pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
+/// The committed original Keras file of fixture `name` (tests/fixtures/keras: `.keras` from
+/// Keras 3, `.h5` from tf_keras; `.gz` when large).
+pub fn original(name: &str) -> PathBuf {
+    ["keras", "h5", "keras.gz", "h5.gz"]
+        .iter()
+        .map(|ext| fixtures().join(format!("keras/{name}.{ext}")))
+        .find(|p| p.exists())
+        .unwrap_or_else(|| panic!("{name}: no original Keras file in tests/fixtures/keras"))
+}
+
 /// Reads a fixture file, gunzipping `.gz`.
 pub fn read_fixture(name: &str) -> String {
     let plain = fixtures().join(name);

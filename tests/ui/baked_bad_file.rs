@@ -1,4 +1,4 @@
-// A baked file that is missing, damaged or of another format: a compile error on the attribute
+// A baked file that is missing, damaged or not a weights file: a compile error on the attribute
 // naming the file (never a macro panic); the model's API is still there (one error each).
 rnn_runtime::rnn_model! {
     #[weights = "models/missing.json"]
@@ -11,7 +11,7 @@ rnn_runtime::rnn_model! {
 }
 
 rnn_runtime::rnn_model! {
-    #[weights = "../../../../tests/fixtures/foreign.keras"]
+    #[weights = "../../../../tests/fixtures/keras_refused/truncated.keras"]
     pub struct Foreign;
 }
 
