@@ -8,10 +8,11 @@
 //! FMA (where it is one instruction), a separate multiply and add elsewhere (where `mul_add`
 //! would be a slow libm call).
 
+use std::mem::MaybeUninit;
+
 #[cfg(target_arch = "x86_64")]
 mod x86;
 #[cfg(target_arch = "x86_64")]
-use std::mem::MaybeUninit;
 use x86::{avx2, avx512};
 
 /// A path's kernel set: how a kernel computes `a * b + c`, the grouped matrix-vector products,
