@@ -1,8 +1,8 @@
 //! Where splitting a batch over threads starts to pay: `predict` on batches of R rows of T
 //! timesteps on one thread and split over every core (forced, whatever the size), best of many
 //! runs each, for the cheapest row-timestep (SimpleRNN(32)) and a gated one (LSTM(32)).
-//! `rnn_runtime::threads` keeps a batch on the caller's thread below its cut-off in
-//! row-timesteps per thread (docs/PERFORMANCE.md).
+//! `rnn_runtime::threads` keeps a batch on the caller's thread below its cut-off (1,152
+//! row-timesteps per thread, set from this example's figures: docs/PERFORMANCE.md).
 //!
 //! `cargo run --release --example threads_cutoff`
 

@@ -43,10 +43,13 @@ pub fn get() -> usize {
 }
 
 /// The least work, in row-timesteps, that a thread is given: below it, starting a thread
-/// (some microseconds) costs more than it saves. A row-timestep of the smallest layers takes
-/// tens of nanoseconds, so this is worth a few hundred microseconds at least (measured:
-/// docs/PERFORMANCE.md).
-pub(crate) const MIN_STEPS_PER_THREAD: usize = 4096;
+/// (about 40 us here) costs more than it saves. Measured with the split forced
+/// (`examples/threads_cutoff.rs`, 2 cores, docs/PERFORMANCE.md): for the cheapest row-timestep,
+/// SimpleRNN(32), two threads lose below about 1,536 row-timesteps in all (0.89-1.05x there)
+/// and win from 2,304 (1.13-1.14x); an LSTM(32) row-timestep costs about 4x more and wins from
+/// the smallest batch with two groups (2,304: 1.47x). So a thread gets at least 1,152: a batch
+/// splits over 2 threads from 2,304 row-timesteps.
+pub(crate) const MIN_STEPS_PER_THREAD: usize = 1152;
 
 /// [`MIN_STEPS_PER_THREAD`] unless [`set_min_steps_per_thread`] chose another.
 static MIN_STEPS: AtomicUsize = AtomicUsize::new(MIN_STEPS_PER_THREAD);
