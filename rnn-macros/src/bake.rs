@@ -10,7 +10,6 @@ use std::path::PathBuf;
 use proc_macro2::TokenStream;
 use quote::ToTokens;
 use rnn_spec::json::WeightsFile;
-use rnn_spec::naming::snake_case;
 use rnn_spec::{Flow, LayerInfo, LayerKind, Role, Value};
 
 use crate::check::{Errors, MAX_TENSOR};
@@ -205,14 +204,7 @@ pub fn model_from_file(def: &ModelDef, file: &File) -> Result<Model, syn::Error>
     let input = source.ok_or_else(|| {
         syn::Error::new_spanned(at, format!("`{}`: the model has no input", file.path))
     })?;
-    let model = Model {
-        attrs: def.attrs.clone(),
-        vis: def.vis.clone(),
-        ident: def.name.clone(),
-        name: snake_case(&def.name.to_string()),
-        input,
-        layers,
-    };
+    let model = Model::new(def, input, layers);
     if let Some(dup) = model
         .layers
         .iter()

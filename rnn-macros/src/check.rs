@@ -6,7 +6,7 @@
 use proc_macro2::Span;
 use quote::ToTokens;
 
-use rnn_spec::naming::{auto_name, snake_case};
+use rnn_spec::naming::auto_name;
 use rnn_spec::{CLASSES, Class, Role};
 
 use crate::layers;
@@ -136,14 +136,7 @@ pub fn check(def: &ModelDef) -> Result<Model, syn::Error> {
         return Err(e);
     }
     let input = source.ok_or_else(|| syn::Error::new(def.list_span, "the model has no input"))?;
-    Ok(Model {
-        attrs: def.attrs.clone(),
-        vis: def.vis.clone(),
-        ident: def.name.clone(),
-        name: snake_case(&def.name.to_string()),
-        input,
-        layers,
-    })
+    Ok(Model::new(def, input, layers))
 }
 
 /// Names a layer as Keras does, counts its parameters, and checks they fit. A wrapper's inner

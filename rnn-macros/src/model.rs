@@ -71,6 +71,19 @@ pub struct Layer {
 }
 
 impl Model {
+    /// The model a declaration describes, with its checked input and layers (its name is the
+    /// struct's in snake case, as Keras names a model).
+    pub fn new(def: &crate::parse::ModelDef, input: Source, layers: Vec<Layer>) -> Model {
+        Model {
+            attrs: def.attrs.clone(),
+            vis: def.vis.clone(),
+            ident: def.name.clone(),
+            name: rnn_spec::naming::snake_case(&def.name.to_string()),
+            input,
+            layers,
+        }
+    }
+
     pub fn params(&self) -> u64 {
         self.layers.iter().map(|l| l.params).sum()
     }
