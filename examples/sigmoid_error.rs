@@ -1,11 +1,12 @@
-//! Measures the largest error of `kernels::exp_fast` and `kernels::sigmoid_fast` (and their
+//! Measures the largest error of `kernels::exp_fast`, `kernels::sigmoid_fast` and
+//! `kernels::gate_sigmoid_fast` (the LSTM and GRU gates' sigmoid) (and their
 //! intrinsics versions on AVX2 and AVX-512) over every finite f32, against f64 exp and
 //! `1 / (1 + e^-x)` in f64 (not rounded), for each code path the CPU has.
 //!
 //! exp: the largest relative error where e^x is a normal f32; where it is subnormal, the
 //! largest absolute error (in units of the smallest subnormal, 2^-149, the spacing there); and
 //! the count of inputs where e^x rounds to inf (or to a finite value) and the result does not.
-//! sigmoid: the largest absolute error. Both also in ulp against the f64 value rounded once,
+//! sigmoid and the gate sigmoid: the largest absolute error. exp and sigmoid also in ulp against the f64 value rounded once,
 //! where that is a normal f32 (below about -87.3 sigmoid is subnormal, and 0 below -88.7, where
 //! e^-x overflows: absolute errors under 1.2e-38 that count as millions of ulp).
 //!
@@ -18,30 +19,33 @@ const BLOCK: usize = 1024;
 
 /// exp and sigmoid of a block as the layers compute them on each path.
 #[inline(always)]
-fn block<M: MulAdd>(m: M, exp: &mut [f32; BLOCK], sig: &mut [f32; BLOCK]) {
+fn block<M: MulAdd>(m: M, [exp, sig, gate]: [&mut [f32; BLOCK]; 3]) {
     for chunk in exp.chunks_mut(32) {
         m.exp_in_place(chunk);
     }
     for chunk in sig.chunks_mut(32) {
         m.sigmoid_in_place(chunk);
     }
+    for chunk in gate.chunks_mut(32) {
+        m.gate_sigmoid_in_place(chunk);
+    }
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
-fn block_avx2(exp: &mut [f32; BLOCK], sig: &mut [f32; BLOCK]) {
+fn block_avx2(out: [&mut [f32; BLOCK]; 3]) {
     // SAFETY: this function's target features are the CPU's (its caller checked).
-    block(unsafe { Fused::new_unchecked() }, exp, sig)
+    block(unsafe { Fused::new_unchecked() }, out)
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f,avx2,fma")]
-fn block_avx512(exp: &mut [f32; BLOCK], sig: &mut [f32; BLOCK]) {
+fn block_avx512(out: [&mut [f32; BLOCK]; 3]) {
     // SAFETY: as above.
-    block(unsafe { Avx512::new_unchecked() }, exp, sig)
+    block(unsafe { Avx512::new_unchecked() }, out)
 }
 
-type Path = (&'static str, fn(&mut [f32; BLOCK], &mut [f32; BLOCK]));
+type Path = (&'static str, fn([&mut [f32; BLOCK]; 3]));
 
 #[derive(Clone, Copy, Default)]
 struct Worst {
@@ -51,6 +55,7 @@ struct Worst {
     exp_saturation_misses: u64,
     sig_abs: (f64, f32),
     sig_ulp: (u32, f32),
+    gate_abs: (f64, f32),
 }
 
 fn ulps(a: f32, b: f32) -> u32 {
@@ -81,6 +86,7 @@ impl Worst {
         self.exp_saturation_misses += o.exp_saturation_misses;
         keep(&mut self.sig_abs, o.sig_abs.0, o.sig_abs.1);
         keep(&mut self.sig_ulp, o.sig_ulp.0, o.sig_ulp.1);
+        keep(&mut self.gate_abs, o.gate_abs.0, o.gate_abs.1);
     }
 }
 
@@ -96,8 +102,8 @@ fn sweep(paths: &[Path], his: std::ops::Range<u64>) -> Vec<Worst> {
             s64[i] = if e.is_infinite() { 1.0 } else { e / (e + 1.0) };
         }
         for ((_, f), w) in paths.iter().zip(worst.iter_mut()) {
-            let (mut exp, mut sig) = (xs, xs);
-            f(&mut exp, &mut sig);
+            let (mut exp, mut sig, mut gate) = (xs, xs, xs);
+            f([&mut exp, &mut sig, &mut gate]);
             for i in 0..BLOCK {
                 let x = xs[i];
                 if !x.is_finite() {
@@ -119,6 +125,7 @@ fn sweep(paths: &[Path], his: std::ops::Range<u64>) -> Vec<Worst> {
                 }
                 let (want, y) = (s64[i], sig[i]);
                 keep(&mut w.sig_abs, (y as f64 - want).abs(), x);
+                keep(&mut w.gate_abs, (gate[i] as f64 - want).abs(), x);
                 if want >= f32::MIN_POSITIVE as f64 {
                     keep(&mut w.sig_ulp, ulps(y, want as f32), x);
                 }
@@ -129,17 +136,17 @@ fn sweep(paths: &[Path], his: std::ops::Range<u64>) -> Vec<Worst> {
 }
 
 fn main() {
-    let mut paths: Vec<Path> = vec![("portable", |e, s| block(Separate, e, s))];
+    let mut paths: Vec<Path> = vec![("portable", |out| block(Separate, out))];
     #[cfg(target_arch = "x86_64")]
     {
         use rnn_runtime::simd::{Simd, detected};
         if detected() != Simd::Scalar {
             // SAFETY: AVX2 and FMA are present (checked above).
-            paths.push(("avx2", |e, s| unsafe { block_avx2(e, s) }));
+            paths.push(("avx2", |out| unsafe { block_avx2(out) }));
         }
         if detected() == Simd::Avx512 {
             // SAFETY: AVX-512F is present (checked above).
-            paths.push(("avx512", |e, s| unsafe { block_avx512(e, s) }));
+            paths.push(("avx512", |out| unsafe { block_avx512(out) }));
         }
     }
     let all = 1u64 << 22;
@@ -158,7 +165,7 @@ fn main() {
         let mut w = Worst::default();
         parts.iter().for_each(|part| w.merge(&part[p]));
         println!(
-            "{{\"path\": \"{name}\", \"exp_max_rel_error\": {:e}, \"at\": {:e}, \"exp_max_ulp\": {}, \"ulp_at\": {:e}, \"exp_subnormal_max_error_in_2^-149\": {:.3}, \"at\": {:e}, \"exp_saturation_misses\": {}, \"sigmoid_max_abs_error\": {:e}, \"at\": {:e}, \"sigmoid_max_ulp\": {}, \"ulp_at\": {:e}}}",
+            "{{\"path\": \"{name}\", \"exp_max_rel_error\": {:e}, \"at\": {:e}, \"exp_max_ulp\": {}, \"ulp_at\": {:e}, \"exp_subnormal_max_error_in_2^-149\": {:.3}, \"at\": {:e}, \"exp_saturation_misses\": {}, \"sigmoid_max_abs_error\": {:e}, \"at\": {:e}, \"sigmoid_max_ulp\": {}, \"ulp_at\": {:e}, \"gate_sigmoid_max_abs_error\": {:e}, \"at\": {:e}}}",
             w.exp_rel.0,
             w.exp_rel.1,
             w.exp_ulp.0,
@@ -170,6 +177,8 @@ fn main() {
             w.sig_abs.1,
             w.sig_ulp.0,
             w.sig_ulp.1,
+            w.gate_abs.0,
+            w.gate_abs.1,
         );
     }
 }

@@ -14,6 +14,10 @@ pub trait Apply: Copy {
     fn apply(self, z: &mut [f32]);
     /// [`Apply::apply`] with a kernel set's tanh (see [`MulAdd::tanh_in_place`]).
     fn apply_with<M: MulAdd>(self, m: M, z: &mut [f32]);
+    /// [`Apply::apply_with`] for an LSTM or GRU gate (`recurrent_activation`): sigmoid is the
+    /// gate sigmoid ([`MulAdd::gate_sigmoid_in_place`]), every other activation as in
+    /// `apply_with`.
+    fn apply_gate_with<M: MulAdd>(self, m: M, z: &mut [f32]);
     /// [`Apply::apply_with`] on several rows.
     fn apply_rows<M: MulAdd, const U: usize>(self, m: M, z: &mut [[f32; U]]);
     /// The textbook formula in f64, rounded once.
@@ -42,6 +46,14 @@ impl Apply for Activation {
             Activation::Softmax => softmax(z),
             Activation::LogSoftmax => log_softmax(z),
             other => z.iter_mut().for_each(|v| *v = scalar(other, *v)),
+        }
+    }
+
+    #[inline(always)]
+    fn apply_gate_with<M: MulAdd>(self, m: M, z: &mut [f32]) {
+        match self {
+            Activation::Sigmoid => m.gate_sigmoid_in_place(z),
+            _ => self.apply_with::<M>(m, z),
         }
     }
 

@@ -47,6 +47,13 @@ pub trait MulAdd: Copy {
         z.iter_mut().for_each(|v| *v = sigmoid_fast(*v));
     }
 
+    /// `z = σ(z)` for LSTM and GRU gates, elementwise with [`gate_sigmoid_fast`] (vectorised by
+    /// the compiler).
+    #[inline(always)]
+    fn gate_sigmoid_in_place(self, z: &mut [f32]) {
+        z.iter_mut().for_each(|v| *v = gate_sigmoid_fast(*v));
+    }
+
     /// `z = e^z` elementwise with [`exp_fast`] (vectorised by the compiler).
     #[inline(always)]
     fn exp_in_place(self, z: &mut [f32]) {
@@ -242,6 +249,13 @@ macro_rules! simd_path {
             fn sigmoid_in_place(self, z: &mut [f32]) {
                 portable_or!({ unsafe { $module::sigmoid(z) } }, {
                     z.iter_mut().for_each(|v| *v = sigmoid_fast(*v))
+                })
+            }
+
+            #[inline(always)]
+            fn gate_sigmoid_in_place(self, z: &mut [f32]) {
+                portable_or!({ unsafe { $module::gate_sigmoid(z) } }, {
+                    z.iter_mut().for_each(|v| *v = gate_sigmoid_fast(*v))
                 })
             }
 
@@ -506,7 +520,7 @@ pub fn lstm_row_generic<M: MulAdd, const IN: usize, const U: usize, const U4: us
     m.matvec2_group::<1, IN, U, U4>(&[x], kernel, &[h], recurrent, &mut z);
     let z = &mut z[0];
     let (sig, cand) = z.split_at_mut(3 * U);
-    m.sigmoid_in_place(sig);
+    m.gate_sigmoid_in_place(sig);
     m.tanh_in_place(cand);
     let mut ac = [0.0f32; U];
     for j in 0..U {
@@ -539,7 +553,7 @@ pub fn gru_row_generic<M: MulAdd, const IN: usize, const U: usize, const U3: usi
     for j in 0..2 * U {
         a[j] += b[j];
     }
-    m.sigmoid_in_place(&mut a[..2 * U]);
+    m.gate_sigmoid_in_place(&mut a[..2 * U]);
     for j in 0..U {
         a[2 * U + j] += a[U + j] * b[2 * U + j];
     }
@@ -681,6 +695,19 @@ pub fn exp_reference(x: f32) -> f32 {
 #[inline(always)]
 pub fn sigmoid_fast(x: f32) -> f32 {
     1.0 / (1.0 + exp_fast(-x))
+}
+
+/// The sigmoid of LSTM and GRU gates: `0.5 tanh(x / 2) + 0.5` with [`tanh_fast`], one
+/// rational instead of an exp and a division (gated batches 2-4% faster, measured in one process
+/// against [`sigmoid_fast`]: docs/PERFORMANCE.md). Within 2.7e-7 of the logistic function
+/// over every f32 (`cargo run --release --example sigmoid_error`; the tests allow 3.5e-7, half
+/// the intrinsics tanh's bound): a gate's value multiplies the state, so its absolute error is
+/// what counts. Near
+/// 0 it is not close in relative terms (below about -17 it is exactly 0), which is why
+/// `sigmoid` as a layer's output activation keeps [`sigmoid_fast`].
+#[inline(always)]
+pub fn gate_sigmoid_fast(x: f32) -> f32 {
+    0.5 * tanh_fast(0.5 * x) + 0.5
 }
 
 /// Reference for [`sigmoid_fast`]: `1 / (1 + e^-x)` in f64, rounded once.
@@ -1247,6 +1274,68 @@ mod tests {
             assert_eq!(&z[..4], &[1.0, 0.0, 1.0, 0.0], "{name}");
             assert!(z[4].is_nan(), "{name}");
             assert_eq!(z[5], 1.0, "{name}: 1 + e^-17 rounds to 1");
+        }
+    }
+
+    /// The gate sigmoid of every path (the portable function, each MulAdd type, each template
+    /// expansion called directly) within 3.5e-7 of the f64 logistic function on the dense sample,
+    /// saturating exactly at both ends; NaN stays NaN.
+    #[test]
+    fn gate_sigmoid_is_within_3_5e_minus_7_on_every_path() {
+        let xs = dense_sample();
+        type InPlace = fn(&mut [f32]);
+        let mut paths: Vec<(&str, InPlace)> = vec![
+            ("portable", |z| {
+                z.iter_mut().for_each(|v| *v = gate_sigmoid_fast(*v))
+            }),
+            ("Separate", |z| Separate.gate_sigmoid_in_place(z)),
+        ];
+        if Fused::new().is_some() {
+            paths.push(("Fused", |z| {
+                Fused::new()
+                    .into_iter()
+                    .for_each(|m| m.gate_sigmoid_in_place(z))
+            }));
+        }
+        if Avx512::new().is_some() {
+            paths.push(("Avx512", |z| {
+                Avx512::new()
+                    .into_iter()
+                    .for_each(|m| m.gate_sigmoid_in_place(z))
+            }));
+        }
+        #[cfg(target_arch = "x86_64")]
+        {
+            use std::arch::is_x86_feature_detected as has;
+            if has!("avx2") && has!("fma") {
+                // SAFETY: AVX2 and FMA are present (checked just above).
+                paths.push(("template avx2", |z| unsafe { avx2::gate_sigmoid(z) }));
+            }
+            if has!("avx512f") {
+                // SAFETY: AVX-512F is present (checked just above).
+                paths.push(("template avx512", |z| unsafe { avx512::gate_sigmoid(z) }));
+            }
+        }
+        for (name, sigmoid) in paths {
+            for len in [1usize, 7, 16, 37, 128] {
+                let s = sigmoid_error(&xs, &in_chunks(&xs, len, sigmoid));
+                assert!(
+                    s <= 3.5e-7,
+                    "{name} (chunks of {len}): gate sigmoid error {s:e}"
+                );
+            }
+            let mut z = [
+                f32::INFINITY,
+                f32::NEG_INFINITY,
+                100.0,
+                -100.0,
+                f32::NAN,
+                0.0,
+            ];
+            sigmoid(&mut z);
+            assert_eq!(&z[..4], &[1.0, 0.0, 1.0, 0.0], "{name}");
+            assert!(z[4].is_nan(), "{name}");
+            assert_eq!(z[5], 0.5, "{name}");
         }
     }
 

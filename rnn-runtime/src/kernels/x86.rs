@@ -419,6 +419,22 @@ macro_rules! simd_kernels {
                 exp(x.map(|x| $sub($setzero(), x))).map(|e| $div(one, $add(one, e)))
             }
 
+            /// [`gate_sigmoid_fast`](super::super::gate_sigmoid_fast) on N registers side by
+            /// side: `0.5 tanh(x / 2) + 0.5` through [`tanh_n`].
+            #[target_feature(enable = $feature)]
+            #[inline]
+            fn gate_sigmoid_n<const N: usize>(x: [$reg; N]) -> [$reg; N] {
+                let half = $set1(0.5);
+                tanh_n(x.map(|x| $mul(x, half))).map(|t| $fmadd(t, half, half))
+            }
+
+            /// `z = σ(z)` for gates, elementwise ([`gate_sigmoid_n`] through [`map`]).
+            #[target_feature(enable = $feature)]
+            #[inline]
+            pub(in super::super) fn gate_sigmoid(z: &mut [f32]) {
+                map(z, |x| gate_sigmoid_n(x), |x| gate_sigmoid_n(x));
+            }
+
             /// `z = sigmoid(z)` elementwise ([`sigmoid_n`] through [`map`]).
             #[target_feature(enable = $feature)]
             #[inline]
@@ -543,7 +559,7 @@ macro_rules! simd_kernels {
                     // Both registers' gates side by side: 6 sigmoids, then 2 tanh, then the
                     // 2 cells' tanh (measured: lstm1 about 8% faster than a register at a time).
                     let [i0, f0, o0, i1, f1, o1] =
-                        sigmoid_n([a[0][0], a[1][0], a[2][0], a[0][T - 1], a[1][T - 1], a[2][T - 1]]);
+                        gate_sigmoid_n([a[0][0], a[1][0], a[2][0], a[0][T - 1], a[1][T - 1], a[2][T - 1]]);
                     let [g0, g1] = tanh_n([a[3][0], a[3][T - 1]]);
                     // SAFETY: units j..j + 2 LANES lie inside `c` and `h_out` (j + 2 LANES <= U).
                     unsafe {
@@ -560,7 +576,7 @@ macro_rules! simd_kernels {
                 }
                 for t in 0..T {
                     let u = j + $lanes * t;
-                    let [i, f, o] = sigmoid_n([a[0][t], a[1][t], a[2][t]]);
+                    let [i, f, o] = gate_sigmoid_n([a[0][t], a[1][t], a[2][t]]);
                     let [g] = tanh_n([a[3][t]]);
                     // SAFETY: units u..u + LANES lie inside `c` and `h_out` (u + LANES <= U).
                     unsafe {
@@ -642,8 +658,8 @@ macro_rules! simd_kernels {
                 let zr = [z_acc, r_acc];
                 // The tile's gates side by side (T registers each: measured, gru1 about 10%
                 // faster than a register at a time).
-                let z = sigmoid_n(zr[0]);
-                let r = sigmoid_n(zr[1]);
+                let z = gate_sigmoid_n(zr[0]);
+                let r = gate_sigmoid_n(zr[1]);
                 let hh = tanh_n::<T>(from_fn(|t| $fmadd(r[t], bh[t], ah[t])));
                 let one = $set1(1.0);
                 for t in 0..T {

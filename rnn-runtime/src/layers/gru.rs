@@ -99,10 +99,10 @@ impl<const IN: usize, const U: usize, const U3: usize> Gru<IN, U, U3> {
     fn gates<M: MulAdd>(&self, m: M, zr: &mut [f32]) {
         if self.recurrent_activation.over_last_axis() {
             let (z, r) = zr.split_at_mut(U);
-            self.recurrent_activation.apply_with::<M>(m, z);
-            self.recurrent_activation.apply_with::<M>(m, r);
+            self.recurrent_activation.apply_gate_with::<M>(m, z);
+            self.recurrent_activation.apply_gate_with::<M>(m, r);
         } else {
-            self.recurrent_activation.apply_with::<M>(m, zr);
+            self.recurrent_activation.apply_gate_with::<M>(m, zr);
         }
     }
 

@@ -159,9 +159,9 @@ impl<const IN: usize, const U: usize, const U4: usize> Lstm<IN, U, U4> {
             let (sig, cand) = zg.split_at_mut(3 * U);
             if self.recurrent_activation.over_last_axis() {
                 sig.chunks_exact_mut(U)
-                    .for_each(|gate| self.recurrent_activation.apply_with(m, gate));
+                    .for_each(|gate| self.recurrent_activation.apply_gate_with(m, gate));
             } else {
-                self.recurrent_activation.apply_with(m, sig);
+                self.recurrent_activation.apply_gate_with(m, sig);
             }
             self.activation.apply_with(m, cand);
         }
