@@ -587,9 +587,15 @@ pub fn prefetch<T>(x: &T) {
         use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
         let p = (x as *const T).cast::<i8>();
         let size = size_of::<T>();
-        for line in (0..size).step_by(64).chain((size > 0).then(|| size - 1)) {
-            // SAFETY: a prefetch never faults; the address is inside `x` anyway.
-            unsafe { _mm_prefetch::<_MM_HINT_T0>(p.wrapping_add(line)) };
+        // A counted loop over whole lines (fully unrolled for a row's fixed size; an iterator
+        // chain compiled to a state machine around each prefetch, measured 2-5% slower on
+        // lstm128 and gru128), then the line of the last byte.
+        for line in 0..size / 64 {
+            // SAFETY (both): a prefetch never faults; the addresses are inside `x` anyway.
+            unsafe { _mm_prefetch::<_MM_HINT_T0>(p.wrapping_add(64 * line)) };
+        }
+        if size > 0 {
+            unsafe { _mm_prefetch::<_MM_HINT_T0>(p.wrapping_add(size - 1)) };
         }
     }
     #[cfg(not(target_arch = "x86_64"))]
