@@ -102,7 +102,7 @@ pub fn expand_api(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStream {
     } else {
         forward
     };
-    let (g2, g512) = (lit(plan.groups.avx2), lit(plan.groups.avx512));
+    let g = lit(plan.group);
     let (per_row, wrap, out_ty) = if seq {
         (
             quote!(steps),
@@ -144,17 +144,17 @@ pub fn expand_api(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStream {
             // The path is chosen once; each arm runs its own lockstep group and remainder.
             let data = match #p::simd_active() {
                 #[cfg(target_arch = "x86_64")]
-                #p::Simd::Avx512 => #helper #width, #g512>(
+                #p::Simd::Avx512 => #helper #width, #g>(
                     batch, #per_row, check,
                     // SAFETY: `simd_active` reports only paths whose features the CPU has.
-                    |s, o| unsafe { self.__run_avx512::<#g512>(s, o, &mut self.__state()) },
+                    |s, o| unsafe { self.__run_avx512::<#g>(s, o, &mut self.__state()) },
                     |s, o| unsafe { self.__run_avx512::<1>([s], [o], &mut self.__state()) },
                 )?,
                 #[cfg(target_arch = "x86_64")]
-                #p::Simd::Avx2 => #helper #width, #g2>(
+                #p::Simd::Avx2 => #helper #width, #g>(
                     batch, #per_row, check,
                     // SAFETY: as above: AVX2 and FMA are present.
-                    |s, o| unsafe { self.__run_fma::<#g2>(s, o, &mut self.__state()) },
+                    |s, o| unsafe { self.__run_fma::<#g>(s, o, &mut self.__state()) },
                     |s, o| unsafe { self.__run_fma::<1>([s], [o], &mut self.__state()) },
                 )?,
                 // The portable kernels gain nothing from lockstep rows (measured): one at a time.
