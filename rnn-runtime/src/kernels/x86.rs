@@ -555,12 +555,26 @@ macro_rules! simd_kernels {
                 });
                 gate_products::<4, T, IN, U, U4>(&mut a, x, kernel, j);
                 gate_products::<4, T, U, U, U4>(&mut a, h, recurrent, j);
+                // The gates in two rounds of one N-wide tanh (the gate sigmoid is `0.5 tanh(x /
+                // 2) + 0.5`, [`gate_sigmoid_n`]): i, f and the candidate first, then o beside the
+                // cell's tanh, which the output needs anyway. Bit-identical to sigmoid(i, f, o),
+                // then tanh(g), then tanh(c); fewer registers live in the first round (no
+                // spills) and o off the way to c. Measured: lstm1 6-7% faster, lstm_step 1-6%,
+                // alternated in one process.
+                let half = $set1(0.5);
+                let halve = |v| $mul(v, half);
+                let sigmoid_of = |t| $fmadd(t, half, half);
                 if T == 2 {
-                    // Both registers' gates side by side: 6 sigmoids, then 2 tanh, then the
-                    // 2 cells' tanh (measured: lstm1 about 8% faster than a register at a time).
-                    let [i0, f0, o0, i1, f1, o1] =
-                        gate_sigmoid_n([a[0][0], a[1][0], a[2][0], a[0][T - 1], a[1][T - 1], a[2][T - 1]]);
-                    let [g0, g1] = tanh_n([a[3][0], a[3][T - 1]]);
+                    // Both registers side by side.
+                    let [i0, f0, i1, f1, g0, g1] = tanh_n([
+                        halve(a[0][0]),
+                        halve(a[1][0]),
+                        halve(a[0][T - 1]),
+                        halve(a[1][T - 1]),
+                        a[3][0],
+                        a[3][T - 1],
+                    ]);
+                    let [i0, f0, i1, f1] = [i0, f0, i1, f1].map(sigmoid_of);
                     // SAFETY: units j..j + 2 LANES lie inside `c` and `h_out` (j + 2 LANES <= U).
                     unsafe {
                         let (cp0, cp1) = (c.as_mut_ptr().add(j), c.as_mut_ptr().add(j + $lanes));
@@ -568,22 +582,23 @@ macro_rules! simd_kernels {
                         let c1 = $fmadd(f1, $loadu(cp1), $mul(i1, g1));
                         $storeu(cp0, c0);
                         $storeu(cp1, c1);
-                        let [t0, t1] = tanh_n([c0, c1]);
-                        $storeu(h_out.as_mut_ptr().add(j), $mul(o0, t0));
-                        $storeu(h_out.as_mut_ptr().add(j + $lanes), $mul(o1, t1));
+                        let [o0, o1, t0, t1] = tanh_n([halve(a[2][0]), halve(a[2][T - 1]), c0, c1]);
+                        $storeu(h_out.as_mut_ptr().add(j), $mul(sigmoid_of(o0), t0));
+                        $storeu(h_out.as_mut_ptr().add(j + $lanes), $mul(sigmoid_of(o1), t1));
                     }
                     return;
                 }
                 for t in 0..T {
                     let u = j + $lanes * t;
-                    let [i, f, o] = gate_sigmoid_n([a[0][t], a[1][t], a[2][t]]);
-                    let [g] = tanh_n([a[3][t]]);
+                    let [i, f, g] = tanh_n([halve(a[0][t]), halve(a[1][t]), a[3][t]]);
+                    let (i, f) = (sigmoid_of(i), sigmoid_of(f));
                     // SAFETY: units u..u + LANES lie inside `c` and `h_out` (u + LANES <= U).
                     unsafe {
                         let cp = c.as_mut_ptr().add(u);
                         let cn = $fmadd(f, $loadu(cp), $mul(i, g));
                         $storeu(cp, cn);
-                        $storeu(h_out.as_mut_ptr().add(u), $mul(o, tanh_n([cn])[0]));
+                        let [o, tc] = tanh_n([halve(a[2][t]), cn]);
+                        $storeu(h_out.as_mut_ptr().add(u), $mul(sigmoid_of(o), tc));
                     }
                 }
             }
