@@ -1268,19 +1268,26 @@ mod tests {
             exp(&mut z);
             assert_eq!(&z[..4], &[f32::INFINITY, 0.0, f32::INFINITY, 0.0], "{name}");
             assert!(z[4].is_nan(), "{name}");
-            let mut z = [
-                f32::INFINITY,
-                f32::NEG_INFINITY,
-                100.0,
-                -100.0,
-                f32::NAN,
-                17.0,
-            ];
+            assert_sigmoid_saturates(name, sigmoid);
+            let mut z = [17.0];
             sigmoid(&mut z);
-            assert_eq!(&z[..4], &[1.0, 0.0, 1.0, 0.0], "{name}");
-            assert!(z[4].is_nan(), "{name}");
-            assert_eq!(z[5], 1.0, "{name}: 1 + e^-17 rounds to 1");
+            assert_eq!(z[0], 1.0, "{name}: 1 + e^-17 rounds to 1");
         }
+    }
+
+    /// `sigmoid` is exactly 1 and 0 far out at both ends, 0.5 at 0, and NaN for NaN.
+    fn assert_sigmoid_saturates(name: &str, sigmoid: impl Fn(&mut [f32])) {
+        let mut z = [
+            f32::INFINITY,
+            f32::NEG_INFINITY,
+            100.0,
+            -100.0,
+            0.0,
+            f32::NAN,
+        ];
+        sigmoid(&mut z);
+        assert_eq!(&z[..5], &[1.0, 0.0, 1.0, 0.0, 0.5], "{name}");
+        assert!(z[5].is_nan(), "{name}");
     }
 
     /// The gate sigmoid of every path (the portable function, each MulAdd type, each template
@@ -1330,18 +1337,7 @@ mod tests {
                     "{name} (chunks of {len}): gate sigmoid error {s:e}"
                 );
             }
-            let mut z = [
-                f32::INFINITY,
-                f32::NEG_INFINITY,
-                100.0,
-                -100.0,
-                f32::NAN,
-                0.0,
-            ];
-            sigmoid(&mut z);
-            assert_eq!(&z[..4], &[1.0, 0.0, 1.0, 0.0], "{name}");
-            assert!(z[4].is_nan(), "{name}");
-            assert_eq!(z[5], 0.5, "{name}");
+            assert_sigmoid_saturates(name, sigmoid);
         }
     }
 
