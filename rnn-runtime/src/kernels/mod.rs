@@ -114,10 +114,8 @@ pub trait MulAdd: Copy {
         self.matvec2_group::<G, IN, 0, OUT>(x, w, &[&[]; G], &[], acc)
     }
 
-    /// `out[g] = init[g] + x[g] · w` for G rows: [`MulAdd::matvec_group`] starting from other
-    /// rows (a folded row, a bias) than its output, with the same results. `out` may be
-    /// uninitialised: every value is written, and returned initialised; the SIMD paths read
-    /// `init` into the accumulators directly, so nothing is copied or zeroed first.
+    /// `out[g] = init[g] + x[g] · w` for G rows: [`MulAdd::matvec2_group_init`] with no second
+    /// product.
     #[inline(always)]
     fn matvec_group_init<'o, const G: usize, const IN: usize, const OUT: usize>(
         self,
@@ -126,8 +124,32 @@ pub trait MulAdd: Copy {
         init: &[&[f32; OUT]; G],
         out: &'o mut MaybeUninit<[[f32; OUT]; G]>,
     ) -> &'o mut [[f32; OUT]; G] {
+        self.matvec2_group_init::<G, IN, 0, OUT>(x, w, &[&[]; G], &[], init, out)
+    }
+
+    /// `out[g] = init[g] + x1[g] · w1 + x2[g] · w2` for G rows: [`MulAdd::matvec2_group`]
+    /// starting from other rows (a folded row, a bias) than its output, with the same results.
+    /// `out` may be uninitialised: every value is written, and returned initialised; the SIMD
+    /// paths read `init` into the accumulators directly, so nothing is copied or zeroed first.
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    fn matvec2_group_init<
+        'o,
+        const G: usize,
+        const IN1: usize,
+        const IN2: usize,
+        const OUT: usize,
+    >(
+        self,
+        x1: &[&[f32; IN1]; G],
+        w1: &[[f32; OUT]; IN1],
+        x2: &[&[f32; IN2]; G],
+        w2: &[[f32; OUT]; IN2],
+        init: &[&[f32; OUT]; G],
+        out: &'o mut MaybeUninit<[[f32; OUT]; G]>,
+    ) -> &'o mut [[f32; OUT]; G] {
         let out = out.write(std::array::from_fn(|g| *init[g]));
-        self.matvec_group::<G, IN, OUT>(x, w, out);
+        self.matvec2_group::<G, IN1, IN2, OUT>(x1, w1, x2, w2, out);
         out
     }
 
@@ -323,17 +345,26 @@ macro_rules! simd_path {
             }
 
             #[inline(always)]
-            fn matvec_group_init<'o, const G: usize, const IN: usize, const OUT: usize>(
+            fn matvec2_group_init<
+                'o,
+                const G: usize,
+                const IN1: usize,
+                const IN2: usize,
+                const OUT: usize,
+            >(
                 self,
-                x: &[&[f32; IN]; G],
-                w: &[[f32; OUT]; IN],
+                x1: &[&[f32; IN1]; G],
+                w1: &[[f32; OUT]; IN1],
+                x2: &[&[f32; IN2]; G],
+                w2: &[[f32; OUT]; IN2],
                 init: &[&[f32; OUT]; G],
                 out: &'o mut MaybeUninit<[[f32; OUT]; G]>,
             ) -> &'o mut [[f32; OUT]; G] {
                 // One row as in `matvec2_group`: the portable body.
                 let portable = |out: &'o mut MaybeUninit<[[f32; OUT]; G]>| {
                     let out = out.write(std::array::from_fn(|g| *init[g]));
-                    matvec_acc_group_generic::<Self, G, IN, OUT>(x, w, out);
+                    matvec_acc_group_generic::<Self, G, IN1, OUT>(x1, w1, out);
+                    matvec_acc_group_generic::<Self, G, IN2, OUT>(x2, w2, out);
                     out
                 };
                 if G == 1 && $one_row_portable {
@@ -345,7 +376,9 @@ macro_rules! simd_path {
                         // value of `out` (full tiles, then the masked tail up to OUT, for every
                         // row), so it is initialised after the call.
                         unsafe {
-                            $module::matvec_group_init::<G, IN, OUT>(x, w, init, out);
+                            $module::matvec2_group_init::<G, IN1, IN2, OUT>(
+                                x1, w1, x2, w2, init, out,
+                            );
                             out.assume_init_mut()
                         }
                     },
@@ -960,8 +993,8 @@ mod tests {
         );
     }
 
-    /// `matvec_group_init` on one path at one size: bit for bit `matvec_group` on a copy of
-    /// the initial rows, and `init` untouched.
+    /// `matvec_group_init` and `matvec2_group_init` on one path at one size: bit for bit
+    /// `matvec_group` and `matvec2_group` on a copy of the initial rows, and `init` untouched.
     fn check_init<M: MulAdd, const G: usize, const IN: usize, const OUT: usize>(m: M) {
         let mut s = (G * 7 + IN * 3 + OUT) as u32;
         let mut next = || {
@@ -980,6 +1013,17 @@ mod tests {
         let mut got = MaybeUninit::new([[f32::NAN; OUT]; G]);
         let got = m.matvec_group_init::<G, IN, OUT>(&x, w, &refs, &mut got);
         assert_eq!(*got, want, "matvec_group_init G={G} IN={IN} OUT={OUT}");
+        // Two products (a recurrent step's x · kernel + h · recurrent): the second with its
+        // own inputs and weights.
+        let x2: Vec<[f32; IN]> = (0..G).map(|_| std::array::from_fn(|_| next())).collect();
+        let x2: [&[f32; IN]; G] = std::array::from_fn(|g| &x2[g]);
+        let w2: Vec<[f32; OUT]> = (0..IN).map(|_| std::array::from_fn(|_| next())).collect();
+        let w2: &[[f32; OUT]; IN] = w2.as_slice().try_into().unwrap();
+        let mut want2: [[f32; OUT]; G] = std::array::from_fn(|g| init[g]);
+        m.matvec2_group::<G, IN, IN, OUT>(&x, w, &x2, w2, &mut want2);
+        let mut got2 = MaybeUninit::new([[f32::NAN; OUT]; G]);
+        let got2 = m.matvec2_group_init::<G, IN, IN, OUT>(&x, w, &x2, w2, &refs, &mut got2);
+        assert_eq!(*got2, want2, "matvec2_group_init G={G} IN={IN} OUT={OUT}");
         assert_eq!(init, before);
     }
 
@@ -994,7 +1038,7 @@ mod tests {
     }
 
     #[test]
-    fn matvec_group_init_is_matvec_group_on_a_copy_on_every_path() {
+    fn matvec_group_init_and_its_two_product_form_match_on_a_copy_on_every_path() {
         init_sizes(Separate);
         Fused::new().into_iter().for_each(init_sizes);
         Avx512::new().into_iter().for_each(init_sizes);

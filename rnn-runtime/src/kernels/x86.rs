@@ -123,24 +123,28 @@ macro_rules! simd_kernels {
                 rows(&Rows { x1: *x1, w1, x2: *x2, w2, init, out })
             }
 
-            /// `out[g] = init[g] + x[g] · w` ([`matvec2_group`] starting from other rows than
-            /// its output, which it never reads and writes whole: `out` may be uninitialised).
+            /// `out[g] = init[g] + x1[g] · w1 + x2[g] · w2` ([`matvec2_group`] starting from
+            /// other rows than its output, which it never reads and writes whole: `out` may be
+            /// uninitialised).
             #[target_feature(enable = $feature)]
             #[inline]
-            pub(in super::super) fn matvec_group_init<
+            pub(in super::super) fn matvec2_group_init<
                 const G: usize,
-                const IN: usize,
+                const IN1: usize,
+                const IN2: usize,
                 const OUT: usize,
             >(
-                x: &[&[f32; IN]; G],
-                w: &[[f32; OUT]; IN],
+                x1: &[&[f32; IN1]; G],
+                w1: &[[f32; OUT]; IN1],
+                x2: &[&[f32; IN2]; G],
+                w2: &[[f32; OUT]; IN2],
                 init: &[&[f32; OUT]; G],
                 out: &mut std::mem::MaybeUninit<[[f32; OUT]; G]>,
             ) {
                 let base = out.as_mut_ptr().cast::<[f32; OUT]>();
                 let out: [*mut f32; G] = std::array::from_fn(|g| base.wrapping_add(g).cast());
                 let init = init.map(|r| r.as_ptr());
-                rows::<G, IN, 0, OUT>(&Rows { x1: *x, w1: w, x2: [&[]; G], w2: &[], init, out })
+                rows(&Rows { x1: *x1, w1, x2: *x2, w2, init, out })
             }
 
             /// The products of [`Rows`]: one or two rows in tiles across the outputs, more in

@@ -235,10 +235,17 @@ impl<const IN: usize, const U: usize, const U4: usize> Recurrent<IN, U> for Lstm
         if self.fused_row::<M, G>() {
             return self.row::<M, IN, G>(m, x[0], &self.kernel, &self.bias, s, mask);
         }
-        let mut z = [*self.bias; G];
         let prev: [&[f32; U]; G] = std::array::from_fn(|g| &s.h[g]);
-        m.matvec2_group::<G, IN, U, U4>(x, &self.kernel, &prev, &self.recurrent, &mut z);
-        self.finish_group::<M, G>(m, &mut z, s, mask, &[]);
+        let mut z = std::mem::MaybeUninit::uninit();
+        let z = m.matvec2_group_init::<G, IN, U, U4>(
+            x,
+            &self.kernel,
+            &prev,
+            &self.recurrent,
+            &[&*self.bias; G],
+            &mut z,
+        );
+        self.finish_group::<M, G>(m, z, s, mask, &[]);
     }
 
     #[inline(always)]

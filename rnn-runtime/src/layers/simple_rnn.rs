@@ -190,10 +190,17 @@ impl<const IN: usize, const U: usize> Recurrent<IN, U> for SimpleRnn<IN, U> {
         h: &mut [[f32; U]; G],
         mask: [bool; G],
     ) {
-        let mut z = [*self.bias; G];
         let prev: [&[f32; U]; G] = std::array::from_fn(|g| &h[g]);
-        m.matvec2_group::<G, IN, U, U>(x, &self.kernel, &prev, &self.recurrent, &mut z);
-        self.activate_group::<M, G>(m, &mut z, h, mask);
+        let mut z = std::mem::MaybeUninit::uninit();
+        let z = m.matvec2_group_init::<G, IN, U, U>(
+            x,
+            &self.kernel,
+            &prev,
+            &self.recurrent,
+            &[&*self.bias; G],
+            &mut z,
+        );
+        self.activate_group::<M, G>(m, z, h, mask);
     }
 
     #[inline(always)]
