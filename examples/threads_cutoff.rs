@@ -41,9 +41,9 @@ fn sweep(name: &str, predict: &dyn Fn(ArrayView2<u32>)) {
         rnn_runtime::threads::set(1);
         let one = best(|| predict(batch.view()));
         rnn_runtime::threads::set(0);
-        rnn_runtime::threads::set_min_steps_per_thread(1);
+        rnn_runtime::threads::set_min_work_per_thread(1);
         let all = best(|| predict(batch.view()));
-        rnn_runtime::threads::set_min_steps_per_thread(0);
+        rnn_runtime::threads::set_min_work_per_thread(0);
         println!(
             "{:>10} {steps:6} {:10} {:9.1} us {:9.1} us  {:5.2}x",
             rows,

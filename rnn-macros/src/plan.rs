@@ -18,6 +18,8 @@ pub struct Plan {
     pub tail: Vec<Op>,
     /// Rows run in lockstep by `predict` on the SIMD paths.
     pub group: usize,
+    /// Multiply-adds a row-timestep costs, for `predict`'s split over threads.
+    pub step_work: u128,
     /// Whether a streaming `step` is possible, or why not (read by the streaming API's
     /// expansion; unit-tested here).
     #[allow(dead_code)]
@@ -214,8 +216,26 @@ pub fn plan(model: &Model) -> Plan {
         passes,
         tail,
         group: group_size(model),
+        step_work: step_work(model, time_end, fold),
         stream: stream(model),
     }
+}
+
+/// Multiply-adds one row-timestep costs: every weight of a layer that runs each step is used
+/// once a step (its parameter count), except a folded layer's input kernel, which the table
+/// lookup replaces, and an Embedding's table (a lookup). `predict` gives each thread at least
+/// `rnn_runtime::threads::MIN_WORK_PER_THREAD` of it, so a costly step splits sooner.
+fn step_work(model: &Model, time_end: usize, fold: Option<Fold>) -> u128 {
+    let params: u128 = model.layers[..time_end]
+        .iter()
+        .filter(|l| l.kind.role() != Role::Embedding)
+        .map(|l| l.kind.params())
+        .sum();
+    let folded = fold.map_or(0, |f| {
+        let input = model.layers[f.into].kind.sizes().0 as u128;
+        input * f.width as u128 * f.copies as u128
+    });
+    params.saturating_sub(folded).max(1)
 }
 
 /// The op of a layer that is not recurrent (`None` for one that does nothing at inference).
@@ -488,6 +508,23 @@ mod tests {
             ]
         );
         assert!(p.tail.is_empty());
+    }
+
+    #[test]
+    fn a_row_timestep_costs_its_per_step_weights_and_a_folded_kernel_costs_nothing() {
+        // Folded: SimpleRNN(32)'s recurrent kernel and bias; LSTM(32)'s, 4 gates.
+        let p = plan_of("struct M<Embedding(10000, 32), SimpleRNN(32)>;");
+        assert_eq!(p.step_work, 32 * 32 + 32);
+        let p = plan_of("struct M<Embedding(10000, 32), LSTM(32)>;");
+        assert_eq!(p.step_work, 4 * (32 * 32 + 32));
+        // Both copies of a Bidirectional; the Dense after the time axis runs once a row.
+        let p = plan_of(
+            "struct M<Embedding(10000, 32), Bidirectional(LSTM(32)), Dense(1, activation = sigmoid)>;",
+        );
+        assert_eq!(p.step_work, 2 * 4 * (32 * 32 + 32));
+        // Float inputs: both kernels, and a Dense that runs every step.
+        let p = plan_of("struct M<Input(None, 8), GRU(16, seq), Dense(2)>;");
+        assert_eq!(p.step_work, 3 * 16 * (8 + 16 + 2) + (16 * 2 + 2));
     }
 
     #[test]

@@ -134,11 +134,12 @@ pub fn check_length(
 #[cfg(feature = "std")]
 /// Runs a token batch (rows, steps): checks every row first (all or nothing), then runs rows
 /// G at a time through `group` and the remainder one at a time through `one`, the groups split
-/// over threads ([`crate::threads`]). Each row's output is `per_row` vectors of width `W`.
-/// Returns the (rows * per_row * W) buffer.
+/// over threads ([`crate::threads`]; `work`: the multiply-adds of a row-timestep). Each row's
+/// output is `per_row` vectors of width `W`. Returns the (rows * per_row * W) buffer.
 pub fn token_batch<const W: usize, const G: usize>(
     batch: ArrayView2<'_, u32>,
     per_row: usize,
+    work: u64,
     check: impl Fn(usize, &[u32]) -> Result<()>,
     group: impl Fn([&[u32]; G], [&mut [[f32; W]]; G]) + Sync,
     one: impl Fn(&[u32], &mut [[f32; W]]) + Sync,
@@ -147,7 +148,7 @@ pub fn token_batch<const W: usize, const G: usize>(
     let contiguous = batch.as_standard_layout();
     let flat = contiguous.as_slice().unwrap_or(&[]);
     let row = |r: usize| &flat[r * steps..(r + 1) * steps];
-    run_batch(rows, steps, per_row, row, check, group, one)
+    run_batch(rows, steps, per_row, work, row, check, group, one)
 }
 
 #[cfg(feature = "std")]
@@ -155,6 +156,7 @@ pub fn token_batch<const W: usize, const G: usize>(
 pub fn float_batch<const F: usize, const W: usize, const G: usize>(
     batch: ArrayView3<'_, f32>,
     per_row: usize,
+    work: u64,
     check: impl Fn(usize, &[[f32; F]]) -> Result<()>,
     group: impl Fn([&[[f32; F]]; G], [&mut [[f32; W]]; G]) + Sync,
     one: impl Fn(&[[f32; F]], &mut [[f32; W]]) + Sync,
@@ -169,14 +171,16 @@ pub fn float_batch<const F: usize, const W: usize, const G: usize>(
     let contiguous = batch.as_standard_layout();
     let flat = contiguous.as_slice().unwrap_or(&[]).as_chunks::<F>().0;
     let row = |r: usize| &flat[r * steps..(r + 1) * steps];
-    run_batch(rows, steps, per_row, row, check, group, one)
+    run_batch(rows, steps, per_row, work, row, check, group, one)
 }
 
 #[cfg(feature = "std")]
+#[allow(clippy::too_many_arguments)]
 fn run_batch<'a, S: ?Sized + Sync + 'a, const W: usize, const G: usize>(
     rows: usize,
     steps: usize,
     per_row: usize,
+    work: u64,
     row: impl Fn(usize) -> &'a S + Sync,
     check: impl Fn(usize, &S) -> Result<()>,
     group: impl Fn([&'a S; G], [&mut [[f32; W]]; G]) + Sync,
@@ -217,7 +221,7 @@ fn run_batch<'a, S: ?Sized + Sync + 'a, const W: usize, const G: usize>(
     let (grouped, rest) = out.split_at_mut(groups * g * per_row);
     // Whole groups split over threads: each row runs in the same group, with the same kernels,
     // as on one thread, so the outputs are bit-identical whatever the thread count.
-    let threads = crate::threads::for_batch(groups, g, steps);
+    let threads = crate::threads::for_batch(groups, g, steps, work);
     if threads <= 1 {
         run_groups(0, grouped);
     } else {

@@ -8,7 +8,7 @@
 //! `parallel` feature (on by default) `predict` stays on the caller's thread.
 
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 /// 0: not set by [`set`].
 static CHOSEN: AtomicUsize = AtomicUsize::new(0);
@@ -42,39 +42,44 @@ pub fn get() -> usize {
     }
 }
 
-/// The least work, in row-timesteps, that a thread is given: below it, starting a thread
-/// (about 40 us here) costs more than it saves. Measured with the split forced
-/// (`examples/threads_cutoff.rs`, 2 cores, docs/PERFORMANCE.md): for the cheapest row-timestep,
-/// SimpleRNN(32), two threads lose below about 1,536 row-timesteps in all (0.89-1.05x there)
-/// and win from 2,304 (1.13-1.14x); an LSTM(32) row-timestep costs about 4x more and wins from
-/// the smallest batch with two groups (2,304: 1.47x). So a thread gets at least 1,152: a batch
-/// splits over 2 threads from 2,304 row-timesteps.
-pub(crate) const MIN_STEPS_PER_THREAD: usize = 1152;
+/// The least work, in multiply-adds, that a thread is given: below it, starting a thread
+/// (about 40 us here) costs more than it saves. A model's row-timestep costs the multiply-adds
+/// of its per-step weights (the macro counts them: a folded kernel costs nothing). Measured with
+/// the split forced (`examples/threads_cutoff.rs`, 2 cores, docs/PERFORMANCE.md): SimpleRNN(32)
+/// after an Embedding (1,056 a row-timestep) loses below about 1,536 row-timesteps in all and
+/// wins from 2,304 (1.05-1.19x); LSTM(32) (4,224) wins from 768 (1.20-1.39x, break-even at
+/// 384). So a thread gets at least 1,152 SimpleRNN(32) row-timesteps' worth: SimpleRNN(32)
+/// splits over 2 threads from 2,304 row-timesteps, LSTM(32) from 576.
+pub(crate) const MIN_WORK_PER_THREAD: u64 = 1152 * 1056;
 
-/// [`MIN_STEPS_PER_THREAD`] unless [`set_min_steps_per_thread`] chose another.
-static MIN_STEPS: AtomicUsize = AtomicUsize::new(MIN_STEPS_PER_THREAD);
+/// [`MIN_WORK_PER_THREAD`] unless [`set_min_work_per_thread`] chose another.
+static MIN_WORK: AtomicU64 = AtomicU64::new(MIN_WORK_PER_THREAD);
 
-/// Sets the least work a thread is given, in row-timesteps (`0`: back to the default). For
+/// Sets the least work a thread is given, in multiply-adds (`0`: back to the default). For
 /// measuring where splitting pays (`examples/threads_cutoff.rs`), not for tuning: results do
 /// not depend on it.
 #[doc(hidden)]
-pub fn set_min_steps_per_thread(steps: usize) {
-    let steps = if steps == 0 {
-        MIN_STEPS_PER_THREAD
-    } else {
-        steps
-    };
-    MIN_STEPS.store(steps, Ordering::Relaxed);
+pub fn set_min_work_per_thread(work: u64) {
+    let work = if work == 0 { MIN_WORK_PER_THREAD } else { work };
+    MIN_WORK.store(work, Ordering::Relaxed);
 }
 
 /// How many threads to split `groups` lockstep groups of `rows_per_group` rows of `steps`
-/// timesteps over: at most one per group, each with at least [`MIN_STEPS_PER_THREAD`].
-pub(crate) fn for_batch(groups: usize, rows_per_group: usize, steps: usize) -> usize {
-    let work = groups
-        .saturating_mul(rows_per_group)
-        .saturating_mul(steps.max(1));
+/// timesteps over, a row-timestep costing `step_work` multiply-adds: at most one per group,
+/// each with at least [`MIN_WORK_PER_THREAD`].
+pub(crate) fn for_batch(
+    groups: usize,
+    rows_per_group: usize,
+    steps: usize,
+    step_work: u64,
+) -> usize {
+    let work = (groups as u64)
+        .saturating_mul(rows_per_group as u64)
+        .saturating_mul(steps.max(1) as u64)
+        .saturating_mul(step_work.max(1));
+    let threads = work / MIN_WORK.load(Ordering::Relaxed);
     get()
         .min(groups)
-        .min(work / MIN_STEPS.load(Ordering::Relaxed))
+        .min(usize::try_from(threads).unwrap_or(usize::MAX))
         .max(1)
 }

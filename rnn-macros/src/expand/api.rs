@@ -50,7 +50,7 @@ pub fn output_type(p: &TokenStream, model: &Model) -> TokenStream {
 /// fn __check(src: &[u32], row: Option<usize>) -> Result<()> { check_length(..)?; Embedding::<10000, 1>::check_ids(src, row)?; Ok(()) }
 /// pub fn forward(&self, tokens: &[u32]) -> Result<[f32; 1]> { Self::__check(tokens, None)?; let mut out = [[0.0; 1]; 1]; self.__dispatch(tokens, &mut out); Ok(out[0]) }
 /// if_alloc! { pub fn forward(&self, ..) -> Result<Vec<[f32; W]>> { .. } }   // a sequence model's: its output is on the heap
-/// if_std! { pub fn predict(&self, batch: ArrayView2<u32>) -> Result<Array2<f32>> { match simd_active() { Avx512 => token_batch::<1, 6>(batch, 1, check, |s, o| unsafe { self.__run_avx512::<6>(s, o) }, ..), .. } } }
+/// if_std! { pub fn predict(&self, batch: ArrayView2<u32>) -> Result<Array2<f32>> { match simd_active() { Avx512 => token_batch::<1, 6>(batch, 1, 1056, check, |s, o| unsafe { self.__run_avx512::<6>(s, o) }, ..), .. } } }
 /// ```
 pub fn expand_api(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStream {
     let src = src_type(model);
@@ -103,6 +103,7 @@ pub fn expand_api(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStream {
         forward
     };
     let g = lit(plan.group);
+    let work = proc_macro2::Literal::u64_unsuffixed(plan.step_work.min(u64::MAX as u128) as u64);
     let (per_row, wrap, out_ty) = if seq {
         (
             quote!(steps),
@@ -145,21 +146,21 @@ pub fn expand_api(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStream {
             let data = match #p::simd_active() {
                 #[cfg(target_arch = "x86_64")]
                 #p::Simd::Avx512 => #helper #width, #g>(
-                    batch, #per_row, check,
+                    batch, #per_row, #work, check,
                     // SAFETY: `simd_active` reports only paths whose features the CPU has.
                     |s, o| unsafe { self.__run_avx512::<#g>(s, o, &mut self.__state()) },
                     |s, o| unsafe { self.__run_avx512::<1>([s], [o], &mut self.__state()) },
                 )?,
                 #[cfg(target_arch = "x86_64")]
                 #p::Simd::Avx2 => #helper #width, #g>(
-                    batch, #per_row, check,
+                    batch, #per_row, #work, check,
                     // SAFETY: as above: AVX2 and FMA are present.
                     |s, o| unsafe { self.__run_fma::<#g>(s, o, &mut self.__state()) },
                     |s, o| unsafe { self.__run_fma::<1>([s], [o], &mut self.__state()) },
                 )?,
                 // The portable kernels gain nothing from lockstep rows (measured): one at a time.
                 _ => #helper #width, 1>(
-                    batch, #per_row, check,
+                    batch, #per_row, #work, check,
                     |s, o| self.__run::<#p::Separate, 1>(#p::Separate, s, o, &mut self.__state()),
                     |s, o| self.__run::<#p::Separate, 1>(#p::Separate, [s], [o], &mut self.__state()),
                 )?,
