@@ -148,9 +148,7 @@ pub trait MulAdd: Copy {
         init: &[&[f32; OUT]; G],
         out: &'o mut MaybeUninit<[[f32; OUT]; G]>,
     ) -> &'o mut [[f32; OUT]; G] {
-        let out = out.write(std::array::from_fn(|g| *init[g]));
-        self.matvec2_group::<G, IN1, IN2, OUT>(x1, w1, x2, w2, out);
-        out
+        matvec2_group_init_generic::<Self, G, IN1, IN2, OUT>(x1, w1, x2, w2, init, out)
     }
 
     /// `acc[g] += x1[g] · w1 + x2[g] · w2`: a recurrent step's two products. The portable
@@ -361,11 +359,8 @@ macro_rules! simd_path {
                 out: &'o mut MaybeUninit<[[f32; OUT]; G]>,
             ) -> &'o mut [[f32; OUT]; G] {
                 // One row as in `matvec2_group`: the portable body.
-                let portable = |out: &'o mut MaybeUninit<[[f32; OUT]; G]>| {
-                    let out = out.write(std::array::from_fn(|g| *init[g]));
-                    matvec_acc_group_generic::<Self, G, IN1, OUT>(x1, w1, out);
-                    matvec_acc_group_generic::<Self, G, IN2, OUT>(x2, w2, out);
-                    out
+                let portable = |out| {
+                    matvec2_group_init_generic::<Self, G, IN1, IN2, OUT>(x1, w1, x2, w2, init, out)
                 };
                 if G == 1 && $one_row_portable {
                     return portable(out);
@@ -532,6 +527,30 @@ fn split<M: MulAdd, const G: usize, const S: usize, const IN: usize, const OUT: 
             }
         }
     }
+}
+
+/// The portable body of [`MulAdd::matvec2_group_init`]: the initial rows copied into `out`,
+/// then both products added ([`matvec_acc_group_generic`]).
+#[inline(always)]
+pub fn matvec2_group_init_generic<
+    'o,
+    M: MulAdd,
+    const G: usize,
+    const IN1: usize,
+    const IN2: usize,
+    const OUT: usize,
+>(
+    x1: &[&[f32; IN1]; G],
+    w1: &[[f32; OUT]; IN1],
+    x2: &[&[f32; IN2]; G],
+    w2: &[[f32; OUT]; IN2],
+    init: &[&[f32; OUT]; G],
+    out: &'o mut MaybeUninit<[[f32; OUT]; G]>,
+) -> &'o mut [[f32; OUT]; G] {
+    let out = out.write(std::array::from_fn(|g| *init[g]));
+    matvec_acc_group_generic::<M, G, IN1, OUT>(x1, w1, out);
+    matvec_acc_group_generic::<M, G, IN2, OUT>(x2, w2, out);
+    out
 }
 
 /// The portable body of [`MulAdd::lstm_row`] (and the scalar twin the tests hold the fused

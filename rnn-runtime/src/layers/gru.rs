@@ -184,11 +184,10 @@ impl<const IN: usize, const U: usize, const U3: usize> Gru<IN, U, U3> {
                 }
                 self.gates::<M>(m, &mut bg[..2 * U]);
                 // Into a local array first: stored straight into `b` (whose address the
-                // product kernel has had), the loop compiled to 32 scalar multiply-adds.
-                let mut cand = [0.0f32; U];
-                for j in 0..U {
-                    cand[j] = ag[2 * U + j] + bg[U + j] * bg[2 * U + j];
-                }
+                // product kernel has had), the loop compiled to 32 scalar multiply-adds. The
+                // same for the two loops of `reset_after = false` below.
+                let cand: [f32; U] =
+                    std::array::from_fn(|j| ag[2 * U + j] + bg[U + j] * bg[2 * U + j]);
                 bg[2 * U..].copy_from_slice(&cand);
             }
             b
@@ -203,22 +202,13 @@ impl<const IN: usize, const U: usize, const U3: usize> Gru<IN, U, U3> {
                     bg[j] += ag[j];
                 }
                 self.gates::<M>(m, &mut bg[..2 * U]);
-                // Through a local array, as for reset_after's candidate above.
-                let mut r_h = [0.0f32; U];
-                for j in 0..U {
-                    r_h[j] = bg[U + j] * hg[j];
-                }
-                *rg = r_h;
+                *rg = std::array::from_fn(|j| bg[U + j] * hg[j]);
             }
             let rh_refs: [&[f32; U]; G] = std::array::from_fn(|g| &rh[g]);
             let mut c = [[0.0f32; U]; G];
             m.matvec_group::<G, U, U>(&rh_refs, &self.recurrent_h, &mut c);
             for ((bg, ag), cg) in b.iter_mut().zip(a).zip(&c) {
-                // Through a local array, as for reset_after's candidate above.
-                let mut cand = [0.0f32; U];
-                for j in 0..U {
-                    cand[j] = ag[2 * U + j] + cg[j];
-                }
+                let cand: [f32; U] = std::array::from_fn(|j| ag[2 * U + j] + cg[j]);
                 bg[2 * U..].copy_from_slice(&cand);
             }
             b
