@@ -654,39 +654,83 @@ pub fn prefetch<T>(x: &T) {
     let _ = x;
 }
 
-const TANH_CLAMP: f32 = 9.0;
-const ALPHA_1: f32 = 4.893_524_6e-3;
-const ALPHA_3: f32 = 6.372_619_3e-4;
-const ALPHA_5: f32 = 1.485_722_4e-5;
-const ALPHA_7: f32 = 5.122_297e-8;
-const ALPHA_9: f32 = -8.604_672e-11;
-const ALPHA_11: f32 = 2.000_188e-13;
-const ALPHA_13: f32 = -2.760_768_5e-16;
-const BETA_0: f32 = 4.893_525e-3;
-const BETA_2: f32 = 2.268_434_6e-3;
-const BETA_4: f32 = 1.185_347e-4;
-const BETA_6: f32 = 1.198_258_4e-6;
+/// `x P(x²) / Q(x²)` with x held to `[-clamp, clamp]`, the result clamped to `[-bound, bound]`:
+/// the form of [`tanh_fast`] and of the gate sigmoid's `tanh(x / 2) / 2`. Coefficients from
+/// the constant term up. One evaluation order for every path (Horner in x², the portable path
+/// with separate multiplies and adds, the SIMD paths with fused ones).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct OddRational {
+    pub(crate) clamp: f32,
+    pub(crate) p: [f32; 7],
+    pub(crate) q: [f32; 4],
+    pub(crate) bound: f32,
+}
 
-/// tanh as Eigen's (and TensorFlow's) 13/6-degree rational interpolant on [-9, 9], ±1 outside.
-/// Branch-free, so it vectorises. Its largest absolute error over every finite f32 is stated
-/// in docs/PERFORMANCE.md (measured by `cargo run --release --example tanh_error`).
+/// tanh: Eigen's (and TensorFlow's) 13/6-degree rational interpolant on [-9, 9], ±1 outside.
+/// The interpolant overshoots 1 by an ulp near the clamp; tanh never does, hence the bound.
+pub(crate) const TANH: OddRational = OddRational {
+    clamp: 9.0,
+    p: [
+        4.893_524_6e-3,
+        6.372_619_3e-4,
+        1.485_722_4e-5,
+        5.122_297e-8,
+        -8.604_672e-11,
+        2.000_188e-13,
+        -2.760_768_5e-16,
+    ],
+    q: [4.893_525e-3, 2.268_434_6e-3, 1.185_347e-4, 1.198_258_4e-6],
+    bound: 1.0,
+};
+
+/// `tanh(x / 2) / 2` as [`TANH`] with its coefficients rescaled by powers of two (p_k by
+/// 4^-(k+1), q_k by 4^-k, clamp doubled, bound halved): every intermediate is the original's
+/// times a power of two, so the result has the same bits as `0.5 * tanh_fast(0.5 * x)` with
+/// the two halvings gone. The gate sigmoid adds 0.5.
+pub(crate) const HALF_TANH_HALF: OddRational = TANH.half_at_half();
+
+impl OddRational {
+    /// `self(x / 2) / 2` (see [`HALF_TANH_HALF`]).
+    const fn half_at_half(self) -> OddRational {
+        let mut r = self;
+        let mut k = 0;
+        let mut scale = 1.0f32;
+        while k < r.p.len() {
+            r.p[k] *= scale * 0.25;
+            scale *= 0.25;
+            k += 1;
+        }
+        let (mut k, mut scale) = (0, 1.0f32);
+        while k < r.q.len() {
+            r.q[k] *= scale;
+            scale *= 0.25;
+            k += 1;
+        }
+        r.clamp *= 2.0;
+        r.bound *= 0.5;
+        r
+    }
+
+    /// The rational at `x`, with a true division. Branch-free, so it vectorises; NaN stays NaN
+    /// (`clamp` propagates it, and so does the arithmetic).
+    #[inline(always)]
+    pub(crate) fn eval(&self, x: f32) -> f32 {
+        let x = x.clamp(-self.clamp, self.clamp);
+        let x2 = x * x;
+        let [p_rest @ .., p_top] = self.p;
+        let p = p_rest.iter().rev().fold(p_top, |p, &a| x2 * p + a) * x;
+        let [q_rest @ .., q_top] = self.q;
+        let q = q_rest.iter().rev().fold(q_top, |q, &b| x2 * q + b);
+        (p / q).clamp(-self.bound, self.bound)
+    }
+}
+
+/// tanh as [`TANH`]: Eigen's (and TensorFlow's) 13/6-degree rational interpolant on [-9, 9],
+/// ±1 outside. Branch-free, so it vectorises. Its largest absolute error over every finite f32
+/// is stated in docs/PERFORMANCE.md (measured by `cargo run --release --example tanh_error`).
 #[inline(always)]
 pub fn tanh_fast(x: f32) -> f32 {
-    // NaN stays NaN: `clamp` propagates it, and so does the arithmetic below.
-    let x = x.clamp(-TANH_CLAMP, TANH_CLAMP);
-    let x2 = x * x;
-    let mut p = x2 * ALPHA_13 + ALPHA_11;
-    p = x2 * p + ALPHA_9;
-    p = x2 * p + ALPHA_7;
-    p = x2 * p + ALPHA_5;
-    p = x2 * p + ALPHA_3;
-    p = x2 * p + ALPHA_1;
-    p *= x;
-    let mut q = x2 * BETA_6 + BETA_4;
-    q = x2 * q + BETA_2;
-    q = x2 * q + BETA_0;
-    // The interpolant overshoots 1 by an ulp near the clamp; tanh never does.
-    (p / q).clamp(-1.0, 1.0)
+    TANH.eval(x)
 }
 
 /// Reference for [`tanh_fast`]: f64 tanh rounded once.
@@ -755,8 +799,9 @@ pub fn sigmoid_fast(x: f32) -> f32 {
     1.0 / (1.0 + exp_fast(-x))
 }
 
-/// The sigmoid of LSTM and GRU gates: `0.5 tanh(x / 2) + 0.5` with [`tanh_fast`], one
-/// rational instead of an exp and a division (gated batches 2-4% faster, measured in one process
+/// The sigmoid of LSTM and GRU gates: `0.5 tanh(x / 2) + 0.5` with [`tanh_fast`]'s rational
+/// (as [`HALF_TANH_HALF`], the halvings folded into its coefficients), one rational instead of
+/// an exp and a division (gated batches 2-4% faster, measured in one process
 /// against [`sigmoid_fast`]: docs/PERFORMANCE.md). Within 2.7e-7 of the logistic function
 /// over every f32 (`cargo run --release --example sigmoid_error`; the tests allow 3.5e-7, half
 /// the intrinsics tanh's bound): a gate's value multiplies the state, so its absolute error is
@@ -765,7 +810,7 @@ pub fn sigmoid_fast(x: f32) -> f32 {
 /// `sigmoid` as a layer's output activation keeps [`sigmoid_fast`].
 #[inline(always)]
 pub fn gate_sigmoid_fast(x: f32) -> f32 {
-    0.5 * tanh_fast(0.5 * x) + 0.5
+    HALF_TANH_HALF.eval(x) + 0.5
 }
 
 /// Reference for [`sigmoid_fast`]: `1 / (1 + e^-x)` in f64, rounded once.

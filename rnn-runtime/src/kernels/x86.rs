@@ -56,9 +56,8 @@ macro_rules! simd_kernels {
 
             #[allow(unused_imports)]
             use super::super::{
-                ALPHA_1, ALPHA_3, ALPHA_5, ALPHA_7, ALPHA_9, ALPHA_11, ALPHA_13, BETA_0, BETA_2,
-                BETA_4, BETA_6, EXP_C1, EXP_C2, EXP_HI, EXP_LO, EXP_P2, EXP_P3, EXP_P4, EXP_P5,
-                EXP_P6, LOG2_E, ROUND_MAGIC, TANH_CLAMP,
+                EXP_C1, EXP_C2, EXP_HI, EXP_LO, EXP_P2, EXP_P3, EXP_P4, EXP_P5, EXP_P6,
+                HALF_TANH_HALF, LOG2_E, OddRational, ROUND_MAGIC, TANH,
             };
 
             $($helpers)*
@@ -424,12 +423,11 @@ macro_rules! simd_kernels {
             }
 
             /// [`gate_sigmoid_fast`](super::super::gate_sigmoid_fast) on N registers side by
-            /// side: `0.5 tanh(x / 2) + 0.5` through [`tanh_n`].
+            /// side: `tanh(x / 2) / 2 + 0.5` ([`HALF_TANH_HALF`] through [`odd_rational_n`]).
             #[target_feature(enable = $feature)]
             #[inline]
             fn gate_sigmoid_n<const N: usize>(x: [$reg; N]) -> [$reg; N] {
-                let half = $set1(0.5);
-                tanh_n(x.map(|x| $mul(x, half))).map(|t| $fmadd(t, half, half))
+                odd_rational_n::<N, { u64::MAX }>(x).map(|t| $add(t, $set1(0.5)))
             }
 
             /// `z = σ(z)` for gates, elementwise ([`gate_sigmoid_n`] through [`map`]).
@@ -453,29 +451,44 @@ macro_rules! simd_kernels {
                 map(z, |x| exp(x), |x| exp(x));
             }
 
-            /// [`tanh_fast`](super::super::tanh_fast) on N registers side by side, the division
-            /// replaced by a reciprocal estimate refined by one Newton step.
+            /// [`tanh_fast`](super::super::tanh_fast) on N registers side by side (see
+            /// [`odd_rational_n`]).
             #[target_feature(enable = $feature)]
             #[inline]
             fn tanh_n<const N: usize>(x: [$reg; N]) -> [$reg; N] {
+                odd_rational_n::<N, 0>(x)
+            }
+
+            /// [`OddRational::eval`] on N registers side by side, register `i` with
+            /// [`HALF_TANH_HALF`] where bit `i` of `HALVED` is set, else [`TANH`], the division
+            /// replaced by a reciprocal estimate refined by one Newton step. (The choice is a
+            /// constant parameter, not an argument: with the rationals passed as references,
+            /// LLVM stopped inlining this into `map`'s loops.)
+            #[target_feature(enable = $feature)]
+            #[inline]
+            fn odd_rational_n<const N: usize, const HALVED: u64>(x: [$reg; N]) -> [$reg; N] {
+                let r: [&OddRational; N] =
+                    from_fn(|i| if HALVED >> i & 1 == 1 { &HALF_TANH_HALF } else { &TANH });
                 let c = $set1;
-                // NaN stays NaN (as in `tanh_fast`): min and max return their second operand
-                // when one is NaN.
-                let x = x.map(|x| $max(c(-TANH_CLAMP), $min(c(TANH_CLAMP), x)));
+                // NaN stays NaN (as in `eval`): min and max return their second operand when
+                // one is NaN.
+                let x: [$reg; N] = from_fn(|i| $max(c(-r[i].clamp), $min(c(r[i].clamp), x[i])));
                 let x2 = x.map(|x| $mul(x, x));
-                let mut p: [$reg; N] = x2.map(|x2| $fmadd(x2, c(ALPHA_13), c(ALPHA_11)));
-                for a in [ALPHA_9, ALPHA_7, ALPHA_5, ALPHA_3, ALPHA_1] {
-                    p = from_fn(|i| $fmadd(x2[i], p[i], c(a)));
+                let top = r[0].p.len() - 1;
+                let mut p: [$reg; N] = from_fn(|i| $fmadd(x2[i], c(r[i].p[top]), c(r[i].p[top - 1])));
+                for k in (0..top - 1).rev() {
+                    p = from_fn(|i| $fmadd(x2[i], p[i], c(r[i].p[k])));
                 }
                 let p: [$reg; N] = from_fn(|i| $mul(p[i], x[i]));
-                let mut q: [$reg; N] = x2.map(|x2| $fmadd(x2, c(BETA_6), c(BETA_4)));
-                for b in [BETA_2, BETA_0] {
-                    q = from_fn(|i| $fmadd(x2[i], q[i], c(b)));
+                let top = r[0].q.len() - 1;
+                let mut q: [$reg; N] = from_fn(|i| $fmadd(x2[i], c(r[i].q[top]), c(r[i].q[top - 1])));
+                for k in (0..top - 1).rev() {
+                    q = from_fn(|i| $fmadd(x2[i], q[i], c(r[i].q[k])));
                 }
                 // 1/q: estimate, then r += r * (1 - q r).
-                let r = q.map(|q| $rcp(q));
-                let r: [$reg; N] = from_fn(|i| $fmadd(r[i], $fnmadd(q[i], r[i], c(1.0)), r[i]));
-                from_fn(|i| $max(c(-1.0), $min(c(1.0), $mul(p[i], r[i]))))
+                let e = q.map(|q| $rcp(q));
+                let e: [$reg; N] = from_fn(|i| $fmadd(e[i], $fnmadd(q[i], e[i], c(1.0)), e[i]));
+                from_fn(|i| $max(c(-r[i].bound), $min(c(r[i].bound), $mul(p[i], e[i]))))
             }
 
             /// `z = tanh(z)` elementwise ([`tanh_n`] through [`map`]).
@@ -559,22 +572,20 @@ macro_rules! simd_kernels {
                 });
                 gate_products::<4, T, IN, U, U4>(&mut a, x, kernel, j);
                 gate_products::<4, T, U, U, U4>(&mut a, h, recurrent, j);
-                // The gates in two rounds of one N-wide tanh (the gate sigmoid is `0.5 tanh(x /
-                // 2) + 0.5`, [`gate_sigmoid_n`]): i, f and the candidate first, then o beside the
-                // cell's tanh, which the output needs anyway. Bit-identical to sigmoid(i, f, o),
-                // then tanh(g), then tanh(c); fewer registers live in the first round (no
+                // The gates in two rounds of one N-wide rational (the gate sigmoid is `tanh(x /
+                // 2) / 2 + 0.5`, [`gate_sigmoid_n`]): i, f and the candidate first, then o beside
+                // the cell's tanh, which the output needs anyway. Bit-identical to sigmoid(i, f,
+                // o), then tanh(g), then tanh(c); fewer registers live in the first round (no
                 // spills) and o off the way to c. Measured: lstm1 6-7% faster, lstm_step 1-6%,
                 // alternated in one process.
-                let half = $set1(0.5);
-                let halve = |v| $mul(v, half);
-                let sigmoid_of = |t| $fmadd(t, half, half);
+                let sigmoid_of = |t| $add(t, $set1(0.5));
                 if T == 2 {
                     // Both registers side by side.
-                    let [i0, f0, i1, f1, g0, g1] = tanh_n([
-                        halve(a[0][0]),
-                        halve(a[1][0]),
-                        halve(a[0][T - 1]),
-                        halve(a[1][T - 1]),
+                    let [i0, f0, i1, f1, g0, g1] = odd_rational_n::<6, 0b001111>([
+                        a[0][0],
+                        a[1][0],
+                        a[0][T - 1],
+                        a[1][T - 1],
                         a[3][0],
                         a[3][T - 1],
                     ]);
@@ -586,7 +597,8 @@ macro_rules! simd_kernels {
                         let c1 = $fmadd(f1, $loadu(cp1), $mul(i1, g1));
                         $storeu(cp0, c0);
                         $storeu(cp1, c1);
-                        let [o0, o1, t0, t1] = tanh_n([halve(a[2][0]), halve(a[2][T - 1]), c0, c1]);
+                        let [o0, o1, t0, t1] =
+                            odd_rational_n::<4, 0b0011>([a[2][0], a[2][T - 1], c0, c1]);
                         $storeu(h_out.as_mut_ptr().add(j), $mul(sigmoid_of(o0), t0));
                         $storeu(h_out.as_mut_ptr().add(j + $lanes), $mul(sigmoid_of(o1), t1));
                     }
@@ -594,14 +606,14 @@ macro_rules! simd_kernels {
                 }
                 for t in 0..T {
                     let u = j + $lanes * t;
-                    let [i, f, g] = tanh_n([halve(a[0][t]), halve(a[1][t]), a[3][t]]);
+                    let [i, f, g] = odd_rational_n::<3, 0b011>([a[0][t], a[1][t], a[3][t]]);
                     let (i, f) = (sigmoid_of(i), sigmoid_of(f));
                     // SAFETY: units u..u + LANES lie inside `c` and `h_out` (u + LANES <= U).
                     unsafe {
                         let cp = c.as_mut_ptr().add(u);
                         let cn = $fmadd(f, $loadu(cp), $mul(i, g));
                         $storeu(cp, cn);
-                        let [o, tc] = tanh_n([halve(a[2][t]), cn]);
+                        let [o, tc] = odd_rational_n::<2, 0b01>([a[2][t], cn]);
                         $storeu(h_out.as_mut_ptr().add(u), $mul(sigmoid_of(o), tc));
                     }
                 }
