@@ -17,10 +17,10 @@ pub const FRAMES: [[f32; 1]; 10] = [
 ];
 
 /// `forward(&FRAMES)`.
-pub const FORWARD: u32 = 0x3f8262b9;
+pub const FORWARD: u32 = 0x3f8262bb;
 
 /// `step` over FRAMES from `state()`: each step's output.
 pub const STEPS: [u32; 10] = [
-    0xbcf4ac0a, 0x3d3553ae, 0x3e3bd112, 0x3eb3fd00, 0x3f0519b2, 0x3f2bbb91, 0x3f4be040, 0x3f65249e,
-    0x3f77e93b, 0x3f8262b9,
+    0xbcf4ac0d, 0x3d3553b0, 0x3e3bd114, 0x3eb3fd02, 0x3f0519b4, 0x3f2bbb93, 0x3f4be043, 0x3f6524a0,
+    0x3f77e93e, 0x3f8262bb,
 ];
