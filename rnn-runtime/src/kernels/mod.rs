@@ -358,12 +358,14 @@ macro_rules! simd_path {
                 init: &[&[f32; OUT]; G],
                 out: &'o mut MaybeUninit<[[f32; OUT]; G]>,
             ) -> &'o mut [[f32; OUT]; G] {
-                // One row as in `matvec2_group`: the portable body.
-                let portable = |out| {
-                    matvec2_group_init_generic::<Self, G, IN1, IN2, OUT>(x1, w1, x2, w2, init, out)
-                };
+                // One row as in `matvec2_group`: the portable body. (Called directly, not
+                // through a closure: a closure is not inlined into the caller's
+                // `#[target_feature]` function, so its `mul_add` became a call to libm's `fmaf`
+                // per multiply-add: stack128 2.2x slower from 2026-11-28 00:27 until found.)
                 if G == 1 && $one_row_portable {
-                    return portable(out);
+                    return matvec2_group_init_generic::<Self, G, IN1, IN2, OUT>(
+                        x1, w1, x2, w2, init, out,
+                    );
                 }
                 portable_or!(
                     {
@@ -377,7 +379,11 @@ macro_rules! simd_path {
                             out.assume_init_mut()
                         }
                     },
-                    { portable(out) }
+                    {
+                        matvec2_group_init_generic::<Self, G, IN1, IN2, OUT>(
+                            x1, w1, x2, w2, init, out,
+                        )
+                    }
                 )
             }
 
@@ -668,10 +674,11 @@ pub(crate) struct OddRational {
 
 /// tanh: a 9/6-degree rational, minimax (largest absolute error) on [-8, 8] with its value at
 /// the clamp pulled up so that tanh saturates to exactly ±1 beyond it (fitted by
-/// tools/fit_tanh.py). Its largest error over every f32 is Eigen's 13/6 interpolant's (the one
-/// TensorFlow's CPU kernels use, and ours before 2026-11-28), with two multiply-adds fewer:
-/// LSTM and GRU batches and single sequences 4-5% faster (docs/PERFORMANCE.md). The fit
-/// overshoots 1 near the clamp; tanh never does, hence the bound.
+/// tools/fit_tanh.py). Its largest error over every f32 (5.4e-7 on AVX2, at most 10 ulp) is
+/// within two ulp of that of Eigen's 13/6 interpolant (the one TensorFlow's CPU kernels use,
+/// and ours before 2026-11-28), with two multiply-adds fewer: LSTM and GRU batches and single
+/// sequences 4-5% faster (docs/PERFORMANCE.md). The fit overshoots 1 near the clamp; tanh never
+/// does, hence the bound.
 pub(crate) const TANH: OddRational = OddRational {
     clamp: 8.0,
     p: [
