@@ -734,8 +734,9 @@ impl OddRational {
     }
 }
 
-/// tanh as [`TANH`]: a 9/6-degree rational on [-8, 8], ±1 outside. Branch-free, so it vectorises. Its largest absolute error over every finite f32
-/// is stated in docs/PERFORMANCE.md (measured by `cargo run --release --example tanh_error`).
+/// tanh as [`TANH`]: a 9/6-degree rational on [-8, 8], ±1 outside. Branch-free, so it
+/// vectorises. Its largest absolute error over every finite f32 is stated in
+/// docs/PERFORMANCE.md (measured by `cargo run --release --example tanh_error`).
 #[inline(always)]
 pub fn tanh_fast(x: f32) -> f32 {
     TANH.eval(x)
@@ -1409,6 +1410,34 @@ mod tests {
     /// The gate sigmoid of every path (the portable function, each MulAdd type, each template
     /// expansion called directly) within 3.5e-7 of the f64 logistic function on the dense sample,
     /// saturating exactly at both ends; NaN stays NaN.
+    /// The gate sigmoid folds `0.5 tanh(x / 2) + 0.5`'s two halvings into the rational's
+    /// coefficients ([`HALF_TANH_HALF`]); that changes no bit on any path.
+    #[test]
+    fn gate_sigmoid_has_the_bits_of_half_tanh_of_half_plus_half_on_every_path() {
+        let xs = dense_sample();
+        let by_tanh = |tanh: &dyn Fn(&mut [f32])| -> Vec<u32> {
+            let mut t: Vec<f32> = xs.iter().map(|x| 0.5 * x).collect();
+            tanh(&mut t);
+            t.iter().map(|t| (0.5 * t + 0.5).to_bits()).collect()
+        };
+        let bits = |z: Vec<f32>| -> Vec<u32> { z.iter().map(|v| v.to_bits()).collect() };
+        let portable: Vec<f32> = xs.iter().map(|&x| gate_sigmoid_fast(x)).collect();
+        assert!(bits(portable) == by_tanh(&|z| z.iter_mut().for_each(|v| *v = tanh_fast(*v))));
+        fn path<M: MulAdd>(xs: &[f32], by_tanh: &dyn Fn(&dyn Fn(&mut [f32])) -> Vec<u32>) {
+            let Some(m) = M::detect() else { return };
+            let mut z = xs.to_vec();
+            m.gate_sigmoid_in_place(&mut z);
+            let got: Vec<u32> = z.iter().map(|v| v.to_bits()).collect();
+            assert!(
+                got == by_tanh(&|z| m.tanh_in_place(z)),
+                "{}",
+                std::any::type_name::<M>()
+            );
+        }
+        path::<Fused>(&xs, &by_tanh);
+        path::<Avx512>(&xs, &by_tanh);
+    }
+
     #[test]
     fn gate_sigmoid_is_within_3_5e_minus_7_on_every_path() {
         let xs = dense_sample();

@@ -474,6 +474,9 @@ macro_rules! simd_kernels {
                 // one is NaN.
                 let x: [$reg; N] = from_fn(|i| $max(c(-r[i].clamp), $min(c(r[i].clamp), x[i])));
                 let x2 = x.map(|x| $mul(x, x));
+                // Horner in x² for p, then for q, written out: one closure over a coefficient
+                // accessor (`|r| &r.p`) was not inlined (a call per coefficient, measured in the
+                // disassembly).
                 let top = r[0].p.len() - 1;
                 let mut p: [$reg; N] = from_fn(|i| $fmadd(x2[i], c(r[i].p[top]), c(r[i].p[top - 1])));
                 for k in (0..top - 1).rev() {
