@@ -262,3 +262,35 @@ fn a_keras_file_that_does_not_fit_the_model_is_a_mismatch_as_for_json() {
         other => panic!("expected a mismatch, got {:?}", other.err()),
     }
 }
+
+rnn_runtime::rnn_model! { struct CnnGru<Input(None, 4), GRU(3)>; }
+
+#[test]
+fn every_unsupported_layer_of_a_file_is_named_in_one_error() {
+    // Conv1D (twice), MaxPooling1D and BatchNormalization before a GRU, saved by Keras 3 and by
+    // tf_keras: one error names every class and every layer, so a user does not find them one
+    // retrain at a time.
+    for file in ["cnn_stack.keras", "cnn_stack.h5"] {
+        let path = common::fixtures().join("keras_refused").join(file);
+        let e = match CnnGru::load(&path) {
+            Err(e) => e,
+            Ok(_) => panic!("{file}: loaded"),
+        };
+        assert!(matches!(e, Error::KerasUnsupported { .. }), "{e:?}");
+        let text = e.to_string();
+        assert!(
+            text.contains(
+                "layer classes `Conv1D`, `MaxPooling1D`, `BatchNormalization` are not implemented"
+            ),
+            "{text}"
+        );
+        for layer in [
+            "(Conv1D)",
+            "(MaxPooling1D)",
+            "(BatchNormalization)",
+            "conv1d_1",
+        ] {
+            assert!(text.contains(layer), "{file}: {layer} not named in {text}");
+        }
+    }
+}

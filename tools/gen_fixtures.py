@@ -868,7 +868,7 @@ def make(spec, tmp):
 
 def refused():
     """Keras files rnn_model! refuses, each with its reason: a layer class it does not implement
-    (Keras 3 `.keras`), an option it does not implement (tf_keras `.h5`), and a weights-only
+    (Keras 3 `.keras`), several (`cnn_stack`, Keras 3 and tf_keras), an option it does not implement (tf_keras `.h5`), and a weights-only
     HDF5 file (`save_weights`: no architecture)."""
     out = os.path.join(OUT, "keras_refused")
     os.makedirs(out, exist_ok=True)
@@ -876,10 +876,23 @@ def refused():
     conv = keras.Sequential([keras.Input((None, 4)), keras.layers.Conv1D(2, 3), keras.layers.GRU(3)])
     conv.save(os.path.join(out, "conv1d.keras"))
     conv.save_weights(os.path.join(out, "conv1d.weights.h5"))
+    # Several classes rnn_model! does not implement (with one twice): named together in one
+    # error, by a Keras 3 file and a tf_keras one.
+    L = keras.layers
+    cnn = keras.Sequential([keras.Input((None, 4)), L.Conv1D(8, 3), L.MaxPooling1D(2),
+                            L.BatchNormalization(), L.Conv1D(8, 3), L.GRU(3)])
+    cnn.save(os.path.join(out, "cnn_stack.keras"))
+    # A model rule broken by a file (Keras accepts it; rnn_model! computes the mask from the
+    # input): the same message as the declaration that breaks it (tests/ui/rule_*).
+    late = keras.Sequential([keras.Input((None, 4)), L.Dense(4), L.Masking(), L.LSTM(3)])
+    late.save(os.path.join(out, "masking_after_dense.keras"))
     tf_keras.backend.clear_session()
     T = tf_keras.layers
     stateful = tf_keras.Sequential([T.LSTM(4, stateful=True, batch_input_shape=(1, None, 3))])
     stateful.save(os.path.join(out, "stateful_lstm.h5"))
+    cnn = tf_keras.Sequential([T.Conv1D(8, 3, input_shape=(None, 4)), T.MaxPooling1D(2),
+                               T.BatchNormalization(), T.Conv1D(8, 3), T.GRU(3)])
+    cnn.save(os.path.join(out, "cnn_stack.h5"))
     for f in sorted(os.listdir(out)):
         print(f"{f:28s} {os.path.getsize(os.path.join(out, f)):9d} B")
 

@@ -87,6 +87,7 @@ ACTIVATIONS = frozenset(SPEC["activations"])
 LAYER_SPECS = {layer["class"]: layer for layer in SPEC["layers"]}
 # Classes that have a record in the file (Input has none: Keras does not list InputLayer).
 SUPPORTED_CLASSES = tuple(c for c, layer in LAYER_SPECS.items() if layer["in_file"])
+IMPLEMENTED_CLASSES = tuple(LAYER_SPECS)  # every class the DSL knows, as rnn_spec::CLASSES
 WEIGHT_NAMES = {c: [t["name"] for t in LAYER_SPECS[c]["tensors"]] for c in SUPPORTED_CLASSES}
 
 
@@ -568,11 +569,20 @@ def model_document(model, producer, tf_keras):
     """Return Exported(input shape or None, [(file record, [(name, shape, float32 array)])],
     [DSL-only values per layer])."""
     layers = list(model.layers)
-    for layer in layers:  # report the first unsupported class before anything else
+    # every unsupported class, named in one message before anything else (as rnn_spec's
+    # rules::rule_classes_implemented words it)
+    where, classes = [], []
+    for layer in layers:
         cls = type(layer).__name__
         if cls != "InputLayer" and cls not in SUPPORTED_CLASSES:
-            raise Unsupported(f"layer '{layer.name}' ({cls}): layer class {cls} is not supported "
-                              f"(supported: {', '.join(SUPPORTED_CLASSES)})")
+            where.append(f"layer '{layer.name}' ({cls})")
+            if cls not in classes:
+                classes.append(cls)
+    if classes:
+        s, are = ("", "is") if len(classes) == 1 else ("es", "are")
+        names = ", ".join(f"`{c}`" for c in classes)
+        raise Unsupported(f"{', '.join(where)}: layer class{s} {names} {are} not implemented "
+                          f"by rnn_model! (it implements {', '.join(IMPLEMENTED_CLASSES)})")
     docs, extras = [], []
     for layer in layers:
         if type(layer).__name__ == "InputLayer":

@@ -1,16 +1,16 @@
-//! Binding a layer's arguments to its parameter names, and reading typed values from them.
-//! Every problem becomes an error on the argument's own tokens; binding goes on past errors so
-//! all of a layer's mistakes are reported together.
+//! A layer's arguments as `rnn_spec::Options`: bound to its class's keywords, then read as
+//! typed values by `LayerKind::build`. Every problem becomes an error on the argument's own
+//! tokens; binding and reading go on past errors so all of a layer's mistakes are reported
+//! together.
 
 use proc_macro2::TokenStream;
 use quote::{ToTokens, quote};
 
-use crate::check::Errors;
+use crate::errors::Errors;
 use crate::parse::{Arg, LayerAst, Value};
-use crate::suggest::closest;
-use rnn_spec::Activation;
-
-pub use rnn_spec::Class as Spec;
+use rnn_spec::rules::{MAX_COUNT, MAX_WIDTH};
+use rnn_spec::suggest::did_you_mean;
+use rnn_spec::{Activation, Class as Spec, LayerKind, Merge, Ty};
 
 /// One bound argument: its value and the tokens to point at.
 pub struct Bound<'a> {
@@ -113,10 +113,7 @@ pub fn bind<'a>(ast: &'a LayerAst, spec: &Spec, errors: &mut Errors) -> Vec<Boun
 
 fn unknown_keyword(name: &str, spec: &Spec) -> String {
     let names: Vec<&str> = spec.keywords.iter().map(|k| k.name).collect();
-    let hint = match closest(name, &names) {
-        Some(c) => format!("did you mean `{c}`? "),
-        None => String::new(),
-    };
+    let hint = did_you_mean(name, &names);
     format!(
         "unknown keyword `{name}` for `{}`: {hint}`{}` takes {}",
         spec.name,
@@ -128,10 +125,7 @@ fn unknown_keyword(name: &str, spec: &Spec) -> String {
 fn unknown_positional(name: &str, spec: &Spec) -> String {
     let mut names: Vec<&str> = spec.flags.iter().map(|(f, _)| *f).collect();
     names.extend(spec.keywords.iter().map(|k| k.name));
-    let hint = match closest(name, &names) {
-        Some(c) => format!("did you mean `{c}`? "),
-        None => String::new(),
-    };
+    let hint = did_you_mean(name, &names);
     let flags = if spec.flags.is_empty() {
         "no bare flags".to_string()
     } else {
@@ -151,19 +145,234 @@ fn unknown_positional(name: &str, spec: &Spec) -> String {
     )
 }
 
-/// Reads typed values out of bound arguments, reporting type and range errors.
+/// A layer's bound arguments, read as typed values; type and range errors are reported on
+/// their tokens.
 pub struct Reader<'a, 'e> {
+    pub ast: &'a LayerAst,
     pub bound: Vec<Bound<'a>>,
     pub errors: &'e mut Errors,
     pub class: &'static str,
     pub spec: &'static Spec,
+    /// The keywords read so far: `finish` checks the others.
+    read: Vec<&'static str>,
 }
 
-/// The largest width (units, features, output_dim): a step's vectors live on the stack (a
-/// debug build of a 16384-wide model needs about 1 MiB of it).
-pub const MAX_WIDTH: u64 = 1 << 14;
-/// The largest vocabulary (input_dim) or fixed length.
-pub const MAX_COUNT: u64 = 1 << 24;
+/// Binds a layer's arguments to its class's keywords (every mistake reported).
+pub fn reader<'a, 'e>(
+    ast: &'a LayerAst,
+    class: &'static Spec,
+    errors: &'e mut Errors,
+) -> Reader<'a, 'e> {
+    let bound = bind(ast, class, errors);
+    Reader {
+        ast,
+        bound,
+        errors,
+        class: class.name,
+        spec: class,
+        read: Vec::new(),
+    }
+}
+
+/// The layer `ast` declares, of class `class`, on an input `input` wide: read by the one
+/// constructor `LayerKind::build`, then every argument it did not read checked by its type.
+pub fn layer(
+    ast: &LayerAst,
+    class: &'static Spec,
+    input: usize,
+    errors: &mut Errors,
+) -> Option<LayerKind> {
+    let mut r = reader(ast, class, errors);
+    let kind = LayerKind::build(class, &mut r, input);
+    r.finish();
+    kind
+}
+
+/// `Input(steps, features)` or `Input(shape = (steps, features))`: the model's input shape.
+pub fn input_shape(ast: &LayerAst, errors: &mut Errors) -> Option<(Option<usize>, usize)> {
+    let mut r = reader(ast, &rnn_spec::class::INPUT, errors);
+    let shape = r.shape("shape");
+    let positional = (r.has("steps"), r.has("features"));
+    let steps = r.read_steps("steps");
+    let features = r.read_size("features", MAX_WIDTH);
+    match (shape, positional) {
+        (Ok(Some(s)), (false, false)) => Some(s),
+        (Ok(Some(_)), _) => {
+            let t = r.tokens("shape");
+            r.errors.push(t, "give the shape once: either `Input(steps, features)` or `Input(shape = (steps, features))`");
+            None
+        }
+        (Err(()), _) => None,
+        (Ok(None), (true, true)) => match (steps, features) {
+            (Ok(s), Ok(Some(f))) => Some((s, f)),
+            _ => None,
+        },
+        (Ok(None), _) => {
+            r.errors.push(
+                ast,
+                format!(
+                    "`Input` needs its timesteps and features: `Input(None, F)` for free-length sequences of F features, e.g. `{}`",
+                    r.spec.example
+                ),
+            );
+            None
+        }
+    }
+}
+
+impl Reader<'_, '_> {
+    /// After `LayerKind::build`: the arguments it did not read are checked by their keyword's
+    /// type (they have no effect at inference: a dropout rate, a name, a seed), and a required
+    /// argument (a positional one without a default) that is missing is reported with an
+    /// example.
+    fn finish(&mut self) {
+        let unread: Vec<(&'static str, Ty)> = self
+            .spec
+            .keywords
+            .iter()
+            .filter(|k| self.has(k.name) && !self.read.contains(&k.name))
+            .map(|k| (k.name, k.ty))
+            .collect();
+        for (key, ty) in unread {
+            match ty {
+                Ty::Rate => self.rate(key),
+                Ty::Float => self.non_negative(key),
+                Ty::Str => {
+                    self.string(key);
+                }
+                Ty::Bool => {
+                    self.boolean(key, false);
+                }
+                Ty::Activation => {
+                    let _ = self.read_activation(key);
+                }
+                Ty::Size => {
+                    let _ = self.read_size(key, MAX_WIDTH);
+                }
+                Ty::Steps => {
+                    let _ = self.read_steps(key);
+                }
+                Ty::Shape | Ty::Any | Ty::Layer | Ty::Merge => {}
+            }
+        }
+        let missing: Vec<String> = self
+            .spec
+            .positional
+            .iter()
+            .filter(|p| !self.has(p) && self.spec.default(p).is_none())
+            .map(|p| format!("`{p}`"))
+            .collect();
+        if !missing.is_empty() {
+            self.errors.push(
+                self.ast,
+                format!(
+                    "`{}` needs {}, e.g. `{}`",
+                    self.class,
+                    missing.join(" and "),
+                    self.spec.example
+                ),
+            );
+        }
+    }
+
+    /// The class's default of `key`, as a `T`.
+    fn default_of<T>(
+        &self,
+        key: &str,
+        f: impl Fn(rnn_spec::Value<'static>) -> Option<T>,
+    ) -> Option<T> {
+        self.spec.default(key).and_then(f)
+    }
+}
+
+impl rnn_spec::Options for Reader<'_, '_> {
+    fn size(&mut self, key: &'static str, max: u64) -> Option<usize> {
+        self.read.push(key);
+        self.read_size(key, max).ok().flatten()
+    }
+
+    fn steps(&mut self, key: &'static str) -> Option<Option<usize>> {
+        self.read.push(key);
+        self.read_steps(key).ok()
+    }
+
+    fn flag(&mut self, key: &'static str) -> Option<bool> {
+        self.read.push(key);
+        let default = self.spec.default(key) == Some(rnn_spec::Value::Bool(true));
+        Some(self.boolean(key, default))
+    }
+
+    fn activation(&mut self, key: &'static str) -> Option<Activation> {
+        self.read.push(key);
+        match self.read_activation(key) {
+            Ok(Some(a)) => Some(a),
+            Ok(None) => self.default_of(key, |v| match v {
+                rnn_spec::Value::Str(name) => Activation::from_name(name),
+                _ => None,
+            }),
+            Err(()) => None,
+        }
+    }
+
+    fn float(&mut self, key: &'static str) -> Option<f64> {
+        self.read.push(key);
+        match self.read_float(key) {
+            Ok(Some(x)) => Some(x),
+            Ok(None) => self.default_of(key, |v| match v {
+                rnn_spec::Value::Float(x) => Some(x),
+                _ => None,
+            }),
+            Err(()) => None,
+        }
+    }
+
+    fn merge(&mut self, key: &'static str) -> Option<Merge> {
+        self.read.push(key);
+        self.read_merge(key)
+    }
+
+    fn layer(
+        &mut self,
+        key: &'static str,
+        wrapper: &'static Spec,
+        input: usize,
+    ) -> Option<&'static LayerKind> {
+        self.read.push(key);
+        let inner_ast = self.read_layer(key)?;
+        // An unknown class was reported before the walk (`check::rule_classes_implemented`).
+        let class = rnn_spec::class::class(&inner_ast.kind.to_string())?;
+        if !wrapper.wraps(class) {
+            let can: Vec<&str> = rnn_spec::CLASSES
+                .iter()
+                .filter(|c| wrapper.wraps(c))
+                .map(|c| c.name)
+                .collect();
+            self.errors.push(
+                &inner_ast.kind,
+                format!(
+                    "`{}` cannot wrap `{}`: it wraps {}",
+                    wrapper.name,
+                    class.name,
+                    can.join(", ")
+                ),
+            );
+            return None;
+        }
+        let kind = layer(inner_ast, class, input, self.errors)?;
+        // A `LayerKind` is `Copy` and refers to its inner layer by `&'static`: the macro's own
+        // process holds the few bytes until it exits.
+        Some(Box::leak(Box::new(kind)))
+    }
+
+    fn given(&self, key: &'static str) -> bool {
+        self.has(key)
+    }
+
+    fn refuse(&mut self, key: &'static str, message: &str) {
+        let t = self.tokens(key);
+        self.errors.push(t, message);
+    }
+}
 
 impl<'a> Reader<'a, '_> {
     fn get(&self, key: &str) -> Option<&Bound<'a>> {
@@ -175,16 +384,16 @@ impl<'a> Reader<'a, '_> {
         self.get(key).and_then(|b| b.value)
     }
 
-    pub fn has(&self, key: &str) -> bool {
+    fn has(&self, key: &str) -> bool {
         self.get(key).is_some()
     }
 
-    pub fn tokens(&self, key: &str) -> Option<TokenStream> {
+    fn tokens(&self, key: &str) -> Option<TokenStream> {
         self.get(key).map(|b| b.tokens.clone())
     }
 
     /// A size in 1..=max. `Err(())` if given but wrong (already reported), `Ok(None)` if absent.
-    pub fn size(&mut self, key: &str, max: u64) -> Result<Option<usize>, ()> {
+    fn read_size(&mut self, key: &str, max: u64) -> Result<Option<usize>, ()> {
         let Some(b) = self.get(key) else {
             return Ok(None);
         };
@@ -203,14 +412,14 @@ impl<'a> Reader<'a, '_> {
     }
 
     /// A fixed length or `None` (free).
-    pub fn steps(&mut self, key: &str) -> Result<Option<usize>, ()> {
+    fn read_steps(&mut self, key: &str) -> Result<Option<usize>, ()> {
         match self.value(key) {
             Some(Value::Ident(id)) if id == "None" => Ok(None),
-            _ => self.size(key, MAX_COUNT),
+            _ => self.read_size(key, MAX_COUNT),
         }
     }
 
-    pub fn boolean(&mut self, key: &str, default: bool) -> bool {
+    fn boolean(&mut self, key: &str, default: bool) -> bool {
         let Some(b) = self.get(key) else {
             return default;
         };
@@ -230,7 +439,7 @@ impl<'a> Reader<'a, '_> {
 
     /// An activation by Keras name, bare or quoted; `None` is linear. `Err(())` if given but
     /// wrong (reported), `Ok(None)` if absent.
-    pub fn activation(&mut self, key: &str) -> Result<Option<Activation>, ()> {
+    fn read_activation(&mut self, key: &str) -> Result<Option<Activation>, ()> {
         let Some(value) = self.value(key) else {
             return Ok(None);
         };
@@ -256,10 +465,7 @@ impl<'a> Reader<'a, '_> {
                     .map(|(n, _)| *n)
                     .filter(|n| !n.eq_ignore_ascii_case("none"))
                     .collect();
-                let hint = match closest(&name, &names) {
-                    Some(c) => format!("did you mean `{c}`? "),
-                    None => String::new(),
-                };
+                let hint = did_you_mean(&name, &names);
                 self.errors.push(
                     &t,
                     format!(
@@ -272,28 +478,9 @@ impl<'a> Reader<'a, '_> {
         }
     }
 
-    /// An activation with the class's default when absent or wrong.
-    pub fn activation_or_default(&mut self, key: &str) -> Activation {
-        let default = match self.spec.default(key) {
-            Some(rnn_spec::Value::Str(name)) => Activation::from_name(name),
-            _ => None,
-        };
-        self.activation(key)
-            .ok()
-            .flatten()
-            .or(default)
-            .unwrap_or(Activation::Linear)
-    }
-
-    /// A boolean with the class's default.
-    pub fn flag(&mut self, key: &str) -> bool {
-        let default = self.spec.default(key) == Some(rnn_spec::Value::Bool(true));
-        self.boolean(key, default)
-    }
-
     /// A wrapper's inner layer: `LSTM(32, seq)`. A bare class name is reported (it needs its
     /// arguments), as is any other value.
-    pub fn layer(&mut self, key: &str) -> Option<&'a LayerAst> {
+    fn read_layer(&mut self, key: &str) -> Option<&'a LayerAst> {
         let value = self.value(key)?;
         match value {
             Value::Layer(l) => Some(l),
@@ -321,7 +508,7 @@ impl<'a> Reader<'a, '_> {
 
     /// `merge_mode`: `concat`, `sum`, `mul` or `ave`, bare or quoted. `None` (Keras's list of
     /// two outputs) is refused: a model here has one output.
-    pub fn merge(&mut self, key: &str) -> Option<rnn_spec::Merge> {
+    fn read_merge(&mut self, key: &str) -> Option<rnn_spec::Merge> {
         let default = match self.spec.default(key) {
             Some(rnn_spec::Value::Str(name)) => rnn_spec::Merge::from_name(name),
             _ => None,
@@ -342,10 +529,7 @@ impl<'a> Reader<'a, '_> {
         let message = if name == "None" {
             "`merge_mode = None` (the two directions as two outputs) is not supported: a model here has one output; use `concat` (Keras's default), `sum`, `mul` or `ave`".to_string()
         } else {
-            let hint = match closest(&name, &names) {
-                Some(c) => format!("did you mean `{c}`? "),
-                None => String::new(),
-            };
+            let hint = did_you_mean(&name, &names);
             format!("unknown `{key}` `{t}`: {hint}it takes {}", names.join(", "))
         };
         self.errors.push(&t, message);
@@ -353,7 +537,7 @@ impl<'a> Reader<'a, '_> {
     }
 
     /// A number (negative too). `Err(())` if given but not a number, `Ok(None)` if absent.
-    pub fn float(&mut self, key: &str) -> Result<Option<f64>, ()> {
+    fn read_float(&mut self, key: &str) -> Result<Option<f64>, ()> {
         let Some(value) = self.value(key) else {
             return Ok(None);
         };
@@ -381,8 +565,8 @@ impl<'a> Reader<'a, '_> {
     }
 
     /// A number that must not be negative (a standard deviation, a regularization factor).
-    pub fn non_negative(&mut self, key: &str) {
-        if let Ok(Some(x)) = self.float(key)
+    fn non_negative(&mut self, key: &str) {
+        if let Ok(Some(x)) = self.read_float(key)
             && x < 0.0
         {
             let t = self.tokens(key);
@@ -391,7 +575,7 @@ impl<'a> Reader<'a, '_> {
         }
     }
 
-    pub fn string(&mut self, key: &str) -> Option<String> {
+    fn string(&mut self, key: &str) -> Option<String> {
         let value = self.value(key)?;
         match value {
             Value::Str(s) if !s.value().is_empty() => Some(s.value()),
@@ -407,7 +591,7 @@ impl<'a> Reader<'a, '_> {
     }
 
     /// A dropout rate: checked, then ignored (no effect at inference).
-    pub fn rate(&mut self, key: &str) {
+    fn rate(&mut self, key: &str) {
         let Some(value) = self.value(key) else { return };
         let ok = match value {
             Value::Float(f) => f
@@ -426,7 +610,7 @@ impl<'a> Reader<'a, '_> {
     }
 
     /// `(steps, features)` for `Input(shape = ...)`.
-    pub fn shape(&mut self, key: &str) -> Result<Option<(Option<usize>, usize)>, ()> {
+    fn shape(&mut self, key: &str) -> Result<Option<(Option<usize>, usize)>, ()> {
         let Some(value) = self.value(key) else {
             return Ok(None);
         };

@@ -9,11 +9,13 @@ use std::path::PathBuf;
 
 use proc_macro2::TokenStream;
 use quote::ToTokens;
+use rnn_spec::class::EMBEDDING;
 use rnn_spec::json::WeightsFile;
-use rnn_spec::{Flow, LayerInfo, LayerKind, Role, Value};
+use rnn_spec::rules::{Walk, rule_unique_names};
+use rnn_spec::{Flow, LayerInfo, LayerKind, Value};
 
-use crate::check::{Errors, MAX_TENSOR};
-use crate::model::{Layer, Model, Source};
+use crate::errors::Errors;
+use crate::model::{Layer, Model};
 use crate::parse::ModelDef;
 use crate::plan::Plan;
 
@@ -94,130 +96,122 @@ pub fn check(model: &Model, file: &File) -> Result<(), syn::Error> {
 }
 
 /// `struct Name;` with `#[weights]`: the model the file describes. Its input is the file's
-/// `input_shape` (a first `Embedding`: token ids), its layers and names the file's records.
-/// Then the file is checked against that model as against a declared one.
+/// `input_shape` (a first `Embedding`: token ids), its layers and names the file's records,
+/// each built by `rnn_spec`'s one constructor and walked through the same rules as a
+/// declaration (`rnn_spec::rules`), each broken rule named with its layer. Then the file is
+/// checked against that model as against a declared one.
 pub fn model_from_file(def: &ModelDef, file: &File) -> Result<Model, syn::Error> {
     let mut errors = Errors::default();
     let at = &file.attr;
     let records = &file.file.layers;
-    let input = match (records.first(), file.file.input_shape.as_deref()) {
-        (None, _) => {
-            errors.push(at, format!("`{}` has no layers", file.path));
-            None
-        }
-        (Some(r), _) if r.class == "Embedding" => Some(None),
+    let mut walk = Walk::new();
+    match (records.first(), file.file.input_shape.as_deref()) {
+        (None, _) => errors.push(at, format!("`{}` has no layers", file.path)),
+        (Some(r), _) if r.class == EMBEDDING.name => {}
         (Some(_), Some([steps, Some(features)])) if *features > 0 => {
-            Some(Some((steps.map(|s| s as usize), *features as usize)))
+            let steps = steps.map(|s| s as usize);
+            walk.input(0, Some((steps, *features as usize)));
         }
-        (Some(_), _) => {
-            errors.push(
-                at,
-                format!(
-                    "`{}` records no `input_shape` [steps, features] for its first layer: declare the layers, e.g. `struct {}<Input(None, F), ...>;`",
-                    file.path, def.name
-                ),
-            );
-            None
-        }
-    };
-    let mut source = None;
-    let mut flow = match input {
-        Some(Some((steps, features))) => {
-            source = Some(Source::Floats { steps, features });
-            Some(Flow::Seq {
-                steps,
-                width: features,
-            })
-        }
-        _ => None,
-    };
+        (Some(_), _) => errors.push(
+            at,
+            format!(
+                "`{}` records no `input_shape` [steps, features] for its first layer: declare the layers, e.g. `struct {}<Input(None, F), ...>;`",
+                file.path, def.name
+            ),
+        ),
+    }
+    if errors.len() > 0 {
+        return Err(errors
+            .into_error()
+            .unwrap_or_else(|| syn::Error::new_spanned(at, "")));
+    }
+    rule_classes_implemented(file)?;
     let mut layers: Vec<Layer> = Vec::new();
     for (i, rec) in records.iter().enumerate() {
-        if input.is_none() {
-            break;
-        }
+        let before = errors.len();
+        let at_layer = |what: String, errors: &mut Errors| {
+            errors.push(
+                at,
+                format!("`{}`, layer {} (`{}`): {what}", file.path, i + 1, rec.name),
+            )
+        };
+        let Some(class) = rnn_spec::class::class(&rec.class) else {
+            walk.skip();
+            continue;
+        };
+        let (flow_in, broken) = walk.enter(i, class, &rec.class);
+        broken.into_iter().for_each(|b| at_layer(b, &mut errors));
         let config: Vec<(&str, Value<'_>)> = rec
             .config
             .iter()
             .map(|(k, v)| (k.as_str(), rnn_spec::json::spec_value(v)))
             .collect();
-        let at_layer =
-            |what: String| format!("`{}`, layer {} (`{}`): {what}", file.path, i + 1, rec.name);
-        let width = flow.map_or(0, Flow::width);
+        let width = flow_in.map_or(0, Flow::width);
         let kind = match LayerKind::from_config(&rec.class, &config, width) {
-            Ok(kind) => kind,
+            Ok(kind) => Some(kind),
             Err(e) => {
-                errors.push(at, at_layer(e));
-                break;
+                at_layer(e, &mut errors);
+                None
             }
         };
-        let flow_in = match (kind, flow) {
-            (LayerKind::Embedding { .. }, _) if i == 0 => Flow::Seq {
-                steps: None,
-                width: 1,
-            },
-            (LayerKind::Embedding { .. }, _) => {
-                errors.push(at, at_layer("`Embedding` must be the first layer".into()));
-                break;
-            }
-            (_, Some(flow)) => flow,
-            (_, None) => break,
-        };
-        if kind.class().sequence_only && !flow_in.is_seq() {
-            errors.push(
-                at,
-                at_layer(format!(
-                    "`{}` needs a sequence, but its input is a single vector",
-                    rec.class
-                )),
-            );
-            break;
+        let ok = errors.len() == before;
+        let (output, broken) = walk.leave(i, kind, flow_in, &rec.name, ok);
+        broken.into_iter().for_each(|b| at_layer(b, &mut errors));
+        if let (Some(kind), Some(output)) = (kind, output) {
+            layers.push(Layer {
+                name: rec.name.clone(),
+                // Only names later declared layers; a file's layers are named already.
+                inner_name: None,
+                kind,
+                output,
+                params: kind.params() as u64,
+                tokens: at.clone(),
+            });
         }
-        if kind.role() == Role::Masking && layers.iter().any(|l| l.kind.role() != Role::Inert) {
-            errors.push(at, at_layer("`Masking` must come right after the input: it computes the mask from the model's input".into()));
-            break;
-        }
-        if kind.largest_tensor() > MAX_TENSOR {
-            errors.push(at, at_layer("a tensor of more than 2^31 values".into()));
-            break;
-        }
-        if i == 0
-            && let Some(first) = Source::of_first(&kind)
-        {
-            source = Some(first);
-        }
-        let output = kind.output(flow_in);
-        flow = Some(output);
-        layers.push(Layer {
-            name: rec.name.clone(),
-            // Only names later declared layers; a file's layers are named already.
-            inner_name: None,
-            kind,
-            output,
-            params: kind.params() as u64,
-            tokens: at.clone(),
-        });
+    }
+    let names: Vec<&str> = layers.iter().map(|l| l.name.as_str()).collect();
+    for (i, broken) in rule_unique_names(&names) {
+        errors.push(
+            at,
+            format!(
+                "`{}`, layer {} (`{}`): {broken}",
+                file.path,
+                i + 1,
+                names[i]
+            ),
+        );
     }
     if let Some(e) = errors.into_error() {
         return Err(e);
     }
-    let input = source.ok_or_else(|| {
+    let input = walk.source().ok_or_else(|| {
         syn::Error::new_spanned(at, format!("`{}`: the model has no input", file.path))
     })?;
     let model = Model::new(def, input, layers);
-    if let Some(dup) = model
-        .layers
-        .iter()
-        .enumerate()
-        .find(|(i, l)| model.layers[..*i].iter().any(|m| m.name == l.name))
-    {
-        return Err(syn::Error::new_spanned(
-            at,
-            format!("`{}`: two layers are named `{}`", file.path, dup.1.name),
-        ));
-    }
     check(&model, file)?;
     Ok(model)
+}
+
+/// Every layer class of the file is one `rnn_model!` implements: all the others named in one
+/// error, with their layers.
+fn rule_classes_implemented(file: &File) -> Result<(), syn::Error> {
+    let mut at: Vec<String> = Vec::new();
+    let mut classes: Vec<&str> = Vec::new();
+    for (i, rec) in file.file.layers.iter().enumerate() {
+        if rnn_spec::class::class(&rec.class).is_none_or(|c| !c.in_file) {
+            at.push(format!("layer {} (`{}`)", i + 1, rec.name));
+            if !classes.contains(&rec.class.as_str()) {
+                classes.push(&rec.class);
+            }
+        }
+    }
+    match rnn_spec::rules::rule_classes_implemented(&classes) {
+        Some(message) => Err(syn::Error::new_spanned(
+            &file.attr,
+            format!("`{}`, {}: {message}", file.path, at.join(", ")),
+        )),
+        None => Ok(()),
+    }
 }
 
 /// Every cell's arrays (`rnn_spec::bake::cell_arrays`) and the folded tables

@@ -1,156 +1,87 @@
-//! Stage 2: the AST to a checked [`Model`]: argument types, shape inference, parameter counts,
-//! layer names. Each rule is one function whose comment states it. Errors are collected, each
-//! on the exact tokens at fault, and a layer that fails still passes on its best-guess shape
-//! (or "unknown") so that one mistake gives one error.
+//! Stage 2: the AST to a checked [`Model`]: every layer built by `rnn_spec`'s one constructor
+//! from its arguments (`args`), walked through `rnn_spec::rules` (the same rules a file
+//! obeys), named as Keras names it. Errors are collected, each on the exact tokens at fault,
+//! and a layer that fails makes what follows unknown, so that one mistake gives one error.
 
-use proc_macro2::Span;
-use quote::ToTokens;
+use quote::{ToTokens, quote};
+use syn::Ident;
 
 use rnn_spec::naming::auto_name;
-use rnn_spec::{CLASSES, Class, Role};
+use rnn_spec::rules::{Walk, rule_unique_names};
+use rnn_spec::suggest::did_you_mean;
+use rnn_spec::{CLASSES, Flow, Kind};
 
-use crate::layers;
-use crate::model::{Flow, Layer, LayerKind, Model, Source};
-use crate::parse::{LayerAst, ModelDef};
-use crate::suggest::closest;
-
-/// Collected errors, each spanned on its tokens.
-#[derive(Default)]
-pub struct Errors(Vec<syn::Error>);
-
-impl Errors {
-    pub fn push(&mut self, tokens: impl ToTokens, message: impl std::fmt::Display) {
-        self.0.push(syn::Error::new_spanned(tokens, message));
-    }
-
-    pub fn push_span(&mut self, span: Span, message: impl std::fmt::Display) {
-        self.0.push(syn::Error::new(span, message));
-    }
-
-    /// All errors as one (syn reports each at its own span).
-    pub fn into_error(self) -> Option<syn::Error> {
-        self.0.into_iter().reduce(|mut a, b| {
-            a.combine(b);
-            a
-        })
-    }
-}
-
-/// The largest number of weights one tensor may hold (8 GiB of f32).
-pub const MAX_TENSOR: u128 = 1 << 31;
-
-/// What flows into the next layer while checking.
-#[derive(Clone, Copy)]
-enum State {
-    /// Nothing yet: the next layer is the first.
-    Start,
-    Known(Flow),
-    /// An earlier error hides the shape; later shape rules stay silent.
-    Unknown,
-}
+use crate::args;
+use crate::errors::Errors;
+use crate::model::{Layer, LayerKind, Model};
+use crate::parse::{Arg, LayerAst, ModelDef, Value};
 
 /// Checks a parsed model; `Err` carries every error found.
 pub fn check(def: &ModelDef) -> Result<Model, syn::Error> {
     let mut errors = Errors::default();
     rule_model_not_empty(def, &mut errors);
-    let mut state = State::Start;
-    let mut source: Option<Source> = None;
+    rule_classes_implemented(&def.layers, &mut errors);
+    let mut walk = Walk::new();
     let mut layers: Vec<Layer> = Vec::new();
-    // The layer that turned the sequence into a vector, for the "needs a sequence" rule.
-    let mut ended_by: Option<(String, usize)> = None;
     for (index, ast) in def.layers.iter().enumerate() {
-        let errors_before = errors.0.len();
-        let Some(class) = rule_known_layer(ast, &mut errors) else {
-            state = State::Unknown;
+        let before = errors.len();
+        let Some(class) = rnn_spec::class::class(&ast.kind.to_string()) else {
+            walk.skip();
             continue;
         };
-        if class.role == Role::Input {
-            rule_input_first(index, ast, &mut errors);
-            state = match layers::input::read(ast, &mut errors) {
-                Some((steps, features)) if index == 0 => {
-                    source = Some(Source::Floats { steps, features });
-                    State::Known(Flow::Seq {
-                        steps,
-                        width: features,
-                    })
-                }
-                _ => State::Unknown,
-            };
+        if class.kind == Kind::Input {
+            let shape = args::input_shape(ast, &mut errors);
+            for broken in walk.input(index, shape) {
+                errors.push(ast, broken);
+            }
             continue;
         }
-        let flow_in = match (class.role, state) {
-            (Role::Embedding, _) => {
-                rule_embedding_first(index, ast, def, &mut errors);
-                Some(Flow::Seq {
-                    steps: None,
-                    width: 1,
-                })
-            }
-            (_, State::Start) => {
-                rule_first_layer_needs_input(ast, class.name, &mut errors);
-                None
-            }
-            (_, State::Known(flow)) => Some(flow),
-            (_, State::Unknown) => None,
-        };
-        let width = flow_in.map_or(0, Flow::width);
-        let kind = layers::read(class, ast, width, &mut errors);
-        if class.sequence_only && matches!(flow_in, Some(Flow::Vector { .. })) {
-            rule_needs_sequence(ast, class.name, ended_by.as_ref(), &mut errors);
+        let text = ast.to_token_stream().to_string();
+        let (flow_in, misplaced) = walk.enter(index, class, &text);
+        let kind = args::layer(ast, class, flow_in.map_or(0, Flow::width), &mut errors);
+        // After the layer's own mistakes, as they come first in its tokens.
+        for broken in misplaced {
+            errors.push(ast, broken);
         }
-        if class.role == Role::Masking {
-            rule_masking_reads_the_input(ast, &layers, source, &mut errors);
-        }
-        state = match (kind, flow_in) {
-            (Some(kind), Some(flow_in)) if errors.0.len() == errors_before => {
-                if index == 0
-                    && let Some(first) = Source::of_first(&kind)
-                {
-                    source = Some(first);
-                }
-                let output = kind.output(flow_in);
-                push_layer(&mut layers, ast, kind, output, &mut errors);
-                if let (Flow::Seq { .. }, Flow::Vector { .. }, Some(l)) =
-                    (flow_in, output, layers.last())
-                {
-                    // A wrapper's `seq` goes on the layer inside it.
-                    let name = match l.kind.inner() {
-                        Some(inner) => format!("{}`'s `{}", l.name, inner.class().name),
-                        None => l.name.clone(),
-                    };
-                    ended_by = Some((name, index));
-                }
-                State::Known(output)
-            }
-            _ => State::Unknown,
+        let (name, inner_name) = match &kind {
+            Some(kind) => names(&layers, ast, kind),
+            None => (String::new(), None),
         };
-        // A layer with a mistake hides its true output: later shape rules stay silent rather
-        // than report consequences of this one mistake.
-        if errors.0.len() > errors_before {
-            state = State::Unknown;
+        let ok = errors.len() == before;
+        let (output, broken) = walk.leave(index, kind, flow_in, &name, ok);
+        for broken in broken {
+            errors.push(ast, broken);
+        }
+        if let (Some(kind), Some(output)) = (kind, output) {
+            layers.push(Layer {
+                name,
+                inner_name,
+                kind,
+                output,
+                params: kind.params() as u64,
+                tokens: ast.to_token_stream(),
+            });
         }
     }
     rule_has_layers_after_input(def, &layers, &mut errors);
-    rule_unique_names(&layers, &mut errors);
+    let names: Vec<&str> = layers.iter().map(|l| l.name.as_str()).collect();
+    for (i, broken) in rule_unique_names(&names) {
+        errors.push(&layers[i].tokens, broken);
+    }
     if let Some(e) = errors.into_error() {
         return Err(e);
     }
-    let input = source.ok_or_else(|| syn::Error::new(def.list_span, "the model has no input"))?;
+    let input = walk
+        .source()
+        .ok_or_else(|| syn::Error::new(def.list_span, "the model has no input"))?;
     Ok(Model::new(def, input, layers))
 }
 
-/// Names a layer as Keras does, counts its parameters, and checks they fit. A wrapper's inner
-/// layer is made first in Keras, so it takes its class's next automatic name before the
-/// wrapper does (`Bidirectional(LSTM(8)), LSTM(4)`: the inner layer is `lstm`, the second
-/// LSTM `lstm_1`).
-fn push_layer(
-    layers: &mut Vec<Layer>,
-    ast: &LayerAst,
-    kind: LayerKind,
-    output: Flow,
-    errors: &mut Errors,
-) {
-    let next_name = |layers: &[Layer], class: &rnn_spec::Class| {
+/// A layer's name as Keras names it, and its inner layer's. A wrapper's inner layer is made
+/// first in Keras, so it takes its class's next automatic name before the wrapper does
+/// (`Bidirectional(LSTM(8)), LSTM(4)`: the inner layer is `lstm`, the second LSTM `lstm_1`).
+fn names(layers: &[Layer], ast: &LayerAst, kind: &LayerKind) -> (String, Option<String>) {
+    let next_name = |class: &rnn_spec::Class| {
         let earlier = layers.iter().flat_map(|l| {
             let inner = l.kind.inner().zip(l.inner_name.as_deref());
             [(l.kind.class(), l.name.as_str())]
@@ -165,44 +96,39 @@ fn push_layer(
         )
     };
     let inner_name = kind.inner().map(|inner| {
-        let inner_ast = ast.args.iter().find_map(|a| match a {
-            crate::parse::Arg::Positional(crate::parse::Value::Layer(l)) => Some(&**l),
-            crate::parse::Arg::Keyword {
-                key,
-                value: crate::parse::Value::Layer(l),
-                ..
-            } if key == "layer" => Some(&**l),
-            _ => None,
-        });
-        inner_ast
+        inner_ast(ast)
             .and_then(explicit_name)
-            .unwrap_or_else(|| next_name(layers, inner.class()))
+            .unwrap_or_else(|| next_name(inner.class()))
     });
-    let class = kind.class();
-    let name = explicit_name(ast).unwrap_or_else(|| next_name(layers, class));
-    let params = rule_params_fit(ast, kind, errors);
-    layers.push(Layer {
-        name,
-        inner_name,
-        kind,
-        output,
-        params,
-        tokens: ast.to_token_stream(),
-    });
+    let name = explicit_name(ast).unwrap_or_else(|| next_name(kind.class()));
+    (name, inner_name)
+}
+
+/// A wrapper's inner layer as written.
+fn inner_ast(ast: &LayerAst) -> Option<&LayerAst> {
+    ast.args.iter().find_map(|a| match a {
+        Arg::Positional(Value::Layer(l)) => Some(&**l),
+        Arg::Keyword {
+            key,
+            value: Value::Layer(l),
+            ..
+        } if key == "layer" => Some(&**l),
+        _ => None,
+    })
 }
 
 fn explicit_name(ast: &LayerAst) -> Option<String> {
     ast.args.iter().find_map(|a| match a {
-        crate::parse::Arg::Keyword {
+        Arg::Keyword {
             key,
-            value: crate::parse::Value::Str(s),
+            value: Value::Str(s),
             ..
         } if key == "name" => Some(s.value()),
         _ => None,
     })
 }
 
-// ---- rules ---------------------------------------------------------------------------------
+// ---- rules of a declaration (the rules of a model are `rnn_spec::rules`) -----------------
 
 /// A model has at least one layer.
 fn rule_model_not_empty(def: &ModelDef, errors: &mut Errors) {
@@ -225,152 +151,55 @@ fn rule_has_layers_after_input(def: &ModelDef, layers: &[Layer], errors: &mut Er
     }
 }
 
-/// Every layer is one the project implements; a near miss gets a suggestion.
-pub fn rule_known_layer(ast: &LayerAst, errors: &mut Errors) -> Option<&'static Class> {
-    let name = ast.kind.to_string();
-    if let Some(c) = rnn_spec::class::class(&name) {
-        return Some(c);
-    }
-    let names: Vec<&str> = CLASSES.iter().map(|c| c.name).collect();
-    let supported = names.join(", ");
-    let message = if let Some(c) = closest(&name, &names) {
-        format!("unknown layer `{name}`: did you mean `{c}`? (layers: {supported})")
-    } else if rnn_spec::class::PLANNED.contains(&name.as_str()) {
-        format!("`{name}` is not implemented by rnn_model! (layers: {supported})")
-    } else {
-        format!("unknown layer `{name}`: the layers are {supported}")
-    };
-    errors.push(&ast.kind, message);
-    None
-}
-
-/// `Input` can only be the first layer: it declares what the model takes.
-fn rule_input_first(index: usize, ast: &LayerAst, errors: &mut Errors) {
-    if index > 0 {
-        errors.push(
-            ast,
-            "`Input` must be the first layer: it declares the model's input; move it to the front",
-        );
-    }
-}
-
-/// `Embedding` can only be first: it turns the model's token ids into vectors.
-fn rule_embedding_first(index: usize, ast: &LayerAst, def: &ModelDef, errors: &mut Errors) {
-    if index == 0 {
-        return;
-    }
-    let hint = if def.layers[0].kind == "Input" {
-        "remove the `Input`: an Embedding model takes token ids, declared by the Embedding itself"
-    } else {
-        "move it to the front"
-    };
-    errors.push(
-        ast,
-        format!("`Embedding` must be the first layer (found at position {}): it maps the model's token ids to vectors; {hint}", index + 1),
-    );
-}
-
-/// A first layer other than `Embedding` needs an `Input` to know its features.
-fn rule_first_layer_needs_input(ast: &LayerAst, class: &str, errors: &mut Errors) {
-    errors.push(
-        ast,
-        format!(
-            "`{class}` is the first layer, so the model does not know its input: add `Input(None, F)` before it \
-             (F features per timestep; a number instead of `None` fixes the length), e.g. `Input(None, 32), {}`",
-            ast.to_token_stream()
-        ),
-    );
-}
-
-/// A recurrent layer (or `SpatialDropout1D`) needs a sequence: the layer before must return
-/// sequences.
-fn rule_needs_sequence(
-    ast: &LayerAst,
-    class: &str,
-    ended_by: Option<&(String, usize)>,
-    errors: &mut Errors,
-) {
-    let message = match ended_by {
-        Some((name, i)) => format!(
-            "`{class}` needs a sequence, but layer {} (`{name}`) returns only its last output: \
-             add `seq` (or `return_sequences = true`) to that layer",
-            i + 1
-        ),
-        None => format!("`{class}` needs a sequence, but its input is a single vector"),
-    };
-    errors.push(ast, message);
-}
-
-/// `Masking` computes the mask from the model's float input: it comes right after `Input`
-/// (inference no-ops such as `Dropout` may stand between).
-fn rule_masking_reads_the_input(
-    ast: &LayerAst,
-    layers: &[Layer],
-    source: Option<Source>,
-    errors: &mut Errors,
-) {
-    let message = match source {
-        Some(Source::Tokens { .. }) => {
-            "`Masking` masks float inputs; a token model masks padding with `Embedding(..., mask_zero = true)` instead"
+/// Every layer class (wrappers' inner layers too) is one `rnn_model!` implements. A near miss
+/// of one is a typo, reported on its tokens with the class it means; the others are named
+/// together in one error over their span (`rnn_spec::rules::rule_classes_implemented`), so a
+/// user meets them all at once.
+fn rule_classes_implemented(layers: &[LayerAst], errors: &mut Errors) {
+    let mut idents: Vec<&Ident> = Vec::new();
+    collect_classes(layers.iter(), &mut idents);
+    let classes: Vec<&str> = CLASSES.iter().map(|c| c.name).collect();
+    let mut missing: Vec<&Ident> = Vec::new();
+    let mut names: Vec<String> = Vec::new();
+    for ident in idents {
+        let name = ident.to_string();
+        if classes.contains(&name.as_str()) {
+            continue;
         }
-        _ if layers.iter().any(|l| l.kind.role() != Role::Inert) => {
-            "`Masking` must come right after `Input`: it computes the mask from the model's input; move it there"
-        }
-        _ => return,
-    };
-    errors.push(ast, message);
-}
-
-/// Every weight tensor fits: at most 2^31 values (8 GiB of f32), computed without overflow.
-fn rule_params_fit(ast: &LayerAst, kind: LayerKind, errors: &mut Errors) -> u64 {
-    let largest = kind.largest_tensor();
-    if largest > MAX_TENSOR {
-        errors.push(
-            ast,
-            format!(
-                "`{}` would hold a tensor of {} weights ({} GiB of f32), more than the {} one tensor may hold: check the sizes",
-                kind.class().name,
-                group(largest),
-                (largest * 4) >> 30,
-                group(MAX_TENSOR)
-            ),
-        );
-        return 0;
-    }
-    kind.params() as u64
-}
-
-/// Layer names are unique (Keras refuses a Sequential model with two layers of one name).
-fn rule_unique_names(layers: &[Layer], errors: &mut Errors) {
-    for (i, l) in layers.iter().enumerate() {
-        if layers[..i].iter().any(|e| e.name == l.name) {
+        let hint = did_you_mean(&name, &classes);
+        if !hint.is_empty() {
             errors.push(
-                &l.tokens,
+                ident,
                 format!(
-                    "a layer named `{}` already exists: give this one another `name`",
-                    l.name
+                    "unknown layer `{name}`: {hint}(layers: {})",
+                    classes.join(", ")
                 ),
             );
+            continue;
         }
+        missing.push(ident);
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    if let Some(message) = rnn_spec::rules::rule_classes_implemented(&names) {
+        errors.push(quote!(#(#missing)*), message);
     }
 }
 
-/// `1234567` -> `1,234,567`.
-pub fn group(n: u128) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
+/// The class names of `layers` and of the layers inside them, in order.
+fn collect_classes<'a>(layers: impl Iterator<Item = &'a LayerAst>, out: &mut Vec<&'a Ident>) {
+    for l in layers {
+        out.push(&l.kind);
+        collect_classes(inner_ast(l).into_iter(), out);
     }
-    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Source;
 
     fn model(src: &str) -> Model {
         let def: ModelDef = syn::parse_str(src).expect("parses");

@@ -11,12 +11,11 @@
 mod args;
 mod bake;
 mod check;
+mod errors;
 mod expand;
-mod layers;
 mod model;
 mod parse;
 mod plan;
-mod suggest;
 mod summary;
 
 use proc_macro::TokenStream;

@@ -5,6 +5,7 @@
 use proc_macro2::TokenStream;
 use syn::{Attribute, Ident, Visibility};
 
+pub use rnn_spec::rules::Source;
 pub use rnn_spec::{Flow, LayerKind};
 
 pub struct Model {
@@ -16,47 +17,6 @@ pub struct Model {
     pub input: Source,
     /// Every layer but `Input`, in order.
     pub layers: Vec<Layer>,
-}
-
-/// What `forward` takes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Source {
-    /// Token ids for a first `Embedding`; `mask_zero` makes id 0 padding.
-    Tokens {
-        vocab: usize,
-        steps: Option<usize>,
-        mask_zero: bool,
-    },
-    /// Float vectors of `features`, from `Input(steps, features)`.
-    Floats {
-        steps: Option<usize>,
-        features: usize,
-    },
-}
-
-impl Source {
-    /// The input of a model whose first layer is `kind`: token ids when it is an Embedding.
-    pub fn of_first(kind: &LayerKind) -> Option<Source> {
-        match *kind {
-            LayerKind::Embedding {
-                input_dim,
-                mask_zero,
-                input_length,
-                ..
-            } => Some(Source::Tokens {
-                vocab: input_dim,
-                steps: input_length,
-                mask_zero,
-            }),
-            _ => None,
-        }
-    }
-
-    pub fn steps(self) -> Option<usize> {
-        match self {
-            Source::Tokens { steps, .. } | Source::Floats { steps, .. } => steps,
-        }
-    }
 }
 
 pub struct Layer {

@@ -353,15 +353,14 @@ fn group_size(model: &Model) -> usize {
     6.min((16 * 1024 / per_row.max(1)).max(1))
 }
 
-/// A model streams (one step at a time, state carried) when every recurrent layer runs forwards.
+/// A model streams (one step at a time, state carried) when every layer's class can
+/// (`Class::no_stream`) and every recurrent layer runs forwards.
 fn stream(model: &Model) -> Result<(), String> {
     for (i, l) in model.layers.iter().enumerate() {
-        let why = if l.kind.goes_backwards() {
-            "runs backwards (`go_backwards`)"
-        } else if matches!(l.kind, LayerKind::Bidirectional { .. }) {
-            "is `Bidirectional` (its backward copy starts at the last step)"
-        } else {
-            continue;
+        let why = match l.kind.class().no_stream {
+            Some(why) => why,
+            None if l.kind.goes_backwards() => "runs backwards (`go_backwards`)",
+            None => continue,
         };
         return Err(format!(
             "layer {} (`{}`) {why}: it needs the whole sequence before its first output",

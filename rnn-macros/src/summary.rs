@@ -1,7 +1,7 @@
 //! The Keras 2.4.3 `model.summary()` text of a Sequential model, built at compile time.
 
-use crate::check::group;
 use crate::model::Model;
+use rnn_spec::rules::group;
 
 const LINE: usize = 65;
 /// Column ends: `[.45, .85, 1.] * 65`.

@@ -22,6 +22,42 @@ pub enum Role {
     Inert,
 }
 
+/// Every layer kind, one variant per class: matches over kinds are exhaustive, so a class added
+/// here without its constructor arm (`LayerKind::build`) or its cell is a compile error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// `Input(steps, features)`.
+    Input,
+    /// `Embedding(input_dim, output_dim)`.
+    Embedding,
+    /// `SimpleRNN(units)`.
+    SimpleRnn,
+    /// `LSTM(units)`.
+    Lstm,
+    /// `GRU(units)`.
+    Gru,
+    /// `Dense(units)`.
+    Dense,
+    /// `Activation(activation)`.
+    Activation,
+    /// `Masking(mask_value)`.
+    Masking,
+    /// `Dropout(rate)`.
+    Dropout,
+    /// `SpatialDropout1D(rate)`.
+    SpatialDropout1D,
+    /// `GaussianNoise(stddev)`.
+    GaussianNoise,
+    /// `GaussianDropout(rate)`.
+    GaussianDropout,
+    /// `ActivityRegularization(l1, l2)`.
+    ActivityRegularization,
+    /// `Bidirectional(layer)`.
+    Bidirectional,
+    /// `TimeDistributed(layer)`.
+    TimeDistributed,
+}
+
 /// The type a keyword takes in the DSL.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Ty {
@@ -106,6 +142,8 @@ pub struct Tensor {
 /// Everything about one layer class.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Class {
+    /// Which kind: what `LayerKind::build` and the cells match on.
+    pub kind: Kind,
     /// Keras's class name: `SimpleRNN`.
     pub name: &'static str,
     /// Keras's snake-case base for automatic layer names: `simple_rnn`.
@@ -126,6 +164,12 @@ pub struct Class {
     pub config: &'static [&'static str],
     /// Weight tensors.
     pub tensors: &'static [Tensor],
+    /// Keras options that change inference and are not implemented: a file whose config sets
+    /// one to a true value is refused, naming it.
+    pub refused: &'static [&'static str],
+    /// Why a model with this layer cannot stream one step at a time (`None`: it can, when its
+    /// options let it: a `go_backwards` layer cannot).
+    pub no_stream: Option<&'static str>,
     /// An example, for messages.
     pub example: &'static str,
 }
@@ -176,6 +220,7 @@ const BIAS: &[(&str, bool)] = &[("use_bias", true)];
 
 /// `Input(steps, features)`.
 pub const INPUT: Class = Class {
+    kind: Kind::Input,
     name: "Input",
     snake: "input_layer",
     role: Role::Input,
@@ -190,11 +235,14 @@ pub const INPUT: Class = Class {
     ],
     config: &[],
     tensors: &[],
+    refused: &[],
+    no_stream: None,
     example: "Input(None, 32)",
 };
 
 /// `Embedding(input_dim, output_dim)`.
 pub const EMBEDDING: Class = Class {
+    kind: Kind::Embedding,
     name: "Embedding",
     snake: "embedding",
     role: Role::Embedding,
@@ -211,11 +259,14 @@ pub const EMBEDDING: Class = Class {
     ],
     config: &["input_dim", "output_dim", "mask_zero", "input_length"],
     tensors: &[t("embeddings", &[Dim::In, Dim::Units(1)], ALWAYS)],
+    refused: &["sparse"],
+    no_stream: None,
     example: "Embedding(10000, 32, mask_zero = true)",
 };
 
 /// `SimpleRNN(units)`.
 pub const SIMPLE_RNN: Class = Class {
+    kind: Kind::SimpleRnn,
     name: "SimpleRNN",
     snake: "simple_rnn",
     role: Role::Recurrent,
@@ -246,6 +297,13 @@ pub const SIMPLE_RNN: Class = Class {
         t("recurrent_kernel", &[Dim::Units(1), Dim::Units(1)], ALWAYS),
         t("bias", &[Dim::Units(1)], BIAS),
     ],
+    refused: &[
+        "return_state",
+        "stateful",
+        "zero_output_for_mask",
+        "time_major",
+    ],
+    no_stream: None,
     example: "SimpleRNN(32, return_sequences = true)",
 };
 
@@ -270,6 +328,7 @@ macro_rules! gated_keywords {
 
 /// `LSTM(units)`: gates i, f, c, o in the kernels' columns.
 pub const LSTM: Class = Class {
+    kind: Kind::Lstm,
     name: "LSTM",
     snake: "lstm",
     role: Role::Recurrent,
@@ -291,12 +350,20 @@ pub const LSTM: Class = Class {
         t("recurrent_kernel", &[Dim::Units(1), Dim::Units(4)], ALWAYS),
         t("bias", &[Dim::Units(4)], BIAS),
     ],
+    refused: &[
+        "return_state",
+        "stateful",
+        "zero_output_for_mask",
+        "time_major",
+    ],
+    no_stream: None,
     example: "LSTM(32, return_sequences = true)",
 };
 
 /// `GRU(units)`: gates z, r, h in the kernels' columns; with `reset_after` (Keras's default)
 /// the bias has an input row and a recurrent row.
 pub const GRU: Class = Class {
+    kind: Kind::Gru,
     name: "GRU",
     snake: "gru",
     role: Role::Recurrent,
@@ -328,11 +395,19 @@ pub const GRU: Class = Class {
             &[("use_bias", true), ("reset_after", false)],
         ),
     ],
+    refused: &[
+        "return_state",
+        "stateful",
+        "zero_output_for_mask",
+        "time_major",
+    ],
+    no_stream: None,
     example: "GRU(32, return_sequences = true)",
 };
 
 /// `Dense(units)`.
 pub const DENSE: Class = Class {
+    kind: Kind::Dense,
     name: "Dense",
     snake: "dense",
     role: Role::PerStep,
@@ -351,11 +426,14 @@ pub const DENSE: Class = Class {
         t("kernel", &[Dim::In, Dim::Units(1)], ALWAYS),
         t("bias", &[Dim::Units(1)], BIAS),
     ],
+    refused: &[],
+    no_stream: None,
     example: "Dense(1, activation = sigmoid)",
 };
 
 /// `Activation(activation)`.
 pub const ACTIVATION: Class = Class {
+    kind: Kind::Activation,
     name: "Activation",
     snake: "activation",
     role: Role::PerStep,
@@ -366,11 +444,14 @@ pub const ACTIVATION: Class = Class {
     keywords: &[kw("activation", Ty::Activation, None), NAME],
     config: &["activation"],
     tensors: &[],
+    refused: &[],
+    no_stream: None,
     example: "Activation(softmax)",
 };
 
 /// `Masking(mask_value = 0.0)`.
 pub const MASKING: Class = Class {
+    kind: Kind::Masking,
     name: "Masking",
     snake: "masking",
     role: Role::Masking,
@@ -381,11 +462,14 @@ pub const MASKING: Class = Class {
     keywords: &[kw("mask_value", Ty::Float, Some(Value::Float(0.0))), NAME],
     config: &["mask_value"],
     tensors: &[],
+    refused: &[],
+    no_stream: None,
     example: "Masking(mask_value = 0.0)",
 };
 
 /// `Dropout(rate)`: identity at inference.
 pub const DROPOUT: Class = Class {
+    kind: Kind::Dropout,
     name: "Dropout",
     snake: "dropout",
     role: Role::Inert,
@@ -401,11 +485,14 @@ pub const DROPOUT: Class = Class {
     ],
     config: &[],
     tensors: &[],
+    refused: &[],
+    no_stream: None,
     example: "Dropout(0.5)",
 };
 
 /// `SpatialDropout1D(rate)`: identity at inference.
 pub const SPATIAL_DROPOUT1D: Class = Class {
+    kind: Kind::SpatialDropout1D,
     name: "SpatialDropout1D",
     snake: "spatial_dropout1d",
     role: Role::Inert,
@@ -416,11 +503,14 @@ pub const SPATIAL_DROPOUT1D: Class = Class {
     keywords: &[kw("rate", Ty::Rate, None), SEED, NAME],
     config: &[],
     tensors: &[],
+    refused: &[],
+    no_stream: None,
     example: "SpatialDropout1D(0.2)",
 };
 
 /// `GaussianNoise(stddev)`: identity at inference.
 pub const GAUSSIAN_NOISE: Class = Class {
+    kind: Kind::GaussianNoise,
     name: "GaussianNoise",
     snake: "gaussian_noise",
     role: Role::Inert,
@@ -431,11 +521,14 @@ pub const GAUSSIAN_NOISE: Class = Class {
     keywords: &[kw("stddev", Ty::Float, None), SEED, NAME],
     config: &[],
     tensors: &[],
+    refused: &[],
+    no_stream: None,
     example: "GaussianNoise(0.1)",
 };
 
 /// `GaussianDropout(rate)`: identity at inference.
 pub const GAUSSIAN_DROPOUT: Class = Class {
+    kind: Kind::GaussianDropout,
     name: "GaussianDropout",
     snake: "gaussian_dropout",
     role: Role::Inert,
@@ -446,11 +539,14 @@ pub const GAUSSIAN_DROPOUT: Class = Class {
     keywords: &[kw("rate", Ty::Rate, None), SEED, NAME],
     config: &[],
     tensors: &[],
+    refused: &[],
+    no_stream: None,
     example: "GaussianDropout(0.3)",
 };
 
 /// `ActivityRegularization(l1 = 0.0, l2 = 0.0)`: identity at inference.
 pub const ACTIVITY_REGULARIZATION: Class = Class {
+    kind: Kind::ActivityRegularization,
     name: "ActivityRegularization",
     snake: "activity_regularization",
     role: Role::Inert,
@@ -465,6 +561,8 @@ pub const ACTIVITY_REGULARIZATION: Class = Class {
     ],
     config: &[],
     tensors: &[],
+    refused: &[],
+    no_stream: None,
     example: "ActivityRegularization(l1 = 0.01)",
 };
 
@@ -473,6 +571,7 @@ pub const ACTIVITY_REGULARIZATION: Class = Class {
 /// `merge_mode`, the inner class (`layer`) and the inner layer's own; its tensors are the inner
 /// layer's, twice (`forward_*`, then `backward_*`).
 pub const BIDIRECTIONAL: Class = Class {
+    kind: Kind::Bidirectional,
     name: "Bidirectional",
     snake: "bidirectional",
     role: Role::Recurrent,
@@ -488,12 +587,15 @@ pub const BIDIRECTIONAL: Class = Class {
     ],
     config: &["merge_mode", "layer"],
     tensors: &[],
+    refused: &[],
+    no_stream: Some("is `Bidirectional` (its backward copy starts at the last step)"),
     example: "Bidirectional(LSTM(32, seq), merge_mode = concat)",
 };
 
 /// `TimeDistributed(layer)`: the inner per-step layer on every timestep. Its options are the
 /// inner class (`layer`) and the inner layer's own; its tensors are the inner layer's.
 pub const TIME_DISTRIBUTED: Class = Class {
+    kind: Kind::TimeDistributed,
     name: "TimeDistributed",
     snake: "time_distributed",
     role: Role::PerStep,
@@ -504,6 +606,8 @@ pub const TIME_DISTRIBUTED: Class = Class {
     keywords: &[kw("layer", Ty::Layer, None), NAME],
     config: &["layer"],
     tensors: &[],
+    refused: &[],
+    no_stream: None,
     example: "TimeDistributed(Dense(3, activation = softmax))",
 };
 
@@ -525,9 +629,6 @@ pub const CLASSES: &[&Class] = &[
     &BIDIRECTIONAL,
     &TIME_DISTRIBUTED,
 ];
-
-/// Keras classes the project means to support and does not yet: named as such in messages.
-pub const PLANNED: &[&str] = &["Conv1D"];
 
 /// The class named `name`.
 pub fn class(name: &str) -> Option<&'static Class> {

@@ -1,13 +1,15 @@
-//! The inverse of [`LayerKind::config_values`]: a layer from a weights file's record (class and
-//! recorded options), so a model can be declared by its file (`#[weights = "..."]` with no
-//! layer list).
+//! A weights file's record (class and recorded options) as [`Options`] for
+//! [`LayerKind::build`], so a model can be declared by its file (`#[weights = "..."]` with no
+//! layer list): the inverse of [`LayerKind::config_values`].
 
 use alloc::boxed::Box;
 use alloc::format;
 use alloc::string::String;
+use alloc::vec::Vec;
 
 use crate::activation::Activation;
-use crate::class::{self, Role};
+use crate::build::Options;
+use crate::class::{self, Class};
 use crate::layer::{LayerKind, Merge};
 use crate::value::Value;
 
@@ -22,117 +24,157 @@ impl LayerKind {
     ) -> Result<LayerKind, String> {
         let spec = class::class(class)
             .filter(|c| c.in_file)
-            .ok_or_else(|| format!("the class `{class}` is not one rnn_model! implements"))?;
-        // An option a file does not record (it does not change results, as `unit_forget_bias`)
-        // is Keras's default.
-        let get = |key: &str| {
-            config
-                .iter()
-                .find(|(k, _)| *k == key)
-                .map(|(_, v)| *v)
-                .or_else(|| spec.default(key).filter(|_| !spec.config.contains(&key)))
-                .ok_or_else(|| format!("`{class}` records no option `{key}`"))
+            .ok_or_else(|| crate::rules::rule_classes_implemented(&[class]).unwrap_or_default())?;
+        let mut o = Config {
+            class: spec,
+            config,
+            problems: Vec::new(),
         };
-        let wrong = |key: &str, v: Value<'_>| format!("`{class}`'s option `{key}` is {v}");
-        let size = |key: &str| match get(key)? {
-            Value::Int(n) if n > 0 && n <= u32::MAX as u64 => Ok(n as usize),
-            v => Err(wrong(key, v)),
-        };
-        let flag = |key: &str| match get(key)? {
-            Value::Bool(b) => Ok(b),
-            v => Err(wrong(key, v)),
-        };
-        let act = |key: &str| match get(key)? {
-            Value::Str(s) => Activation::from_name(s).ok_or_else(|| wrong(key, Value::Str(s))),
-            v => Err(wrong(key, v)),
-        };
-        let kind = match spec.name {
-            "Embedding" => LayerKind::Embedding {
-                input_dim: size("input_dim")?,
-                output_dim: size("output_dim")?,
-                mask_zero: flag("mask_zero")?,
-                input_length: match get("input_length")? {
-                    Value::Null => None,
-                    Value::Int(n) if n > 0 => Some(n as usize),
-                    v => return Err(wrong("input_length", v)),
-                },
-            },
-            "SimpleRNN" => LayerKind::SimpleRnn {
-                input,
-                units: size("units")?,
-                activation: act("activation")?,
-                use_bias: flag("use_bias")?,
-                return_sequences: flag("return_sequences")?,
-                go_backwards: flag("go_backwards")?,
-            },
-            "LSTM" => LayerKind::Lstm {
-                input,
-                units: size("units")?,
-                activation: act("activation")?,
-                recurrent_activation: act("recurrent_activation")?,
-                use_bias: flag("use_bias")?,
-                return_sequences: flag("return_sequences")?,
-                go_backwards: flag("go_backwards")?,
-                unit_forget_bias: flag("unit_forget_bias")?,
-            },
-            "GRU" => LayerKind::Gru {
-                input,
-                units: size("units")?,
-                activation: act("activation")?,
-                recurrent_activation: act("recurrent_activation")?,
-                use_bias: flag("use_bias")?,
-                return_sequences: flag("return_sequences")?,
-                go_backwards: flag("go_backwards")?,
-                reset_after: flag("reset_after")?,
-            },
-            "Dense" => LayerKind::Dense {
-                input,
-                units: size("units")?,
-                activation: act("activation")?,
-                use_bias: flag("use_bias")?,
-            },
-            "Activation" => LayerKind::Activation {
-                width: input,
-                activation: act("activation")?,
-            },
-            "Masking" => LayerKind::Masking {
-                width: input,
-                mask_value: match get("mask_value")? {
-                    Value::Float(x) => x as f32,
-                    Value::Int(n) => n as f32,
-                    v => return Err(wrong("mask_value", v)),
-                },
-            },
-            "Bidirectional" | "TimeDistributed" => {
-                let inner_class = match get("layer")? {
-                    Value::Str(s) => class::class(s)
-                        .filter(|c| spec.wraps(c))
-                        .ok_or_else(|| format!("`{class}` cannot wrap `{s}`"))?,
-                    v => return Err(wrong("layer", v)),
-                };
-                let inner: &'static LayerKind = Box::leak(Box::new(LayerKind::from_config(
-                    inner_class.name,
-                    config,
-                    input,
-                )?));
-                if spec.name == "TimeDistributed" {
-                    LayerKind::TimeDistributed { inner }
-                } else {
-                    let merge = match get("merge_mode")? {
-                        Value::Str(s) => {
-                            Merge::from_name(s).ok_or_else(|| wrong("merge_mode", Value::Str(s)))?
-                        }
-                        v => return Err(wrong("merge_mode", v)),
-                    };
-                    LayerKind::Bidirectional { inner, merge }
-                }
+        let kind = LayerKind::build(spec, &mut o, input);
+        match (kind, o.problems.is_empty()) {
+            (Some(kind), true) => Ok(kind),
+            (_, false) => Err(o.problems.join("; ")),
+            (None, true) => Err(format!("the class `{class}` cannot be read from a file")),
+        }
+    }
+}
+
+/// A record's options; problems collected as text.
+struct Config<'c, 'v> {
+    class: &'static Class,
+    config: &'c [(&'c str, Value<'v>)],
+    problems: Vec<String>,
+}
+
+impl<'v> Config<'_, 'v> {
+    /// The recorded value, or Keras's default for an option the file does not record (it does
+    /// not change results, as `unit_forget_bias`).
+    fn get(&mut self, key: &str) -> Option<Value<'v>> {
+        let found = self
+            .config
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| *v)
+            .or_else(|| {
+                self.class
+                    .default(key)
+                    .filter(|_| !self.class.config.contains(&key))
+            });
+        if found.is_none() {
+            let class = self.class.name;
+            self.problems
+                .push(format!("`{class}` records no option `{key}`"));
+        }
+        found
+    }
+
+    fn wrong<T>(&mut self, key: &str, v: String) -> Option<T> {
+        let class = self.class.name;
+        self.problems
+            .push(format!("`{class}`'s option `{key}` is {v}"));
+        None
+    }
+}
+
+impl Options for Config<'_, '_> {
+    fn size(&mut self, key: &'static str, max: u64) -> Option<usize> {
+        match self.get(key)? {
+            Value::Int(n) if n > 0 && n <= max => Some(n as usize),
+            v => {
+                let v = format!("{v}");
+                self.wrong(key, v)
             }
-            _ if spec.role == Role::Inert => LayerKind::Inert {
-                class: spec,
-                width: input,
-            },
-            _ => return Err(format!("the class `{class}` cannot be read from a file")),
+        }
+    }
+
+    fn steps(&mut self, key: &'static str) -> Option<Option<usize>> {
+        match self.get(key)? {
+            Value::Null => Some(None),
+            Value::Int(n) if n > 0 && n <= crate::rules::MAX_COUNT => Some(Some(n as usize)),
+            v => {
+                let v = format!("{v}");
+                self.wrong(key, v)
+            }
+        }
+    }
+
+    fn flag(&mut self, key: &'static str) -> Option<bool> {
+        match self.get(key)? {
+            Value::Bool(b) => Some(b),
+            v => {
+                let v = format!("{v}");
+                self.wrong(key, v)
+            }
+        }
+    }
+
+    fn activation(&mut self, key: &'static str) -> Option<Activation> {
+        let v = self.get(key)?;
+        let found = match v {
+            Value::Str(s) => Activation::from_name(s),
+            _ => None,
         };
-        Ok(kind)
+        let v = format!("{v}");
+        found.or_else(|| self.wrong(key, v))
+    }
+
+    fn float(&mut self, key: &'static str) -> Option<f64> {
+        match self.get(key)? {
+            Value::Float(x) if x.is_finite() => Some(x),
+            Value::Int(n) => Some(n as f64),
+            v => {
+                let v = format!("{v}");
+                self.wrong(key, v)
+            }
+        }
+    }
+
+    fn merge(&mut self, key: &'static str) -> Option<Merge> {
+        let v = self.get(key)?;
+        let found = match v {
+            Value::Str(s) => Merge::from_name(s),
+            _ => None,
+        };
+        let v = format!("{v}");
+        found.or_else(|| self.wrong(key, v))
+    }
+
+    fn layer(
+        &mut self,
+        key: &'static str,
+        wrapper: &'static Class,
+        input: usize,
+    ) -> Option<&'static LayerKind> {
+        let inner = match self.get(key)? {
+            Value::Str(s) => class::class(s).filter(|c| wrapper.wraps(c)).ok_or(s),
+            v => {
+                let v = format!("{v}");
+                return self.wrong(key, v);
+            }
+        };
+        let inner = match inner {
+            Ok(c) => c,
+            Err(s) => {
+                let message = format!("`{}` cannot wrap `{s}`", wrapper.name);
+                self.problems.push(message);
+                return None;
+            }
+        };
+        // A wrapper's record holds its own options and its inner layer's, side by side.
+        match LayerKind::from_config(inner.name, self.config, input) {
+            Ok(kind) => Some(Box::leak(Box::new(kind))),
+            Err(e) => {
+                self.problems.push(e);
+                None
+            }
+        }
+    }
+
+    fn given(&self, key: &'static str) -> bool {
+        self.config.iter().any(|(k, _)| *k == key)
+    }
+
+    fn refuse(&mut self, _key: &'static str, message: &str) {
+        self.problems.push(message.into());
     }
 }

@@ -7,6 +7,10 @@
 //!   (derived from the tensor shapes), output shapes;
 //! - [`Activation`]: the activation names;
 //! - [`check_file`]: whether a weights file fits a model, every mismatch with its fix;
+//! - [`LayerKind::build`]: the one constructor of a layer from its options ([`Options`]: the
+//!   DSL's or a file's);
+//! - [`rules`]: the rules over a model (what may follow what, limits, names), for a declaration
+//!   and a file alike;
 //! - [`naming`]: Keras's snake-case and automatic layer names;
 //! - [`spec_json`]: the same tables as JSON for the Python exporter (`tools/spec.json`);
 //! - [`Error`]: the one error type (re-exported as `rnn_runtime::Error`);
@@ -31,6 +35,8 @@ mod activation;
 #[cfg(feature = "alloc")]
 pub mod bake;
 #[cfg(feature = "alloc")]
+mod build;
+#[cfg(feature = "alloc")]
 mod check;
 pub mod class;
 mod error;
@@ -44,14 +50,20 @@ mod layer;
 #[cfg(feature = "alloc")]
 pub mod naming;
 #[cfg(feature = "alloc")]
+pub mod rules;
+#[cfg(feature = "alloc")]
 mod snapshot;
+#[cfg(feature = "alloc")]
+pub mod suggest;
 mod value;
 mod weights;
 
 pub use activation::Activation;
 #[cfg(feature = "alloc")]
+pub use build::Options;
+#[cfg(feature = "alloc")]
 pub use check::{FileLayer, FileTensor, Mismatch, check_file};
-pub use class::{CLASSES, Class, Role, Ty};
+pub use class::{CLASSES, Class, Kind, Role, Ty};
 #[cfg(feature = "alloc")]
 pub use error::FilePath;
 pub use error::{Error, Result};

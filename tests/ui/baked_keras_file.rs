@@ -7,6 +7,17 @@ rnn_runtime::rnn_model! {
     pub struct UnsupportedLayer;
 }
 
+// Every unsupported class of a file, Keras 3 and tf_keras, named in one error.
+rnn_runtime::rnn_model! {
+    #[weights = "../../../../tests/fixtures/keras_refused/cnn_stack.keras"]
+    pub struct UnsupportedLayers;
+}
+
+rnn_runtime::rnn_model! {
+    #[weights = "../../../../tests/fixtures/keras_refused/cnn_stack.h5"]
+    pub struct UnsupportedLayersH5<Input(None, 4), GRU(3)>;
+}
+
 rnn_runtime::rnn_model! {
     #[weights = "../../../../tests/fixtures/keras_refused/stateful_lstm.h5"]
     pub struct UnsupportedOption<Input(None, 3), LSTM(4)>;
@@ -29,6 +40,8 @@ rnn_runtime::rnn_model! {
 
 fn main() {
     let _ = UnsupportedLayer::PARAMS;
+    let _ = UnsupportedLayers::baked();
+    let _ = UnsupportedLayersH5::baked();
     let _ = UnsupportedOption::baked();
     let _ = WeightsOnly::baked();
     let _ = Mismatch::baked();

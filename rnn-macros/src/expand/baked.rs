@@ -3,9 +3,9 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
+use super::cells;
 use super::field;
 use crate::bake::{File, Layout};
-use crate::layers;
 use crate::model::Model;
 use crate::plan::Plan;
 
@@ -40,7 +40,7 @@ pub fn expand_baked(
     let fields = model.layers.iter().enumerate().map(|(i, l)| {
         let f = field(i);
         let mut arrays = layout.layers[i].iter().map(|&o| at(o));
-        let cell = layers::cell_baked(p, &l.kind, &mut arrays);
+        let cell = cells::cell_baked(p, &l.kind, &mut arrays);
         quote!(#f: #cell)
     });
     let folds = super::item::fold_type(p, plan).map(|ty| {

@@ -3,8 +3,8 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::cells;
 use super::{field, lit};
-use crate::layers;
 use crate::model::Model;
 use crate::plan::Plan;
 
@@ -16,7 +16,7 @@ pub fn expand_struct(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStream
     let (attrs, vis, ident) = (&model.attrs, &model.vis, &model.ident);
     let fields = model.layers.iter().enumerate().map(|(i, l)| {
         let f = field(i);
-        let ty = layers::cell_type(p, &l.kind);
+        let ty = cells::cell_type(p, &l.kind);
         quote!(#f: #ty)
     });
     let fold = fold_type(p, plan).map(|ty| match plan.fold.map(|f| f.copies) {
@@ -49,7 +49,7 @@ pub fn assemble(
         .layers
         .iter()
         .enumerate()
-        .map(|(i, l)| make(i, layers::cell_type(p, &l.kind)));
+        .map(|(i, l)| make(i, cells::cell_type(p, &l.kind)));
     let fold = plan.fold.zip(fold_type(p, plan)).map(|(f, ty)| {
         let (e, r) = (field(f.embedding), field(f.into));
         if f.copies == 2 {

@@ -5,6 +5,7 @@
 
 mod api;
 mod baked;
+mod cells;
 mod consts;
 mod engine;
 mod item;

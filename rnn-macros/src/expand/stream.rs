@@ -9,8 +9,8 @@ use quote::{format_ident, quote};
 use rnn_spec::LayerKind;
 
 use super::api::{arg_type, output_type};
+use super::cells::cell_type;
 use super::{field, lit};
-use crate::layers::cell_type;
 use crate::model::{Model, Source};
 use crate::plan::Plan;
 

@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 use super::Problem;
 use super::h5::{Data, File};
 use crate::Activation;
-use crate::class::{Class, Dim};
+use crate::class::{Class, Dim, Kind, Ty};
 use crate::json::{FORMAT, LayerRecord, TensorRecord, VERSION, WeightsFile};
 
 /// Where a model's weights are.
@@ -129,16 +129,6 @@ pub(super) fn name_of(cfg: &Map<String, Value>) -> String {
         .to_string()
 }
 
-/// The supported classes, for messages: `Embedding, SimpleRNN, ...`.
-fn supported() -> String {
-    crate::CLASSES
-        .iter()
-        .filter(|c| c.in_file)
-        .map(|c| c.name)
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// `model_document`.
 pub(crate) fn model(
     config: &Value,
@@ -147,16 +137,24 @@ pub(crate) fn model(
 ) -> Result<WeightsFile, Problem> {
     let (inner, layers) = layer_list(config)?;
     let model_name = name_of(inner);
-    // report the first unsupported class before anything else
+    // Every class the model uses and rnn_model! does not implement, named in one message
+    // before anything else.
+    let mut where_: Vec<String> = Vec::new();
+    let mut classes: Vec<&str> = Vec::new();
     for layer in layers {
         let cls = class_of(layer)?;
         if cls != "InputLayer" && crate::class::class(cls).is_none_or(|c| !c.in_file) {
-            let name = name_of(config_of(layer, cls)?);
-            return Err(unsupported(format!(
-                "layer '{name}' ({cls}): layer class {cls} is not supported (supported: {})",
-                supported()
-            )));
+            where_.push(format!(
+                "layer '{}' ({cls})",
+                name_of(config_of(layer, cls)?)
+            ));
+            if !classes.contains(&cls) {
+                classes.push(cls);
+            }
         }
+    }
+    if let Some(message) = crate::rules::rule_classes_implemented(&classes) {
+        return Err(unsupported(format!("{}: {message}", where_.join(", "))));
     }
     let mut out = Vec::new();
     // Keras 3 stores a model's layers under their class's snake-case name, numbered per class
@@ -202,11 +200,25 @@ fn layer_doc(layer: &Value, cls: &str, key: &str, src: Source<'_>) -> Result<Lay
     let name = name_of(cfg);
     let where_ = format!("layer '{name}' ({cls})");
     let refuse = |what: String| unsupported(format!("{where_}: {what} is not supported"));
-    let (config, tensors) = match cls {
-        "Bidirectional" => super::wrappers::bidirectional(cfg, key, &where_, src, &refuse)?,
-        "TimeDistributed" => super::wrappers::time_distributed(cfg, key, &where_, src, &refuse)?,
-        _ => {
-            let class = crate::class::class(cls).ok_or_else(|| refuse(format!("class {cls}")))?;
+    let class = crate::class::class(cls).ok_or_else(|| refuse(format!("class {cls}")))?;
+    let (config, tensors) = match class.kind {
+        Kind::Bidirectional => super::wrappers::bidirectional(cfg, key, &where_, src, &refuse)?,
+        Kind::TimeDistributed => {
+            super::wrappers::time_distributed(cfg, key, &where_, src, &refuse)?
+        }
+        Kind::Input
+        | Kind::Embedding
+        | Kind::SimpleRnn
+        | Kind::Lstm
+        | Kind::Gru
+        | Kind::Dense
+        | Kind::Activation
+        | Kind::Masking
+        | Kind::Dropout
+        | Kind::SpatialDropout1D
+        | Kind::GaussianNoise
+        | Kind::GaussianDropout
+        | Kind::ActivityRegularization => {
             let weights = weights(src, key, Part::Whole)?;
             read_layer(class, cfg, weights, &where_, src.keras2(), true, &refuse)?
         }
@@ -219,23 +231,13 @@ fn layer_doc(layer: &Value, cls: &str, key: &str, src: Source<'_>) -> Result<Lay
     })
 }
 
-/// The row checks: what changes inference and is not implemented.
+/// The row checks: what changes inference and is not implemented (`Class::refused`).
 fn row_check(
     class: &Class,
     cfg: &Map<String, Value>,
     refuse: &dyn Fn(String) -> Problem,
 ) -> Result<(), Problem> {
-    let keys: &[&str] = match class.name {
-        "Embedding" => &["sparse"],
-        "SimpleRNN" | "LSTM" | "GRU" => &[
-            "return_state",
-            "stateful",
-            "zero_output_for_mask",
-            "time_major",
-        ],
-        _ => &[],
-    };
-    refuse_true(keys, cfg, refuse)
+    refuse_true(class.refused, cfg, refuse)
 }
 
 pub(super) fn refuse_true(
@@ -280,8 +282,10 @@ fn activation(
     Ok(act.to_string())
 }
 
-/// One config key of the file, read from the Keras config as the exporter row reads it.
+/// One config key of the file, read from the Keras config as the exporter row reads it: by the
+/// keyword's type, an absent one taking the class's default.
 fn config_value(
+    class: &Class,
     key: &str,
     cfg: &Map<String, Value>,
     keras2: bool,
@@ -303,39 +307,40 @@ fn config_value(
             ))),
         }
     };
-    let boolean = |default: bool| {
-        Value::Bool(match cfg.get(key) {
-            None => default,
+    let keyword = class.keyword(key).ok_or_else(|| {
+        malformed(format!(
+            "{where_}: the reader has no rule for config key `{key}`"
+        ))
+    })?;
+    Ok(match keyword.ty {
+        Ty::Size => int(true)?,
+        Ty::Steps => int(false)?,
+        Ty::Bool => Value::Bool(match cfg.get(key) {
+            None => keyword.default == Some(crate::Value::Bool(true)),
             v => truthy(v),
-        })
-    };
-    Ok(match key {
-        "input_dim" | "output_dim" | "units" => int(true)?,
-        "input_length" => int(false)?,
-        "mask_zero" | "return_sequences" | "go_backwards" => boolean(false),
-        "use_bias" | "reset_after" => boolean(true),
-        "activation" | "recurrent_activation" => {
-            Value::String(activation(cfg, key, keras2, where_)?)
-        }
-        "mask_value" => {
+        }),
+        Ty::Activation => Value::String(activation(cfg, key, keras2, where_)?),
+        Ty::Float => {
+            let default = match keyword.default {
+                Some(crate::Value::Float(x)) => x,
+                _ => 0.0,
+            };
             let v = match cfg.get(key) {
-                None | Some(Value::Null) => 0.0,
+                None | Some(Value::Null) => default,
                 Some(v) => v.as_f64().ok_or_else(|| {
                     malformed(format!(
-                        "{where_}: config `mask_value` is {v}, expected a number"
+                        "{where_}: config `{key}` is {v}, expected a number"
                     ))
                 })?,
             };
             if !v.is_finite() {
-                return Err(unsupported(format!(
-                    "{where_}: mask_value={v} is not supported"
-                )));
+                return Err(unsupported(format!("{where_}: {key}={v} is not supported")));
             }
             Value::from(v)
         }
-        other => {
+        Ty::Str | Ty::Rate | Ty::Shape | Ty::Any | Ty::Layer | Ty::Merge => {
             return Err(malformed(format!(
-                "{where_}: the reader has no rule for config key `{other}`"
+                "{where_}: the reader has no rule for config key `{key}`"
             )));
         }
     })
@@ -487,10 +492,13 @@ pub(super) fn read_layer(
     }
     let mut config = Map::new();
     for key in class.config {
-        config.insert((*key).to_string(), config_value(key, cfg, keras2, where_)?);
+        config.insert(
+            (*key).to_string(),
+            config_value(class, key, cfg, keras2, where_)?,
+        );
     }
     let size = |k: &str| config.get(k).and_then(Value::as_u64);
-    let (input, units) = if class.name == "Embedding" {
+    let (input, units) = if class.kind == Kind::Embedding {
         (size("input_dim"), size("output_dim"))
     } else {
         (None, size("units"))

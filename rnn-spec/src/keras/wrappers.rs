@@ -13,6 +13,7 @@ use super::translate::{
     refuse_true, truthy, unsupported, weights,
 };
 use crate::Merge;
+use crate::class::Class;
 use crate::json::TensorRecord;
 
 /// The forward or backward copy's name as Keras names it: `forward_lstm`, `backward_lstm`.
@@ -25,6 +26,28 @@ fn copy_name(prefix: &str, name: &str) -> String {
         name.to_string()
     } else {
         format!("{prefix}{base}")
+    }
+}
+
+/// The class `wrapper` holds, when the spec lets it hold `icls` (`Class::wraps`).
+fn inner_class(
+    wrapper: &Class,
+    icls: &str,
+    refuse: &dyn Fn(String) -> Problem,
+) -> Result<&'static Class, Problem> {
+    match crate::class::class(icls).filter(|c| wrapper.wraps(c)) {
+        Some(c) => Ok(c),
+        None => {
+            let can: Vec<&str> = crate::CLASSES
+                .iter()
+                .filter(|c| wrapper.wraps(c))
+                .map(|c| c.name)
+                .collect();
+            Err(refuse(format!(
+                "an inner layer of class {icls} (supported: {})",
+                can.join(", ")
+            )))
+        }
     }
 }
 
@@ -50,13 +73,7 @@ pub(super) fn bidirectional(
         .filter(|l| l.is_object())
         .ok_or_else(|| malformed(format!("{where_}: the config has no inner `layer`")))?;
     let icls = class_of(fwd)?;
-    const INNER: &[&str] = &["SimpleRNN", "LSTM", "GRU"];
-    if !INNER.contains(&icls) {
-        return Err(refuse(format!(
-            "an inner layer of class {icls} (supported: {})",
-            INNER.join(", ")
-        )));
-    }
+    inner_class(&crate::class::BIDIRECTIONAL, icls, refuse)?;
     let fcfg_k = config_of(fwd, icls)?;
     let fname = copy_name("forward_", &name_of(fcfg_k));
     // Keras builds the backward copy from the inner layer's config with go_backwards flipped
@@ -163,26 +180,12 @@ pub(super) fn time_distributed(
     src: Source<'_>,
     refuse: &dyn Fn(String) -> Problem,
 ) -> LayerRead {
-    const INNER: &[&str] = &[
-        "Dense",
-        "Activation",
-        "Dropout",
-        "SpatialDropout1D",
-        "GaussianNoise",
-        "GaussianDropout",
-        "ActivityRegularization",
-    ];
     let inner = cfg
         .get("layer")
         .filter(|l| l.is_object())
         .ok_or_else(|| malformed(format!("{where_}: the config has no inner `layer`")))?;
     let icls = class_of(inner)?;
-    if !INNER.contains(&icls) {
-        return Err(refuse(format!(
-            "an inner layer of class {icls} (supported: {})",
-            INNER.join(", ")
-        )));
-    }
+    inner_class(&crate::class::TIME_DISTRIBUTED, icls, refuse)?;
     let icfg = config_of(inner, icls)?;
     let sub_where = format!("{where_} inner layer '{}'", name_of(icfg));
     let sub_refuse = |what: String| unsupported(format!("{sub_where}: {what} is not supported"));

@@ -1,4 +1,8 @@
-//! "Did you mean" suggestions.
+//! "Did you mean" suggestions: the one helper every message uses.
+
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
 
 /// The candidate closest to `word`: equal ignoring case and `_`, or within an edit distance of
 /// a third of its length (at least 1).
@@ -14,6 +18,14 @@ pub fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
+}
+
+/// `"did you mean `x`? "` when a candidate is close to `word`, else `""`: the start of a hint.
+pub fn did_you_mean(word: &str, candidates: &[&str]) -> String {
+    match closest(word, candidates) {
+        Some(c) => format!("did you mean `{c}`? "),
+        None => String::new(),
+    }
 }
 
 /// Levenshtein distance.

@@ -1,0 +1,151 @@
+//! The runtime cell of each layer kind, as generated code names it (`cell_type`) and builds it
+//! from baked arrays (`cell_baked`): one exhaustive match each over `LayerKind`.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use rnn_spec::{LayerKind, Merge};
+
+use super::lit;
+
+/// The runtime cell of a layer: `Embedding<V, D>`, `SimpleRnn<IN, U>`, `Dense<IN, U>`,
+/// `ActivationLayer<W>`, `Masking<W>`, `Inert`, and those below.
+pub fn cell_type(p: &TokenStream, kind: &LayerKind) -> TokenStream {
+    match *kind {
+        LayerKind::Embedding {
+            input_dim,
+            output_dim,
+            ..
+        } => {
+            let (v, d) = (lit(input_dim), lit(output_dim));
+            quote!(#p::Embedding<#v, #d>)
+        }
+        LayerKind::SimpleRnn { input, units, .. } => {
+            let (i, u) = (lit(input), lit(units));
+            quote!(#p::SimpleRnn<#i, #u>)
+        }
+        LayerKind::Lstm { .. } | LayerKind::Gru { .. } => gated_cell(p, kind),
+        LayerKind::Dense { input, units, .. } => {
+            let (i, u) = (lit(input), lit(units));
+            quote!(#p::Dense<#i, #u>)
+        }
+        LayerKind::Activation { width, .. } => {
+            let w = lit(width);
+            quote!(#p::ActivationLayer<#w>)
+        }
+        LayerKind::Masking { width, .. } => {
+            let w = lit(width);
+            quote!(#p::Masking<#w>)
+        }
+        LayerKind::Inert { .. } => quote!(#p::Inert),
+        LayerKind::Bidirectional { inner, merge } => bidirectional_cell(p, inner, merge),
+        LayerKind::TimeDistributed { inner } => time_distributed_cell(p, inner),
+    }
+}
+
+/// The const expression of a baked cell, its arrays (`rnn_spec::bake::cell_arrays` order)
+/// taken from `arrays`: `<Lstm<32, 32, 128>>::baked(__BLOB.at(0), __BLOB.at(16384), .., true,
+/// [Activation::Tanh, Activation::Sigmoid])`.
+pub fn cell_baked(
+    p: &TokenStream,
+    kind: &LayerKind,
+    arrays: &mut dyn Iterator<Item = TokenStream>,
+) -> TokenStream {
+    let ty = cell_type(p, kind);
+    let act = |a: rnn_spec::Activation| {
+        let v = format_ident!("{}", a.variant());
+        quote!(#p::Activation::#v)
+    };
+    let mut a = || arrays.next().unwrap_or_default();
+    match *kind {
+        LayerKind::Embedding { .. } => {
+            let t = a();
+            quote!(<#ty>::baked(#t))
+        }
+        LayerKind::Dense {
+            use_bias,
+            activation,
+            ..
+        } => {
+            let (k, b, f) = (a(), a(), act(activation));
+            quote!(<#ty>::baked(#k, #b, #use_bias, #f))
+        }
+        LayerKind::SimpleRnn {
+            use_bias,
+            activation,
+            ..
+        } => {
+            let (k, r, b, f) = (a(), a(), a(), act(activation));
+            quote!(<#ty>::baked(#k, #r, #b, #use_bias, #f))
+        }
+        LayerKind::Lstm {
+            use_bias,
+            activation,
+            recurrent_activation,
+            ..
+        } => {
+            let (k, r, b) = (a(), a(), a());
+            let (f, g) = (act(activation), act(recurrent_activation));
+            quote!(<#ty>::baked(#k, #r, #b, #use_bias, [#f, #g]))
+        }
+        LayerKind::Gru {
+            use_bias,
+            reset_after,
+            activation,
+            recurrent_activation,
+            ..
+        } => {
+            let (k, r, rh, bi, br) = (a(), a(), a(), a(), a());
+            let (f, g) = (act(activation), act(recurrent_activation));
+            quote!(<#ty>::baked((#k, #r, #rh), [#bi, #br], [#use_bias, #reset_after], [#f, #g]))
+        }
+        LayerKind::Activation { activation, .. } => {
+            let f = act(activation);
+            quote!(<#ty>::baked(#f))
+        }
+        LayerKind::Masking { mask_value, .. } => {
+            let v = proc_macro2::Literal::f32_suffixed(mask_value);
+            quote!(<#ty>::baked(#v))
+        }
+        LayerKind::Inert { .. } => quote!(#p::Inert),
+        LayerKind::Bidirectional { inner, merge } => {
+            let forward = cell_baked(p, inner, arrays);
+            let backward = cell_baked(p, inner, arrays);
+            let m = format_ident!("{}", merge.variant());
+            quote!(<#ty>::baked(#forward, #backward, #p::Merge::#m))
+        }
+        LayerKind::TimeDistributed { inner } => {
+            let inner = cell_baked(p, inner, arrays);
+            quote!(<#ty>::baked(#inner))
+        }
+    }
+}
+
+/// `Lstm<IN, U, 4U>` or `Gru<IN, U, 3U>`: the gate columns are the kernel's, from the spec.
+fn gated_cell(p: &TokenStream, kind: &LayerKind) -> TokenStream {
+    let (input, units) = kind.sizes();
+    let columns = kind
+        .tensors()
+        .first()
+        .and_then(|(_, shape)| shape.get(1).copied())
+        .unwrap_or(units);
+    let (i, u, c) = (lit(input), lit(units), lit(columns));
+    match kind {
+        LayerKind::Lstm { .. } => quote!(#p::Lstm<#i, #u, #c>),
+        _ => quote!(#p::Gru<#i, #u, #c>),
+    }
+}
+
+/// `Bidirectional<Lstm<32, 32, 128>, 32, 64, 64>`: the cell, its units, both outputs side by
+/// side, the merged width.
+fn bidirectional_cell(p: &TokenStream, inner: &LayerKind, merge: Merge) -> TokenStream {
+    let cell = cell_type(p, inner);
+    let units = inner.sizes().1;
+    let (u, u2, w) = (lit(units), lit(2 * units), lit(merge.width(units)));
+    quote!(#p::Bidirectional<#cell, #u, #u2, #w>)
+}
+
+/// `TimeDistributed<Dense<32, 5>>`.
+fn time_distributed_cell(p: &TokenStream, inner: &LayerKind) -> TokenStream {
+    let cell = cell_type(p, inner);
+    quote!(#p::TimeDistributed<#cell>)
+}

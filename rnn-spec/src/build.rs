@@ -1,0 +1,178 @@
+//! The one constructor of a layer: [`LayerKind::build`], from its options wherever they come
+//! from. The DSL (`rnn-macros`, errors on the tokens) and a weights file's config
+//! ([`LayerKind::from_config`]) are two [`Options`]; what a class takes, its defaults and its
+//! limits are decided here once.
+
+use crate::activation::Activation;
+use crate::class::{Class, Kind};
+use crate::layer::{LayerKind, Merge};
+use crate::rules::{MAX_COUNT, MAX_WIDTH};
+
+/// A layer's options, as the DSL or a file gives them. Each getter returns the option's value,
+/// or the class's default when it is not given; `None` when it is required and missing, or given
+/// but wrong: the source has then reported it (on the DSL's tokens, or as the file's message).
+pub trait Options {
+    /// A size in 1..=`max`.
+    fn size(&mut self, key: &'static str, max: u64) -> Option<usize>;
+    /// A fixed length, or `Some(None)` for a free one.
+    fn steps(&mut self, key: &'static str) -> Option<Option<usize>>;
+    /// A boolean.
+    fn flag(&mut self, key: &'static str) -> Option<bool>;
+    /// An activation by Keras name.
+    fn activation(&mut self, key: &'static str) -> Option<Activation>;
+    /// A finite number.
+    fn float(&mut self, key: &'static str) -> Option<f64>;
+    /// `Bidirectional`'s merge mode.
+    fn merge(&mut self, key: &'static str) -> Option<Merge>;
+    /// A wrapper's inner layer, built by [`LayerKind::build`] from its own options on the
+    /// wrapper's input `input` wide, once the source has checked that `wrapper` may hold it.
+    fn layer(
+        &mut self,
+        key: &'static str,
+        wrapper: &'static Class,
+        input: usize,
+    ) -> Option<&'static LayerKind>;
+    /// Whether the option is given at all.
+    fn given(&self, key: &'static str) -> bool;
+    /// Reports a Keras refusal of the given option `key`.
+    fn refuse(&mut self, key: &'static str, message: &str);
+}
+
+impl LayerKind {
+    /// The layer of class `class` (any but `Input`, which is the model's and has no kind) with
+    /// the options `o`, on an input `input` wide (an Embedding's is its token ids). `None` when
+    /// an option is missing or wrong: `o` has reported why. Every option the class reads is read
+    /// before returning, so every mistake of a layer is reported at once.
+    pub fn build(class: &'static Class, o: &mut dyn Options, input: usize) -> Option<LayerKind> {
+        let inert = LayerKind::Inert {
+            class,
+            width: input,
+        };
+        Some(match class.kind {
+            Kind::Input => return None,
+            Kind::Embedding => {
+                let input_dim = o.size("input_dim", MAX_COUNT);
+                let output_dim = o.size("output_dim", MAX_WIDTH);
+                let mask_zero = o.flag("mask_zero");
+                let input_length = o.steps("input_length");
+                LayerKind::Embedding {
+                    input_dim: input_dim?,
+                    output_dim: output_dim?,
+                    mask_zero: mask_zero?,
+                    input_length: input_length?,
+                }
+            }
+            Kind::SimpleRnn => {
+                let units = o.size("units", MAX_WIDTH);
+                let activation = o.activation("activation");
+                let use_bias = o.flag("use_bias");
+                let return_sequences = o.flag("return_sequences");
+                let go_backwards = o.flag("go_backwards");
+                LayerKind::SimpleRnn {
+                    input,
+                    units: units?,
+                    activation: activation?,
+                    use_bias: use_bias?,
+                    return_sequences: return_sequences?,
+                    go_backwards: go_backwards?,
+                }
+            }
+            Kind::Lstm | Kind::Gru => {
+                let units = o.size("units", MAX_WIDTH);
+                let activation = o.activation("activation");
+                let recurrent_activation = o.activation("recurrent_activation");
+                let use_bias = o.flag("use_bias");
+                let return_sequences = o.flag("return_sequences");
+                let go_backwards = o.flag("go_backwards");
+                let (units, activation, recurrent_activation) =
+                    (units?, activation?, recurrent_activation?);
+                let (use_bias, return_sequences, go_backwards) =
+                    (use_bias?, return_sequences?, go_backwards?);
+                if class.kind == Kind::Lstm {
+                    LayerKind::Lstm {
+                        input,
+                        units,
+                        activation,
+                        recurrent_activation,
+                        use_bias,
+                        return_sequences,
+                        go_backwards,
+                        unit_forget_bias: o.flag("unit_forget_bias")?,
+                    }
+                } else {
+                    LayerKind::Gru {
+                        input,
+                        units,
+                        activation,
+                        recurrent_activation,
+                        use_bias,
+                        return_sequences,
+                        go_backwards,
+                        reset_after: o.flag("reset_after")?,
+                    }
+                }
+            }
+            Kind::Dense => {
+                let units = o.size("units", MAX_WIDTH);
+                let activation = o.activation("activation");
+                let use_bias = o.flag("use_bias");
+                LayerKind::Dense {
+                    input,
+                    units: units?,
+                    activation: activation?,
+                    use_bias: use_bias?,
+                }
+            }
+            Kind::Activation => LayerKind::Activation {
+                width: input,
+                activation: o.activation("activation")?,
+            },
+            Kind::Masking => LayerKind::Masking {
+                width: input,
+                mask_value: o.float("mask_value")? as f32,
+            },
+            Kind::Dropout
+            | Kind::SpatialDropout1D
+            | Kind::GaussianNoise
+            | Kind::GaussianDropout
+            | Kind::ActivityRegularization => inert,
+            Kind::Bidirectional => {
+                let inner = o.layer("layer", class, input);
+                let merge = o.merge("merge_mode");
+                rule_no_backward_layer(o);
+                if let Some(inner) = inner {
+                    rule_inner_runs_forwards(inner, o);
+                }
+                LayerKind::Bidirectional {
+                    inner: inner?,
+                    merge: merge?,
+                }
+            }
+            Kind::TimeDistributed => LayerKind::TimeDistributed {
+                inner: o.layer("layer", class, input)?,
+            },
+        })
+    }
+}
+
+/// `backward_layer = ...` is Keras's way to give the backward copy other options: refused
+/// (`Bidirectional` makes the backward copy of its layer itself, as Keras does by default).
+fn rule_no_backward_layer(o: &mut dyn Options) {
+    if o.given("backward_layer") {
+        o.refuse(
+            "backward_layer",
+            "a custom `backward_layer` is not supported: `Bidirectional` makes the backward copy of `layer` itself (Keras's default); remove it",
+        );
+    }
+}
+
+/// The inner layer of `Bidirectional` runs forwards: the wrapper makes the backward copy
+/// itself (Keras 3 refuses `go_backwards = true` inside it).
+fn rule_inner_runs_forwards(inner: &LayerKind, o: &mut dyn Options) {
+    if inner.goes_backwards() {
+        o.refuse(
+            "layer",
+            "`go_backwards = true` inside `Bidirectional`: the wrapper runs the backward copy itself, and Keras 3 refuses this; remove it",
+        );
+    }
+}
