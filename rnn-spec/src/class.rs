@@ -5,20 +5,24 @@
 
 use crate::value::Value;
 
-/// What a layer class does in a model, for the shape rules and the plan.
+/// What a layer class does in a model, for the shape rules and the plan, and so what it does
+/// to a mask (Keras's `compute_mask`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Role {
     /// `Input(T, F)`: declares the model's input; not a layer in the summary.
     Input,
-    /// Maps token ids to vectors; first layer only.
+    /// Maps token ids to vectors; first layer only. Makes the mask (`mask_zero`: id 0).
     Embedding,
-    /// Runs over time with a state; needs a sequence.
+    /// Runs over time with a state; needs a sequence. A masked step keeps the state (the
+    /// output repeats); with `return_sequences` the mask goes on, without it ends here.
     Recurrent,
-    /// Works on the last axis of whatever it is given (per timestep on a sequence).
+    /// Works on the last axis of whatever it is given (per timestep on a sequence). Passes
+    /// the mask on (it computes on masked steps, as Keras does).
     PerStep,
-    /// Computes a mask from float inputs and zeroes masked steps.
+    /// Makes the mask from float inputs (every feature equal to `mask_value`) and zeroes
+    /// masked steps.
     Masking,
-    /// Identity at inference: passes values and mask through.
+    /// Identity at inference: passes values and mask on.
     Inert,
 }
 

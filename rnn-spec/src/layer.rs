@@ -11,9 +11,108 @@ use crate::class::{self, Class, Role};
 #[cfg(feature = "alloc")]
 use crate::value::Value;
 
-/// A layer kind with its sizes and the options that change results.
+/// One value of a [`LayerKind`]'s fields ([`LayerKind::fields`]): what the macro writes as the
+/// const form of a kind and what a weights file records as an option, without a match per kind.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub enum LayerKind {
+pub enum Field {
+    /// A size.
+    Size(usize),
+    /// A fixed length or a free one.
+    Steps(Option<usize>),
+    /// A flag.
+    Flag(bool),
+    /// An activation.
+    Act(Activation),
+    /// A number.
+    Float(f32),
+    /// An inert layer's class.
+    Class(&'static Class),
+    /// A Bidirectional's merge mode.
+    Merge(Merge),
+    /// A wrapper's inner layer.
+    Inner(&'static LayerKind),
+}
+
+/// A field's Rust type as a [`Field`].
+trait AsField {
+    fn as_field(&self) -> Field;
+}
+
+impl AsField for usize {
+    fn as_field(&self) -> Field {
+        Field::Size(*self)
+    }
+}
+impl AsField for Option<usize> {
+    fn as_field(&self) -> Field {
+        Field::Steps(*self)
+    }
+}
+impl AsField for bool {
+    fn as_field(&self) -> Field {
+        Field::Flag(*self)
+    }
+}
+impl AsField for Activation {
+    fn as_field(&self) -> Field {
+        Field::Act(*self)
+    }
+}
+impl AsField for f32 {
+    fn as_field(&self) -> Field {
+        Field::Float(*self)
+    }
+}
+impl AsField for &'static Class {
+    fn as_field(&self) -> Field {
+        Field::Class(*self)
+    }
+}
+impl AsField for Merge {
+    fn as_field(&self) -> Field {
+        Field::Merge(*self)
+    }
+}
+impl AsField for &'static LayerKind {
+    fn as_field(&self) -> Field {
+        Field::Inner(*self)
+    }
+}
+
+/// The most fields a kind has (LSTM's and GRU's eight).
+pub const MAX_FIELDS: usize = 8;
+
+/// Declares [`LayerKind`] and [`LayerKind::fields`] from one list, so a new kind's fields are
+/// written once.
+macro_rules! layer_kinds {
+    ($($(#[$doc:meta])* $variant:ident { $($(#[$fdoc:meta])* $field:ident: $ty:ty,)* },)*) => {
+        /// A layer kind with its sizes and the options that change results.
+        #[derive(Clone, Copy, Debug, PartialEq)]
+        pub enum LayerKind {
+            $($(#[$doc])* $variant { $($(#[$fdoc])* $field: $ty,)* },)*
+        }
+
+        impl LayerKind {
+            /// The variant's name and its fields, by name, in declaration order (`None` past
+            /// the last): `("Dense", [("input", Size(32)), ("units", Size(1)), ...])`.
+            pub fn fields(&self) -> (&'static str, [Option<(&'static str, Field)>; MAX_FIELDS]) {
+                match self {
+                    $(LayerKind::$variant { $($field,)* } => {
+                        let mut out = [None; MAX_FIELDS];
+                        let mut _i = 0;
+                        $(
+                            out[_i] = Some((stringify!($field), AsField::as_field($field)));
+                            _i += 1;
+                        )*
+                        (stringify!($variant), out)
+                    })*
+                }
+            }
+        }
+    };
+}
+
+layer_kinds! {
     /// `Embedding(input_dim, output_dim)`.
     Embedding {
         /// Vocabulary size.
@@ -300,73 +399,36 @@ impl LayerKind {
         keys
     }
 
+    /// The field named `name`, if the kind has one.
+    pub fn field(&self, name: &str) -> Option<Field> {
+        self.fields()
+            .1
+            .into_iter()
+            .flatten()
+            .find(|(n, _)| *n == name)
+            .map(|(_, f)| f)
+    }
+
     #[cfg(feature = "alloc")]
-    /// The value of an option a weights file records (`class().config` lists them).
+    /// The value of an option a weights file records (`class().config` lists them): the
+    /// field of that name (a wrapper's `merge_mode` is its `merge`, its `layer` the inner
+    /// class, its other options the inner layer's).
     pub fn config(&self, key: &str) -> Option<Value<'static>> {
-        let size = |n: usize| Value::Int(n as u64);
-        let act = |a: Activation| Value::Str(a.name());
-        Some(match (*self, key) {
-            (LayerKind::Bidirectional { merge, .. }, "merge_mode") => Value::Str(merge.name()),
-            (
-                LayerKind::Bidirectional { inner, .. } | LayerKind::TimeDistributed { inner },
-                "layer",
-            ) => Value::Str(inner.class().name),
-            (LayerKind::Bidirectional { inner, .. } | LayerKind::TimeDistributed { inner }, _) => {
-                return inner.config(key);
-            }
-            (LayerKind::Embedding { input_dim, .. }, "input_dim") => size(input_dim),
-            (LayerKind::Embedding { output_dim, .. }, "output_dim") => size(output_dim),
-            (LayerKind::Embedding { mask_zero, .. }, "mask_zero") => Value::Bool(mask_zero),
-            (LayerKind::Embedding { input_length, .. }, "input_length") => {
-                input_length.map_or(Value::Null, size)
-            }
-            (_, "units") if self.is_recurrent() || matches!(self, LayerKind::Dense { .. }) => {
-                size(self.sizes().1)
-            }
-            (
-                LayerKind::SimpleRnn { activation, .. }
-                | LayerKind::Lstm { activation, .. }
-                | LayerKind::Gru { activation, .. }
-                | LayerKind::Dense { activation, .. }
-                | LayerKind::Activation { activation, .. },
-                "activation",
-            ) => act(activation),
-            (
-                LayerKind::Lstm {
-                    recurrent_activation,
-                    ..
-                }
-                | LayerKind::Gru {
-                    recurrent_activation,
-                    ..
-                },
-                "recurrent_activation",
-            ) => act(recurrent_activation),
-            (
-                LayerKind::SimpleRnn { use_bias, .. }
-                | LayerKind::Lstm { use_bias, .. }
-                | LayerKind::Gru { use_bias, .. }
-                | LayerKind::Dense { use_bias, .. },
-                "use_bias",
-            ) => Value::Bool(use_bias),
-            (_, "return_sequences") if self.is_recurrent() => Value::Bool(self.returns_sequences()),
-            (_, "go_backwards") if self.is_recurrent() => Value::Bool(self.goes_backwards()),
-            (LayerKind::Gru { reset_after, .. }, "reset_after") => Value::Bool(reset_after),
-            (
-                LayerKind::Lstm {
-                    unit_forget_bias, ..
-                },
-                "unit_forget_bias",
-            ) => Value::Bool(unit_forget_bias),
-            (LayerKind::Masking { mask_value, .. }, "mask_value") => {
-                // The f64 whose shortest text is the f32's: 0.1, not 0.10000000149011612.
-                Value::Float(
-                    format!("{mask_value:?}")
-                        .parse()
-                        .unwrap_or(mask_value as f64),
-                )
-            }
-            _ => return None,
+        let field = match (self.inner(), key) {
+            (Some(inner), "layer") => return Some(Value::Str(inner.class().name)),
+            (Some(_), "merge_mode") => self.field("merge")?,
+            (Some(inner), _) => return inner.config(key),
+            (None, _) => self.field(key)?,
+        };
+        Some(match field {
+            Field::Size(n) => Value::Int(n as u64),
+            Field::Steps(steps) => steps.map_or(Value::Null, |n| Value::Int(n as u64)),
+            Field::Flag(b) => Value::Bool(b),
+            Field::Act(a) => Value::Str(a.name()),
+            // The f64 whose shortest text is the f32's: 0.1, not 0.10000000149011612.
+            Field::Float(x) => Value::Float(format!("{x:?}").parse().unwrap_or(x as f64)),
+            Field::Merge(m) => Value::Str(m.name()),
+            Field::Class(_) | Field::Inner(_) => return None,
         })
     }
 

@@ -1,8 +1,8 @@
 //! The model's facts as consts: parameter counts, the summary, the layer table, the widths.
 
 use proc_macro2::{Literal, TokenStream};
-use quote::{format_ident, quote};
-use rnn_spec::LayerKind;
+use quote::{ToTokens, format_ident, quote};
+use rnn_spec::{Field, LayerKind};
 
 use super::{lit, option};
 use crate::model::{Model, Source};
@@ -56,110 +56,36 @@ pub fn expand_consts(p: &TokenStream, model: &Model, summary: &str) -> TokenStre
     }
 }
 
-/// `LayerKind::SimpleRnn { input: 32, units: 32, activation: Activation::Tanh, ... }`.
+/// `LayerKind::SimpleRnn { input: 32, units: 32, activation: Activation::Tanh, ... }`: the
+/// kind's fields as `LayerKind::fields` lists them, so no kind is written out here.
 fn kind_tokens(p: &TokenStream, kind: &LayerKind) -> TokenStream {
-    let act = |a: rnn_spec::Activation| {
-        let v = format_ident!("{}", a.variant());
-        quote!(#p::Activation::#v)
-    };
-    match *kind {
-        LayerKind::Embedding {
-            input_dim,
-            output_dim,
-            mask_zero,
-            input_length,
-        } => {
-            let (v, d, len) = (lit(input_dim), lit(output_dim), option(p, input_length));
-            quote!(#p::LayerKind::Embedding { input_dim: #v, output_dim: #d, mask_zero: #mask_zero, input_length: #len })
-        }
-        LayerKind::SimpleRnn {
-            input,
-            units,
-            activation,
-            use_bias,
-            return_sequences,
-            go_backwards,
-        } => {
-            let (i, u, a) = (lit(input), lit(units), act(activation));
-            quote!(#p::LayerKind::SimpleRnn {
-                input: #i, units: #u, activation: #a, use_bias: #use_bias,
-                return_sequences: #return_sequences, go_backwards: #go_backwards,
-            })
-        }
-        LayerKind::Lstm {
-            input,
-            units,
-            activation,
-            recurrent_activation,
-            use_bias,
-            return_sequences,
-            go_backwards,
-            unit_forget_bias,
-        } => {
-            let gates = [act(activation), act(recurrent_activation)];
-            let flags = [use_bias, return_sequences, go_backwards];
-            let own = quote!(unit_forget_bias: #unit_forget_bias);
-            gated_tokens(p, quote!(Lstm), (input, units), gates, flags, own)
-        }
-        LayerKind::Gru {
-            input,
-            units,
-            activation,
-            recurrent_activation,
-            use_bias,
-            return_sequences,
-            go_backwards,
-            reset_after,
-        } => {
-            let gates = [act(activation), act(recurrent_activation)];
-            let flags = [use_bias, return_sequences, go_backwards];
-            let own = quote!(reset_after: #reset_after);
-            gated_tokens(p, quote!(Gru), (input, units), gates, flags, own)
-        }
-        LayerKind::Dense {
-            input,
-            units,
-            activation,
-            use_bias,
-        } => {
-            let (i, u, a) = (lit(input), lit(units), act(activation));
-            quote!(#p::LayerKind::Dense { input: #i, units: #u, activation: #a, use_bias: #use_bias })
-        }
-        LayerKind::Activation { width, activation } => {
-            let (w, a) = (lit(width), act(activation));
-            quote!(#p::LayerKind::Activation { width: #w, activation: #a })
-        }
-        LayerKind::Masking { width, mask_value } => {
-            let (w, v) = (lit(width), Literal::f32_suffixed(mask_value));
-            quote!(#p::LayerKind::Masking { width: #w, mask_value: #v })
-        }
-        LayerKind::Inert { class, width } => {
-            let (w, c) = (lit(width), format_ident!("{}", class.snake.to_uppercase()));
-            quote!(#p::LayerKind::Inert { class: &#p::class::#c, width: #w })
-        }
-        LayerKind::Bidirectional { inner, merge } => {
-            let (inner, m) = (kind_tokens(p, inner), format_ident!("{}", merge.variant()));
-            quote!(#p::LayerKind::Bidirectional { inner: &#inner, merge: #p::Merge::#m })
-        }
-        LayerKind::TimeDistributed { inner } => {
-            let inner = kind_tokens(p, inner);
-            quote!(#p::LayerKind::TimeDistributed { inner: &#inner })
-        }
-    }
-}
-
-/// `LayerKind::Lstm { .. }` / `LayerKind::Gru { .. }`: the fields they share, then `own`.
-fn gated_tokens(
-    p: &TokenStream,
-    variant: TokenStream,
-    (input, units): (usize, usize),
-    [a, ra]: [TokenStream; 2],
-    [use_bias, return_sequences, go_backwards]: [bool; 3],
-    own: TokenStream,
-) -> TokenStream {
-    let (i, u) = (lit(input), lit(units));
-    quote!(#p::LayerKind::#variant {
-        input: #i, units: #u, activation: #a, recurrent_activation: #ra, use_bias: #use_bias,
-        return_sequences: #return_sequences, go_backwards: #go_backwards, #own,
-    })
+    let (variant, fields) = kind.fields();
+    let variant = format_ident!("{variant}");
+    let fields = fields.into_iter().flatten().map(|(name, field)| {
+        let name = format_ident!("{name}");
+        let value = match field {
+            Field::Size(n) => lit(n).into_token_stream(),
+            Field::Steps(steps) => option(p, steps),
+            Field::Flag(b) => quote!(#b),
+            Field::Act(a) => {
+                let v = format_ident!("{}", a.variant());
+                quote!(#p::Activation::#v)
+            }
+            Field::Float(x) => Literal::f32_suffixed(x).into_token_stream(),
+            Field::Class(class) => {
+                let c = format_ident!("{}", class.snake.to_uppercase());
+                quote!(&#p::class::#c)
+            }
+            Field::Merge(m) => {
+                let m = format_ident!("{}", m.variant());
+                quote!(#p::Merge::#m)
+            }
+            Field::Inner(inner) => {
+                let inner = kind_tokens(p, inner);
+                quote!(&#inner)
+            }
+        };
+        quote!(#name: #value)
+    });
+    quote!(#p::LayerKind::#variant { #(#fields),* })
 }
