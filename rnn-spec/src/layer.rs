@@ -65,7 +65,7 @@ impl AsField for f32 {
 }
 impl AsField for &'static Class {
     fn as_field(&self) -> Field {
-        Field::Class(*self)
+        Field::Class(self)
     }
 }
 impl AsField for Merge {
@@ -75,7 +75,7 @@ impl AsField for Merge {
 }
 impl AsField for &'static LayerKind {
     fn as_field(&self) -> Field {
-        Field::Inner(*self)
+        Field::Inner(self)
     }
 }
 
