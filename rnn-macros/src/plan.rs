@@ -324,14 +324,10 @@ fn fold(model: &Model) -> Option<Fold> {
     })
 }
 
-/// Rows of a batch run together in lockstep on the AVX2 and AVX-512 paths.
-/// The SIMD kernels' product for three rows or more works in row blocks (3 rows x 4 registers
-/// on AVX2, 4 x 4 on AVX-512: rnn-runtime's `kernels::x86`), so a group is a whole number of
-/// blocks where it can be: 6 rows. (Gated models ran groups of 9 until 2026-11-27: 6 measured
-/// 4% faster on lstm128, gru128 and bidir128, alternated in one process; a step's arrays and
-/// the next rows' prefetches then stay in L1 beside the recurrent kernel.) A group's per-step
-/// arrays live on the stack, so they are capped at 64 KiB each (a gated layer's are 3U or 4U
-/// wide): wide layers run fewer rows at once.
+/// Rows of a batch run together in lockstep on the AVX2 and AVX-512 paths: 6, a whole number
+/// of the SIMD products' row blocks (rnn-runtime's `kernels::x86`; docs/PERFORMANCE.md has
+/// the measurements). A group's per-step arrays live on the stack, so they are capped at
+/// 64 KiB each (a gated layer's are 3U or 4U wide): wide layers run fewer rows at once.
 fn group_size(model: &Model) -> usize {
     // Widths of the vectors a step holds (an Embedding's input is a token id, not a vector).
     let widest = model
