@@ -128,6 +128,12 @@ pub trait Unbuilt {
     const LAYERS: &'static [LayerInfo];
 }
 
+/// The one implementation of a model's `__MCannotStream` trait (hidden from rustc's
+/// suggestions with `#[diagnostic::do_not_recommend]`): no value has this type, so a call of
+/// a non-streaming model's `step` never compiles, and rustc does not add "this trait has no
+/// implementations" to the message that says why.
+pub enum CannotStream {}
+
 pub use crate::simd::{Simd, active as simd_active};
 
 /// Length rules for one input sequence: a fixed-length model takes exactly its length, and a
