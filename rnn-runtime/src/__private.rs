@@ -108,6 +108,32 @@ pub fn stub() -> ! {
     unreachable!("this model has compile errors; its functions are stubs")
 }
 
+/// What the outputs and constants of a model with compile errors are (the error stub):
+/// `<[(); compile_error!("..")] as Unbuilt>::Output` is rustc's error type, the array's length
+/// being the error, and `<that as Unbuilt>::USIZE` an error constant. Rustc accepts them
+/// wherever they are used without a further message, as it does after an error of its own:
+/// the model's error stays the only one. No type implements this trait.
+pub trait Unbuilt {
+    /// What `forward`, `predict`, `step` and `forward_from` return.
+    type Output;
+    /// The `usize` constants (`PARAMS`, `INPUT_WIDTH`, ...).
+    const USIZE: usize;
+    /// The `bool` constants (`TAKES_TOKENS`, `RETURNS_SEQUENCES`).
+    const BOOL: bool;
+    /// `SUMMARY` and `NAME`.
+    const STR: &'static str;
+    /// `TIMESTEPS`.
+    const STEPS: Option<usize>;
+    /// `LAYERS`.
+    const LAYERS: &'static [LayerInfo];
+}
+
+/// The one implementation of a model's `__MCannotStream` trait (hidden from rustc's
+/// suggestions with `#[diagnostic::do_not_recommend]`): no value has this type, so a call of
+/// a non-streaming model's `step` never compiles, and rustc does not add "this trait has no
+/// implementations" to the message that says why.
+pub enum CannotStream {}
+
 pub use crate::simd::{Simd, active as simd_active};
 
 /// Length rules for one input sequence: a fixed-length model takes exactly its length, and a

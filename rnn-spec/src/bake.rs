@@ -30,7 +30,9 @@ pub fn fold_table(
 }
 
 /// The arrays a layer's runtime cell stores, in the order its `baked` constructor takes them,
-/// from the layer's tensors in file order (`LayerKind::tensors`): what the macro bakes.
+/// from the layer's tensors in file order (`LayerKind::tensors`): the one definition of the
+/// layout, which the macro bakes and the runtime loads (through [`into_cell_arrays`]);
+/// [`file_tensors`] is its inverse, for saving.
 ///
 /// - `Embedding`: the table; `Dense`, `SimpleRNN`: kernel(s), then the bias (zeros without
 ///   `use_bias`);
@@ -41,52 +43,117 @@ pub fn fold_table(
 /// - `Bidirectional`: the forward copy's arrays, then the backward copy's;
 ///   `TimeDistributed`: the inner layer's; the rest: none.
 pub fn cell_arrays(kind: &LayerKind, tensors: &[&[f32]]) -> Vec<Vec<f32>> {
+    into_cell_arrays(kind, tensors.iter().map(|t| t.to_vec()).collect())
+}
+
+/// [`cell_arrays`] of owned tensors: each tensor the cell stores whole is moved, not copied
+/// (an Embedding table, a kernel), and an LSTM's are reordered in place, so loading copies no
+/// tensor. Never panics: a tensor that is missing or of another size (a record that was not
+/// checked) gives arrays of another size, which the cell refuses.
+pub fn into_cell_arrays(kind: &LayerKind, tensors: Vec<Vec<f32>>) -> Vec<Vec<f32>> {
     let (_, units) = kind.sizes();
-    let bias = |i: usize, n: usize| {
-        tensors
-            .get(i)
-            .map_or_else(|| alloc::vec![0.0; n], |t| t.to_vec())
+    let mut tensors = tensors;
+    let mut t = match *kind {
+        LayerKind::Bidirectional { inner, .. } => {
+            let backward = tensors.split_off(tensors.len() / 2);
+            let mut out = into_cell_arrays(inner, tensors);
+            out.extend(into_cell_arrays(inner, backward));
+            return out;
+        }
+        LayerKind::TimeDistributed { inner } => return into_cell_arrays(inner, tensors),
+        _ => tensors.into_iter(),
+    };
+    let mut next = || t.next().unwrap_or_default();
+    // The bias: the next tensor, zeros for a layer without one.
+    let bias = |t: &mut alloc::vec::IntoIter<Vec<f32>>, n: usize| {
+        t.next().unwrap_or_else(|| alloc::vec![0.0; n])
     };
     match *kind {
-        LayerKind::Embedding { .. } => alloc::vec![tensors[0].to_vec()],
-        LayerKind::Dense { .. } => alloc::vec![tensors[0].to_vec(), bias(1, units)],
-        LayerKind::SimpleRnn { .. } => {
-            alloc::vec![tensors[0].to_vec(), tensors[1].to_vec(), bias(2, units)]
+        LayerKind::Embedding { .. } => alloc::vec![next()],
+        LayerKind::Dense { .. } => {
+            let kernel = next();
+            alloc::vec![kernel, bias(&mut t, units)]
         }
-        LayerKind::Lstm { .. } => [tensors[0].to_vec(), tensors[1].to_vec(), bias(2, 4 * units)]
-            .into_iter()
-            .map(|mut t| {
-                swap_c_o(&mut t, units);
-                t
-            })
-            .collect(),
+        LayerKind::SimpleRnn { .. } => {
+            let (kernel, recurrent) = (next(), next());
+            alloc::vec![kernel, recurrent, bias(&mut t, units)]
+        }
+        LayerKind::Lstm { .. } => {
+            let (kernel, recurrent) = (next(), next());
+            let mut arrays = alloc::vec![kernel, recurrent, bias(&mut t, 4 * units)];
+            arrays.iter_mut().for_each(|a| swap_c_o(a, units));
+            arrays
+        }
         LayerKind::Gru { reset_after, .. } => {
             let u3 = 3 * units;
-            let recurrent_h = tensors[1]
+            let (kernel, recurrent) = (next(), next());
+            let recurrent_h = recurrent
                 .chunks_exact(u3)
                 .flat_map(|row| row[2 * units..].iter().copied())
                 .collect();
-            let b = bias(2, if reset_after { 2 * u3 } else { u3 });
-            let bias_in = b[..u3].to_vec();
-            let bias_rec = match b.get(u3..) {
-                Some(rec) if !rec.is_empty() => rec.to_vec(),
-                _ => alloc::vec![0.0; u3],
+            let mut bias_in = bias(&mut t, if reset_after { 2 * u3 } else { u3 });
+            // `reset_after`'s second row is the recurrent bias; without it, zeros.
+            let bias_rec = if bias_in.len() > u3 {
+                bias_in.split_off(u3)
+            } else {
+                alloc::vec![0.0; u3]
             };
-            alloc::vec![
-                tensors[0].to_vec(),
-                tensors[1].to_vec(),
-                recurrent_h,
-                bias_in,
-                bias_rec
-            ]
+            alloc::vec![kernel, recurrent, recurrent_h, bias_in, bias_rec]
         }
-        LayerKind::Bidirectional { inner, .. } => {
-            let (forward, backward) = tensors.split_at(tensors.len() / 2);
-            let mut out = cell_arrays(inner, forward);
-            out.extend(cell_arrays(inner, backward));
+        LayerKind::Bidirectional { .. }
+        | LayerKind::TimeDistributed { .. }
+        | LayerKind::Activation { .. }
+        | LayerKind::Masking { .. }
+        | LayerKind::Inert { .. } => Vec::new(),
+    }
+}
+
+/// The layer's tensors in file order from its cell's arrays ([`cell_arrays`]' layout): the
+/// inverse of [`into_cell_arrays`], for writing a weights file. The bias of a layer without
+/// `use_bias`, a GRU's candidate columns and its recurrent bias without `reset_after` are
+/// left out (derived, or zeros).
+pub fn file_tensors(kind: &LayerKind, arrays: Vec<Vec<f32>>) -> Vec<Vec<f32>> {
+    let (_, units) = kind.sizes();
+    let mut arrays = arrays;
+    match *kind {
+        LayerKind::Embedding { .. } => arrays,
+        LayerKind::Dense { use_bias, .. } | LayerKind::SimpleRnn { use_bias, .. } => {
+            if !use_bias {
+                arrays.pop();
+            }
+            arrays
+        }
+        LayerKind::Lstm { use_bias, .. } => {
+            if !use_bias {
+                arrays.pop();
+            }
+            arrays.iter_mut().for_each(|a| swap_c_o(a, units));
+            arrays
+        }
+        LayerKind::Gru {
+            use_bias,
+            reset_after,
+            ..
+        } => {
+            let mut a = arrays.into_iter();
+            let (kernel, recurrent) = (a.next(), a.next());
+            let (bias_in, bias_rec) = (a.nth(1), a.next());
+            let mut out: Vec<Vec<f32>> = [kernel, recurrent].into_iter().flatten().collect();
+            if let (true, Some(mut bias)) = (use_bias, bias_in) {
+                if reset_after {
+                    bias.extend(bias_rec.unwrap_or_default());
+                }
+                out.push(bias);
+            }
             out
         }
-        LayerKind::TimeDistributed { inner } => cell_arrays(inner, tensors),
+        LayerKind::Bidirectional { inner, .. } => {
+            let backward = arrays.split_off(arrays.len() / 2);
+            let mut out = file_tensors(inner, arrays);
+            out.extend(file_tensors(inner, backward));
+            out
+        }
+        LayerKind::TimeDistributed { inner } => file_tensors(inner, arrays),
         LayerKind::Activation { .. } | LayerKind::Masking { .. } | LayerKind::Inert { .. } => {
             Vec::new()
         }
@@ -95,7 +162,7 @@ pub fn cell_arrays(kind: &LayerKind, tensors: &[&[f32]]) -> Vec<Vec<f32>> {
 
 /// Keras's LSTM gate order i, f, c, o to the cell's i, f, o, c in every row of `4 * units`
 /// columns (and back: the same swap).
-pub fn swap_c_o(data: &mut [f32], units: usize) {
+fn swap_c_o(data: &mut [f32], units: usize) {
     for row in data.chunks_exact_mut(4 * units) {
         let (c, o) = row[2 * units..].split_at_mut(units);
         c.swap_with_slice(o);

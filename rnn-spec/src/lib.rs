@@ -18,7 +18,8 @@
 //!   the runtime loader and by the macro for baked weights (feature `std`: files and readers;
 //!   feature `keras`: Keras's own `.keras` and `.h5` files, and gzip, read by the same loaders);
 //! - [`bake`]: the arithmetic both the runtime and the macro apply to loaded weights (the folded
-//!   Embedding table), so baked and loaded models agree bit for bit.
+//!   Embedding table, the layout of each cell's arrays), so baked and loaded models agree bit
+//!   for bit.
 //!
 //! `no_std`; no numeric kernels. Without the `alloc` feature only the tables and layer types
 //! ([`class`], [`LayerKind`], [`LayerInfo`], [`Activation`], [`Merge`], [`Flow`]) and the

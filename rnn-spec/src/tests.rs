@@ -515,3 +515,64 @@ fn a_wrapper_s_inner_class_and_options_are_checked_with_fixes() {
         found[1]
     );
 }
+
+/// Each file tensor filled with distinct values (tensor `i`, value `j`: `i * 1000 + j`).
+fn numbered(kind: &LayerKind) -> Vec<Vec<f32>> {
+    kind.tensors()
+        .iter()
+        .enumerate()
+        .map(|(i, (_, shape))| {
+            let n: usize = shape.iter().product();
+            (0..n).map(|j| (i * 1000 + j) as f32).collect()
+        })
+        .collect()
+}
+
+#[test]
+fn cell_arrays_are_what_the_cells_store_and_file_tensors_undo_them() {
+    use crate::bake::{cell_arrays, file_tensors, into_cell_arrays};
+    let bi = LayerKind::Bidirectional {
+        inner: lstm(3, 2, false),
+        merge: Merge::Concat,
+    };
+    let td = LayerKind::TimeDistributed {
+        inner: alloc::boxed::Box::leak(alloc::boxed::Box::new(dense(3, 2))),
+    };
+    let kinds = [
+        embedding(5, 3, false),
+        dense(3, 2),
+        rnn(3, 2, true),
+        rnn(3, 2, false),
+        gated("LSTM", 3, 2, true, false),
+        gated("LSTM", 3, 2, false, false),
+        gated("GRU", 3, 2, true, true),
+        gated("GRU", 3, 2, true, false),
+        gated("GRU", 3, 2, false, true),
+        bi,
+        td,
+    ];
+    for kind in &kinds {
+        let tensors = numbered(kind);
+        let refs: Vec<&[f32]> = tensors.iter().map(|t| &t[..]).collect();
+        let arrays = into_cell_arrays(kind, tensors.clone());
+        assert_eq!(cell_arrays(kind, &refs), arrays, "{kind:?}");
+        assert_eq!(file_tensors(kind, arrays), tensors, "{kind:?}");
+    }
+    // LSTM: every row's gate blocks i, f, c, o become i, f, o, c; a missing bias is zeros.
+    let arrays = into_cell_arrays(&kinds[5], numbered(&kinds[5]));
+    assert_eq!(arrays[0][..8], [0.0, 1.0, 2.0, 3.0, 6.0, 7.0, 4.0, 5.0]);
+    assert_eq!(arrays[2], [0.0; 8]);
+    // GRU: the recurrent kernel's candidate columns; the biases split (reset_after) or the
+    // recurrent one zeros.
+    let arrays = into_cell_arrays(&kinds[6], numbered(&kinds[6]));
+    assert_eq!(arrays.len(), 5);
+    assert_eq!(arrays[2], [1004.0, 1005.0, 1010.0, 1011.0]);
+    assert_eq!(arrays[3], [2000.0, 2001.0, 2002.0, 2003.0, 2004.0, 2005.0]);
+    assert_eq!(arrays[4], [2006.0, 2007.0, 2008.0, 2009.0, 2010.0, 2011.0]);
+    let arrays = into_cell_arrays(&kinds[7], numbered(&kinds[7]));
+    assert_eq!((arrays[3].len(), &arrays[4]), (6, &vec![0.0; 6]));
+    // A tensor missing from an unchecked record gives an empty array (which a cell refuses),
+    // never a panic.
+    let short = into_cell_arrays(&kinds[6], vec![vec![1.0; 18]]);
+    assert!(short[1].is_empty() && short[2].is_empty());
+}

@@ -62,7 +62,7 @@ pub fn expand(
     let engine = engine::expand_engine(&p, model, plan);
     let baked = baked.map(|(file, layout)| baked::expand_baked(&p, model, plan, file, layout));
     let state = stream::expand_state_struct(&p, model);
-    let cannot_stream = stream::expand_cannot_stream(model, plan);
+    let cannot_stream = stream::expand_cannot_stream(&p, model, plan);
     let streaming = stream::expand_stream(&p, model, plan);
     let ident = &model.ident;
     let needs_alloc = needs_alloc(&p, model, plan);

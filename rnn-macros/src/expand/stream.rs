@@ -194,11 +194,14 @@ pub fn expand_stream(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStream
 }
 
 /// The trait whose absence makes a non-streaming model's `step` a compile error with the reason.
+/// Its one implementation, for a type that has no values, only keeps rustc from adding "this
+/// trait has no implementations, consider adding one" to the message.
 /// ```text
 /// #[diagnostic::on_unimplemented(message = "`M` cannot run one step at a time: layer 2 ...")]
 /// #[doc(hidden)] pub trait __MCannotStream {}
+/// #[diagnostic::do_not_recommend] impl __MCannotStream for CannotStream {}
 /// ```
-pub fn expand_cannot_stream(model: &Model, plan: &Plan) -> TokenStream {
+pub fn expand_cannot_stream(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStream {
     let Err(why) = &plan.stream else {
         return quote!();
     };
@@ -211,5 +214,7 @@ pub fn expand_cannot_stream(model: &Model, plan: &Plan) -> TokenStream {
         #[diagnostic::on_unimplemented(message = #message, label = #label, note = "run whole sequences with `forward` or `predict`")]
         #[doc(hidden)]
         #vis trait #cannot {}
+        #[diagnostic::do_not_recommend]
+        impl #cannot for #p::CannotStream {}
     }
 }

@@ -1,16 +1,16 @@
 use super::PerStep;
 #[cfg(feature = "alloc")]
-use super::{Cell, record};
+use super::{Arrays, Cell};
 #[cfg(feature = "alloc")]
 use crate::Result;
 use crate::activation::{Activation, Apply};
+#[cfg(feature = "alloc")]
+use crate::heap::Vec;
 #[cfg(feature = "alloc")]
 use crate::info::{LayerInfo, LayerKind};
 #[cfg(feature = "alloc")]
 use crate::init::Rng;
 use crate::kernels::MulAdd;
-#[cfg(feature = "alloc")]
-use crate::weights::LayerRecord;
 
 /// `Activation(act)` on W features: the activation on the last axis, no weights.
 #[derive(Clone, Copy, Debug)]
@@ -39,13 +39,11 @@ impl<const W: usize> Cell for ActivationLayer<W> {
         Self::zeros(info)
     }
 
-    fn from_record(info: &LayerInfo, _rec: LayerRecord) -> Result<Self> {
+    fn from_arrays(info: &LayerInfo, _arrays: &mut Arrays) -> Result<Self> {
         Ok(Self::zeros(info))
     }
 
-    fn to_record(&self, info: &LayerInfo) -> LayerRecord {
-        record(info, vec![])
-    }
+    fn to_arrays(&self, _out: &mut Vec<Vec<f32>>) {}
 }
 
 impl<const W: usize> PerStep<W, W> for ActivationLayer<W> {

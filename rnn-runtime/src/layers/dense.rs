@@ -1,17 +1,17 @@
 #[cfg(feature = "alloc")]
-use super::{Cell, flat, next_weights, record, shape_error, take_tensors, vector, zero_vector};
+use super::{Arrays, Cell, flat, zero_vector};
 use super::{Data, PerStep, Weights};
 use crate::Activation;
 #[cfg(feature = "alloc")]
 use crate::Result;
 use crate::activation::Apply;
 #[cfg(feature = "alloc")]
+use crate::heap::Vec;
+#[cfg(feature = "alloc")]
 use crate::info::{LayerInfo, LayerKind};
 #[cfg(feature = "alloc")]
 use crate::init::{Rng, glorot_uniform};
 use crate::kernels::{MulAdd, matvec_acc_group};
-#[cfg(feature = "alloc")]
-use crate::weights::LayerRecord;
 
 /// `Dense(OUT)` on IN features: `act(x · kernel + bias)`.
 #[derive(Clone)]
@@ -87,31 +87,18 @@ impl<const IN: usize, const OUT: usize> Cell for Dense<IN, OUT> {
         }
     }
 
-    fn from_record(info: &LayerInfo, rec: LayerRecord) -> Result<Self> {
+    fn from_arrays(info: &LayerInfo, a: &mut Arrays) -> Result<Self> {
         let (use_bias, activation) = options(info);
-        let mut t = take_tensors(rec);
-        let kernel = next_weights(&mut t, info, "kernel")?;
-        let bias = if use_bias {
-            t.next()
-                .and_then(vector)
-                .ok_or_else(|| shape_error(info, "bias"))?
-        } else {
-            zero_vector()
-        };
         Ok(Dense {
-            kernel,
-            bias,
+            kernel: a.weights(info, "kernel")?,
+            bias: a.vector(info, "bias")?,
             use_bias,
             activation,
         })
     }
 
-    fn to_record(&self, info: &LayerInfo) -> LayerRecord {
-        let mut data = vec![flat(&self.kernel)];
-        if self.use_bias {
-            data.push(self.bias.to_vec());
-        }
-        record(info, data)
+    fn to_arrays(&self, out: &mut Vec<Vec<f32>>) {
+        out.extend([flat(&self.kernel), self.bias.to_vec()]);
     }
 }
 

@@ -1,12 +1,12 @@
 use super::Data;
 #[cfg(feature = "alloc")]
-use super::{Cell, flat, matrix, record, shape_error, take_tensors, zero_matrix};
+use super::{Arrays, Cell, flat, matrix, zero_matrix};
+#[cfg(feature = "alloc")]
+use crate::heap::Vec;
 #[cfg(feature = "alloc")]
 use crate::info::LayerInfo;
 #[cfg(feature = "alloc")]
 use crate::init::{Rng, embedding_uniform};
-#[cfg(feature = "alloc")]
-use crate::weights::LayerRecord;
 use crate::{Error, Result};
 
 /// `Embedding(V, D)`: a `(V, D)` table; a token id selects a row.
@@ -65,17 +65,15 @@ impl<const V: usize, const D: usize> Cell for Embedding<V, D> {
         }
     }
 
-    fn from_record(info: &LayerInfo, rec: LayerRecord) -> Result<Self> {
-        let mut t = take_tensors(rec);
-        let table = t
-            .next()
-            .and_then(matrix)
-            .ok_or_else(|| shape_error(info, "embeddings"))?;
-        Ok(Embedding { table })
+    /// The table, moved out of the loaded vector (not copied).
+    fn from_arrays(info: &LayerInfo, a: &mut Arrays) -> Result<Self> {
+        Ok(Embedding {
+            table: a.matrix(info, "embeddings")?,
+        })
     }
 
-    fn to_record(&self, info: &LayerInfo) -> LayerRecord {
-        record(info, vec![flat(&self.table)])
+    fn to_arrays(&self, out: &mut Vec<Vec<f32>>) {
+        out.push(flat(&self.table));
     }
 }
 

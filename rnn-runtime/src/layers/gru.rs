@@ -1,17 +1,17 @@
 #[cfg(feature = "alloc")]
-use super::{Cell, flat, next_weights, record, shape_error, take_tensors, zero_vector};
+use super::{Arrays, Cell, flat, zero_vector};
 use super::{Data, Recurrent, Weights};
 use crate::Activation;
 #[cfg(feature = "alloc")]
 use crate::Result;
 use crate::activation::Apply;
 #[cfg(feature = "alloc")]
+use crate::heap::{Vec, vec};
+#[cfg(feature = "alloc")]
 use crate::info::{LayerInfo, LayerKind};
 #[cfg(feature = "alloc")]
 use crate::init::{Rng, glorot_uniform, orthogonal_rect};
 use crate::kernels::MulAdd;
-#[cfg(feature = "alloc")]
-use crate::weights::LayerRecord;
 
 /// `GRU(U)` on IN features, `U3 = 3 U` gate columns in Keras's order z, r, h; σ is
 /// `recurrent_activation`.
@@ -103,14 +103,6 @@ impl<const IN: usize, const U: usize, const U3: usize> Gru<IN, U, U3> {
             self.recurrent_activation.apply_gate_with::<M>(m, r);
         } else {
             self.recurrent_activation.apply_gate_with::<M>(m, zr);
-        }
-    }
-
-    /// `recurrent_h`: the last U columns of the recurrent kernel.
-    #[cfg(feature = "alloc")]
-    fn split(&mut self) {
-        for (row, full) in self.recurrent_h.iter_mut().zip(self.recurrent.iter()) {
-            row.copy_from_slice(&full[2 * U..]);
         }
     }
 
@@ -295,48 +287,41 @@ impl<const IN: usize, const U: usize, const U3: usize> Cell for Gru<IN, U, U3> {
         }
     }
 
-    /// Keras's defaults: `glorot_uniform` kernel, `orthogonal` recurrent kernel, zero bias.
+    /// Keras's defaults, drawn in Keras's layout (`glorot_uniform` kernel, `orthogonal`
+    /// recurrent kernel, zero bias), then laid out as loaded weights are.
     fn random(info: &LayerInfo, rng: &mut Rng) -> Self {
-        let mut m = Gru {
-            kernel: Weights::from_vec(glorot_uniform(rng, IN, U3)).unwrap_or_else(Weights::zeros),
-            recurrent: Weights::from_vec(orthogonal_rect(rng, U, U3))
-                .unwrap_or_else(Weights::zeros),
-            ..Self::zeros(info)
-        };
-        m.split();
-        m
+        let (use_bias, reset_after, ..) = options(info);
+        let mut tensors = vec![glorot_uniform(rng, IN, U3), orthogonal_rect(rng, U, U3)];
+        if use_bias {
+            tensors.push(vec![0.0; if reset_after { 2 * U3 } else { U3 }]);
+        }
+        Self::from_arrays(info, &mut Arrays::from_tensors(info, tensors))
+            .unwrap_or_else(|_| Self::zeros(info))
     }
 
-    fn from_record(info: &LayerInfo, rec: LayerRecord) -> Result<Self> {
-        let mut m = Self::zeros(info);
-        let mut t = take_tensors(rec);
-        m.kernel = next_weights(&mut t, info, "kernel")?;
-        m.recurrent = next_weights(&mut t, info, "recurrent_kernel")?;
-        if m.use_bias {
-            let bias = t.next().ok_or_else(|| shape_error(info, "bias"))?;
-            let rows = if m.reset_after { 2 } else { 1 };
-            if bias.len() != rows * U3 {
-                return Err(shape_error(info, "bias"));
-            }
-            m.bias_in.copy_from_slice(&bias[..U3]);
-            if m.reset_after {
-                m.bias_rec.copy_from_slice(&bias[U3..]);
-            }
-        }
-        m.split();
-        Ok(m)
+    fn from_arrays(info: &LayerInfo, a: &mut Arrays) -> Result<Self> {
+        let (use_bias, reset_after, activation, recurrent_activation) = options(info);
+        Ok(Gru {
+            kernel: a.weights(info, "kernel")?,
+            recurrent: a.weights(info, "recurrent_kernel")?,
+            recurrent_h: a.weights(info, "recurrent_kernel")?,
+            bias_in: a.vector(info, "bias")?,
+            bias_rec: a.vector(info, "bias")?,
+            use_bias,
+            reset_after,
+            activation,
+            recurrent_activation,
+        })
     }
 
-    fn to_record(&self, info: &LayerInfo) -> LayerRecord {
-        let mut data = vec![flat(&self.kernel), flat(&self.recurrent)];
-        if self.use_bias {
-            let mut bias = self.bias_in.to_vec();
-            if self.reset_after {
-                bias.extend_from_slice(&self.bias_rec[..]);
-            }
-            data.push(bias);
-        }
-        record(info, data)
+    fn to_arrays(&self, out: &mut Vec<Vec<f32>>) {
+        out.extend([
+            flat(&self.kernel),
+            flat(&self.recurrent),
+            flat(&self.recurrent_h),
+            self.bias_in.to_vec(),
+            self.bias_rec.to_vec(),
+        ]);
     }
 }
 

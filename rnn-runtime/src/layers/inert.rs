@@ -1,13 +1,13 @@
 #[cfg(feature = "alloc")]
-use super::{Cell, record};
+use super::{Arrays, Cell};
 #[cfg(feature = "alloc")]
 use crate::Result;
+#[cfg(feature = "alloc")]
+use crate::heap::Vec;
 #[cfg(feature = "alloc")]
 use crate::info::LayerInfo;
 #[cfg(feature = "alloc")]
 use crate::init::Rng;
-#[cfg(feature = "alloc")]
-use crate::weights::LayerRecord;
 
 /// A layer that is the identity at inference (`Dropout`, `SpatialDropout1D`, `GaussianNoise`,
 /// `GaussianDropout`, `ActivityRegularization`): no weights, no work; the plan skips it.
@@ -24,11 +24,9 @@ impl Cell for Inert {
         Inert
     }
 
-    fn from_record(_info: &LayerInfo, _rec: LayerRecord) -> Result<Self> {
+    fn from_arrays(_info: &LayerInfo, _arrays: &mut Arrays) -> Result<Self> {
         Ok(Inert)
     }
 
-    fn to_record(&self, info: &LayerInfo) -> LayerRecord {
-        record(info, vec![])
-    }
+    fn to_arrays(&self, _out: &mut Vec<Vec<f32>>) {}
 }

@@ -1,17 +1,17 @@
 #[cfg(feature = "alloc")]
-use super::{Cell, flat, next_weights, record, shape_error, take_tensors, vector, zero_vector};
+use super::{Arrays, Cell, flat, zero_vector};
 use super::{Data, Recurrent, Weights};
 use crate::Activation;
 #[cfg(feature = "alloc")]
 use crate::Result;
 use crate::activation::Apply;
 #[cfg(feature = "alloc")]
+use crate::heap::{Vec, vec};
+#[cfg(feature = "alloc")]
 use crate::info::{LayerInfo, LayerKind};
 #[cfg(feature = "alloc")]
 use crate::init::{Rng, glorot_uniform, orthogonal_rect};
 use crate::kernels::MulAdd;
-#[cfg(feature = "alloc")]
-use crate::weights::LayerRecord;
 
 /// `LSTM(U)` on IN features, `U4 = 4 U` gate columns in Keras's order i, f, c, o:
 /// `z = x · kernel + h · recurrent_kernel + bias`, `i, f, o = σ(z_i, z_f, z_o)`,
@@ -139,8 +139,8 @@ impl<const IN: usize, const U: usize, const U4: usize> Lstm<IN, U, U4> {
     }
 
     /// The gates of G rows from `z` (the fused products plus bias) into the state. The columns
-    /// are held in the order i, f, o, c (Keras's c and o blocks swapped when loaded), so one
-    /// call applies σ to the three sigmoid gates of a row.
+    /// are held in the order i, f, o, c (`rnn_spec::bake::cell_arrays` swaps Keras's c and o
+    /// blocks), so one call applies σ to the three sigmoid gates of a row.
     /// `upcoming` (the next step's folded rows, or none) are prefetched one row per row here.
     #[inline(always)]
     fn finish_group<M: MulAdd, const G: usize>(
@@ -182,13 +182,6 @@ impl<const IN: usize, const U: usize, const U4: usize> Lstm<IN, U, U4> {
                 }
             }
         }
-    }
-
-    /// Keras's gate order i, f, c, o to ours, i, f, o, c, and back (the same swap): the
-    /// spec's one definition, which baked weights go through too.
-    #[cfg(feature = "alloc")]
-    fn swap_c_o(m: &mut [[f32; U4]]) {
-        rnn_spec::bake::swap_c_o(m.as_flattened_mut(), U);
     }
 
     /// One timestep for G rows whose input projection `x · kernel + bias` is already computed
@@ -268,52 +261,41 @@ impl<const IN: usize, const U: usize, const U4: usize> Cell for Lstm<IN, U, U4> 
         }
     }
 
-    /// Keras's defaults: `glorot_uniform` kernel, `orthogonal` recurrent kernel, zero bias but
-    /// the forget gate's at 1 with `unit_forget_bias`.
+    /// Keras's defaults, drawn in Keras's layout (`glorot_uniform` kernel, `orthogonal`
+    /// recurrent kernel, zero bias but the forget gate's at 1 with `unit_forget_bias`), then
+    /// laid out as loaded weights are.
     fn random(info: &LayerInfo, rng: &mut Rng) -> Self {
         let o = options(info);
-        let mut m = Lstm {
-            kernel: Weights::from_vec(glorot_uniform(rng, IN, U4)).unwrap_or_else(Weights::zeros),
-            recurrent: Weights::from_vec(orthogonal_rect(rng, U, U4))
-                .unwrap_or_else(Weights::zeros),
-            ..Self::zeros(info)
-        };
-        if o.use_bias && o.unit_forget_bias {
-            m.bias[U..2 * U].fill(1.0);
+        let mut tensors = vec![glorot_uniform(rng, IN, U4), orthogonal_rect(rng, U, U4)];
+        if o.use_bias {
+            let mut bias = vec![0.0; U4];
+            if o.unit_forget_bias {
+                bias[U..2 * U].fill(1.0);
+            }
+            tensors.push(bias);
         }
-        Self::swap_c_o(&mut m.kernel[..]);
-        Self::swap_c_o(&mut m.recurrent[..]);
-        m
+        Self::from_arrays(info, &mut Arrays::from_tensors(info, tensors))
+            .unwrap_or_else(|_| Self::zeros(info))
     }
 
-    fn from_record(info: &LayerInfo, rec: LayerRecord) -> Result<Self> {
-        let mut m = Self::zeros(info);
-        let mut t = take_tensors(rec);
-        m.kernel = next_weights(&mut t, info, "kernel")?;
-        m.recurrent = next_weights(&mut t, info, "recurrent_kernel")?;
-        if m.use_bias {
-            m.bias = t
-                .next()
-                .and_then(vector)
-                .ok_or_else(|| shape_error(info, "bias"))?;
-        }
-        Self::swap_c_o(&mut m.kernel[..]);
-        Self::swap_c_o(&mut m.recurrent[..]);
-        Self::swap_c_o(std::slice::from_mut(&mut *m.bias));
-        Ok(m)
+    fn from_arrays(info: &LayerInfo, a: &mut Arrays) -> Result<Self> {
+        let o = options(info);
+        Ok(Lstm {
+            kernel: a.weights(info, "kernel")?,
+            recurrent: a.weights(info, "recurrent_kernel")?,
+            bias: a.vector(info, "bias")?,
+            use_bias: o.use_bias,
+            activation: o.activation,
+            recurrent_activation: o.recurrent_activation,
+        })
     }
 
-    fn to_record(&self, info: &LayerInfo) -> LayerRecord {
-        let (mut kernel, mut recurrent) = (self.kernel.clone(), self.recurrent.clone());
-        let mut bias = [*self.bias];
-        Self::swap_c_o(&mut kernel[..]);
-        Self::swap_c_o(&mut recurrent[..]);
-        Self::swap_c_o(&mut bias);
-        let mut data = vec![flat(&kernel), flat(&recurrent)];
-        if self.use_bias {
-            data.push(bias[0].to_vec());
-        }
-        record(info, data)
+    fn to_arrays(&self, out: &mut Vec<Vec<f32>>) {
+        out.extend([
+            flat(&self.kernel),
+            flat(&self.recurrent),
+            self.bias.to_vec(),
+        ]);
     }
 }
 

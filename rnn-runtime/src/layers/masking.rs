@@ -1,13 +1,13 @@
 #[cfg(feature = "alloc")]
-use super::{Cell, record};
+use super::{Arrays, Cell};
 #[cfg(feature = "alloc")]
 use crate::Result;
+#[cfg(feature = "alloc")]
+use crate::heap::Vec;
 #[cfg(feature = "alloc")]
 use crate::info::{LayerInfo, LayerKind};
 #[cfg(feature = "alloc")]
 use crate::init::Rng;
-#[cfg(feature = "alloc")]
-use crate::weights::LayerRecord;
 
 /// `Masking(mask_value)` on W features: a step whose features ALL equal the value is masked
 /// (the mask then flows as an Embedding's `mask_zero` mask does) and its values are zeroed.
@@ -56,11 +56,9 @@ impl<const W: usize> Cell for Masking<W> {
         Self::zeros(info)
     }
 
-    fn from_record(info: &LayerInfo, _rec: LayerRecord) -> Result<Self> {
+    fn from_arrays(info: &LayerInfo, _arrays: &mut Arrays) -> Result<Self> {
         Ok(Self::zeros(info))
     }
 
-    fn to_record(&self, info: &LayerInfo) -> LayerRecord {
-        record(info, vec![])
-    }
+    fn to_arrays(&self, _out: &mut Vec<Vec<f32>>) {}
 }

@@ -40,16 +40,35 @@ use crate::{
 /// What every layer cell does with its weights: built as Keras builds a fresh layer, loaded
 /// from a checked weights-file record, and written back. (Without the `alloc` feature a cell
 /// is only ever baked: the trait is empty and every type has it.)
+///
+/// A cell is loaded from, and saved as, its arrays in the layout of
+/// `rnn_spec::bake::cell_arrays`, in the order its `baked` constructor takes them: the one
+/// definition of how a layer's file tensors become a cell's arrays, for baked and loaded models
+/// alike.
 #[cfg(feature = "alloc")]
 pub trait Cell: Sized {
     /// Every weight zero.
     fn zeros(info: &LayerInfo) -> Self;
     /// Keras's default initializers, deterministic per `rng`.
     fn random(info: &LayerInfo, rng: &mut Rng) -> Self;
-    /// From a record that `WeightsFile::check_against` accepted.
-    fn from_record(info: &LayerInfo, rec: LayerRecord) -> Result<Self>;
-    /// The record a weights file holds for this layer.
-    fn to_record(&self, info: &LayerInfo) -> LayerRecord;
+    /// From its arrays (`rnn_spec::bake::cell_arrays`' layout), taken in order from `arrays`.
+    fn from_arrays(info: &LayerInfo, arrays: &mut Arrays) -> Result<Self>;
+    /// Its arrays in that layout, appended to `out`.
+    fn to_arrays(&self, out: &mut Vec<Vec<f32>>);
+
+    /// From a record that `WeightsFile::check_against` accepted: its tensors through
+    /// `rnn_spec::bake::into_cell_arrays` (moved, not copied), then [`Cell::from_arrays`].
+    fn from_record(info: &LayerInfo, rec: LayerRecord) -> Result<Self> {
+        Self::from_arrays(info, &mut Arrays::new(info, rec)?)
+    }
+
+    /// The record a weights file holds for this layer: [`Cell::to_arrays`] through
+    /// `rnn_spec::bake::file_tensors`.
+    fn to_record(&self, info: &LayerInfo) -> LayerRecord {
+        let mut arrays = Vec::new();
+        self.to_arrays(&mut arrays);
+        record(info, rnn_spec::bake::file_tensors(&info.kind, arrays))
+    }
 }
 
 /// Without `alloc`: cells are baked, never built, loaded or saved.
@@ -219,22 +238,78 @@ pub(crate) fn record(info: &LayerInfo, data: Vec<Vec<f32>>) -> LayerRecord {
 }
 
 #[cfg(feature = "alloc")]
-/// Moves the tensors out of a record that `WeightsFile::check_against` has accepted.
-pub(crate) fn take_tensors(rec: LayerRecord) -> impl Iterator<Item = Vec<f32>> {
-    rec.weights.into_iter().map(|t| t.data)
+/// A layer's arrays as its cell stores them (`rnn_spec::bake::cell_arrays`' layout, which
+/// baked cells are built from too), handed to [`Cell::from_arrays`] one at a time. A
+/// wrapper's inner cells take theirs in turn (a `Bidirectional`'s forward copy first).
+pub struct Arrays {
+    arrays: alloc::vec::IntoIter<Vec<f32>>,
 }
 
 #[cfg(feature = "alloc")]
-/// The next tensor of a checked record as a `(R, C)` weight matrix, or the error naming it.
-pub(crate) fn next_weights<const R: usize, const C: usize>(
-    tensors: &mut impl Iterator<Item = Vec<f32>>,
-    info: &LayerInfo,
-    name: &str,
-) -> crate::Result<Weights<R, C>> {
-    tensors
-        .next()
-        .and_then(Weights::from_vec)
-        .ok_or_else(|| shape_error(info, name))
+impl Arrays {
+    /// The arrays of a checked record's tensors (moved: `into_cell_arrays` copies none that a
+    /// cell stores whole). A record with another number of tensors is refused.
+    pub(crate) fn new(info: &LayerInfo, rec: LayerRecord) -> Result<Self> {
+        let expected = info.tensors().len();
+        if rec.weights.len() != expected {
+            return Err(crate::Error::Tensor {
+                layer: info.name.to_string(),
+                tensor: "*".into(),
+                what: "the number of tensors".into(),
+                expected: expected.to_string(),
+                found: rec.weights.len().to_string(),
+            });
+        }
+        let tensors = rec.weights.into_iter().map(|t| t.data).collect();
+        Ok(Self::from_tensors(info, tensors))
+    }
+
+    /// The arrays of a layer's tensors in file order (`into_cell_arrays`): how a cell whose
+    /// layout differs from the file's (LSTM, GRU) is initialised too.
+    pub(crate) fn from_tensors(info: &LayerInfo, tensors: Vec<Vec<f32>>) -> Self {
+        Arrays {
+            arrays: rnn_spec::bake::into_cell_arrays(&info.kind, tensors).into_iter(),
+        }
+    }
+
+    /// The next array, `None` when none is left.
+    fn next(&mut self) -> Option<Vec<f32>> {
+        self.arrays.next()
+    }
+
+    /// The next array as a `(R, C)` weight matrix (one copy, into aligned memory), or the
+    /// error naming `tensor`.
+    pub(crate) fn weights<const R: usize, const C: usize>(
+        &mut self,
+        info: &LayerInfo,
+        tensor: &str,
+    ) -> Result<Weights<R, C>> {
+        self.next()
+            .and_then(Weights::from_vec)
+            .ok_or_else(|| shape_error(info, tensor))
+    }
+
+    /// The next array as a `(R, C)` table on the heap, moved (not copied).
+    pub(crate) fn matrix<const R: usize, const C: usize>(
+        &mut self,
+        info: &LayerInfo,
+        tensor: &str,
+    ) -> Result<Data<[[f32; C]; R]>> {
+        self.next()
+            .and_then(matrix)
+            .ok_or_else(|| shape_error(info, tensor))
+    }
+
+    /// The next array as a `(N,)` vector on the heap, moved.
+    pub(crate) fn vector<const N: usize>(
+        &mut self,
+        info: &LayerInfo,
+        tensor: &str,
+    ) -> Result<Data<[f32; N]>> {
+        self.next()
+            .and_then(vector)
+            .ok_or_else(|| shape_error(info, tensor))
+    }
 }
 
 #[cfg(feature = "alloc")]

@@ -1,17 +1,17 @@
 #[cfg(feature = "alloc")]
-use super::{Cell, flat, next_weights, record, shape_error, take_tensors, vector, zero_vector};
+use super::{Arrays, Cell, flat, zero_vector};
 use super::{Data, Recurrent, Weights};
 use crate::Activation;
 #[cfg(feature = "alloc")]
 use crate::Result;
 use crate::activation::Apply;
 #[cfg(feature = "alloc")]
+use crate::heap::Vec;
+#[cfg(feature = "alloc")]
 use crate::info::{LayerInfo, LayerKind};
 #[cfg(feature = "alloc")]
 use crate::init::{Rng, glorot_uniform, orthogonal};
 use crate::kernels::{MulAdd, matvec_acc_group};
-#[cfg(feature = "alloc")]
-use crate::weights::LayerRecord;
 
 /// `SimpleRNN(U)` on IN features: `h_t = act(x_t · kernel + bias + h_{t-1} · recurrent_kernel)`.
 /// The output of a step is its new state.
@@ -143,33 +143,23 @@ impl<const IN: usize, const U: usize> Cell for SimpleRnn<IN, U> {
         }
     }
 
-    fn from_record(info: &LayerInfo, rec: LayerRecord) -> Result<Self> {
+    fn from_arrays(info: &LayerInfo, a: &mut Arrays) -> Result<Self> {
         let (use_bias, activation) = options(info);
-        let mut t = take_tensors(rec);
-        let kernel = next_weights(&mut t, info, "kernel")?;
-        let recurrent = next_weights(&mut t, info, "recurrent_kernel")?;
-        let bias = if use_bias {
-            t.next()
-                .and_then(vector)
-                .ok_or_else(|| shape_error(info, "bias"))?
-        } else {
-            zero_vector()
-        };
         Ok(SimpleRnn {
-            kernel,
-            recurrent,
-            bias,
+            kernel: a.weights(info, "kernel")?,
+            recurrent: a.weights(info, "recurrent_kernel")?,
+            bias: a.vector(info, "bias")?,
             use_bias,
             activation,
         })
     }
 
-    fn to_record(&self, info: &LayerInfo) -> LayerRecord {
-        let mut data = vec![flat(&self.kernel), flat(&self.recurrent)];
-        if self.use_bias {
-            data.push(self.bias.to_vec());
-        }
-        record(info, data)
+    fn to_arrays(&self, out: &mut Vec<Vec<f32>>) {
+        out.extend([
+            flat(&self.kernel),
+            flat(&self.recurrent),
+            self.bias.to_vec(),
+        ]);
     }
 }
 

@@ -1,10 +1,12 @@
 //! The wrappers: `Bidirectional` (two copies of a recurrent cell, one run backwards, merged)
 //! and `TimeDistributed` (a per-step layer on every timestep). Each inner cell is built, loaded
-//! and saved by its own `Cell` impl from the inner layer's description.
+//! and saved by its own `Cell` impl from the inner layer's description; loaded and saved, the
+//! inner cells take their arrays in turn from the wrapper's (`rnn_spec::bake::cell_arrays`: a
+//! `Bidirectional`'s forward copy first).
 
 use super::PerStep;
 #[cfg(feature = "alloc")]
-use super::{Cell, record};
+use super::{Arrays, Cell};
 #[cfg(feature = "alloc")]
 use crate::Result;
 #[cfg(feature = "alloc")]
@@ -14,8 +16,6 @@ use crate::info::{LayerInfo, LayerKind};
 #[cfg(feature = "alloc")]
 use crate::init::Rng;
 use crate::kernels::MulAdd;
-#[cfg(feature = "alloc")]
-use crate::weights::LayerRecord;
 use rnn_spec::Merge;
 
 #[cfg(feature = "alloc")]
@@ -28,19 +28,6 @@ fn inner_info(info: &LayerInfo) -> LayerInfo {
         output_shape: "",
         params: kind.params() as usize,
         kind,
-    }
-}
-
-#[cfg(feature = "alloc")]
-/// The first `n` tensors of a record as a record of their own (a direction's, the inner
-/// layer's).
-fn split(rec: &mut LayerRecord, n: usize, class: &str) -> LayerRecord {
-    let rest = rec.weights.split_off(n.min(rec.weights.len()));
-    LayerRecord {
-        name: rec.name.clone(),
-        class: class.to_string(),
-        config: Default::default(),
-        weights: std::mem::replace(&mut rec.weights, rest),
     }
 }
 
@@ -180,12 +167,11 @@ impl<C: Cell, const U: usize, const U2: usize, const W: usize> Cell for Bidirect
         }
     }
 
-    /// The record's tensors are the forward copy's, then the backward copy's.
-    fn from_record(info: &LayerInfo, mut rec: LayerRecord) -> Result<Self> {
+    /// The forward copy's arrays, then the backward copy's.
+    fn from_arrays(info: &LayerInfo, a: &mut Arrays) -> Result<Self> {
         let inner = inner_info(info);
-        let n = inner.tensors().len();
-        let forward = C::from_record(&inner, split(&mut rec, n, inner.class))?;
-        let backward = C::from_record(&inner, split(&mut rec, n, inner.class))?;
+        let forward = C::from_arrays(&inner, a)?;
+        let backward = C::from_arrays(&inner, a)?;
         Ok(Bidirectional {
             forward,
             backward,
@@ -193,14 +179,9 @@ impl<C: Cell, const U: usize, const U2: usize, const W: usize> Cell for Bidirect
         })
     }
 
-    fn to_record(&self, info: &LayerInfo) -> LayerRecord {
-        let inner = inner_info(info);
-        let data = [&self.forward, &self.backward]
-            .into_iter()
-            .flat_map(|c| c.to_record(&inner).weights)
-            .map(|t| t.data)
-            .collect();
-        record(info, data)
+    fn to_arrays(&self, out: &mut Vec<Vec<f32>>) {
+        self.forward.to_arrays(out);
+        self.backward.to_arrays(out);
     }
 }
 
@@ -231,23 +212,14 @@ impl<L: Cell> Cell for TimeDistributed<L> {
         }
     }
 
-    fn from_record(info: &LayerInfo, mut rec: LayerRecord) -> Result<Self> {
-        let inner = inner_info(info);
-        let n = inner.tensors().len();
+    fn from_arrays(info: &LayerInfo, a: &mut Arrays) -> Result<Self> {
         Ok(TimeDistributed {
-            inner: L::from_record(&inner, split(&mut rec, n, inner.class))?,
+            inner: L::from_arrays(&inner_info(info), a)?,
         })
     }
 
-    fn to_record(&self, info: &LayerInfo) -> LayerRecord {
-        let data = self
-            .inner
-            .to_record(&inner_info(info))
-            .weights
-            .into_iter()
-            .map(|t| t.data)
-            .collect();
-        record(info, data)
+    fn to_arrays(&self, out: &mut Vec<Vec<f32>>) {
+        self.inner.to_arrays(out);
     }
 }
 
