@@ -10,7 +10,8 @@ use std::env;
 
 fn main() {
     println!("cargo::rustc-check-cfg=cfg(cpu_avx2, cpu_avx512)");
-    println!("cargo::rerun-if-changed=build.rs");
+    // (No `rerun-if-changed=build.rs`: a changed script reruns anyway, and the workspace's root
+    // package runs this file as its own build script from another directory.)
     println!("cargo::rerun-if-env-changed=RNN_HIDE_AVX2");
     println!("cargo::rerun-if-env-changed=RNN_HIDE_AVX512");
     let same_machine = env::var("HOST").ok() == env::var("TARGET").ok();
