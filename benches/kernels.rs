@@ -4,7 +4,7 @@
 //! Run: `cargo bench --bench kernels`
 
 use rnn_runtime::kernels::{
-    Avx512, Fused, MulAdd, Separate, matvec_acc, matvec_acc_group, matvec_acc_reference,
+    Avx2, Avx512, MulAdd, Portable, matvec_acc, matvec_acc_group, matvec_acc_reference,
     sigmoid_fast, sigmoid_reference, tanh_fast, tanh_reference,
 };
 use rnn_runtime::rnn_model;
@@ -25,7 +25,7 @@ fn matvec_separate<const U: usize>(b: divan::Bencher) {
     let w: Box<[[f32; U]; U]> = Box::new(std::array::from_fn(|i| data::<U>(i as u32)));
     b.bench(|| {
         let mut acc = [0.0f32; U];
-        matvec_acc::<Separate, U, U>(divan::black_box(&x), &w, &mut acc);
+        matvec_acc::<Portable, U, U>(divan::black_box(&x), &w, &mut acc);
         acc
     });
 }
@@ -38,10 +38,10 @@ fn matvec_fused_avx2<const U: usize>(b: divan::Bencher) {
     #[target_feature(enable = "avx2,fma")]
     fn run<const U: usize>(x: &[f32; U], w: &[[f32; U]; U]) -> [f32; U] {
         let mut acc = [0.0f32; U];
-        matvec_acc::<Fused, U, U>(x, w, &mut acc);
+        matvec_acc::<Avx2, U, U>(x, w, &mut acc);
         acc
     }
-    if rnn_runtime::simd::detected() == rnn_runtime::simd::Simd::Scalar {
+    if rnn_runtime::simd::detected() == rnn_runtime::simd::Simd::Portable {
         return;
     }
     // SAFETY: AVX2 and FMA are present (checked above).
@@ -122,13 +122,13 @@ fn sigmoid_128_libm(b: divan::Bencher) {
     b.bench(|| divan::black_box(x).map(|v| 1.0 / (1.0 + (-v).exp())));
 }
 
-/// The portable path (`Separate`), baseline x86-64 (SSE2).
+/// The portable path (`Portable`), baseline x86-64 (SSE2).
 #[divan::bench]
 fn sigmoid_128_portable(b: divan::Bencher) {
     let x = gates();
     b.bench(|| {
         let mut z = divan::black_box(x);
-        Separate.sigmoid_in_place(&mut z);
+        Portable.sigmoid_in_place(&mut z);
         z
     });
 }
@@ -142,7 +142,7 @@ fn sigmoid_128_portable_avx2(b: divan::Bencher) {
         sigmoid_portable(&mut z);
         z
     }
-    if rnn_runtime::simd::detected() == rnn_runtime::simd::Simd::Scalar {
+    if rnn_runtime::simd::detected() == rnn_runtime::simd::Simd::Portable {
         return;
     }
     // SAFETY: AVX2 and FMA are present (checked above).
@@ -150,17 +150,17 @@ fn sigmoid_128_portable_avx2(b: divan::Bencher) {
     b.bench(|| unsafe { run(divan::black_box(x)) });
 }
 
-/// The AVX2 path (`Fused`): the template's intrinsics.
+/// The AVX2 path (`Avx2`): the template's intrinsics.
 #[cfg(target_arch = "x86_64")]
 #[divan::bench]
 fn sigmoid_128_avx2(b: divan::Bencher) {
     #[target_feature(enable = "avx2,fma")]
     fn run(mut z: [f32; 128]) -> [f32; 128] {
         // SAFETY: this function's target features are the CPU's (checked by the caller).
-        unsafe { Fused::new_unchecked() }.sigmoid_in_place(&mut z);
+        unsafe { Avx2::new_unchecked() }.sigmoid_in_place(&mut z);
         z
     }
-    if rnn_runtime::simd::detected() == rnn_runtime::simd::Simd::Scalar {
+    if rnn_runtime::simd::detected() == rnn_runtime::simd::Simd::Portable {
         return;
     }
     // SAFETY: AVX2 and FMA are present (checked above).

@@ -36,7 +36,8 @@ struct Args {
     quick: bool,
     /// `--workloads seed,imdb1`: run only these.
     only: Option<Vec<String>>,
-    /// `--simd scalar|avx2`: force a slower code path (default: the best the CPU has).
+    /// `--simd portable|avx2|avx512`: force a code path (default: the best the CPU has; a path
+    /// the CPU lacks is ignored). `scalar` is the old name of `portable`.
     simd: Option<rnn_runtime::simd::Simd>,
 }
 
@@ -61,8 +62,9 @@ fn args() -> Args {
             "--simd" => {
                 use rnn_runtime::simd::Simd;
                 let path = match it.next().as_deref() {
-                    Some("scalar") => Some(Simd::Scalar),
+                    Some("portable" | "scalar") => Some(Simd::Portable),
                     Some("avx2") => Some(Simd::Avx2),
+                    Some("avx512") => Some(Simd::Avx512),
                     _ => None,
                 };
                 a.simd = path;
@@ -123,7 +125,7 @@ fn peak_gflops() -> f64 {
     #[cfg(target_arch = "x86_64")]
     {
         let mut best = f64::NAN;
-        if detected() != Simd::Scalar {
+        if detected() != Simd::Portable {
             // SAFETY: AVX2 and FMA are present (checked above).
             best = unsafe { peak_fma() };
         }

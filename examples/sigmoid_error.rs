@@ -13,7 +13,7 @@
 //! Run: `cargo run --release --example sigmoid_error` (all f32s, both threads; about a minute
 //! per path).
 
-use rnn_runtime::kernels::{Avx512, Fused, MulAdd, Separate};
+use rnn_runtime::kernels::{Avx2, Avx512, MulAdd, Portable};
 
 const BLOCK: usize = 1024;
 
@@ -35,7 +35,7 @@ fn block<M: MulAdd>(m: M, [exp, sig, gate]: [&mut [f32; BLOCK]; 3]) {
 #[target_feature(enable = "avx2,fma")]
 fn block_avx2(out: [&mut [f32; BLOCK]; 3]) {
     // SAFETY: this function's target features are the CPU's (its caller checked).
-    block(unsafe { Fused::new_unchecked() }, out)
+    block(unsafe { Avx2::new_unchecked() }, out)
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -136,11 +136,11 @@ fn sweep(paths: &[Path], his: std::ops::Range<u64>) -> Vec<Worst> {
 }
 
 fn main() {
-    let mut paths: Vec<Path> = vec![("portable", |out| block(Separate, out))];
+    let mut paths: Vec<Path> = vec![("portable", |out| block(Portable, out))];
     #[cfg(target_arch = "x86_64")]
     {
         use rnn_runtime::simd::{Simd, detected};
-        if detected() != Simd::Scalar {
+        if detected() != Simd::Portable {
             // SAFETY: AVX2 and FMA are present (checked above).
             paths.push(("avx2", |out| unsafe { block_avx2(out) }));
         }

@@ -4,7 +4,7 @@
 //!
 //! Run: `cargo run --release --example tanh_error` (about a minute per path).
 
-use rnn_runtime::kernels::{Avx512, Fused, MulAdd, Separate, tanh_reference};
+use rnn_runtime::kernels::{Avx2, Avx512, MulAdd, Portable, tanh_reference};
 
 /// Applies tanh to a block as the layers do on each path (vectorised under its features).
 #[inline(always)]
@@ -18,7 +18,7 @@ fn block<M: MulAdd>(m: M, xs: &mut [f32; 1024]) {
 #[target_feature(enable = "avx2,fma")]
 fn block_avx2(xs: &mut [f32; 1024]) {
     // SAFETY: this function's target features are the CPU's (its caller checked).
-    block(unsafe { Fused::new_unchecked() }, xs)
+    block(unsafe { Avx2::new_unchecked() }, xs)
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -59,11 +59,11 @@ fn sweep(name: &str, f: impl Fn(&mut [f32; 1024])) {
 }
 
 fn main() {
-    sweep("portable", |xs| block(Separate, xs));
+    sweep("portable", |xs| block(Portable, xs));
     #[cfg(target_arch = "x86_64")]
     {
         use rnn_runtime::simd::{Simd, detected};
-        if detected() != Simd::Scalar {
+        if detected() != Simd::Portable {
             // SAFETY: AVX2 and FMA are present (checked above).
             sweep("avx2", |b| unsafe { block_avx2(b) });
         }

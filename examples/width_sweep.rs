@@ -6,7 +6,7 @@
 use std::time::Instant;
 
 use rnn_runtime::init::Rng;
-use rnn_runtime::kernels::{Avx512, Fused, MulAdd, Separate};
+use rnn_runtime::kernels::{Avx2, Avx512, MulAdd, Portable};
 use rnn_runtime::layers::{Cell, Recurrent, SimpleRnn};
 use rnn_runtime::simd::{Simd, available};
 use rnn_runtime::{Activation, LayerInfo, LayerKind};
@@ -54,7 +54,7 @@ fn steps_avx512<const U: usize, const G: usize>(cell: &SimpleRnn<U, U>, n: usize
 #[target_feature(enable = "avx2,fma")]
 fn steps_avx2<const U: usize, const G: usize>(cell: &SimpleRnn<U, U>, n: usize) -> [[f32; U]; G] {
     // SAFETY: as above.
-    steps::<Fused, U, G>(unsafe { Fused::new_unchecked() }, cell, n)
+    steps::<Avx2, U, G>(unsafe { Avx2::new_unchecked() }, cell, n)
 }
 
 fn time<const U: usize, const G: usize>(path: Simd) -> f64 {
@@ -67,7 +67,7 @@ fn time<const U: usize, const G: usize>(path: Simd) -> f64 {
         // SAFETY: as above.
         #[cfg(target_arch = "x86_64")]
         Simd::Avx2 => unsafe { steps_avx2::<U, G>(&cell, n) },
-        _ => steps::<Separate, U, G>(Separate, &cell, n),
+        _ => steps::<Portable, U, G>(Portable, &cell, n),
     };
     std::hint::black_box(run(100));
     let n = 2000;

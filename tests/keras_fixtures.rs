@@ -3,7 +3,9 @@
 //! (tools/gen_fixtures.py). Each is declared here with the same layers, loaded, and run through
 //! both `forward` (row by row) and `predict` (the batch). Also checked: layer names, classes,
 //! output shapes and parameter counts against Keras's, and the summary against its golden.
-//! Every code path the CPU has (portable, AVX2+FMA, AVX-512) is run and held to Keras.
+//! Every code path (portable, AVX2+FMA, AVX-512) is its own test, `NAME::portable`,
+//! `NAME::avx2`, `NAME::avx512`; the test of a path this CPU lacks is reported ignored (the cfgs
+//! of rnn-runtime/build.rs, which this package runs too).
 //! Every fixture is loaded twice: from its exported JSON and from the original Keras file it
 //! was exported from (tests/fixtures/keras/NAME.keras or NAME.h5, gzip-compressed when large),
 //! read in Rust by `M::load`; both must hold the same weights and both are held to Keras.
@@ -12,6 +14,7 @@ mod common;
 
 use common::{Flat, max_abs_diff, max_plain_diff, read_fixture};
 use rnn_runtime::ndarray::{Array2, Array3};
+use rnn_runtime::simd::{self, Simd};
 use serde_json::Value;
 
 /// The parity bound the project promises: 1e-5 absolute, or 1e-5 relative where Keras's output
@@ -75,7 +78,7 @@ fn check_declaration(
 }
 
 /// The batch `predict` gets: the fixture's rows repeated to `BATCH_ROWS`, so that rows run in
-/// full lockstep groups (6 rows, or on AVX2 9 for gated models: two groups or more) and in a
+/// full lockstep groups (6 rows, fewer for a wide layer: three groups or more) and in a
 /// remainder.
 const BATCH_ROWS: usize = 19;
 
@@ -86,9 +89,11 @@ fn cycled<T: Clone>(rows: &[T]) -> Vec<T> {
         .collect()
 }
 
-/// Runs `forward` on every row and `predict` on the repeated batch, on every SIMD path the
-/// CPU has, and holds both to Keras's outputs.
+/// Runs `forward` on every row and `predict` on the repeated batch on the code path `simd`, and
+/// holds both to Keras's outputs. A path the CPU lacks fails (its test is ignored where the
+/// build saw no such CPU).
 fn assert_parity(
+    simd: Simd,
     name: &str,
     expected: &[f32],
     rows: usize,
@@ -100,50 +105,79 @@ fn assert_parity(
         .map(<[f32]>::to_vec)
         .collect();
     let expected_batch = cycled(&per_row).concat();
-    for simd in rnn_runtime::simd::available() {
-        rnn_runtime::simd::force(Some(simd));
-        let (f, p) = (forward(), predict());
-        let d_forward = max_abs_diff(&f, expected);
-        let d_predict = max_abs_diff(&p, &expected_batch);
-        let plain = max_plain_diff(&f, expected).max(max_plain_diff(&p, &expected_batch));
-        println!(
-            "{name} [{simd:?}]: max |ours - keras| forward {d_forward:e}, predict {d_predict:e}; plain absolute {plain:e}"
-        );
-        assert!(
-            d_forward <= TOLERANCE && d_predict <= TOLERANCE,
-            "{name} [{simd:?}]: {d_forward} / {d_predict}"
-        );
-    }
-    rnn_runtime::simd::force(None);
+    simd::force(Some(simd));
+    assert_eq!(
+        simd::active(),
+        simd,
+        "{name}: this CPU lacks {simd:?} (the build probed another CPU?)"
+    );
+    let (f, p) = (forward(), predict());
+    simd::force(None);
+    let d_forward = max_abs_diff(&f, expected);
+    let d_predict = max_abs_diff(&p, &expected_batch);
+    let plain = max_plain_diff(&f, expected).max(max_plain_diff(&p, &expected_batch));
+    println!(
+        "{name} [{simd:?}]: max |ours - keras| forward {d_forward:e}, predict {d_predict:e}; plain absolute {plain:e}"
+    );
+    assert!(
+        d_forward <= TOLERANCE && d_predict <= TOLERANCE,
+        "{name} [{simd:?}]: {d_forward} / {d_predict}"
+    );
+}
+
+/// A test per code path, each calling `check(path)` (of the module it expands in).
+macro_rules! per_path_tests {
+    () => {
+        #[test]
+        fn portable() {
+            check(Simd::Portable)
+        }
+
+        #[test]
+        #[cfg_attr(not(cpu_avx2), ignore = "this CPU has no AVX2 and FMA")]
+        fn avx2() {
+            check(Simd::Avx2)
+        }
+
+        #[test]
+        #[cfg_attr(not(cpu_avx512), ignore = "this CPU has no AVX-512")]
+        fn avx512() {
+            check(Simd::Avx512)
+        }
+    };
 }
 
 macro_rules! token_fixture {
     ($test:ident, $Model:ident, $($layers:tt)*) => {
-        #[test]
-        fn $test() {
+        mod $test {
+            use super::*;
             rnn_runtime::rnn_model! { struct $Model<$($layers)*>; }
-            let name = stringify!($test);
-            check_declaration(name, stringify!($($layers)*), $Model::LAYERS, $Model::PARAMS, $Model::SUMMARY);
-            let models = [
-                ("JSON", $Model::from_json(&read_fixture(&format!("{name}.weights.json"))).expect("weights load")),
-                ("Keras file", $Model::load(common::original(name)).unwrap_or_else(|e| panic!("{name}: {e}"))),
-            ];
-            assert_eq!(models[0].1.to_json(), models[1].1.to_json(), "{name}: the Keras file's weights");
-            let io = io(name);
-            let inputs: Vec<Vec<u32>> = rows(&io["inputs"])
-                .iter()
-                .map(|r| rows(r).iter().map(|v| v.as_u64().unwrap() as u32).collect())
-                .collect();
-            let many = cycled(&inputs);
-            let batch = Array2::from_shape_vec((many.len(), inputs[0].len()), many.concat()).unwrap();
-            for (from, model) in &models {
-                assert_parity(
-                    &format!("{name} ({from})"),
-                    &floats(&io["outputs"]),
-                    inputs.len(),
-                    || inputs.iter().flat_map(|ids| model.forward(ids).expect("forward").flat()).collect(),
-                    || model.predict(batch.view()).expect("predict").into_iter().collect(),
-                );
+            per_path_tests!();
+            fn check(simd: Simd) {
+                let name = stringify!($test);
+                check_declaration(name, stringify!($($layers)*), $Model::LAYERS, $Model::PARAMS, $Model::SUMMARY);
+                let models = [
+                    ("JSON", $Model::from_json(&read_fixture(&format!("{name}.weights.json"))).expect("weights load")),
+                    ("Keras file", $Model::load(common::original(name)).unwrap_or_else(|e| panic!("{name}: {e}"))),
+                ];
+                assert_eq!(models[0].1.to_json(), models[1].1.to_json(), "{name}: the Keras file's weights");
+                let io = io(name);
+                let inputs: Vec<Vec<u32>> = rows(&io["inputs"])
+                    .iter()
+                    .map(|r| rows(r).iter().map(|v| v.as_u64().unwrap() as u32).collect())
+                    .collect();
+                let many = cycled(&inputs);
+                let batch = Array2::from_shape_vec((many.len(), inputs[0].len()), many.concat()).unwrap();
+                for (from, model) in &models {
+                    assert_parity(
+                        simd,
+                        &format!("{name} ({from})"),
+                        &floats(&io["outputs"]),
+                        inputs.len(),
+                        || inputs.iter().flat_map(|ids| model.forward(ids).expect("forward").flat()).collect(),
+                        || model.predict(batch.view()).expect("predict").into_iter().collect(),
+                    );
+                }
             }
         }
     };
@@ -151,36 +185,40 @@ macro_rules! token_fixture {
 
 macro_rules! float_fixture {
     ($test:ident, $Model:ident, $($layers:tt)*) => {
-        #[test]
-        fn $test() {
+        mod $test {
+            use super::*;
             rnn_runtime::rnn_model! { struct $Model<$($layers)*>; }
-            let name = stringify!($test);
-            check_declaration(name, stringify!($($layers)*), $Model::LAYERS, $Model::PARAMS, $Model::SUMMARY);
-            let models = [
-                ("JSON", $Model::from_json(&read_fixture(&format!("{name}.weights.json"))).expect("weights load")),
-                ("Keras file", $Model::load(common::original(name)).unwrap_or_else(|e| panic!("{name}: {e}"))),
-            ];
-            assert_eq!(models[0].1.to_json(), models[1].1.to_json(), "{name}: the Keras file's weights");
-            let io = io(name);
-            let seqs: Vec<Vec<[f32; $Model::INPUT_WIDTH]>> = rows(&io["inputs"])
-                .iter()
-                .map(|s| rows(s).iter().map(|x| floats(x).try_into().expect("feature width")).collect())
-                .collect();
-            let many = cycled(&seqs);
-            let flat: Vec<f32> = many.iter().flat_map(|s| s.concat()).collect();
-            let batch = Array3::from_shape_vec((many.len(), seqs[0].len(), $Model::INPUT_WIDTH), flat).unwrap();
-            for (from, model) in &models {
-                assert_parity(
-                    &format!("{name} ({from})"),
-                    &floats(&io["outputs"]),
-                    seqs.len(),
-                    || {
-                        seqs.iter()
-                            .flat_map(|xs| model.forward(xs.as_slice().try_into().expect("length")).expect("forward").flat())
-                            .collect()
-                    },
-                    || model.predict(batch.view()).expect("predict").into_iter().collect(),
-                );
+            per_path_tests!();
+            fn check(simd: Simd) {
+                let name = stringify!($test);
+                check_declaration(name, stringify!($($layers)*), $Model::LAYERS, $Model::PARAMS, $Model::SUMMARY);
+                let models = [
+                    ("JSON", $Model::from_json(&read_fixture(&format!("{name}.weights.json"))).expect("weights load")),
+                    ("Keras file", $Model::load(common::original(name)).unwrap_or_else(|e| panic!("{name}: {e}"))),
+                ];
+                assert_eq!(models[0].1.to_json(), models[1].1.to_json(), "{name}: the Keras file's weights");
+                let io = io(name);
+                let seqs: Vec<Vec<[f32; $Model::INPUT_WIDTH]>> = rows(&io["inputs"])
+                    .iter()
+                    .map(|s| rows(s).iter().map(|x| floats(x).try_into().expect("feature width")).collect())
+                    .collect();
+                let many = cycled(&seqs);
+                let flat: Vec<f32> = many.iter().flat_map(|s| s.concat()).collect();
+                let batch = Array3::from_shape_vec((many.len(), seqs[0].len(), $Model::INPUT_WIDTH), flat).unwrap();
+                for (from, model) in &models {
+                    assert_parity(
+                        simd,
+                        &format!("{name} ({from})"),
+                        &floats(&io["outputs"]),
+                        seqs.len(),
+                        || {
+                            seqs.iter()
+                                .flat_map(|xs| model.forward(xs.as_slice().try_into().expect("length")).expect("forward").flat())
+                                .collect()
+                        },
+                        || model.predict(batch.view()).expect("predict").into_iter().collect(),
+                    );
+                }
             }
         }
     };

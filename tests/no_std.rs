@@ -19,7 +19,7 @@ rnn_model! {
 
 #[test]
 fn the_std_build_gives_the_no_std_example_numbers() {
-    simd::force(Some(Simd::Scalar));
+    simd::force(Some(Simd::Portable));
     let model = Sine::baked();
     let [y] = model.forward(&FRAMES).unwrap();
     let mut state = model.state();

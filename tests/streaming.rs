@@ -11,6 +11,7 @@ use std::cell::Cell;
 
 use common::{Lcg, read_fixture};
 use rnn_runtime::rnn_model;
+use rnn_runtime::simd::Simd;
 
 /// Counts each thread's allocations, to hold `step` to "allocates nothing" (tests run on
 /// several threads at once: only the test's own thread is counted).
@@ -59,31 +60,56 @@ fn tokens(seed: u64, n: usize, vocab: u32, padding_every: usize) -> Vec<u32> {
         .collect()
 }
 
-#[test]
-fn stepping_a_token_sequence_gives_forward_s_outputs_exactly() {
+/// On the code path `simd` (one test per path; a path this CPU lacks is reported ignored, through
+/// the cfgs of rnn-runtime/build.rs, which this package runs too).
+fn stepping_matches_forward_on(simd: Simd) {
     let m = LstmMaskSeq::from_json(&read_fixture("lstm_mask_seq.weights.json")).unwrap();
     // Masked steps (id 0) at the start, inside and at the end.
     let mut ids = tokens(1, 40, 50, 3);
     ids[0] = 0;
     ids[39] = 0;
-    for simd in rnn_runtime::simd::available() {
-        rnn_runtime::simd::force(Some(simd));
-        let full = m.forward(&ids).unwrap();
-        let mut state = m.state();
-        let stepped: Vec<[f32; 3]> = ids
-            .iter()
-            .map(|&id| m.step(&mut state, id).unwrap())
-            .collect();
-        assert_eq!(stepped, full, "{simd:?}");
-        // In chunks of 7, 1, 13 and the rest, carrying the state (Keras's stateful = True).
-        let mut state = m.state();
-        let mut chunked = Vec::new();
-        for chunk in [&ids[..7], &ids[7..8], &ids[8..21], &ids[21..]] {
-            chunked.extend(m.forward_from(&mut state, chunk).unwrap());
-        }
-        assert_eq!(chunked, full, "{simd:?}");
+    rnn_runtime::simd::force(Some(simd));
+    assert_eq!(
+        rnn_runtime::simd::active(),
+        simd,
+        "this CPU lacks {simd:?} (the build probed another CPU?)"
+    );
+    let full = m.forward(&ids).unwrap();
+    let mut state = m.state();
+    let stepped: Vec<[f32; 3]> = ids
+        .iter()
+        .map(|&id| m.step(&mut state, id).unwrap())
+        .collect();
+    // In chunks of 7, 1, 13 and the rest, carrying the state (Keras's stateful = True).
+    let mut state = m.state();
+    let mut chunked = Vec::new();
+    for chunk in [&ids[..7], &ids[7..8], &ids[8..21], &ids[21..]] {
+        chunked.extend(m.forward_from(&mut state, chunk).unwrap());
     }
     rnn_runtime::simd::force(None);
+    assert_eq!(stepped, full, "{simd:?}");
+    assert_eq!(chunked, full, "{simd:?}");
+}
+
+mod stepping_a_token_sequence_gives_forward_s_outputs_exactly {
+    use super::*;
+
+    #[test]
+    fn portable() {
+        stepping_matches_forward_on(Simd::Portable);
+    }
+
+    #[test]
+    #[cfg_attr(not(cpu_avx2), ignore = "this CPU has no AVX2 and FMA")]
+    fn avx2() {
+        stepping_matches_forward_on(Simd::Avx2);
+    }
+
+    #[test]
+    #[cfg_attr(not(cpu_avx512), ignore = "this CPU has no AVX-512")]
+    fn avx512() {
+        stepping_matches_forward_on(Simd::Avx512);
+    }
 }
 
 #[test]

@@ -31,7 +31,7 @@ impl Apply for Activation {
     /// computed in f32 with libm.
     #[inline(always)]
     fn apply(self, z: &mut [f32]) {
-        self.apply_with(crate::kernels::Separate, z)
+        self.apply_with(crate::kernels::Portable, z)
     }
 
     /// [`Activation::apply`] with the tanh and sigmoid of a kernel set (see

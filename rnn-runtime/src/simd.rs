@@ -1,7 +1,6 @@
-//! Which instruction set the generated code runs with, chosen at run time.
-//!
-//! A plain `cargo build` (no `-C target-cpu`) still gets the fast paths: generated models hold
-//! three compilations of their forward pass and pick one per call from what the CPU reports.
+//! Which code path the generated forward pass runs, chosen at run time: a generated model holds
+//! one compilation per path (`__run_portable`, `__run_avx2`, `__run_avx512`, each with the
+//! kernel token of the same name) and picks the best the CPU has, probed once.
 //!
 //! Without the `std` feature the CPU cannot be probed: the path is the one the compilation
 //! targets (`-C target-cpu=native` or `-C target-feature=+avx2,+fma` gets AVX2; the default is
@@ -13,11 +12,12 @@ use std::sync::atomic::{AtomicU8, Ordering};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 #[repr(u8)]
 pub enum Simd {
-    /// Portable code: separate multiply and add, whatever the target's baseline vectors are.
-    Scalar,
-    /// x86-64 AVX2 with FMA.
+    /// Portable code: separate multiply and add, whatever the target's baseline vectors are
+    /// (kernel token [`crate::kernels::Portable`]).
+    Portable,
+    /// x86-64 AVX2 with FMA (kernel token [`crate::kernels::Avx2`]).
     Avx2,
-    /// x86-64 AVX-512F (with AVX2 and FMA).
+    /// x86-64 AVX-512F, with AVX2 and FMA (kernel token [`crate::kernels::Avx512`]).
     Avx512,
 }
 
@@ -43,7 +43,7 @@ fn forced() -> Option<Simd> {
 #[inline]
 fn from_code(code: u8) -> Option<Simd> {
     match code {
-        1 => Some(Simd::Scalar),
+        1 => Some(Simd::Portable),
         2 => Some(Simd::Avx2),
         3 => Some(Simd::Avx512),
         _ => None,
@@ -80,7 +80,7 @@ fn probe() -> Simd {
             Simd::Avx2
         }
     } else {
-        Simd::Scalar
+        Simd::Portable
     }
 }
 
@@ -99,13 +99,13 @@ fn probe() -> Simd {
             };
         }
     }
-    Simd::Scalar
+    Simd::Portable
 }
 
 /// Every path this CPU can run, slowest first.
 #[cfg(feature = "alloc")]
 pub fn available() -> crate::heap::Vec<Simd> {
-    [Simd::Scalar, Simd::Avx2, Simd::Avx512]
+    [Simd::Portable, Simd::Avx2, Simd::Avx512]
         .into_iter()
         .filter(|s| *s <= detected())
         .collect()

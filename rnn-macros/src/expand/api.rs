@@ -155,14 +155,14 @@ pub fn expand_api(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStream {
                 #p::Simd::Avx2 => #helper #width, #g>(
                     batch, #per_row, #work, check,
                     // SAFETY: as above: AVX2 and FMA are present.
-                    |s, o| unsafe { self.__run_fma::<#g>(s, o, &mut self.__state()) },
-                    |s, o| unsafe { self.__run_fma::<1>([s], [o], &mut self.__state()) },
+                    |s, o| unsafe { self.__run_avx2::<#g>(s, o, &mut self.__state()) },
+                    |s, o| unsafe { self.__run_avx2::<1>([s], [o], &mut self.__state()) },
                 )?,
                 // The portable kernels gain nothing from lockstep rows (measured): one at a time.
                 _ => #helper #width, 1>(
                     batch, #per_row, #work, check,
-                    |s, o| self.__run::<#p::Separate, 1>(#p::Separate, s, o, &mut self.__state()),
-                    |s, o| self.__run::<#p::Separate, 1>(#p::Separate, [s], [o], &mut self.__state()),
+                    |s, o| self.__run_portable::<1>(s, o, &mut self.__state()),
+                    |s, o| self.__run_portable::<1>([s], [o], &mut self.__state()),
                 )?,
             };
             #wrap

@@ -10,9 +10,10 @@ use crate::model::{Model, Source};
 use crate::plan::{MaskAt, MaskSource, Op, Plan, Sink};
 
 /// ```text
-/// fn __dispatch(&self, src, out, st: &mut State<1>) { match simd_active() { Avx512 => unsafe { self.__run_avx512::<1>([src], [out], st) }, Avx2 => .., _ => self.__run::<Separate, 1>(..) } }
+/// fn __dispatch(&self, src, out, st: &mut State<1>) { match simd_active() { Avx512 => unsafe { self.__run_avx512::<1>([src], [out], st) }, Avx2 => .., _ => self.__run_portable::<1>(..) } }
 /// #[target_feature(enable = "avx512f,avx2,fma")] fn __run_avx512<const G>(&self, srcs, outs, st) { self.__run(unsafe { Avx512::new_unchecked() }, srcs, outs, st) }
-/// #[target_feature(enable = "avx2,fma")] fn __run_fma<const G>(&self, srcs, outs, st) { self.__run(unsafe { Fused::new_unchecked() }, srcs, outs, st) }
+/// #[target_feature(enable = "avx2,fma")] fn __run_avx2<const G>(&self, srcs, outs, st) { self.__run(unsafe { Avx2::new_unchecked() }, srcs, outs, st) }
+/// #[inline(always)] fn __run_portable<const G>(&self, srcs, outs, st) { self.__run(Portable, srcs, outs, st) }
 /// #[inline(always)] fn __run<M: MulAdd, const G: usize>(&self, m: M, srcs, outs, st) { /* the plan, step by step, from the state `st` */ }
 /// ```
 pub fn expand_engine(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStream {
@@ -32,8 +33,8 @@ pub fn expand_engine(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStream
                 #p::Simd::Avx512 => unsafe { self.__run_avx512::<1>([src], [out], st) },
                 #[cfg(target_arch = "x86_64")]
                 // SAFETY: as above: AVX2 and FMA are present.
-                #p::Simd::Avx2 => unsafe { self.__run_fma::<1>([src], [out], st) },
-                _ => self.__run(#p::Separate, [src], [out], st),
+                #p::Simd::Avx2 => unsafe { self.__run_avx2::<1>([src], [out], st) },
+                _ => self.__run_portable::<1>([src], [out], st),
             }
         }
 
@@ -46,9 +47,14 @@ pub fn expand_engine(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStream
 
         #[cfg(target_arch = "x86_64")]
         #[target_feature(enable = "avx2,fma")]
-        fn __run_fma<const __G: usize>(&self, srcs: [&#src; __G], outs: [&mut #out; __G], st: &mut #state<__G>) {
+        fn __run_avx2<const __G: usize>(&self, srcs: [&#src; __G], outs: [&mut #out; __G], st: &mut #state<__G>) {
             // SAFETY: this function's target features are the CPU's (its caller vouched).
-            self.__run(unsafe { #p::Fused::new_unchecked() }, srcs, outs, st);
+            self.__run(unsafe { #p::Avx2::new_unchecked() }, srcs, outs, st);
+        }
+
+        #[inline(always)]
+        fn __run_portable<const __G: usize>(&self, srcs: [&#src; __G], outs: [&mut #out; __G], st: &mut #state<__G>) {
+            self.__run(#p::Portable, srcs, outs, st);
         }
 
         /// The forward pass over fixed sizes for `__G` checked sequences of one length, in

@@ -4,13 +4,12 @@
 //!
 //! Why intrinsics: which values live in registers then does not depend on LLVM's
 //! auto-vectoriser, which with the portable kernel kept the accumulators in memory at some
-//! widths (40 or 48 units, or 8 rows) and ran 20-30x slower (measured, docs/PERFORMANCE.md).
+//! widths and rows (docs/PERFORMANCE.md).
 //!
 //! Why a `macro_rules!` template and not generic code over a trait of small per-path wrapper
-//! functions: that was tried, and single sequences ran about 40% slower, because the wrappers
-//! (`#[target_feature]` functions cannot be `#[inline(always)]`) were not all inlined. Here the
-//! template substitutes each intrinsic's name directly, so the expanded code calls the
-//! intrinsics themselves, exactly as the two hand-written files it replaces did.
+//! functions: the wrappers (`#[target_feature]` functions cannot be `#[inline(always)]`) are not
+//! all inlined (tried: docs/PERFORMANCE.md). Here the template substitutes each intrinsic's
+//! name directly, so the expanded code calls the intrinsics themselves.
 //!
 //! The only per-path code outside the template is the lane-mask helper (`lanes`, and `mask`
 //! on AVX2), since the two instruction sets represent masks differently: a `u16` bit mask on
@@ -55,7 +54,7 @@ macro_rules! simd_kernels {
             use std::array::from_fn;
 
             #[allow(unused_imports)]
-            use super::super::{
+            use super::super::approx::{
                 EXP_C1, EXP_C2, EXP_HI, EXP_LO, EXP_P2, EXP_P3, EXP_P4, EXP_P5, EXP_P6,
                 HALF_TANH_HALF, LOG2_E, OddRational, ROUND_MAGIC, TANH,
             };
@@ -374,8 +373,7 @@ macro_rules! simd_kernels {
             /// is one long chain of dependent operations per register; written N registers
             /// side by side, each step's N independent operations sit together in program
             /// order, so the core overlaps the chains instead of filling its scheduler with one
-            /// chain's waiting operations (measured on Zen 3: sigmoid 19.5 cycles a register
-            /// one at a time, 10.5 four at a time; docs/PERFORMANCE.md).
+            /// chain's waiting operations (docs/PERFORMANCE.md).
             const MAP_WIDTH: usize = 4;
 
             /// [`exp_fast`](super::super::exp_fast) on N registers side by side (see
@@ -411,10 +409,9 @@ macro_rules! simd_kernels {
             }
 
             /// [`sigmoid_fast`](super::super::sigmoid_fast) on N registers side by side, with
-            /// fused multiply-adds: `1 / (1 + exp(-x))` with a true division. (A reciprocal
-            /// estimate with two Newton steps, which keeps the division's results, made lstm128
-            /// slower on Zen 3: the divider runs beside the FMA pipes, the four Newton FMAs run
-            /// on them; docs/PERFORMANCE.md.)
+            /// fused multiply-adds: `1 / (1 + exp(-x))` with a true division, which runs
+            /// beside the FMA pipes (a reciprocal estimate with Newton steps would run on them;
+            /// docs/PERFORMANCE.md).
             #[target_feature(enable = $feature)]
             #[inline]
             fn sigmoid_n<const N: usize>(x: [$reg; N]) -> [$reg; N] {
@@ -579,8 +576,7 @@ macro_rules! simd_kernels {
                 // 2) / 2 + 0.5`, [`gate_sigmoid_n`]): i, f and the candidate first, then o beside
                 // the cell's tanh, which the output needs anyway. Bit-identical to sigmoid(i, f,
                 // o), then tanh(g), then tanh(c); fewer registers live in the first round (no
-                // spills) and o off the way to c. Measured: lstm1 6-7% faster, lstm_step 1-6%,
-                // alternated in one process.
+                // spills) and o off the way to c (docs/PERFORMANCE.md).
                 let sigmoid_of = |t| $add(t, $set1(0.5));
                 if T == 2 {
                     // Both registers side by side.
@@ -690,8 +686,8 @@ macro_rules! simd_kernels {
                 gate_products::<3, T, U, U, U3>(&mut hb, h, recurrent, j);
                 let [z_acc, r_acc, bh] = hb;
                 let zr = [z_acc, r_acc];
-                // The tile's gates side by side (T registers each: measured, gru1 about 10%
-                // faster than a register at a time).
+                // The tile's gates side by side (T registers each; faster than a register at a
+                // time: docs/PERFORMANCE.md).
                 let z = gate_sigmoid_n(zr[0]);
                 let r = gate_sigmoid_n(zr[1]);
                 let hh = tanh_n::<T>(from_fn(|t| $fmadd(r[t], bh[t], ah[t])));
@@ -757,8 +753,8 @@ simd_kernels! {
     feature = "avx512f";
     register = __m512, lanes = 16;
     tiles = (one_row: 4 split 2, few_rows: 4);
-    // 4 rows x 4 registers: 16 accumulators, 4 broadcasts, one weight register of 32 (not
-    // measured: this host has no AVX-512).
+    // 4 rows x 4 registers: 16 accumulators, 4 broadcasts, one weight register of 32 (chosen
+    // by register count, not by measurement).
     row_block = (4 rows x 4);
     mask = u16, full = u16::MAX;
     helpers = {

@@ -1,0 +1,35 @@
+//! Probes the build machine's CPU for the tests of the SIMD paths: when the build runs on the
+//! machine it targets (host == target, x86-64), emits `cpu_avx2` (AVX2 and FMA) and
+//! `cpu_avx512` (AVX-512F too) for what the CPU has, and the tests of a path it lacks are
+//! marked ignored rather than passing without running. The library itself never reads them.
+//!
+//! `RNN_HIDE_AVX512=1` (or `RNN_HIDE_AVX2=1`, which hides both) leaves the cfg out on a CPU
+//! that has the path, to see those tests reported as ignored.
+
+use std::env;
+
+fn main() {
+    println!("cargo::rustc-check-cfg=cfg(cpu_avx2, cpu_avx512)");
+    // (No `rerun-if-changed=build.rs`: a changed script reruns anyway, and the workspace's root
+    // package runs this file as its own build script from another directory.)
+    println!("cargo::rerun-if-env-changed=RNN_HIDE_AVX2");
+    println!("cargo::rerun-if-env-changed=RNN_HIDE_AVX512");
+    let same_machine = env::var("HOST").ok() == env::var("TARGET").ok();
+    let x86_64 = env::var("CARGO_CFG_TARGET_ARCH").is_ok_and(|a| a == "x86_64");
+    if !(same_machine && x86_64) {
+        return;
+    }
+    let hidden = |name: &str| env::var(name).is_ok_and(|v| !v.is_empty() && v != "0");
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::is_x86_feature_detected as has;
+        if has!("avx2") && has!("fma") && !hidden("RNN_HIDE_AVX2") {
+            println!("cargo::rustc-cfg=cpu_avx2");
+            if has!("avx512f") && !hidden("RNN_HIDE_AVX512") {
+                println!("cargo::rustc-cfg=cpu_avx512");
+            }
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = hidden;
+}

@@ -1,0 +1,217 @@
+//! Each SIMD token's [`MulAdd`]: every kernel goes to the path's expansion of the intrinsics
+//! template (kernels/x86.rs), or to the [`portable`] body where the path has none (one row on
+//! AVX2, widths the fused row kernels do not take). Off x86-64 every kernel is the portable body.
+
+use std::mem::MaybeUninit;
+
+#[cfg(not(target_arch = "x86_64"))]
+use super::approx::{exp_fast, gate_sigmoid_fast, sigmoid_fast, tanh_fast};
+#[cfg(target_arch = "x86_64")]
+use super::x86::{avx2, avx512};
+use super::{Avx2, Avx512, MulAdd, portable};
+
+/// Off x86-64 there are no SIMD kernels: the tokens cannot be made (`new` is `None`), and
+/// these bodies are the portable ones.
+macro_rules! portable_or {
+    ($simd:block, $portable:block) => {{
+        #[cfg(target_arch = "x86_64")]
+        $simd
+        #[cfg(not(target_arch = "x86_64"))]
+        $portable
+    }};
+}
+
+/// The `MulAdd` of a SIMD path: its token type, accumulator budget, constructor, and the module
+/// of the kernel template's expansion that every kernel goes to (the token proves the CPU has
+/// the path's features, so the calls are sound; off x86-64 the portable bodies).
+macro_rules! simd_path {
+    ($token:ty, $acc:literal, $module:ident, one_row_portable = $one_row_portable:literal,
+     fused_row = $fused_row:literal) => {
+        impl MulAdd for $token {
+            const ACC_FLOATS: usize = $acc;
+            const FUSED_ROW: bool = $fused_row;
+            fn detect() -> Option<Self> {
+                <$token>::new()
+            }
+            #[inline(always)]
+            fn mul_add(a: f32, b: f32, c: f32) -> f32 {
+                #[cfg(feature = "std")]
+                return a.mul_add(b, c);
+                #[cfg(not(feature = "std"))]
+                return libm::fmaf(a, b, c);
+            }
+
+            // SAFETY (each block): `self` proves the path's features.
+            #[inline(always)]
+            fn tanh_in_place(self, z: &mut [f32]) {
+                portable_or!({ unsafe { $module::tanh(z) } }, {
+                    z.iter_mut().for_each(|v| *v = tanh_fast(*v))
+                })
+            }
+
+            #[inline(always)]
+            fn sigmoid_in_place(self, z: &mut [f32]) {
+                portable_or!({ unsafe { $module::sigmoid(z) } }, {
+                    z.iter_mut().for_each(|v| *v = sigmoid_fast(*v))
+                })
+            }
+
+            #[inline(always)]
+            fn gate_sigmoid_in_place(self, z: &mut [f32]) {
+                portable_or!({ unsafe { $module::gate_sigmoid(z) } }, {
+                    z.iter_mut().for_each(|v| *v = gate_sigmoid_fast(*v))
+                })
+            }
+
+            #[inline(always)]
+            fn exp_in_place(self, z: &mut [f32]) {
+                portable_or!({ unsafe { $module::exp_in_place(z) } }, {
+                    z.iter_mut().for_each(|v| *v = exp_fast(*v))
+                })
+            }
+
+            // The fused one-row kernels need whole registers of units; other widths (and a
+            // path without them) take the portable body.
+            #[inline(always)]
+            fn lstm_row<const IN: usize, const U: usize, const U4: usize>(
+                self,
+                x: &[f32; IN],
+                kernel: &[[f32; U4]; IN],
+                h: &[f32; U],
+                recurrent: &[[f32; U4]; U],
+                z0: &[f32; U4],
+                c: &mut [f32; U],
+                h_out: &mut [f32; U],
+            ) {
+                portable_or!(
+                    {
+                        if $fused_row && U % $module::LANES == 0 && U4 == 4 * U {
+                            // SAFETY: `self` proves the path's features.
+                            return unsafe {
+                                $module::lstm_row::<IN, U, U4>(
+                                    x, kernel, h, recurrent, z0, c, h_out,
+                                )
+                            };
+                        }
+                        portable::lstm_row(self, x, kernel, h, recurrent, z0, c, h_out)
+                    },
+                    { portable::lstm_row(self, x, kernel, h, recurrent, z0, c, h_out) }
+                )
+            }
+
+            #[inline(always)]
+            fn gru_row<const IN: usize, const U: usize, const U3: usize>(
+                self,
+                x: &[f32; IN],
+                kernel: &[[f32; U3]; IN],
+                h: &[f32; U],
+                recurrent: &[[f32; U3]; U],
+                a0: &[f32; U3],
+                b_rec: &[f32; U3],
+                h_out: &mut [f32; U],
+            ) {
+                portable_or!(
+                    {
+                        if $fused_row && U % $module::LANES == 0 && U3 == 3 * U {
+                            // SAFETY: `self` proves the path's features.
+                            return unsafe {
+                                $module::gru_row::<IN, U, U3>(
+                                    x, kernel, h, recurrent, a0, b_rec, h_out,
+                                )
+                            };
+                        }
+                        portable::gru_row(self, x, kernel, h, recurrent, a0, b_rec, h_out)
+                    },
+                    { portable::gru_row(self, x, kernel, h, recurrent, a0, b_rec, h_out) }
+                )
+            }
+
+            #[inline(always)]
+            fn matvec2_group_init<
+                'o,
+                const G: usize,
+                const IN1: usize,
+                const IN2: usize,
+                const OUT: usize,
+            >(
+                self,
+                x1: &[&[f32; IN1]; G],
+                w1: &[[f32; OUT]; IN1],
+                x2: &[&[f32; IN2]; G],
+                w2: &[[f32; OUT]; IN2],
+                init: &[&[f32; OUT]; G],
+                out: &'o mut MaybeUninit<[[f32; OUT]; G]>,
+            ) -> &'o mut [[f32; OUT]; G] {
+                // One row as in `matvec2_group`: the portable body, called directly. Never
+                // through a closure: a closure is not inlined into the caller's
+                // `#[target_feature]` function, so its `mul_add` would be a call to libm's
+                // `fmaf` per multiply-add (.ci/run checks the bench binary for one).
+                if G == 1 && $one_row_portable {
+                    return portable::matvec2_group_init::<Self, G, IN1, IN2, OUT>(
+                        x1, w1, x2, w2, init, out,
+                    );
+                }
+                portable_or!(
+                    {
+                        // SAFETY: `self` proves the path's features; the kernel writes every
+                        // value of `out` (full tiles, then the masked tail up to OUT, for every
+                        // row), so it is initialised after the call.
+                        unsafe {
+                            $module::matvec2_group_init::<G, IN1, IN2, OUT>(
+                                x1, w1, x2, w2, init, out,
+                            );
+                            out.assume_init_mut()
+                        }
+                    },
+                    {
+                        portable::matvec2_group_init::<Self, G, IN1, IN2, OUT>(
+                            x1, w1, x2, w2, init, out,
+                        )
+                    }
+                )
+            }
+
+            #[inline(always)]
+            fn matvec2_group<
+                const G: usize,
+                const IN1: usize,
+                const IN2: usize,
+                const OUT: usize,
+            >(
+                self,
+                x1: &[&[f32; IN1]; G],
+                w1: &[[f32; OUT]; IN1],
+                x2: &[&[f32; IN2]; G],
+                w2: &[[f32; OUT]; IN2],
+                acc: &mut [[f32; OUT]; G],
+            ) {
+                // One row: the portable body, which LLVM vectorises under this path's features
+                // and which is faster there than the template's tiles (docs/PERFORMANCE.md);
+                // rows in lockstep go to the template.
+                if G == 1 && $one_row_portable {
+                    portable::matvec_acc_group::<Self, G, IN1, OUT>(x1, w1, acc);
+                    portable::matvec_acc_group::<Self, G, IN2, OUT>(x2, w2, acc);
+                    return;
+                }
+                portable_or!(
+                    { unsafe { $module::matvec2_group::<G, IN1, IN2, OUT>(x1, w1, x2, w2, acc) } },
+                    {
+                        portable::matvec_acc_group::<Self, G, IN1, OUT>(x1, w1, acc);
+                        portable::matvec_acc_group::<Self, G, IN2, OUT>(x2, w2, acc);
+                    }
+                )
+            }
+        }
+    };
+}
+
+simd_path!(Avx2, 96, avx2, one_row_portable = true, fused_row = true);
+// The AVX-512 path takes one row through the template and keeps the separate one-row steps:
+// its fused row kernels are the same template code but have not been measured against them.
+simd_path!(
+    Avx512,
+    192,
+    avx512,
+    one_row_portable = false,
+    fused_row = false
+);
