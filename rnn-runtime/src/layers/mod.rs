@@ -142,9 +142,8 @@ pub(crate) fn vector<const N: usize>(v: Vec<f32>) -> Option<Data<[f32; N]>> {
 }
 
 /// A `(R, C)` weight matrix aligned to 64 bytes (a cache line): the kernels' full 256- or
-/// 512-bit loads of a row then never straddle two lines (measured: a 32 x 128 product ran about
-/// 30% faster from a 64-byte aligned matrix than from malloc's 16- or 32-byte one). On the heap
-/// when built or loaded, in static data when baked ([`Data`]).
+/// 512-bit loads of a row then never straddle two lines (docs/PERFORMANCE.md, "Levers used").
+/// On the heap when built or loaded, in static data when baked ([`Data`]).
 pub struct Weights<const R: usize, const C: usize>(Data<[[f32; C]; R]>);
 
 impl<const R: usize, const C: usize> Weights<R, C> {
