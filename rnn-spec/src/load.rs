@@ -81,3 +81,52 @@ fn read_any(reader: &mut dyn Read, path: Option<&Path>, gunzipped: bool) -> Resu
     json::read_json(reader, path)
 }
 
+#[cfg(test)]
+mod tests {
+    use super::WeightsFile;
+
+    /// Every loader refuses a Keras file or gzip data it cannot read by naming the feature that
+    /// reads it (`cargo test -p rnn-spec --features std`, as .ci/run does).
+    #[test]
+    #[cfg(not(feature = "keras"))]
+    fn without_keras_a_keras_file_or_gzip_names_the_feature() {
+        use alloc::string::ToString;
+        let inputs: [&[u8]; 3] = [
+            b"PK\x03\x04rest",
+            b"\x89HDF\r\n\x1a\nrest",
+            b"\x1f\x8b\x08rest",
+        ];
+        for bytes in inputs {
+            let errors = [
+                WeightsFile::from_bytes(bytes.to_vec()).unwrap_err(),
+                WeightsFile::from_reader(bytes).unwrap_err(),
+            ];
+            for e in errors {
+                let text = e.to_string();
+                assert!(text.contains("rnn-runtime's `keras` feature"), "{text}");
+            }
+        }
+        let path =
+            std::env::temp_dir().join(alloc::format!("rnn-spec-{}.keras", std::process::id()));
+        std::fs::write(&path, b"PK\x03\x04rest").unwrap();
+        let e = WeightsFile::load(&path).unwrap_err().to_string();
+        std::fs::remove_file(&path).unwrap();
+        assert!(e.contains("rnn-runtime's `keras` feature"), "{e}");
+    }
+
+    /// With the feature, the same loaders read them (gzip of JSON here; Keras files:
+    /// tests/keras_files.rs).
+    #[test]
+    #[cfg(feature = "keras")]
+    fn with_keras_gzip_data_is_read() {
+        use alloc::vec::Vec;
+        use std::io::Write;
+        let json = r#"{"format":"rnn-weights","version":1,"layers":[]}"#;
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(json.as_bytes()).unwrap();
+        let bytes = gz.finish().unwrap();
+        let expected = WeightsFile::from_json(json).unwrap();
+        assert_eq!(WeightsFile::from_bytes(bytes.clone()).unwrap(), expected);
+        assert_eq!(WeightsFile::from_reader(&bytes[..]).unwrap(), expected);
+    }
+}
