@@ -17,9 +17,14 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(a, b, "from_bytes and from_reader read different files");
             let checksum = a.checksum.as_deref().unwrap_or("");
             if data.starts_with(b"PK\x03\x04") || data.starts_with(b"\x89HDF\r\n\x1a\n") {
-                assert_eq!(checksum, a.compute_checksum(), "a Keras file reads with its checksum");
+                assert_eq!(
+                    checksum,
+                    a.compute_checksum(),
+                    "a Keras file reads with its checksum"
+                );
             }
-            let back = WeightsFile::from_json(&a.to_json()).expect("a file read writes back JSON that reads");
+            let back = WeightsFile::from_json(&a.to_json())
+                .expect("a file read writes back JSON that reads");
             assert_eq!(back.layers.len(), a.layers.len());
             for (x, y) in back.layers.iter().zip(&a.layers) {
                 assert_eq!(x.weights, y.weights, "tensors change through JSON");

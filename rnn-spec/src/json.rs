@@ -1,14 +1,15 @@
-//! The weights file (docs/WEIGHTS_FORMAT.md): its serde model, reading, writing, checksum, and
-//! strict validation against a compiled model's layers. The runtime loader and the macro's
-//! baked weights (`#[weights = "..."]`) both read files through this module, so a file is
-//! accepted or refused, with the same message, at run time and at compile time alike.
+//! The weights file (docs/WEIGHTS_FORMAT.md): its serde model, reading and writing its JSON,
+//! checksum, and strict validation against a compiled model's layers. Only this format: reading
+//! a file whatever its format (`WeightsFile::load`, `from_bytes`, `from_reader`) is `load.rs`,
+//! which comes here for JSON, so the runtime loader and the macro's baked weights
+//! (`#[weights = "..."]`) accept or refuse a file with the same message.
 
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt;
 #[cfg(feature = "std")]
-use std::io::Read;
+use std::io::BufRead;
 #[cfg(feature = "std")]
 use std::path::Path;
 
@@ -108,7 +109,7 @@ struct Header {
     version: Option<Value>,
 }
 
-fn json_error(e: serde_json::Error) -> Error {
+pub(crate) fn json_error(e: serde_json::Error) -> Error {
     // serde_json ends its message with " at line L column C"; the variant carries those.
     let text = e.to_string();
     let message = match text.rfind(" at line ") {
@@ -133,88 +134,6 @@ impl WeightsFile {
                 .ok()
                 .and_then(header_error)
                 .unwrap_or_else(|| json_error(e))),
-        }
-    }
-
-    /// Reads a weights file from disk, streaming: the text is never held in memory whole. With
-    /// the `keras` feature, also a Keras model file (a Keras 3 `.keras` archive or a tf_keras /
-    /// Keras 2 `.h5`, read in place: docs/KERAS_FILES.md) and gzip-compressed data of any of
-    /// these, told by the first bytes.
-    #[cfg(feature = "std")]
-    pub fn load(path: impl AsRef<Path>) -> Result<Self> {
-        let path = path.as_ref();
-        let io = |source| Error::Io {
-            path: path.to_path_buf(),
-            source,
-        };
-        let open = || std::fs::File::open(path).map_err(io);
-        let mut file = open()?;
-        #[cfg(feature = "keras")]
-        {
-            let mut head = Vec::with_capacity(8);
-            (&mut file).take(8).read_to_end(&mut head).map_err(io)?;
-            if crate::keras::is_keras(&head) {
-                return crate::keras::from_path(path, &head);
-            }
-            file = open()?;
-        }
-        Self::read_any(&mut file, Some(path), false).map_err(|e| {
-            explain(e, || {
-                let f = open().ok()?;
-                serde_json::from_reader(std::io::BufReader::new(f)).ok()
-            })
-        })
-    }
-
-    /// Reads a weights file from any reader: as [`WeightsFile::load`] reads a file (a Keras
-    /// file is read whole first).
-    #[cfg(feature = "std")]
-    pub fn from_reader(mut reader: impl Read) -> Result<Self> {
-        Self::read_any(&mut reader, None, false)
-    }
-
-    /// Reads a weights file from its bytes: as [`WeightsFile::load`] reads a file.
-    #[cfg(feature = "std")]
-    pub fn from_bytes(bytes: Vec<u8>) -> Result<Self> {
-        #[cfg(feature = "keras")]
-        if crate::keras::is_keras(&bytes) {
-            return crate::keras::from_bytes(bytes, None);
-        }
-        Self::read_any(&mut &bytes[..], None, false)
-            .map_err(|e| explain(e, || serde_json::from_slice(&bytes).ok()))
-    }
-
-    /// What the first bytes say: JSON (streamed), or with the `keras` feature a Keras file
-    /// (read whole) or gzip data of either (decompressed once, streaming).
-    #[cfg(feature = "std")]
-    fn read_any(reader: &mut dyn Read, path: Option<&Path>, gunzipped: bool) -> Result<Self> {
-        let failed = |source: std::io::Error| match path {
-            Some(path) => Error::Io {
-                path: path.to_path_buf(),
-                source,
-            },
-            None => json_error(serde_json::Error::io(source)),
-        };
-        let mut reader = std::io::BufReader::with_capacity(1 << 16, reader);
-        let head = std::io::BufRead::fill_buf(&mut reader).map_err(failed)?;
-        #[cfg(feature = "keras")]
-        {
-            if !gunzipped && head.starts_with(crate::weights::GZIP_MAGIC) {
-                let mut inflated = flate2::read::GzDecoder::new(reader);
-                return Self::read_any(&mut inflated, path, true);
-            }
-            if crate::keras::is_keras(head) {
-                let mut bytes = Vec::new();
-                reader.read_to_end(&mut bytes).map_err(failed)?;
-                return crate::keras::from_bytes(bytes, path);
-            }
-        }
-        let _ = gunzipped; // read only with the `keras` feature
-        foreign(head, path.map(Path::to_path_buf).as_ref())?;
-        match serde_json::from_reader::<_, WeightsFile>(reader) {
-            Ok(file) => file.checked_header(),
-            Err(e) if e.is_io() && path.is_some() => Err(failed(e.into())),
-            Err(e) => Err(json_error(e)),
         }
     }
 
@@ -325,6 +244,32 @@ impl WeightsFile {
     }
 }
 
+/// Reads the JSON of a weights file from `reader`, streaming (the text is never held whole).
+/// Bytes of another format (told by the first ones) are `ForeignFormat`; a read error is `Io`
+/// when the data comes from `path`, else `Json`.
+#[cfg(feature = "std")]
+pub(crate) fn read_json(mut reader: impl BufRead, path: Option<&Path>) -> Result<WeightsFile> {
+    let head = reader.fill_buf().map_err(|e| read_failed(e, path))?;
+    foreign(head, path.map(Path::to_path_buf).as_ref())?;
+    match serde_json::from_reader::<_, WeightsFile>(reader) {
+        Ok(file) => file.checked_header(),
+        Err(e) if e.is_io() && path.is_some() => Err(read_failed(e.into(), path)),
+        Err(e) => Err(json_error(e)),
+    }
+}
+
+/// A read error: `Io` naming the file, or `Json` (at line 0) when the data has no path.
+#[cfg(feature = "std")]
+pub(crate) fn read_failed(source: std::io::Error, path: Option<&Path>) -> Error {
+    match path {
+        Some(path) => Error::Io {
+            path: path.to_path_buf(),
+            source,
+        },
+        None => json_error(serde_json::Error::io(source)),
+    }
+}
+
 /// A config value as the spec sees it (an array or object is `Other`, its text filled in later).
 pub fn spec_value(v: &Value) -> crate::Value<'_> {
     use crate::Value as V;
@@ -359,11 +304,15 @@ fn version_error(found: &Value) -> Error {
     }
 }
 
-/// A JSON parse failure explained by the file's header, when it names another format or version.
+/// A JSON parse failure explained by the file's header, when it names another format or
+/// version: `again` reads the data from its start once more (a streamed file is not kept).
 #[cfg(feature = "std")]
-fn explain(e: Error, header: impl FnOnce() -> Option<Header>) -> Error {
+pub(crate) fn explain<R: std::io::Read>(e: Error, again: impl FnOnce() -> Option<R>) -> Error {
     match e {
-        Error::Json { .. } => header().and_then(header_error).unwrap_or(e),
+        Error::Json { .. } => again()
+            .and_then(|r| serde_json::from_reader::<_, Header>(std::io::BufReader::new(r)).ok())
+            .and_then(header_error)
+            .unwrap_or(e),
         e => e,
     }
 }

@@ -15,8 +15,10 @@
 //! - [`spec_json`]: the same tables as JSON for the Python exporter (`tools/spec.json`);
 //! - [`Error`]: the one error type (re-exported as `rnn_runtime::Error`);
 //! - [`json`] (feature `json`): the weights file's serde model, parsing and validation, used by
-//!   the runtime loader and by the macro for baked weights (feature `std`: files and readers;
-//!   feature `keras`: Keras's own `.keras` and `.h5` files, and gzip, read by the same loaders);
+//!   the runtime loader and by the macro for baked weights;
+//! - loading (feature `std`): `WeightsFile::load`, `from_bytes` and `from_reader` read a file
+//!   whatever its format, told by the first bytes: the JSON, or with feature `keras` Keras's own
+//!   `.keras` and `.h5` files and gzip of any of them;
 //! - [`bake`]: the arithmetic both the runtime and the macro apply to loaded weights (the folded
 //!   Embedding table, the layout of each cell's arrays), so baked and loaded models agree bit
 //!   for bit.
@@ -48,6 +50,8 @@ pub mod json;
 #[cfg(feature = "keras")]
 mod keras;
 mod layer;
+#[cfg(feature = "std")]
+mod load;
 #[cfg(feature = "alloc")]
 pub mod naming;
 #[cfg(feature = "alloc")]

@@ -8,20 +8,21 @@ pub const VERSION: u32 = 1;
 /// gzip's first bytes.
 pub(crate) const GZIP_MAGIC: &[u8] = b"\x1f\x8b";
 
-/// What to do with a Keras file given as text (with the `keras` feature the loaders read it).
+/// What to do with a Keras file given as text (with the `keras` feature the loaders read it),
+/// or given at all without that feature.
 #[cfg(feature = "keras")]
 const FIX_KERAS: [&str; 2] = [READ_AS_BYTES; 2];
 #[cfg(feature = "keras")]
 const READ_AS_BYTES: &str = "read it as bytes: M::load(path), WeightsFile::load(path), from_bytes or from_reader read Keras files";
 #[cfg(not(feature = "keras"))]
 const FIX_KERAS: [&str; 2] = [
-    "export it to JSON first: python tools/keras_export.py model.keras model.json",
-    "export it to JSON first: python tools/keras_export.py model.h5 model.json",
+    "enable rnn-runtime's `keras` feature (on by default) to read Keras files, or export it to JSON: python tools/keras_export.py model.keras model.json",
+    "enable rnn-runtime's `keras` feature (on by default) to read Keras files, or export it to JSON: python tools/keras_export.py model.h5 model.json",
 ];
 #[cfg(feature = "keras")]
 const FIX_GZIP: &str = "read it as bytes: M::load(path), WeightsFile::load(path), from_bytes or from_reader decompress gzip";
 #[cfg(not(feature = "keras"))]
-const FIX_GZIP: &str = "decompress it first (gunzip), or pass a decoder: WeightsFile::from_reader(flate2::read::GzDecoder::new(file))";
+const FIX_GZIP: &str = "enable rnn-runtime's `keras` feature (on by default) to decompress gzip, or decompress it first (gunzip), or pass a decoder: WeightsFile::from_reader(flate2::read::GzDecoder::new(file))";
 
 /// What a file that is not a weights file is, told by its first bytes, with what to do.
 pub fn foreign_format(head: &[u8]) -> Option<(&'static str, &'static str)> {

@@ -9,8 +9,9 @@
 //! `swish`, a Keras 2 `hard_sigmoid` is `hard_sigmoid_keras2`, ...), the tensors with the
 //! project's names, shapes and data, and the checksum. What the exporter refuses is refused
 //! with the same message ([`Error::KerasUnsupported`]); a damaged file is [`Error::KerasFile`],
-//! never a panic. `WeightsFile::load`, `from_bytes` and `from_reader` come here when the first
-//! bytes say so, at run time and in the macro's `#[weights = "m.keras"]` alike.
+//! never a panic. The loaders (`load.rs`: `WeightsFile::load`, `from_bytes`, `from_reader`) come
+//! here when the first bytes say so, at run time and in the macro's `#[weights = "m.keras"]`
+//! alike; this module only builds the `WeightsFile` (`json.rs`'s types).
 //!
 //! HDF5 is read with the pure-Rust `hdf5-reader` crate (`h5.rs` is the only file that names it);
 //! the zip container with the small reader in `zip.rs`. docs/KERAS_FILES.md says why.
