@@ -14,18 +14,16 @@ mod args;
 mod bake;
 #[path = "../../rnn-macros/src/check.rs"]
 mod check;
+#[path = "../../rnn-macros/src/errors.rs"]
+mod errors;
 #[path = "../../rnn-macros/src/expand/mod.rs"]
 mod expand;
-#[path = "../../rnn-macros/src/layers/mod.rs"]
-mod layers;
 #[path = "../../rnn-macros/src/model.rs"]
 mod model;
 #[path = "../../rnn-macros/src/parse.rs"]
 mod parse;
 #[path = "../../rnn-macros/src/plan.rs"]
 mod plan;
-#[path = "../../rnn-macros/src/suggest.rs"]
-mod suggest;
 #[path = "../../rnn-macros/src/summary.rs"]
 mod summary;
 
