@@ -19,10 +19,7 @@
 // run-time CPU probing; `alloc` heap models; with neither, baked models only, no allocator.
 #![cfg_attr(not(feature = "std"), no_std)]
 
-#[cfg(all(feature = "alloc", not(feature = "std")))]
-#[macro_use]
-extern crate alloc;
-#[cfg(feature = "std")]
+#[cfg(feature = "alloc")]
 extern crate alloc;
 // Without std, `std::` paths in the cells and kernels (`std::array`, `std::fmt`, `std::ops`,
 // `std::arch`, ...) name the same items in `core`.
