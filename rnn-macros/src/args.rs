@@ -369,7 +369,7 @@ impl rnn_spec::Options for Reader<'_, '_> {
     }
 
     fn refuse(&mut self, key: &'static str, message: &str) {
-        let t = self.tokens(key);
+        let t = self.tokens(key).or_else(|| self.inner_tokens(key));
         self.errors.push(t, message);
     }
 }
@@ -480,6 +480,17 @@ impl<'a> Reader<'a, '_> {
 
     /// A wrapper's inner layer: `LSTM(32, seq)`. A bare class name is reported (it needs its
     /// arguments), as is any other value.
+    /// The tokens of the argument `key` of the inner layer (a wrapper's `layer`), if given.
+    fn inner_tokens(&self, key: &str) -> Option<TokenStream> {
+        let Some(Value::Layer(inner)) = self.value("layer") else {
+            return None;
+        };
+        inner.args.iter().find_map(|a| match a {
+            Arg::Keyword { key: k, .. } if k == key => Some(a.to_token_stream()),
+            _ => None,
+        })
+    }
+
     fn read_layer(&mut self, key: &str) -> Option<&'a LayerAst> {
         let value = self.value(key)?;
         match value {

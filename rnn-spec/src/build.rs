@@ -34,7 +34,7 @@ pub trait Options {
     ) -> Option<&'static LayerKind>;
     /// Whether the option is given at all.
     fn given(&self, key: &'static str) -> bool;
-    /// Reports a Keras refusal of the given option `key`.
+    /// Reports a Keras refusal of the given option `key` (a wrapper's, or its inner layer's).
     fn refuse(&mut self, key: &'static str, message: &str);
 }
 
@@ -171,7 +171,7 @@ fn rule_no_backward_layer(o: &mut dyn Options) {
 fn rule_inner_runs_forwards(inner: &LayerKind, o: &mut dyn Options) {
     if inner.goes_backwards() {
         o.refuse(
-            "layer",
+            "go_backwards",
             "`go_backwards = true` inside `Bidirectional`: the wrapper runs the backward copy itself, and Keras 3 refuses this; remove it",
         );
     }
