@@ -4,7 +4,10 @@
 //! (`Embedding(10000, 32), Bidirectional(LSTM(32)), Dense(1, activation = sigmoid)`, 128 x 500),
 //! lstm_step, gru_step (`Input(None, 32)`, `LSTM(32)` or `GRU(32)`, `Dense(1)`: one streaming
 //! `step` with the state carried, timed in blocks of 1000 consecutive steps; `seconds` is per
-//! step, as RTNeural's per-step figure).
+//! step, as RTNeural's per-step figure), lstm_w64, lstm_w128, lstm_w256, gru_w128
+//! (`Embedding(10000, W)` then `LSTM(W)` or `GRU(W)`, `predict` on 128 x 500: the widths real
+//! models use; not in the default run, which stays the same: name them with `--workloads`, or
+//! `--workloads wide` for all four).
 //!
 //! `cargo run --release --example bench -- --json` prints one JSON line per workload:
 //! `{"workload": "seed", "seconds": <median per call>, "runs": n, "gflops": ..., "peak_fraction": ...}`.
@@ -29,6 +32,11 @@ rnn_model! { struct ImdbBidi<Embedding(10000, 32), Bidirectional(LSTM(32)), Dens
 rnn_model! {
     struct Stack<Embedding(10000, 32), SimpleRNN(32, seq), SimpleRNN(32, seq), SimpleRNN(32, seq), SimpleRNN(32)>;
 }
+// The widths real models use (issue 21): `Embedding(10000, W)`, then the layer, 128 x 500.
+rnn_model! { struct LstmW64<Embedding(10000, 64), LSTM(64)>; }
+rnn_model! { struct LstmW128<Embedding(10000, 128), LSTM(128)>; }
+rnn_model! { struct LstmW256<Embedding(10000, 256), LSTM(256)>; }
+rnn_model! { struct GruW128<Embedding(10000, 128), GRU(128)>; }
 
 struct Args {
     json: bool,
@@ -196,6 +204,12 @@ fn main() {
     // `flops` is the work the code does (after folding the Embedding into the first layer's
     // input projection); `nominal` is the Keras model's multiply-adds, counted as 2 FLOPs each.
     let wanted = |name: &str| a.only.as_ref().is_none_or(|o| o.iter().any(|w| w == name));
+    // The wide workloads take seconds a call: only when named.
+    let wanted_wide = |name: &str| {
+        a.only
+            .as_ref()
+            .is_some_and(|o| o.iter().any(|w| w == name || w == "wide"))
+    };
     let report = |name: &str, flops: f64, nominal: f64, (secs, runs): (f64, usize)| {
         let gflops = flops / secs / 1e9;
         let nominal_gflops = nominal / secs / 1e9;
@@ -335,6 +349,40 @@ fn main() {
             })
         };
         report(name, flops, flops, (secs / BLOCK as f64, runs));
+    }
+
+    // lstm_w64 .. gru_w128: `Embedding(10000, W)` then the layer, 128 x 500 -> (128, W). At
+    // these widths the plan does not fold the Embedding (building the table would pass
+    // `FOLD_MAX_WORK`), so the work done is the model's: x · kernel and h · recurrent_kernel
+    // over 4W (LSTM) or 3W (GRU) columns a step.
+    let wide = |w: f64, gates: f64| 128.0 * 500.0 * 2.0 * 2.0 * (w * w * gates);
+    if wanted_wide("lstm_w64") {
+        let m = LstmW64::random(11);
+        let t = median(budget, || {
+            run_predict(&m, &batch, |m, b| m.predict(b).unwrap())
+        });
+        report("lstm_w64", wide(64.0, 4.0), wide(64.0, 4.0), t);
+    }
+    if wanted_wide("lstm_w128") {
+        let m = LstmW128::random(12);
+        let t = median(budget, || {
+            run_predict(&m, &batch, |m, b| m.predict(b).unwrap())
+        });
+        report("lstm_w128", wide(128.0, 4.0), wide(128.0, 4.0), t);
+    }
+    if wanted_wide("lstm_w256") {
+        let m = LstmW256::random(13);
+        let t = median(budget, || {
+            run_predict(&m, &batch, |m, b| m.predict(b).unwrap())
+        });
+        report("lstm_w256", wide(256.0, 4.0), wide(256.0, 4.0), t);
+    }
+    if wanted_wide("gru_w128") {
+        let m = GruW128::random(14);
+        let t = median(budget, || {
+            run_predict(&m, &batch, |m, b| m.predict(b).unwrap())
+        });
+        report("gru_w128", wide(128.0, 3.0), wide(128.0, 3.0), t);
     }
 
     // bidir128: both directions of LSTM(32), each with its own folded table, then Dense(1) on
