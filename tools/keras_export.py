@@ -256,19 +256,22 @@ def _refuse_true(*keys):
     return check
 
 
-def _check_recurrent(cell_class):
-    """Refusals shared by SimpleRNN, LSTM and GRU: options that change inference and are not
-    implemented, and a cell of another class (a subclass with a custom cell). `unroll`,
-    `use_cudnn` and LSTM/GRU `implementation` do not change results and are ignored."""
+def _refused(cls):
+    """The class's options that change inference and are not implemented (the spec's
+    "refused"): refused when true."""
+    return _refuse_true(*LAYER_SPECS[cls]["refused"])
+
+
+def _check_recurrent(cls):
+    """Refusals of SimpleRNN, LSTM and GRU: the spec's "refused" options, and a cell of another
+    class (a subclass with a custom cell). `unroll`, `use_cudnn` and LSTM/GRU `implementation` do
+    not change results and are ignored."""
     def check(layer, cfg, refuse):
-        _refuse_true("return_state", "stateful", "zero_output_for_mask", "time_major")(layer, cfg, refuse)
+        _refused(cls)(layer, cfg, refuse)
         cell = getattr(layer, "cell", None)
-        if cell is not None and type(cell).__name__ != cell_class:
+        if cell is not None and type(cell).__name__ != cls + "Cell":
             refuse(f"cell class {type(cell).__name__}")
     return check
-
-
-_check_simple_rnn = _check_recurrent("SimpleRNNCell")
 
 
 # config: file config key -> reader(layer, keras config, tf_keras) -> JSON value; must be exactly
@@ -290,13 +293,13 @@ EXPORTER_ROWS = {
         config={"input_dim": _int("input_dim"), "output_dim": _int("output_dim"),
                 "mask_zero": _bool("mask_zero", False), "input_length": _opt_int("input_length")},
         dims=lambda c: {"in": c["input_dim"], "units": c["output_dim"]},
-        check=_refuse_true("sparse")),
+        check=_refused("Embedding")),
     "SimpleRNN": Row(
         config={"units": _int("units"), "activation": _activation, "use_bias": _bool("use_bias", True),
                 "return_sequences": _bool("return_sequences", False),
                 "go_backwards": _bool("go_backwards", False)},
         dims=_units_dims,
-        check=_check_simple_rnn),
+        check=_check_recurrent("SimpleRNN")),
     "LSTM": Row(
         config={"units": _int("units"), "activation": _activation,
                 "recurrent_activation": lambda layer, cfg, tf_keras: _activation(
@@ -307,7 +310,7 @@ EXPORTER_ROWS = {
         dsl={"unit_forget_bias": _bool("unit_forget_bias", True),
              "dropout": _float("dropout", 0.0), "recurrent_dropout": _float("recurrent_dropout", 0.0)},
         dims=_units_dims,
-        check=_check_recurrent("LSTMCell")),
+        check=_check_recurrent("LSTM")),
     "GRU": Row(
         config={"units": _int("units"), "activation": _activation,
                 "recurrent_activation": lambda layer, cfg, tf_keras: _activation(
@@ -318,7 +321,7 @@ EXPORTER_ROWS = {
                 "reset_after": _bool("reset_after", True)},
         dsl={"dropout": _float("dropout", 0.0), "recurrent_dropout": _float("recurrent_dropout", 0.0)},
         dims=_units_dims,
-        check=_check_recurrent("GRUCell")),
+        check=_check_recurrent("GRU")),
     "Dense": Row(
         config={"units": _int("units"), "activation": _activation, "use_bias": _bool("use_bias", True)},
         dims=_units_dims),
@@ -431,10 +434,9 @@ def _read_layer(layer, tf_keras, where, refuse, check=True):
     return cls, config, tensors, extra
 
 
-# The wrappers' inner classes.
-BIDIRECTIONAL_INNER = ("SimpleRNN", "LSTM", "GRU")
-TIME_DISTRIBUTED_INNER = ("Dense", "Activation", "Dropout", "SpatialDropout1D", "GaussianNoise",
-                          "GaussianDropout", "ActivityRegularization")
+# The wrappers' inner classes (the spec's "wraps").
+BIDIRECTIONAL_INNER = tuple(LAYER_SPECS["Bidirectional"]["wraps"])
+TIME_DISTRIBUTED_INNER = tuple(LAYER_SPECS["TimeDistributed"]["wraps"])
 
 
 def _bidirectional_doc(layer, tf_keras, where, refuse):
@@ -463,7 +465,8 @@ def _bidirectional_doc(layer, tf_keras, where, refuse):
         sub_cfg = sub.get_config()
         # Bidirectional itself sets the inner layers' zero_output_for_mask (= return_sequences):
         # that is its semantics, not a user option.
-        _refuse_true("return_state", "stateful", "time_major")(sub, sub_cfg, sub_refuse)
+        inner_refused = [k for k in LAYER_SPECS[icls]["refused"] if k != "zero_output_for_mask"]
+        _refuse_true(*inner_refused)(sub, sub_cfg, sub_refuse)
         cell = getattr(sub, "cell", None)
         if cell is not None and type(cell).__name__ != icls + "Cell":
             sub_refuse(f"cell class {type(cell).__name__}")

@@ -184,9 +184,12 @@ impl Class {
         self.positional.first() == Some(&"layer")
     }
 
-    /// The classes this wrapper may hold: recurrent ones in `Bidirectional`, per-step and inert
-    /// ones in `TimeDistributed`.
+    /// Whether this wrapper may hold `inner`: recurrent classes in `Bidirectional`, per-step and
+    /// inert ones in `TimeDistributed`; a class that is not a wrapper holds none.
     pub fn wraps(&self, inner: &Class) -> bool {
+        if !self.is_wrapper() {
+            return false;
+        }
         match self.role {
             Role::Recurrent => inner.role == Role::Recurrent && !inner.is_wrapper(),
             Role::PerStep => {

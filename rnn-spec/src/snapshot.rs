@@ -59,13 +59,20 @@ fn class_json(c: &Class) -> String {
             string(t.name)
         )
     });
+    let wraps: Vec<&str> = CLASSES
+        .iter()
+        .filter(|inner| c.wraps(inner))
+        .map(|inner| inner.name)
+        .collect();
     format!(
-        "{{\"class\": {}, \"snake\": {}, \"in_file\": {}, \"positional\": {}, \"flags\": {{{flags}}}, \"keywords\": {keywords}, \"config\": {}, \"tensors\": {tensors}}}",
+        "{{\"class\": {}, \"snake\": {}, \"in_file\": {}, \"positional\": {}, \"flags\": {{{flags}}}, \"keywords\": {keywords}, \"config\": {}, \"tensors\": {tensors}, \"refused\": {}, \"wraps\": {}}}",
         string(c.name),
         string(c.snake),
         c.in_file,
         list(c.positional, |p| string(p)),
         list(c.config, |k| string(k)),
+        list(c.refused, |k| string(k)),
+        list(wraps, |k| string(k)),
     )
 }
 

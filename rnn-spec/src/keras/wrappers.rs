@@ -73,7 +73,7 @@ pub(super) fn bidirectional(
         .filter(|l| l.is_object())
         .ok_or_else(|| malformed(format!("{where_}: the config has no inner `layer`")))?;
     let icls = class_of(fwd)?;
-    inner_class(&crate::class::BIDIRECTIONAL, icls, refuse)?;
+    let class = inner_class(&crate::class::BIDIRECTIONAL, icls, refuse)?;
     let fcfg_k = config_of(fwd, icls)?;
     let fname = copy_name("forward_", &name_of(fcfg_k));
     // Keras builds the backward copy from the inner layer's config with go_backwards flipped
@@ -98,7 +98,6 @@ pub(super) fn bidirectional(
             (&derived, copy_name("backward_", &name_of(fcfg_k)))
         }
     };
-    let class = crate::class::class(icls).ok_or_else(|| refuse(format!("class {icls}")))?;
     let mut parts = Vec::new();
     for (part, sub_cfg, sub_name) in [
         (Part::Forward, fcfg_k, &fname),
@@ -112,12 +111,15 @@ pub(super) fn bidirectional(
         let sub_where = format!("{where_} {label} layer '{sub_name}'");
         let sub_refuse =
             |what: String| unsupported(format!("{sub_where}: {what} is not supported"));
-        // Bidirectional itself sets the inner layers' zero_output_for_mask (= return_sequences).
-        refuse_true(
-            &["return_state", "stateful", "time_major"],
-            sub_cfg,
-            &sub_refuse,
-        )?;
+        // Bidirectional itself sets the inner layers' zero_output_for_mask (= return_sequences):
+        // the inner class's other refusals hold.
+        let refused: Vec<&str> = class
+            .refused
+            .iter()
+            .copied()
+            .filter(|k| *k != "zero_output_for_mask")
+            .collect();
+        refuse_true(&refused, sub_cfg, &sub_refuse)?;
         let found = weights(src, key, part)?;
         parts.push(read_layer(
             class,
@@ -185,11 +187,10 @@ pub(super) fn time_distributed(
         .filter(|l| l.is_object())
         .ok_or_else(|| malformed(format!("{where_}: the config has no inner `layer`")))?;
     let icls = class_of(inner)?;
-    inner_class(&crate::class::TIME_DISTRIBUTED, icls, refuse)?;
+    let class = inner_class(&crate::class::TIME_DISTRIBUTED, icls, refuse)?;
     let icfg = config_of(inner, icls)?;
     let sub_where = format!("{where_} inner layer '{}'", name_of(icfg));
     let sub_refuse = |what: String| unsupported(format!("{sub_where}: {what} is not supported"));
-    let class = crate::class::class(icls).ok_or_else(|| refuse(format!("class {icls}")))?;
     let found = weights(src, key, Part::Inner)?;
     let (icfg, tensors) = read_layer(
         class,
