@@ -72,7 +72,7 @@ fn class_json(c: &Class) -> String {
         list(c.positional, |p| string(p)),
         list(c.config, |k| string(k)),
         list(c.refused, |k| string(k)),
-        list(wraps, |k| string(k)),
+        list(wraps, string),
     )
 }
 
