@@ -342,11 +342,7 @@ impl rnn_spec::Options for Reader<'_, '_> {
         // An unknown class was reported before the walk (`check::rule_classes_implemented`).
         let class = rnn_spec::class::class(&inner_ast.kind.to_string())?;
         if !wrapper.wraps(class) {
-            let can: Vec<&str> = rnn_spec::CLASSES
-                .iter()
-                .filter(|c| wrapper.wraps(c))
-                .map(|c| c.name)
-                .collect();
+            let can: Vec<&str> = wrapper.wrapped().collect();
             self.errors.push(
                 &inner_ast.kind,
                 format!(

@@ -101,31 +101,26 @@ pub fn check(model: &Model, file: &File) -> Result<(), syn::Error> {
 /// declaration (`rnn_spec::rules`), each broken rule named with its layer. Then the file is
 /// checked against that model as against a declared one.
 pub fn model_from_file(def: &ModelDef, file: &File) -> Result<Model, syn::Error> {
-    let mut errors = Errors::default();
     let at = &file.attr;
     let records = &file.file.layers;
+    let error = |message: String| Err(syn::Error::new_spanned(at, message));
     let mut walk = Walk::new();
     match (records.first(), file.file.input_shape.as_deref()) {
-        (None, _) => errors.push(at, format!("`{}` has no layers", file.path)),
+        (None, _) => return error(format!("`{}` has no layers", file.path)),
         (Some(r), _) if r.class == EMBEDDING.name => {}
         (Some(_), Some([steps, Some(features)])) if *features > 0 => {
             let steps = steps.map(|s| s as usize);
             walk.input(0, Some((steps, *features as usize)));
         }
-        (Some(_), _) => errors.push(
-            at,
-            format!(
+        (Some(_), _) => {
+            return error(format!(
                 "`{}` records no `input_shape` [steps, features] for its first layer: declare the layers, e.g. `struct {}<Input(None, F), ...>;`",
                 file.path, def.name
-            ),
-        ),
-    }
-    if errors.len() > 0 {
-        return Err(errors
-            .into_error()
-            .unwrap_or_else(|| syn::Error::new_spanned(at, "")));
+            ));
+        }
     }
     rule_classes_implemented(file)?;
+    let mut errors = Errors::default();
     let mut layers: Vec<Layer> = Vec::new();
     for (i, rec) in records.iter().enumerate() {
         let before = errors.len();

@@ -199,6 +199,15 @@ impl Class {
         }
     }
 
+    /// The names of the classes this wrapper may hold ([`Class::wraps`]), in [`CLASSES`] order:
+    /// what messages list and `tools/spec.json` records.
+    pub fn wrapped(&self) -> impl Iterator<Item = &'static str> + '_ {
+        CLASSES
+            .iter()
+            .filter(move |c| self.wraps(c))
+            .map(|c| c.name)
+    }
+
     /// The keyword named `name`.
     pub fn keyword(&self, name: &str) -> Option<&'static Keyword> {
         self.keywords.iter().find(|k| k.name == name)

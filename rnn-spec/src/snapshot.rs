@@ -59,11 +59,7 @@ fn class_json(c: &Class) -> String {
             string(t.name)
         )
     });
-    let wraps: Vec<&str> = CLASSES
-        .iter()
-        .filter(|inner| c.wraps(inner))
-        .map(|inner| inner.name)
-        .collect();
+    let wraps: Vec<&str> = c.wrapped().collect();
     format!(
         "{{\"class\": {}, \"snake\": {}, \"in_file\": {}, \"positional\": {}, \"flags\": {{{flags}}}, \"keywords\": {keywords}, \"config\": {}, \"tensors\": {tensors}, \"refused\": {}, \"wraps\": {}}}",
         string(c.name),

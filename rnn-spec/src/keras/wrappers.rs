@@ -38,11 +38,7 @@ fn inner_class(
     match crate::class::class(icls).filter(|c| wrapper.wraps(c)) {
         Some(c) => Ok(c),
         None => {
-            let can: Vec<&str> = crate::CLASSES
-                .iter()
-                .filter(|c| wrapper.wraps(c))
-                .map(|c| c.name)
-                .collect();
+            let can: Vec<&str> = wrapper.wrapped().collect();
             Err(refuse(format!(
                 "an inner layer of class {icls} (supported: {})",
                 can.join(", ")
