@@ -38,7 +38,7 @@ pub fn rnn_model_impl(input: TokenStream) -> TokenStream {
     let errors = match (file, checked) {
         (Ok(file), Ok(model)) => {
             let text = summary::summary(&model);
-            let plan = plan::plan(&model);
+            let plan = plan::plan(&model, file.is_some());
             let baked = file.map(|f| {
                 let layout = bake::layout(&model, &plan, &f);
                 (f, layout)

@@ -16,8 +16,13 @@ pub struct Plan {
     pub passes: Vec<Pass>,
     /// Ops on the last output vector, after the time axis.
     pub tail: Vec<Op>,
-    /// Rows run in lockstep by `predict` on the SIMD paths.
+    /// Rows run in lockstep by `predict` on the SIMD paths ([`group_sizes`]).
     pub group: usize,
+    /// Rows run in lockstep after the whole groups, before the last rows one by one.
+    pub group_small: usize,
+    /// Every recurrent layer's gate columns are a whole number of 64-float tiles (the runtime's
+    /// `simd::Shape::Group`, which chooses a batch's path by it on some CPUs).
+    pub whole_tiles: bool,
     /// Multiply-adds a row-timestep costs, for `predict`'s split over threads.
     pub step_work: u128,
     /// Whether a streaming `step` is possible, or why not (read by the streaming API's
@@ -47,12 +52,19 @@ pub struct Fold {
     pub copies: usize,
 }
 
-/// The largest folded table: 32 MiB of f32, about what the last-level cache of the machines we
-/// measure on holds (the IMDB LSTM's is 5 MiB, its GRU's 3.75 MiB).
-const FOLD_MAX_BYTES: u128 = 32 << 20;
-/// The most multiply-adds building a folded table may take (it is built whenever the model is,
-/// debug builds too: 2^27 is well under a second there).
-const FOLD_MAX_WORK: u128 = 1 << 27;
+/// The largest folded table built with the model at run time: 64 MiB of f32, an
+/// `Embedding(10000, 256)` before an `LSTM(256)` (40 MiB; the IMDB LSTM's is 5 MiB).
+/// Folding halves a wide first layer's work a step (docs/PERFORMANCE.md, "Folding").
+const FOLD_MAX_BYTES: u128 = 64 << 20;
+/// The most multiply-adds building that table may take: 2^32, about 0.4 s in a release build
+/// for the `LSTM(256)` above (the runtime builds it with the widest vectors the CPU has; a
+/// debug build runs it unoptimised, several times slower).
+const FOLD_MAX_WORK: u128 = 1 << 32;
+/// A baked model's table is computed by the macro while it compiles (unoptimised, in the
+/// proc macro) and lands in the binary: at most 32 MiB and 2^27 multiply-adds, well under a
+/// second there.
+const FOLD_MAX_BYTES_BAKED: u128 = 32 << 20;
+const FOLD_MAX_WORK_BAKED: u128 = 1 << 27;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Pass {
@@ -123,10 +135,10 @@ pub enum MaskAt {
     Produced,
 }
 
-/// The plan of a checked model.
-pub fn plan(model: &Model) -> Plan {
+/// The plan of a checked model; `baked`: its weights are baked in (`#[weights = ...]`).
+pub fn plan(model: &Model, baked: bool) -> Plan {
     let mask = mask_source(model);
-    let fold = fold(model);
+    let fold = fold(model, baked);
     let n = model.layers.len();
     let time_end = time_end(model);
     let mut passes = Vec::new();
@@ -215,7 +227,9 @@ pub fn plan(model: &Model) -> Plan {
         fold,
         passes,
         tail,
-        group: group_size(model),
+        group: group_sizes(model).0,
+        group_small: group_sizes(model).1,
+        whole_tiles: whole_tiles(model),
         step_work: step_work(model, time_end, fold),
         stream: stream(model),
     }
@@ -287,8 +301,9 @@ fn time_end(model: &Model) -> usize {
 
 /// The first Embedding folds into the first layer that computes after it when that is a
 /// recurrent layer (its input projection, every gate's columns, becomes a row lookup) and the
-/// table stays within [`FOLD_MAX_BYTES`] and [`FOLD_MAX_WORK`].
-fn fold(model: &Model) -> Option<Fold> {
+/// table stays within [`FOLD_MAX_BYTES`] and [`FOLD_MAX_WORK`] (a baked model's within
+/// [`FOLD_MAX_BYTES_BAKED`] and [`FOLD_MAX_WORK_BAKED`]).
+fn fold(model: &Model, baked: bool) -> Option<Fold> {
     let LayerKind::Embedding {
         input_dim,
         output_dim,
@@ -315,7 +330,12 @@ fn fold(model: &Model) -> Option<Fold> {
         width as u128,
         copies as u128,
     );
-    (c * v * w * 4 <= FOLD_MAX_BYTES && c * v * d * w <= FOLD_MAX_WORK).then_some(Fold {
+    let (max_bytes, max_work) = if baked {
+        (FOLD_MAX_BYTES_BAKED, FOLD_MAX_WORK_BAKED)
+    } else {
+        (FOLD_MAX_BYTES, FOLD_MAX_WORK)
+    };
+    (c * v * w * 4 <= max_bytes && c * v * d * w <= max_work).then_some(Fold {
         embedding: 0,
         into,
         vocab: input_dim,
@@ -324,11 +344,19 @@ fn fold(model: &Model) -> Option<Fold> {
     })
 }
 
-/// Rows of a batch run together in lockstep on the AVX2 and AVX-512 paths: 6, a whole number
-/// of the SIMD products' row blocks (rnn-runtime's `kernels::x86`; docs/PERFORMANCE.md has
-/// the measurements). A group's per-step arrays live on the stack, so they are capped at
-/// 64 KiB each (a gated layer's are 3U or 4U wide): wide layers run fewer rows at once.
-fn group_size(model: &Model) -> usize {
+/// Rows of a batch run together in lockstep on the AVX2 and AVX-512 paths: `(group, small)`,
+/// groups of `group` rows, then the rest `small` at a time, then one by one.
+///
+/// `small` is 6, a whole number of the SIMD products' row blocks (rnn-runtime's
+/// `kernels::x86`; docs/PERFORMANCE.md has the measurements). A group's per-step arrays live
+/// on the stack, so they are capped at 64 KiB each (a gated layer's are 3U or 4U wide): wide
+/// layers run fewer rows at once.
+///
+/// A model with a wide recurrent layer (a weight matrix of [`WIDE_WEIGHTS`] floats or more,
+/// as `LSTM(64)`'s) runs `group` = 32 rows (24, 16 or 12 when wider), with its arrays capped
+/// at 128 KiB: the kernels' blocked products read a step's weights once for the whole group
+/// (docs/PERFORMANCE.md, "Wide layers"), where they would read them once per 6 rows.
+fn group_sizes(model: &Model) -> (usize, usize) {
     // Widths of the vectors a step holds (an Embedding's input is a token id, not a vector).
     let widest = model
         .layers
@@ -339,15 +367,42 @@ fn group_size(model: &Model) -> usize {
         })
         .max()
         .unwrap_or(1);
-    // A step's arrays for each row stay within the 64 KiB: a gated layer's are 4U wide.
+    // A step's arrays for each row stay within the cap: a gated layer's are 4U wide.
     let gated = model
         .layers
         .iter()
         .map(|l| l.kind.inner().copied().unwrap_or(l.kind))
         .any(|k| matches!(k, LayerKind::Lstm { .. } | LayerKind::Gru { .. }));
-    let per_row = if gated { 4 * widest } else { widest };
-    6.min((16 * 1024 / per_row.max(1)).max(1))
+    let per_row = if gated { 4 * widest } else { widest }.max(1);
+    let small = 6.min((16 * 1024 / per_row).max(1));
+    let wide = model
+        .layers
+        .iter()
+        .filter(|l| l.kind.is_recurrent())
+        .flat_map(|l| l.kind.tensors())
+        .any(|(_, shape)| shape.len() == 2 && shape[0] * shape[1] >= WIDE_WEIGHTS);
+    let group = [32, 24, 16, 12]
+        .into_iter()
+        .find(|g| g * per_row <= 32 * 1024)
+        .filter(|_| wide);
+    (group.unwrap_or(small), small)
 }
+
+/// Whether every recurrent layer's gate columns (its kernels' second dimension: U, 3U, 4U; a
+/// wrapper's inner layer's) are a multiple of 64 floats, the AVX-512 kernels' 4-register tile.
+fn whole_tiles(model: &Model) -> bool {
+    model
+        .layers
+        .iter()
+        .filter(|l| l.kind.is_recurrent())
+        .flat_map(|l| l.kind.tensors())
+        .filter(|(_, shape)| shape.len() == 2)
+        .all(|(_, shape)| shape[1] % 64 == 0)
+}
+
+/// The weight matrix (in floats) from which a recurrent layer runs in wide groups
+/// ([`group_sizes`]): 64 KiB, `LSTM(64)`'s recurrent kernel.
+const WIDE_WEIGHTS: usize = 16 * 1024;
 
 /// A model streams (one step at a time, state carried) when every layer's class can
 /// (`Class::no_stream`) and every recurrent layer runs forwards.
@@ -393,7 +448,13 @@ mod tests {
     fn plan_of(src: &str) -> Plan {
         let def: ModelDef = syn::parse_str(src).expect("parses");
         let model = crate::check::check(&def).unwrap_or_else(|e| panic!("{src}: {e}"));
-        plan(&model)
+        plan(&model, false)
+    }
+
+    fn baked_plan_of(src: &str) -> Plan {
+        let def: ModelDef = syn::parse_str(src).expect("parses");
+        let model = crate::check::check(&def).unwrap_or_else(|e| panic!("{src}: {e}"));
+        plan(&model, true)
     }
 
     fn step(layer: usize, units: usize, mask: MaskAt, folded: bool) -> Op {
@@ -438,13 +499,25 @@ mod tests {
         assert_eq!(p.fold.map(|f| (f.vocab, f.width)), Some((10000, 128)));
         let p = plan_of("struct M<Embedding(10000, 32), GRU(32)>;");
         assert_eq!(p.fold.map(|f| f.width), Some(96));
-        // A table past 32 MiB (100000 x 128 floats is 48.8 MiB) or 2^27 multiply-adds to
+        // The widths real models use fold too: LSTM(256) on 10000 tokens, a 40 MiB table.
+        let p = plan_of("struct M<Embedding(10000, 256), LSTM(256)>;");
+        assert_eq!(p.fold.map(|f| f.width), Some(1024));
+        // A table past 64 MiB (200000 x 128 floats is 97.7 MiB) or 2^32 multiply-adds to
         // build is not folded: the Embedding is looked up and the product computed.
-        let p = plan_of("struct M<Embedding(100000, 32), LSTM(32)>;");
+        let p = plan_of("struct M<Embedding(200000, 32), LSTM(32)>;");
         assert_eq!(p.fold, None);
         assert_eq!(p.passes[0].ops[0], Op::Lookup { layer: 0 });
-        let p = plan_of("struct M<Embedding(20000, 256), SimpleRNN(32)>;");
+        let p = plan_of("struct M<Embedding(20000, 1024), LSTM(256)>;");
+        assert_eq!(p.fold, None, "20000 x 1024 x 1024 multiply-adds to build");
+        // Baked, the macro builds the table while compiling: at most 32 MiB and 2^27.
+        let p = baked_plan_of("struct M<Embedding(10000, 256), LSTM(256)>;");
+        assert_eq!(p.fold, None);
+        let p = baked_plan_of("struct M<Embedding(100000, 32), LSTM(32)>;");
+        assert_eq!(p.fold, None, "48.8 MiB");
+        let p = baked_plan_of("struct M<Embedding(20000, 256), SimpleRNN(32)>;");
         assert_eq!(p.fold, None, "20000 x 256 x 32 multiply-adds to build");
+        let p = baked_plan_of("struct M<Embedding(10000, 32), LSTM(32)>;");
+        assert_eq!(p.fold.map(|f| f.width), Some(128));
         // Dense after the Embedding: nothing folds.
         let p = plan_of("struct M<Embedding(100, 8), Dense(4), SimpleRNN(4)>;");
         assert_eq!(p.fold, None);
@@ -541,6 +614,39 @@ mod tests {
     }
 
     #[test]
+    fn wide_recurrent_layers_run_in_wide_groups_then_small_ones() {
+        // LSTM(64)'s recurrent kernel is 64 KiB: 32 rows at once, the rest 6 at a time.
+        let p = plan_of("struct M<Embedding(10000, 64), LSTM(64)>;");
+        assert_eq!((p.group, p.group_small), (32, 6));
+        let p = plan_of("struct M<Embedding(10000, 256), LSTM(256)>;");
+        assert_eq!((p.group, p.group_small), (32, 6));
+        // 4 x 512 floats a row: 16 rows fit 128 KiB.
+        let p = plan_of("struct M<Input(None, 8), LSTM(512)>;");
+        assert_eq!((p.group, p.group_small), (16, 6));
+        let p = plan_of("struct M<Input(None, 8), GRU(128), Dense(1)>;");
+        assert_eq!((p.group, p.group_small), (32, 6));
+        // Narrow layers keep the groups of 6 (LSTM(32)'s kernels are 16 KiB each)...
+        let p = plan_of("struct M<Embedding(10000, 32), LSTM(32)>;");
+        assert_eq!((p.group, p.group_small), (6, 6));
+        // ... unless their input kernel is wide (256 x 128 floats, not folded).
+        let p = plan_of("struct M<Embedding(10000, 256), LSTM(32)>;");
+        assert_eq!((p.group, p.group_small), (32, 6));
+        let p = plan_of("struct M<Input(None, 4), SimpleRNN(100)>;");
+        assert_eq!((p.group, p.group_small), (6, 6));
+    }
+
+    #[test]
+    fn whole_tiles_when_every_gate_width_is_a_multiple_of_64() {
+        // LSTM(32): 128 columns; GRU(32): 96; SimpleRNN(32): 32; GRU(64): 192.
+        assert!(plan_of("struct M<Embedding(100, 8), LSTM(32)>;").whole_tiles);
+        assert!(!plan_of("struct M<Embedding(100, 8), GRU(32)>;").whole_tiles);
+        assert!(!plan_of("struct M<Embedding(100, 8), SimpleRNN(32)>;").whole_tiles);
+        assert!(plan_of("struct M<Input(None, 3), GRU(64), Dense(1)>;").whole_tiles);
+        assert!(plan_of("struct M<Embedding(100, 8), Bidirectional(LSTM(32))>;").whole_tiles);
+        assert!(!plan_of("struct M<Embedding(100, 8), LSTM(32, seq), GRU(32)>;").whole_tiles);
+    }
+
+    #[test]
     fn a_bidirectional_layer_runs_both_copies_in_one_pass_over_folded_tables() {
         let p = plan_of(
             "struct M<Embedding(10000, 32), Bidirectional(LSTM(32)), Dense(1, activation = sigmoid)>;",
@@ -594,7 +700,7 @@ mod tests {
             ]
         );
         // A Bidirectional straight after the Embedding runs the lookups at both positions.
-        let p = plan_of("struct M<Embedding(100000, 8), Dropout(0.2), Bidirectional(LSTM(16))>;");
+        let p = plan_of("struct M<Embedding(300000, 8), Dropout(0.2), Bidirectional(LSTM(16))>;");
         assert_eq!(p.fold, None);
         assert_eq!(p.passes.len(), 1);
         assert_eq!(p.passes[0].ops, [Op::Lookup { layer: 0 }]);

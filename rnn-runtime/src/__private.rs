@@ -134,7 +134,7 @@ pub trait Unbuilt {
 /// implementations" to the message that says why.
 pub enum CannotStream {}
 
-pub use crate::simd::{Simd, active as simd_active};
+pub use crate::simd::{Shape, Simd, for_shape as simd_for};
 
 /// Length rules for one input sequence: a fixed-length model takes exactly its length, and a
 /// model with a recurrent layer refuses an empty sequence.
@@ -159,32 +159,37 @@ pub fn check_length(
 
 #[cfg(feature = "std")]
 /// Runs a token batch (rows, steps): checks every row first (all or nothing), then runs rows
-/// G at a time through `group` and the remainder one at a time through `one`, the groups split
+/// G at a time through `group`, the remainder S at a time through `small` (S < G for a wide
+/// model's large groups), then one at a time through `one`; the groups of G are split
 /// over threads ([`crate::threads`]; `work`: the multiply-adds of a row-timestep). Each row's
 /// output is `per_row` vectors of width `W`. Returns the (rows * per_row * W) buffer.
-pub fn token_batch<const W: usize, const G: usize>(
+#[allow(clippy::too_many_arguments)]
+pub fn token_batch<const W: usize, const G: usize, const S: usize>(
     batch: ArrayView2<'_, u32>,
     per_row: usize,
     work: u64,
     check: impl Fn(usize, &[u32]) -> Result<()>,
     group: impl Fn([&[u32]; G], [&mut [[f32; W]]; G]) + Sync,
+    small: impl Fn([&[u32]; S], [&mut [[f32; W]]; S]),
     one: impl Fn(&[u32], &mut [[f32; W]]) + Sync,
 ) -> Result<Vec<f32>> {
     let (rows, steps) = batch.dim();
     let contiguous = batch.as_standard_layout();
     let flat = contiguous.as_slice().unwrap_or(&[]);
     let row = |r: usize| &flat[r * steps..(r + 1) * steps];
-    run_batch(rows, steps, per_row, work, row, check, group, one)
+    run_batch(rows, steps, per_row, work, row, check, group, small, one)
 }
 
 #[cfg(feature = "std")]
 /// Runs a float batch (rows, steps, F) like [`token_batch`], after checking the feature axis.
-pub fn float_batch<const F: usize, const W: usize, const G: usize>(
+#[allow(clippy::too_many_arguments)]
+pub fn float_batch<const F: usize, const W: usize, const G: usize, const S: usize>(
     batch: ArrayView3<'_, f32>,
     per_row: usize,
     work: u64,
     check: impl Fn(usize, &[[f32; F]]) -> Result<()>,
     group: impl Fn([&[[f32; F]]; G], [&mut [[f32; W]]; G]) + Sync,
+    small: impl Fn([&[[f32; F]]; S], [&mut [[f32; W]]; S]),
     one: impl Fn(&[[f32; F]], &mut [[f32; W]]) + Sync,
 ) -> Result<Vec<f32>> {
     let (rows, steps, features) = batch.dim();
@@ -197,20 +202,21 @@ pub fn float_batch<const F: usize, const W: usize, const G: usize>(
     let contiguous = batch.as_standard_layout();
     let flat = contiguous.as_slice().unwrap_or(&[]).as_chunks::<F>().0;
     let row = |r: usize| &flat[r * steps..(r + 1) * steps];
-    run_batch(rows, steps, per_row, work, row, check, group, one)
+    run_batch(rows, steps, per_row, work, row, check, group, small, one)
 }
 
 #[cfg(feature = "std")]
 #[allow(clippy::too_many_arguments)]
-fn run_batch<'a, S: ?Sized + Sync + 'a, const W: usize, const G: usize>(
+fn run_batch<'a, R: ?Sized + Sync + 'a, const W: usize, const G: usize, const S: usize>(
     rows: usize,
     steps: usize,
     per_row: usize,
     work: u64,
-    row: impl Fn(usize) -> &'a S + Sync,
-    check: impl Fn(usize, &S) -> Result<()>,
-    group: impl Fn([&'a S; G], [&mut [[f32; W]]; G]) + Sync,
-    one: impl Fn(&'a S, &mut [[f32; W]]) + Sync,
+    row: impl Fn(usize) -> &'a R + Sync,
+    check: impl Fn(usize, &R) -> Result<()>,
+    group: impl Fn([&'a R; G], [&mut [[f32; W]]; G]) + Sync,
+    small: impl Fn([&'a R; S], [&mut [[f32; W]]; S]),
+    one: impl Fn(&'a R, &mut [[f32; W]]) + Sync,
 ) -> Result<Vec<f32>> {
     // Rows of no timesteps are all alike: checking one is checking all (a (2^40, 0) view must
     // not take 2^40 checks).
@@ -265,7 +271,20 @@ fn run_batch<'a, S: ?Sized + Sync + 'a, const W: usize, const G: usize>(
             }
         });
     }
-    for (r, dst) in (groups * g..rows).zip(rest.chunks_exact_mut(per_row)) {
+    // The rest: S rows at a time (a wide model's groups are larger than S), then one by one.
+    let s = S.max(1);
+    let (smalls, ones) = rest.split_at_mut((rest.len() / per_row / s) * s * per_row);
+    let mut outs = smalls.chunks_exact_mut(per_row);
+    let mut r = groups * g;
+    while let Some(first) = outs.next() {
+        let mut first = Some(first);
+        let srcs = std::array::from_fn(|i| row(r + i));
+        let dsts =
+            std::array::from_fn(|_| first.take().or_else(|| outs.next()).unwrap_or_default());
+        small(srcs, dsts);
+        r += s;
+    }
+    for (r, dst) in (r..rows).zip(ones.chunks_exact_mut(per_row)) {
         one(row(r), dst);
     }
     Ok(out.into_flattened())

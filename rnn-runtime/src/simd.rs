@@ -1,6 +1,7 @@
 //! Which code path the generated forward pass runs, chosen at run time: a generated model holds
 //! one compilation per path (`__run_portable`, `__run_avx2`, `__run_avx512`, each with the
-//! kernel token of the same name) and picks the best the CPU has, probed once.
+//! kernel token of the same name) and picks, per call, the fastest measured for the call's
+//! [`Shape`] on the CPU's family ([`for_shape`]), probed once.
 //!
 //! Without the `std` feature the CPU cannot be probed: the path is the one the compilation
 //! targets (`-C target-cpu=native` or `-C target-feature=+avx2,+fma` gets AVX2; the default is
@@ -121,6 +122,95 @@ pub fn active() -> Simd {
     }
 }
 
+/// What a call runs, for choosing its path ([`for_shape`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// One row: a sequence's `forward`, a streaming `step`.
+    Row,
+    /// Rows in lockstep (`predict`). `whole_tiles`: every recurrent layer's gate columns
+    /// (U, 3U or 4U) are a whole number of the AVX-512 kernels' 4-register tiles (64 floats),
+    /// so no product ends in a partly masked tile.
+    Group {
+        /// The gate columns are multiples of 64.
+        whole_tiles: bool,
+    },
+}
+
+/// The CPU families whose fastest path depends on the shape of the call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Family {
+    /// AMD Zen 4 (family 19h with AVX-512): it runs a 512-bit operation as two 256-bit halves.
+    Zen4,
+    /// Any other CPU: the widest path it has is the fastest for every shape.
+    Other,
+}
+
+/// This CPU's family (probed once; `Other` without `std` or off x86-64).
+pub fn family() -> Family {
+    static FAMILY: AtomicU8 = AtomicU8::new(0);
+    match FAMILY.load(Ordering::Relaxed) {
+        1 => Family::Zen4,
+        2 => Family::Other,
+        _ => {
+            let found = probe_family();
+            FAMILY.store(if found == Family::Zen4 { 1 } else { 2 }, Ordering::Relaxed);
+            found
+        }
+    }
+}
+
+#[cfg(all(feature = "std", target_arch = "x86_64"))]
+#[cold]
+fn probe_family() -> Family {
+    use std::arch::x86_64::__cpuid;
+    // SAFETY: CPUID leaves 0 and 1 exist on every x86-64 CPU. (A safe function in newer
+    // Rust; `unsafe` for the declared rust-version.)
+    #[allow(unused_unsafe)]
+    let (vendor, signature) = unsafe { (__cpuid(0), __cpuid(1).eax) };
+    let amd = (vendor.ebx, vendor.edx, vendor.ecx) == (0x6874_7541, 0x6974_6e65, 0x444d_4163);
+    let base = (signature >> 8) & 0xf;
+    let family = if base == 0xf {
+        base + ((signature >> 20) & 0xff)
+    } else {
+        base
+    };
+    // Family 19h is Zen 3 and Zen 4; only Zen 4 has AVX-512.
+    if amd && family == 0x19 && std::arch::is_x86_feature_detected!("avx512f") {
+        Family::Zen4
+    } else {
+        Family::Other
+    }
+}
+
+#[cfg(not(all(feature = "std", target_arch = "x86_64")))]
+fn probe_family() -> Family {
+    Family::Other
+}
+
+/// The fastest path for a call of `shape` on a CPU of `family` whose best path is `best`,
+/// by measurement (docs/PERFORMANCE.md, "Choosing the path"). On Zen 4, AVX2 runs one row
+/// (seed, lstm1, gru1, gru_step: 8-20% faster there than AVX-512) and groups that end in a
+/// partly masked tile (gru128, GRU(32)'s 96 columns: 14%); AVX-512 runs groups of whole
+/// tiles (lstm128 and bidir128, 128 columns: 3-8% faster than AVX2). Elsewhere the widest.
+pub fn rule(family: Family, best: Simd, shape: Shape) -> Simd {
+    match (family, best, shape) {
+        (Family::Zen4, Simd::Avx512, Shape::Row)
+        | (Family::Zen4, Simd::Avx512, Shape::Group { whole_tiles: false }) => Simd::Avx2,
+        _ => best,
+    }
+}
+
+/// The path a call of `shape` runs on this thread: the forced one if any (and supported), else
+/// [`rule`]'s for this CPU.
+#[inline]
+pub fn for_shape(shape: Shape) -> Simd {
+    let best = detected();
+    match forced() {
+        Some(s) if s <= best => s,
+        _ => rule(family(), best, shape),
+    }
+}
+
 /// Forces a path for models run on the current thread (`None`: back to the best). A path the
 /// CPU lacks is ignored. Meant for tests and benchmarks that compare paths. (Without `std`:
 /// for every thread.)
@@ -129,4 +219,39 @@ pub fn force(path: Option<Simd>) {
     FORCED.with(|f| f.set(path));
     #[cfg(not(feature = "std"))]
     FORCED.store(path.map_or(0, |s| s as u8 + 1), Ordering::Relaxed);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zen4_runs_rows_and_partial_tiles_on_avx2_and_whole_tiles_on_avx512() {
+        let row = Shape::Row;
+        let (whole, partial) = (
+            Shape::Group { whole_tiles: true },
+            Shape::Group { whole_tiles: false },
+        );
+        assert_eq!(rule(Family::Zen4, Simd::Avx512, row), Simd::Avx2);
+        assert_eq!(rule(Family::Zen4, Simd::Avx512, partial), Simd::Avx2);
+        assert_eq!(rule(Family::Zen4, Simd::Avx512, whole), Simd::Avx512);
+        // Any other CPU runs its widest path whatever the shape; a CPU without AVX-512 too.
+        for shape in [row, whole, partial] {
+            assert_eq!(rule(Family::Other, Simd::Avx512, shape), Simd::Avx512);
+            assert_eq!(rule(Family::Zen4, Simd::Avx2, shape), Simd::Avx2);
+            assert_eq!(rule(Family::Other, Simd::Portable, shape), Simd::Portable);
+        }
+    }
+
+    #[test]
+    fn a_forced_path_overrides_the_rule_on_this_thread() {
+        force(Some(Simd::Portable));
+        assert_eq!(for_shape(Shape::Row), Simd::Portable);
+        assert_eq!(
+            for_shape(Shape::Group { whole_tiles: true }),
+            Simd::Portable
+        );
+        force(None);
+        assert_eq!(for_shape(Shape::Group { whole_tiles: true }), detected());
+    }
 }

@@ -50,7 +50,7 @@ pub fn output_type(p: &TokenStream, model: &Model) -> TokenStream {
 /// fn __check(src: &[u32], row: Option<usize>) -> Result<()> { check_length(..)?; Embedding::<10000, 1>::check_ids(src, row)?; Ok(()) }
 /// pub fn forward(&self, tokens: &[u32]) -> Result<[f32; 1]> { Self::__check(tokens, None)?; let mut out = [[0.0; 1]; 1]; self.__dispatch(tokens, &mut out); Ok(out[0]) }
 /// if_alloc! { pub fn forward(&self, ..) -> Result<Vec<[f32; W]>> { .. } }   // a sequence model's: its output is on the heap
-/// if_std! { pub fn predict(&self, batch: ArrayView2<u32>) -> Result<Array2<f32>> { match simd_active() { Avx512 => token_batch::<1, 6>(batch, 1, 1056, check, |s, o| unsafe { self.__run_avx512::<6>(s, o) }, ..), .. } } }
+/// if_std! { pub fn predict(&self, batch: ArrayView2<u32>) -> Result<Array2<f32>> { match simd_for(Shape::Group { whole_tiles: false }) { Avx512 => token_batch::<1, 6, 6>(batch, 1, 1056, check, |s, o| unsafe { self.__run_avx512::<6>(s, o) }, ..), .. } } }
 /// ```
 pub fn expand_api(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStream {
     let src = src_type(model);
@@ -102,7 +102,8 @@ pub fn expand_api(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStream {
     } else {
         forward
     };
-    let g = lit(plan.group);
+    let (g, gs) = (lit(plan.group), lit(plan.group_small));
+    let whole_tiles = plan.whole_tiles;
     let work = proc_macro2::Literal::u64_unsuffixed(plan.step_work.min(u64::MAX as u128) as u64);
     let (per_row, wrap, out_ty) = if seq {
         (
@@ -143,24 +144,27 @@ pub fn expand_api(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStream {
             #p::check_length(steps, #fixed_len, false, #p::None)?;
             let check = |r: usize, src: &#src| Self::__check(src, #p::Some(r));
             // The path is chosen once; each arm runs its own lockstep group and remainder.
-            let data = match #p::simd_active() {
+            let data = match #p::simd_for(#p::Shape::Group { whole_tiles: #whole_tiles }) {
                 #[cfg(target_arch = "x86_64")]
-                #p::Simd::Avx512 => #helper #width, #g>(
+                #p::Simd::Avx512 => #helper #width, #g, #gs>(
                     batch, #per_row, #work, check,
-                    // SAFETY: `simd_active` reports only paths whose features the CPU has.
+                    // SAFETY: `simd_for` reports only paths whose features the CPU has.
                     |s, o| unsafe { self.__run_avx512::<#g>(s, o, &mut self.__state()) },
+                    |s, o| unsafe { self.__run_avx512::<#gs>(s, o, &mut self.__state()) },
                     |s, o| unsafe { self.__run_avx512::<1>([s], [o], &mut self.__state()) },
                 )?,
                 #[cfg(target_arch = "x86_64")]
-                #p::Simd::Avx2 => #helper #width, #g>(
+                #p::Simd::Avx2 => #helper #width, #g, #gs>(
                     batch, #per_row, #work, check,
                     // SAFETY: as above: AVX2 and FMA are present.
                     |s, o| unsafe { self.__run_avx2::<#g>(s, o, &mut self.__state()) },
+                    |s, o| unsafe { self.__run_avx2::<#gs>(s, o, &mut self.__state()) },
                     |s, o| unsafe { self.__run_avx2::<1>([s], [o], &mut self.__state()) },
                 )?,
                 // The portable kernels gain nothing from lockstep rows (measured): one at a time.
-                _ => #helper #width, 1>(
+                _ => #helper #width, 1, 1>(
                     batch, #per_row, #work, check,
+                    |s, o| self.__run_portable::<1>(s, o, &mut self.__state()),
                     |s, o| self.__run_portable::<1>(s, o, &mut self.__state()),
                     |s, o| self.__run_portable::<1>([s], [o], &mut self.__state()),
                 )?,

@@ -6,13 +6,15 @@ use rnn_spec::{Field, LayerKind};
 
 use super::{lit, option};
 use crate::model::{Model, Source};
+use crate::plan::Plan;
 
 /// ```text
 /// pub const PARAMS: usize = 322_113; /* TRAINABLE_PARAMS, NON_TRAINABLE_PARAMS, SUMMARY, NAME */
 /// pub const LAYERS: &'static [LayerInfo] = &[LayerInfo { name: "embedding", ... }, ...];
 /// pub const INPUT_WIDTH: usize = 10000; pub const OUTPUT_WIDTH: usize = 1; ...
+/// pub const FOLDED: bool = true;
 /// ```
-pub fn expand_consts(p: &TokenStream, model: &Model, summary: &str) -> TokenStream {
+pub fn expand_consts(p: &TokenStream, model: &Model, plan: &Plan, summary: &str) -> TokenStream {
     let params = lit(model.params() as usize);
     let name = &model.name;
     let infos = model.layers.iter().map(|l| {
@@ -30,6 +32,7 @@ pub fn expand_consts(p: &TokenStream, model: &Model, summary: &str) -> TokenStre
     let output = model.output();
     let output_width = lit(output.width());
     let seq = output.is_seq();
+    let folded = plan.fold.is_some();
     quote! {
         /// Parameter count, as Keras's `model.count_params()`.
         pub const PARAMS: usize = #params;
@@ -53,6 +56,10 @@ pub fn expand_consts(p: &TokenStream, model: &Model, summary: &str) -> TokenStre
         pub const OUTPUT_WIDTH: usize = #output_width;
         /// Whether the output is a sequence (one vector per timestep).
         pub const RETURNS_SEQUENCES: bool = #seq;
+        /// Whether the first `Embedding` is folded into the recurrent layer after it: each
+        /// token's input projection is then a row of a precomputed table, built with the
+        /// model, instead of a product every step (docs/PERFORMANCE.md, "Folding").
+        pub const FOLDED: bool = #folded;
     }
 }
 

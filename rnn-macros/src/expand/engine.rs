@@ -10,7 +10,7 @@ use crate::model::{Model, Source};
 use crate::plan::{MaskAt, MaskSource, Op, Plan, Sink};
 
 /// ```text
-/// fn __dispatch(&self, src, out, st: &mut State<1>) { match simd_active() { Avx512 => unsafe { self.__run_avx512::<1>([src], [out], st) }, Avx2 => .., _ => self.__run_portable::<1>(..) } }
+/// fn __dispatch(&self, src, out, st: &mut State<1>) { match simd_for(Shape::Row) { Avx512 => unsafe { self.__run_avx512::<1>([src], [out], st) }, Avx2 => .., _ => self.__run_portable::<1>(..) } }
 /// #[target_feature(enable = "avx512f,avx2,fma")] fn __run_avx512<const G>(&self, srcs, outs, st) { self.__run(unsafe { Avx512::new_unchecked() }, srcs, outs, st) }
 /// #[target_feature(enable = "avx2,fma")] fn __run_avx2<const G>(&self, srcs, outs, st) { self.__run(unsafe { Avx2::new_unchecked() }, srcs, outs, st) }
 /// #[inline(always)] fn __run_portable<const G>(&self, srcs, outs, st) { self.__run(Portable, srcs, outs, st) }
@@ -27,9 +27,9 @@ pub fn expand_engine(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStream
         /// sequence leaves it).
         #[inline]
         fn __dispatch(&self, src: &#src, out: &mut #out, st: &mut #state<1>) {
-            match #p::simd_active() {
+            match #p::simd_for(#p::Shape::Row) {
                 #[cfg(target_arch = "x86_64")]
-                // SAFETY: `simd_active` reports only paths whose features the CPU has.
+                // SAFETY: `simd_for` reports only paths whose features the CPU has.
                 #p::Simd::Avx512 => unsafe { self.__run_avx512::<1>([src], [out], st) },
                 #[cfg(target_arch = "x86_64")]
                 // SAFETY: as above: AVX2 and FMA are present.

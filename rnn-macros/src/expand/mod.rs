@@ -56,7 +56,7 @@ pub fn expand(
 ) -> TokenStream {
     let p = quote!(#krate::__private);
     let item = item::expand_struct(&p, model, plan);
-    let consts = consts::expand_consts(&p, model, summary);
+    let consts = consts::expand_consts(&p, model, plan, summary);
     let weights = weights::expand_weights(&p, model, plan);
     let api = api::expand_api(&p, model, plan);
     let engine = engine::expand_engine(&p, model, plan);

@@ -261,7 +261,8 @@ fn check_two<
 
 /// Every width from 1 to 17 and around 32, 48, 64 and 128 (full tiles, masked tails, a
 /// tile of which only some registers hold outputs), 1 to 12 rows (split sums for 1-2, row
-/// blocks of 3 and 2 on AVX2, of 4 and 2 on AVX-512, for more), odd
+/// blocks of 3 and 2 on AVX2, of 4 and 2 on AVX-512, for more), wide groups of 12 to 33 rows
+/// (the blocked products: chunks of inputs, packed panels), odd
 /// and even input counts, and either product empty.
 fn all_widths<K: TwoProducts>() {
     // The template's kernels are called unchecked: fail before, never run them without.
@@ -286,6 +287,10 @@ fn all_widths<K: TwoProducts>() {
         7, 5, 9, 9; 7, 32, 32, 32;
         8, 8, 8, 8; 8, 48, 48, 48; 8, 3, 65, 65; 8, 0, 32, 128;
         9, 0, 32, 128; 9, 32, 32, 96; 10, 5, 7, 33; 11, 16, 16, 40; 12, 3, 9, 130;
+        // Wide groups (12 rows or more: blocks of 6 or 3, then 2 and 1; inputs in chunks of
+        // 64 or 256 across both products; a last tile partly masked; no inputs at all).
+        13, 70, 0, 64; 14, 0, 65, 72; 16, 0, 0, 20; 24, 64, 64, 256; 32, 100, 300, 200;
+        33, 257, 1, 49;
     );
 }
 
@@ -331,6 +336,7 @@ fn init_sizes<M: MulAdd>(m: M) {
     check_init::<M, 8, 32, 128>(m);
     check_init::<M, 9, 32, 128>(m);
     check_init::<M, 9, 16, 100>(m);
+    check_init::<M, 32, 130, 100>(m);
 }
 
 per_path!(

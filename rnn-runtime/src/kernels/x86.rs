@@ -36,6 +36,7 @@ macro_rules! simd_kernels {
         register = $reg:ty, lanes = $lanes:literal;
         tiles = (one_row: $t_one:literal split $s_one:literal, few_rows: $t_few:literal);
         row_block = ($block_rows:literal rows x $block_tiles:literal);
+        wide = (from $wide_min:literal rows: $wide_rows:literal rows x $wide_tiles:literal, chunk $chunk:literal);
         mask = $mask:ty, full = $full:expr;
         helpers = { $($helpers:item)* }
         setzero = $setzero:ident, set1 = $set1:ident, loadu = $loadu:ident,
@@ -154,6 +155,8 @@ macro_rules! simd_kernels {
             ) {
                 if G == 1 {
                     tiles::<G, $t_one, $s_one, IN1, IN2, OUT>(p)
+                } else if G >= $wide_min {
+                    wide::<G, IN1, IN2, OUT>(p)
                 } else if G == 2 {
                     tiles::<G, $t_few, 2, IN1, IN2, OUT>(p)
                 } else {
@@ -173,6 +176,151 @@ macro_rules! simd_kernels {
                     }
                     if G - r == 1 {
                         tiles::<1, $block_tiles, 1, IN1, IN2, OUT>(&p.block(r));
+                    }
+                }
+            }
+
+            /// A wide group's products (`$wide_min` rows or more), blocked for the cache: for
+            /// each tile of `$wide_tiles` registers of outputs, the inputs in chunks of up to
+            /// `$chunk`; each chunk's panel of weights (its inputs x the tile) is first copied
+            /// into a contiguous buffer, then read by every block of `$wide_rows` rows. So a
+            /// step's weights are read from memory once for the whole group (where [`rows`]'
+            /// smaller groups read them once per block of rows), and the panel's rows do not
+            /// all fall in the same few cache sets, as a tile's column of a matrix whose rows
+            /// are a multiple of 4 KiB apart does (docs/PERFORMANCE.md, "Wide layers").
+            #[target_feature(enable = $feature)]
+            #[inline]
+            fn wide<const G: usize, const IN1: usize, const IN2: usize, const OUT: usize>(
+                p: &Rows<'_, G, IN1, IN2, OUT>,
+            ) {
+                let mut panel = Panel([[0.0; $lanes * $wide_tiles]; $chunk]);
+                let mut j = 0;
+                while j + $lanes * $wide_tiles <= OUT {
+                    wide_tile::<G, true, IN1, IN2, OUT>(p, j, &mut panel);
+                    j += $lanes * $wide_tiles;
+                }
+                if j < OUT {
+                    wide_tile::<G, false, IN1, IN2, OUT>(p, j, &mut panel);
+                }
+            }
+
+            /// A chunk's weights for one tile of [`wide`], row after row, cache-line aligned.
+            #[repr(align(64))]
+            struct Panel([[f32; $lanes * $wide_tiles]; $chunk]);
+
+            /// One tile of [`wide`] at output `j`: the first chunk starts from `init`, the
+            /// others from `out`, where each chunk leaves its sums.
+            #[target_feature(enable = $feature)]
+            #[inline]
+            fn wide_tile<
+                const G: usize,
+                const FULL: bool,
+                const IN1: usize,
+                const IN2: usize,
+                const OUT: usize,
+            >(
+                p: &Rows<'_, G, IN1, IN2, OUT>,
+                j: usize,
+                panel: &mut Panel,
+            ) {
+                let m: [$mask; $wide_tiles] =
+                    std::array::from_fn(|t| lanes(OUT.saturating_sub(j + $lanes * t)));
+                let mut src = p.init;
+                // Later chunks start from `out` (a loop, not `map`: a closure here is not
+                // inlined into this `#[target_feature]` function).
+                let mut outs = p.init;
+                for (o, q) in outs.iter_mut().zip(&p.out) {
+                    *o = q.cast_const();
+                }
+                let mut k = 0;
+                // Product 1's chunks, then product 2's; with no inputs at all, one empty chunk
+                // (`out = init`).
+                while k < IN1 + IN2 || k == 0 {
+                    let end = if k < IN1 {
+                        (k + $chunk).min(IN1)
+                    } else {
+                        (k + $chunk).min(IN1 + IN2)
+                    };
+                    for i in k..end {
+                        let w = if i < IN1 { &p.w1[i] } else { &p.w2[i - IN1] };
+                        // The masked lanes of a last tile are read as zeros.
+                        let v = load::<$wide_tiles, FULL>(w.as_ptr(), j, &m);
+                        for (t, vt) in v.iter().enumerate() {
+                            // SAFETY: inside the panel's row of $lanes * $wide_tiles floats.
+                            unsafe { $storeu(panel.0[i - k].as_mut_ptr().add($lanes * t), *vt) };
+                        }
+                    }
+                    let mut r = 0;
+                    while G - r >= $wide_rows {
+                        wide_block::<G, $wide_rows, FULL, IN1, IN2, OUT>(p, src, r, k, end, j, &m, panel);
+                        r += $wide_rows;
+                    }
+                    while G - r >= 2 {
+                        wide_block::<G, 2, FULL, IN1, IN2, OUT>(p, src, r, k, end, j, &m, panel);
+                        r += 2;
+                    }
+                    if G - r == 1 {
+                        wide_block::<G, 1, FULL, IN1, IN2, OUT>(p, src, r, k, end, j, &m, panel);
+                    }
+                    src = outs;
+                    if end == k {
+                        break;
+                    }
+                    k = end;
+                }
+            }
+
+            /// Rows `r..r + R` of a [`wide_tile`]: their sums from `src`, plus inputs `k..end`
+            /// of the two products taken as one (`k < IN1`: product 1's, else product 2's
+            /// from `k - IN1`) with the chunk's weights from `panel`, into `out`.
+            #[target_feature(enable = $feature)]
+            #[inline]
+            #[allow(clippy::too_many_arguments)]
+            fn wide_block<
+                const G: usize,
+                const R: usize,
+                const FULL: bool,
+                const IN1: usize,
+                const IN2: usize,
+                const OUT: usize,
+            >(
+                p: &Rows<'_, G, IN1, IN2, OUT>,
+                src: [*const f32; G],
+                r: usize,
+                k: usize,
+                end: usize,
+                j: usize,
+                m: &[$mask; $wide_tiles],
+                panel: &Panel,
+            ) {
+                let mut a: [[$reg; $wide_tiles]; R] =
+                    std::array::from_fn(|g| load::<$wide_tiles, FULL>(src[r + g], j, m));
+                // The panel's rows are whole (zeros past OUT): full loads, and lanes past OUT
+                // that are never stored.
+                let all = [$full; $wide_tiles];
+                if k < IN1 {
+                    let x: [&[f32; IN1]; R] = std::array::from_fn(|g| p.x1[r + g]);
+                    for i in k..end {
+                        add_input::<R, $wide_tiles, true, IN1>(&mut a, &x, i, &panel.0[i - k], 0, &all);
+                    }
+                } else {
+                    let x: [&[f32; IN2]; R] = std::array::from_fn(|g| p.x2[r + g]);
+                    for i in k..end {
+                        add_input::<R, $wide_tiles, true, IN2>(&mut a, &x, i - IN1, &panel.0[i - k], 0, &all);
+                    }
+                }
+                for (g, ag) in a.iter().enumerate() {
+                    for (t, v) in ag.iter().enumerate() {
+                        let q = p.out[r + g].wrapping_add(j + $lanes * t);
+                        // SAFETY: inside the row, or masked to the lanes below OUT.
+                        unsafe {
+                            if FULL || m[t] == $full {
+                                $storeu(q, *v);
+                            } else {
+                                let ($sp, $sm, $sv) = (q, m[t], *v);
+                                $masked_store;
+                            }
+                        }
                     }
                 }
             }
@@ -718,6 +866,8 @@ simd_kernels! {
     // 57 for 8 rows held batch-inner (a register holding one unit of 8 rows, each weight
     // broadcast: 13 loads for 12 FMAs) and 25 for 8 rows x 2 registers (which spills).
     row_block = (3 rows x 4);
+    // Wide groups: 3 rows x 4 registers as above, inputs in chunks of 256 (a 32 KiB panel).
+    wide = (from 12 rows: 6 rows x 4, chunk 64);
     mask = usize, full = 8;
     helpers = {
         /// How many of a register's 8 lanes hold outputs when `left` outputs remain.
@@ -756,6 +906,9 @@ simd_kernels! {
     // 4 rows x 4 registers: 16 accumulators, 4 broadcasts, one weight register of 32 (chosen
     // by register count, not by measurement).
     row_block = (4 rows x 4);
+    // Wide groups: 6 rows x 4 registers (24 accumulators, 6 broadcasts, one weight register of
+    // 32), inputs in chunks of 256 (a 64 KiB panel: one chunk up to LSTM(128) unfolded).
+    wide = (from 12 rows: 6 rows x 4, chunk 64);
     mask = u16, full = u16::MAX;
     helpers = {
         /// The lanes of a 16-lane register that hold outputs when `left` outputs remain.

@@ -34,7 +34,7 @@ impl<const V: usize, const U: usize> FoldedEmbedding<V, U> {
         layer: &impl InputProjection<D, U>,
     ) -> Self {
         let (k, b) = layer.input_projection();
-        let data = rnn_spec::bake::fold_table(
+        let data = fold(
             embedding.table().as_flattened(),
             k.as_flattened(),
             b,
@@ -52,6 +52,42 @@ impl<const V: usize, const U: usize> FoldedEmbedding<V, U> {
         const { assert!(V > 0, "an Embedding needs at least one row") };
         self.table.get(id as usize).unwrap_or(&self.table[0])
     }
+}
+
+/// [`rnn_spec::bake::fold_table`] compiled for the widest vectors the CPU has: the same
+/// operations in the same order (Rust fuses no multiply-add), so the same table as the
+/// macro's baked one bit for bit, several times faster (an `LSTM(256)` on 10000 tokens:
+/// docs/PERFORMANCE.md, "Folding").
+#[cfg(feature = "alloc")]
+fn fold(e: &[f32], k: &[f32], b: &[f32], dims: (usize, usize, usize)) -> crate::heap::Vec<f32> {
+    #[cfg(target_arch = "x86_64")]
+    {
+        #[target_feature(enable = "avx512f,avx2")]
+        fn avx512(
+            e: &[f32],
+            k: &[f32],
+            b: &[f32],
+            d: (usize, usize, usize),
+        ) -> crate::heap::Vec<f32> {
+            rnn_spec::bake::fold_table(e, k, b, d)
+        }
+        #[target_feature(enable = "avx2")]
+        fn avx2(
+            e: &[f32],
+            k: &[f32],
+            b: &[f32],
+            d: (usize, usize, usize),
+        ) -> crate::heap::Vec<f32> {
+            rnn_spec::bake::fold_table(e, k, b, d)
+        }
+        match crate::simd::detected() {
+            // SAFETY (both): `detected` reports only instruction sets the CPU has.
+            crate::simd::Simd::Avx512 => return unsafe { avx512(e, k, b, dims) },
+            crate::simd::Simd::Avx2 => return unsafe { avx2(e, k, b, dims) },
+            _ => {}
+        }
+    }
+    rnn_spec::bake::fold_table(e, k, b, dims)
 }
 
 impl<const V: usize, const U: usize> std::fmt::Debug for FoldedEmbedding<V, U> {
