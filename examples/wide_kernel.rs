@@ -93,7 +93,6 @@ fn case<const G: usize, const U: usize, const U4: usize>() {
 }
 
 fn main() {
-
     case::<6, 64, 256>();
     case::<32, 64, 256>();
     case::<6, 128, 512>();
