@@ -52,7 +52,12 @@ ONNX and PyTorch get the same weights with their gate
 orders: ONNX LSTM i,o,f,c / GRU z,r,h (linear_before_reset=1); torch LSTM
 i,f,g,o / GRU r,z,n (its n-gate is reset-after, like Keras reset_after=True).
 
-Output: one JSON line per (workload, peer) on stdout, a table on stderr.
+Output: one JSON line per (workload, peer) on stdout, a table on stderr. "seconds" is the
+median wall time of a call (the figure to compare); "cpu_util" the process's CPU time over wall
+time across the timed runs (about 1.0: one busy thread that had its core to itself; well below
+1.0 with one thread: the core was shared, and "seconds" is inflated); "cpu_seconds" the
+median process CPU time of a call, a cross-check on a shared machine (with one thread it is
+close to what "seconds" would be on an idle core, cache interference aside).
 A failing (workload, peer) prints {"workload", "peer", "error", ...} without
 "seconds"; the run then exits non-zero.
 
@@ -675,15 +680,16 @@ def time_fn(fn, target_s, min_runs, max_runs):
     fn()
     est = max(time.perf_counter() - t0, 1e-7)
     n = int(min(max_runs, max(min_runs, target_s / est)))
-    ts = []
+    ts, cs = [], []
     c0, w0 = time.process_time(), time.perf_counter()
     for _ in range(n):
-        t0 = time.perf_counter()
+        c1, t0 = time.process_time(), time.perf_counter()
         fn()
         ts.append(time.perf_counter() - t0)
+        cs.append(time.process_time() - c1)
     # process CPU time / wall time: ~1.0 means one busy thread
     cpu_util = (time.process_time() - c0) / (time.perf_counter() - w0)
-    return statistics.median(ts), n, cpu_util
+    return statistics.median(ts), n, cpu_util, statistics.median(cs)
 
 
 def worker(peer, workloads, quick):
@@ -731,8 +737,8 @@ def worker(peer, workloads, quick):
                 failures[vname] = (f"max_abs_diff {diff:.3g} >= {tol}", diff)
                 continue
             # 2. timing, only for checked variants
-            med, n, util = time_fn(fn, target, min_runs, max_runs)
-            results[vname] = (med, n, diff, util)
+            med, n, util, cpu = time_fn(fn, target, min_runs, max_runs)
+            results[vname] = (med, n, diff, util, cpu)
         for vname, (err, _) in failures.items():
             if len(variants) > 1:
                 print(f"  [{peer}/{name}] variant {vname} failed: {err}", file=sys.stderr)
@@ -742,12 +748,14 @@ def worker(peer, workloads, quick):
                 f"{k}: {e}" for k, (e, _) in failures.items()), version, vname, diff)
             continue
         best = min(results, key=lambda k: results[k][0])
-        med, n, diff, util = results[best]
+        med, n, diff, util, cpu = results[best]
         rec = {"workload": name, "peer": peer, "seconds": med, "runs": n,
                "max_abs_diff": diff, "version": version, "variant": best,
-               "cpu_util": round(util, 3), "threads": "default" if DEFAULT_THREADS else 1}
+               "cpu_util": round(util, 3), "cpu_seconds": cpu,
+               "threads": "default" if DEFAULT_THREADS else 1}
         if len(results) > 1:
             rec["variants"] = {k: v[0] for k, v in results.items()}
+            rec["variants_cpu_seconds"] = {k: v[4] for k, v in results.items()}
         if failures:
             rec["failed_variants"] = {k: e for k, (e, _) in failures.items()}
         print(json.dumps(rec), flush=True)
@@ -819,18 +827,21 @@ def main():
     threads = "1 thread each" if a.threads == "1" else "each with its default threading"
     print(f"\nRNN peers, {threads}, median of runs ({'quick' if a.quick else 'full'})",
           file=sys.stderr)
-    print(f"{'workload':9} {'peer':16} {'median':>12} {'runs':>6} {'max|diff|':>10} {'cpu':>5}  variant / version",
+    print(f"{'workload':9} {'peer':16} {'median':>12} {'runs':>6} {'max|diff|':>10} {'cpu':>5} {'cpu time':>12}  variant / version",
           file=sys.stderr)
     for r in records:
         if "error" in r:
             print(f"{r['workload']:9} {r['peer']:16} {'FAILED':>12}  {r['error']}", file=sys.stderr)
             continue
         print(f"{r['workload']:9} {r['peer']:16} {fmt_t(r['seconds']):>12} {r['runs']:6d} "
-              f"{r['max_abs_diff']:10.2e} {r['cpu_util']:5.2f}  {r['variant']} / {r['version']}",
+              f"{r['max_abs_diff']:10.2e} {r['cpu_util']:5.2f} {fmt_t(r['cpu_seconds']):>12}  "
+              f"{r['variant']} / {r['version']}",
               file=sys.stderr)
         for k, v in r.get("variants", {}).items():
             if k != r["variant"]:
-                print(f"{'':9} {'':16} {fmt_t(v):>12}   (variant {k})", file=sys.stderr)
+                cpu = r["variants_cpu_seconds"][k]
+                print(f"{'':9} {'':16} {fmt_t(v):>12} {'':6} {'':10} {'':5} {fmt_t(cpu):>12}"
+                      f"  (variant {k})", file=sys.stderr)
         for k, e in r.get("failed_variants", {}).items():
             print(f"{'':9} {'':16} {'FAILED':>12}   (variant {k}: {e})", file=sys.stderr)
     if failed:
