@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Benchmark of "peer" recurrent-model implementations (numpy, ONNX Runtime,
 TensorFlow/Keras 3, PyTorch) on the same workloads as our Rust code
-(`cargo run --release --example bench -- --json`).
+(`cargo run --release --example bench -- --json`), and, for the record, ONNX Runtime's
+dynamic int8 quantization (peer "onnxruntime-int8"; not a float32 peer).
 
 Every peer runs single-threaded (or, with `--threads default`, with its own default threading),
 in its own subprocess (so thread pools and
@@ -9,6 +10,14 @@ library globals never interfere), on identical seeded weights and inputs.
 Each peer's output is checked against a float64 numpy reference of the Keras
 semantics BEFORE it is timed (max abs diff must be < 1e-4); a peer or variant
 that fails the check is reported as failing and not timed.
+
+onnxruntime-int8 is the onnxruntime peer's ONNX model through
+onnxruntime.quantization.quantize_dynamic (QInt8 weights, per tensor; activations quantized to
+uint8 at run time). Being quantized, it is checked against the same float64 reference with a
+looser tolerance: max abs diff < 0.05 (INT8_TOL). ONNX Runtime quantizes LSTM
+(DynamicQuantizeLSTM), Gather (the Embedding's table) and MatMul (Dense), but has no quantized
+GRU or RNN: those stay float32, so on the GRU and SimpleRNN workloads this peer is float32
+recurrence behind an int8 Embedding. Its version string lists the quantized graph's op types.
 
 Workloads:
     seed      Input(None, 32) -> SimpleRNN(64, return_sequences), batch 1, 100 steps
@@ -21,6 +30,14 @@ Workloads:
     gru128    the same, batch 128
     bidir128  Embedding(10000, 32) -> Bidirectional(LSTM(32)) (concat) -> Dense(1, sigmoid),
               500 tokens, batch 128, output (128, 1)
+    lstm_w64  Embedding(10000, 64) -> LSTM(64), 500 tokens, batch 128, last output
+    lstm_w128 Embedding(10000, 128) -> LSTM(128), the same
+    lstm_w256 Embedding(10000, 256) -> LSTM(256), the same
+    gru_w128  Embedding(10000, 128) -> GRU(128) (reset_after=True), the same
+The last four (issue 21's widths, `--workloads wide`) are not in the default run, as in
+examples/bench. Their token ids are examples/bench's batch (`tokens(128, 500, 4)`); their
+weights are drawn here (not examples/bench's), with K and R at +-0.3 * sqrt(32 / rows) so the
+gates see the spread they see at 32 units.
 
 Semantics (Keras 3 defaults, zero initial state; K: (in, G*units),
 R: (units, G*units), gate blocks in Keras order):
@@ -35,7 +52,12 @@ ONNX and PyTorch get the same weights with their gate
 orders: ONNX LSTM i,o,f,c / GRU z,r,h (linear_before_reset=1); torch LSTM
 i,f,g,o / GRU r,z,n (its n-gate is reset-after, like Keras reset_after=True).
 
-Output: one JSON line per (workload, peer) on stdout, a table on stderr.
+Output: one JSON line per (workload, peer) on stdout, a table on stderr. "seconds" is the
+median wall time of a call (the figure to compare); "cpu_util" the process's CPU time over wall
+time across the timed runs (about 1.0: one busy thread that had its core to itself; well below
+1.0 with one thread: the core was shared, and "seconds" is inflated); "cpu_seconds" the
+median process CPU time of a call, a cross-check on a shared machine (with one thread it is
+close to what "seconds" would be on an idle core, cache interference aside).
 A failing (workload, peer) prints {"workload", "peer", "error", ...} without
 "seconds"; the run then exits non-zero.
 
@@ -43,6 +65,8 @@ A failing (workload, peer) prints {"workload", "peer", "error", ...} without
     python benches/peers.py --workloads seed,imdb1 --quick
     python benches/peers.py --workloads lstm1,lstm128,gru1,gru128 --quick
     python benches/peers.py --workloads bidir128
+    python benches/peers.py --workloads wide     # lstm_w64,lstm_w128,lstm_w256,gru_w128
+    python benches/peers.py --workloads lstm128,gru128,wide --peers onnxruntime-int8
     python benches/peers.py --peers numpy,onnxruntime
     python benches/peers.py --threads default    # every peer with its own default threading
 """
@@ -102,10 +126,26 @@ WORKLOADS = {
                      layers=[(EMB_DIM, 32, False)], bidirectional=True,
                      dense=(2 * 32, 1, "sigmoid")),
 }
+# The wide workloads of examples/bench (issue 21): Embedding(10000, W), then LSTM(W) or GRU(W),
+# 128 x 500 tokens, last output. Like there, not in the default run (they take seconds a call):
+# name them, or `--workloads wide` for all four. emb_dim: the Embedding's width (default EMB_DIM);
+# scaled: weights drawn at the 32-unit workloads' spread (see make_data); bench_tokens: the token
+# ids of examples/bench's batch, `tokens(128, 500, 4)`.
+for _w, _cell in ((64, "lstm"), (128, "lstm"), (256, "lstm"), (128, "gru")):
+    WORKLOADS[f"{_cell}_w{_w}"] = dict(cell=_cell, embedding=True, batch=128, T=T_IMDB,
+                                       emb_dim=_w, layers=[(_w, _w, False)], wide=True,
+                                       scaled=True, bench_tokens=4)
+WIDE = [w for w, spec in WORKLOADS.items() if spec.get("wide")]
 GATES = {"simple": 1, "lstm": 4, "gru": 3}
-PEERS = ["numpy", "onnxruntime", "tensorflow", "torch"]
+# Every peer is float32 but onnxruntime-int8: ONNX Runtime's dynamic int8 quantization
+# (onnxruntime.quantization.quantize_dynamic, QInt8 weights) of the onnxruntime peer's model,
+# for the record; it is checked with the looser INT8_TOL.
+PEERS = ["numpy", "onnxruntime", "tensorflow", "torch", "onnxruntime-int8"]
 PEER_MODULES = {"numpy": ["numpy"], "onnxruntime": ["onnx", "onnxruntime"],
-                "tensorflow": ["tensorflow", "keras"], "torch": ["torch"]}
+                "tensorflow": ["tensorflow", "keras"], "torch": ["torch"],
+                "onnxruntime-int8": ["onnx", "onnxruntime"]}
+INT8_TOL = 0.05
+PEER_TOL = {"onnxruntime-int8": INT8_TOL}
 
 
 # --------------------------------------------------------------------------
@@ -123,13 +163,19 @@ def make_data(name):
     assert not bidir or (len(spec["layers"]) == 1 and not spec["layers"][0][2])
     emb = None
     if spec["embedding"]:
-        emb = rng.uniform(-1.0, 1.0, (VOCAB, EMB_DIM)).astype(np.float32)
+        emb = rng.uniform(-1.0, 1.0, (VOCAB, spec.get("emb_dim", EMB_DIM))).astype(np.float32)
+    scaled = spec.get("scaled", False)
 
     def cell_weights(in_dim, units):
         # Keras weight shapes: kernel (in, G*u), recurrent_kernel (u, G*u),
         # bias (G*u,), or (2, 3*u) for GRU(reset_after=True): [input, recurrent].
-        K = rng.uniform(-0.3, 0.3, (in_dim, G * units)).astype(np.float32)
-        R = rng.uniform(-0.3, 0.3, (units, G * units)).astype(np.float32)
+        # scaled (the wide workloads): K and R drawn from +-0.3 * sqrt(32 / rows), so a gate's
+        # pre-activation has the spread it has in the 32-unit workloads (unscaled +-0.3 at
+        # W = 256 saturates the gates and makes the recurrence chaotic over 500 steps).
+        kk = 0.3 * np.sqrt(32.0 / in_dim) if scaled else 0.3
+        kr = 0.3 * np.sqrt(32.0 / units) if scaled else 0.3
+        K = rng.uniform(-kk, kk, (in_dim, G * units)).astype(np.float32)
+        R = rng.uniform(-kr, kr, (units, G * units)).astype(np.float32)
         bshape = (2, G * units) if cell == "gru" else (G * units,)
         b = rng.uniform(-0.1, 0.1, bshape).astype(np.float32)
         return K, R, b
@@ -149,7 +195,9 @@ def make_data(name):
         dense = (W, bd, act)
     irng = np.random.default_rng([SEED, sum(map(ord, name)), 1])
     B, T = spec["batch"], spec["T"]
-    if spec["embedding"]:
+    if spec.get("bench_tokens") is not None:
+        x = bench_tokens(B, T, spec["bench_tokens"])
+    elif spec["embedding"]:
         x = irng.integers(0, VOCAB, (B, T), dtype=np.int64)
     else:
         x = irng.uniform(-1.0, 1.0, (B, T, spec["in_dim"])).astype(np.float32)
@@ -157,6 +205,16 @@ def make_data(name):
     # dense: (W, b, activation) after the recurrent layers, or None.
     return dict(name=name, cell=cell, emb=emb, layers=layers, x=x, batch=B,
                 backward=backward, dense=dense)
+
+
+def bench_tokens(rows, steps, seed):
+    """examples/bench's `tokens(rows, steps, seed)`: an LCG's ids in 1..=9999, row-major."""
+    s, m = seed, (1 << 64) - 1
+    out = np.empty(rows * steps, dtype=np.int64)
+    for k in range(out.size):
+        s = (s * 6364136223846793005 + 1442695040888963407) & m
+        out[k] = 1 + (s >> 33) % 9999
+    return out.reshape(rows, steps)
 
 
 def _sig64(v):
@@ -321,9 +379,9 @@ def build_numpy(d):
     return {"loop": run}, "numpy " + np.__version__
 
 
-def build_onnxruntime(d):
+def onnx_model(d):
+    """The workload as an ONNX model (opset 17): input "x", output "y" of shape (B, ...)."""
     import onnx
-    import onnxruntime as ort
     from onnx import TensorProto, helper, numpy_helper
 
     nodes, inits = [], []
@@ -399,7 +457,11 @@ def build_onnxruntime(d):
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
     model.ir_version = min(model.ir_version, 9)
     onnx.checker.check_model(model)
+    return model
 
+
+def ort_session(model_bytes):
+    import onnxruntime as ort
     so = ort.SessionOptions()
     if not DEFAULT_THREADS:
         so.intra_op_num_threads = 1
@@ -408,15 +470,53 @@ def build_onnxruntime(d):
     so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     so.add_session_config_entry("session.intra_op.allow_spinning", "0")
     so.log_severity_level = 3
-    sess = ort.InferenceSession(model.SerializeToString(), so,
-                                providers=["CPUExecutionProvider"])
+    return ort.InferenceSession(model_bytes, so, providers=["CPUExecutionProvider"])
+
+
+def ort_runner(sess, d):
     feed = {"x": d["x"]}
     single = d["batch"] == 1
 
     def run():
         y = sess.run(["y"], feed)[0]
         return y[0] if single else y
-    return {"session.run": run}, f"onnxruntime {ort.__version__} (onnx {onnx.__version__}, opset 17)"
+    return run
+
+
+def build_onnxruntime(d):
+    import onnx
+    import onnxruntime as ort
+    sess = ort_session(onnx_model(d).SerializeToString())
+    return ({"session.run": ort_runner(sess, d)},
+            f"onnxruntime {ort.__version__} (onnx {onnx.__version__}, opset 17)")
+
+
+def build_onnxruntime_int8(d):
+    """The onnxruntime peer's model through ONNX Runtime's dynamic quantization: int8 weights
+    (QInt8, per tensor), activations quantized to uint8 at run time. It has quantized kernels
+    for LSTM (DynamicQuantizeLSTM) and Gather (the Embedding) but none for GRU or RNN, which
+    stay float32: the version string lists the op types of the quantized graph."""
+    import logging
+    import tempfile
+
+    import onnx
+    import onnxruntime as ort
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+    with tempfile.TemporaryDirectory() as tmp:
+        src, dst = os.path.join(tmp, "f32.onnx"), os.path.join(tmp, "int8.onnx")
+        onnx.save(onnx_model(d), src)
+        root = logging.getLogger()  # quiet its advice to pre-process (shape inference) first
+        level = root.level
+        root.setLevel(logging.ERROR)
+        try:
+            quantize_dynamic(src, dst, weight_type=QuantType.QInt8)
+        finally:
+            root.setLevel(level)
+        q = onnx.load(dst)
+    ops = sorted({n.op_type for n in q.graph.node})
+    sess = ort_session(q.SerializeToString())
+    return ({"session.run": ort_runner(sess, d)},
+            f"onnxruntime {ort.__version__} quantize_dynamic QInt8 (ops: {' '.join(ops)})")
 
 
 def build_tensorflow(d):
@@ -440,7 +540,7 @@ def build_tensorflow(d):
     layers = []
     if d["emb"] is not None:
         layers.append(keras.Input(shape=(None,), dtype="int32"))
-        layers.append(keras.layers.Embedding(VOCAB, EMB_DIM))
+        layers.append(keras.layers.Embedding(VOCAB, d["emb"].shape[1]))
     else:
         layers.append(keras.Input(shape=(None, x.shape[2])))
     # Keras 3 defaults: tanh, sigmoid recurrent activation, use_bias, GRU reset_after=True
@@ -538,7 +638,7 @@ def build_torch(d):
         dense.eval()
     emb = None
     if d["emb"] is not None:
-        emb = nn.Embedding(VOCAB, EMB_DIM)
+        emb = nn.Embedding(VOCAB, d["emb"].shape[1])
         with torch.no_grad():
             emb.weight.copy_(torch.from_numpy(d["emb"]))
         emb.eval()
@@ -566,7 +666,8 @@ def build_torch(d):
 
 
 BUILDERS = {"numpy": build_numpy, "onnxruntime": build_onnxruntime,
-            "tensorflow": build_tensorflow, "torch": build_torch}
+            "tensorflow": build_tensorflow, "torch": build_torch,
+            "onnxruntime-int8": build_onnxruntime_int8}
 
 
 # --------------------------------------------------------------------------
@@ -579,15 +680,16 @@ def time_fn(fn, target_s, min_runs, max_runs):
     fn()
     est = max(time.perf_counter() - t0, 1e-7)
     n = int(min(max_runs, max(min_runs, target_s / est)))
-    ts = []
+    ts, cs = [], []
     c0, w0 = time.process_time(), time.perf_counter()
     for _ in range(n):
-        t0 = time.perf_counter()
+        c1, t0 = time.process_time(), time.perf_counter()
         fn()
         ts.append(time.perf_counter() - t0)
+        cs.append(time.process_time() - c1)
     # process CPU time / wall time: ~1.0 means one busy thread
     cpu_util = (time.process_time() - c0) / (time.perf_counter() - w0)
-    return statistics.median(ts), n, cpu_util
+    return statistics.median(ts), n, cpu_util, statistics.median(cs)
 
 
 def worker(peer, workloads, quick):
@@ -595,6 +697,7 @@ def worker(peer, workloads, quick):
     and the worker goes on with the next workload, exiting 1 at the end."""
     target, min_runs, max_runs = (0.25, 5, 2000) if quick else (1.5, 15, 20000)
     builder = BUILDERS[peer]
+    tol = PEER_TOL.get(peer, TOL)
     any_failed = False
 
     def fail(name, error, version=None, variant=None, diff=None):
@@ -630,12 +733,12 @@ def worker(peer, workloads, quick):
                 failures[vname] = (f"shape {y.shape} != {ref.shape}", None)
                 continue
             diff = float(np.max(np.abs(y.astype(np.float64) - ref)))
-            if not diff < TOL:
-                failures[vname] = (f"max_abs_diff {diff:.3g} >= {TOL}", diff)
+            if not diff < tol:
+                failures[vname] = (f"max_abs_diff {diff:.3g} >= {tol}", diff)
                 continue
             # 2. timing, only for checked variants
-            med, n, util = time_fn(fn, target, min_runs, max_runs)
-            results[vname] = (med, n, diff, util)
+            med, n, util, cpu = time_fn(fn, target, min_runs, max_runs)
+            results[vname] = (med, n, diff, util, cpu)
         for vname, (err, _) in failures.items():
             if len(variants) > 1:
                 print(f"  [{peer}/{name}] variant {vname} failed: {err}", file=sys.stderr)
@@ -645,12 +748,14 @@ def worker(peer, workloads, quick):
                 f"{k}: {e}" for k, (e, _) in failures.items()), version, vname, diff)
             continue
         best = min(results, key=lambda k: results[k][0])
-        med, n, diff, util = results[best]
+        med, n, diff, util, cpu = results[best]
         rec = {"workload": name, "peer": peer, "seconds": med, "runs": n,
                "max_abs_diff": diff, "version": version, "variant": best,
-               "cpu_util": round(util, 3), "threads": "default" if DEFAULT_THREADS else 1}
+               "cpu_util": round(util, 3), "cpu_seconds": cpu,
+               "threads": "default" if DEFAULT_THREADS else 1}
         if len(results) > 1:
             rec["variants"] = {k: v[0] for k, v in results.items()}
+            rec["variants_cpu_seconds"] = {k: v[4] for k, v in results.items()}
         if failures:
             rec["failed_variants"] = {k: e for k, (e, _) in failures.items()}
         print(json.dumps(rec), flush=True)
@@ -667,8 +772,9 @@ def fmt_t(s):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--workloads", default=",".join(WORKLOADS),
-                    help="comma-separated subset of " + ",".join(WORKLOADS))
+    ap.add_argument("--workloads", default=",".join(w for w in WORKLOADS if w not in WIDE),
+                    help="comma-separated subset of " + ",".join(WORKLOADS)
+                    + "; 'wide' for " + ",".join(WIDE) + " (not in the default run)")
     ap.add_argument("--peers", default=",".join(PEERS),
                     help="comma-separated subset of " + ",".join(PEERS))
     ap.add_argument("--quick", action="store_true", help="fewer repetitions")
@@ -676,7 +782,11 @@ def main():
                     help="1 (default): one thread per peer; default: each peer's own default threading")
     ap.add_argument("--_worker", help=argparse.SUPPRESS)
     a = ap.parse_args()
-    wls = [w for w in a.workloads.split(",") if w]
+    wls = []
+    for w in a.workloads.split(","):
+        for name in (WIDE if w == "wide" else [w] if w else []):
+            if name not in wls:
+                wls.append(name)
     peers = [p for p in a.peers.split(",") if p]
     for w in wls:
         if w not in WORKLOADS:
@@ -717,20 +827,23 @@ def main():
     threads = "1 thread each" if a.threads == "1" else "each with its default threading"
     print(f"\nRNN peers, {threads}, median of runs ({'quick' if a.quick else 'full'})",
           file=sys.stderr)
-    print(f"{'workload':9} {'peer':12} {'median':>12} {'runs':>6} {'max|diff|':>10} {'cpu':>5}  variant / version",
+    print(f"{'workload':9} {'peer':16} {'median':>12} {'runs':>6} {'max|diff|':>10} {'cpu':>5} {'cpu time':>12}  variant / version",
           file=sys.stderr)
     for r in records:
         if "error" in r:
-            print(f"{r['workload']:9} {r['peer']:12} {'FAILED':>12}  {r['error']}", file=sys.stderr)
+            print(f"{r['workload']:9} {r['peer']:16} {'FAILED':>12}  {r['error']}", file=sys.stderr)
             continue
-        print(f"{r['workload']:9} {r['peer']:12} {fmt_t(r['seconds']):>12} {r['runs']:6d} "
-              f"{r['max_abs_diff']:10.2e} {r['cpu_util']:5.2f}  {r['variant']} / {r['version']}",
+        print(f"{r['workload']:9} {r['peer']:16} {fmt_t(r['seconds']):>12} {r['runs']:6d} "
+              f"{r['max_abs_diff']:10.2e} {r['cpu_util']:5.2f} {fmt_t(r['cpu_seconds']):>12}  "
+              f"{r['variant']} / {r['version']}",
               file=sys.stderr)
         for k, v in r.get("variants", {}).items():
             if k != r["variant"]:
-                print(f"{'':9} {'':12} {fmt_t(v):>12}   (variant {k})", file=sys.stderr)
+                cpu = r["variants_cpu_seconds"][k]
+                print(f"{'':9} {'':16} {fmt_t(v):>12} {'':6} {'':10} {'':5} {fmt_t(cpu):>12}"
+                      f"  (variant {k})", file=sys.stderr)
         for k, e in r.get("failed_variants", {}).items():
-            print(f"{'':9} {'':12} {'FAILED':>12}   (variant {k}: {e})", file=sys.stderr)
+            print(f"{'':9} {'':16} {'FAILED':>12}   (variant {k}: {e})", file=sys.stderr)
     if failed:
         sys.exit(f"FAILED peers: {', '.join(failed)}")
 
