@@ -348,7 +348,7 @@ fn fold(model: &Model, baked: bool) -> Option<Fold> {
 /// groups of `group` rows, then the rest `small` at a time, then one by one.
 ///
 /// `small` is 6, a whole number of the SIMD products' row blocks (rnn-runtime's
-/// `kernels::x86`; docs/PERFORMANCE.md has the measurements). A group's per-step arrays live
+/// `kernels::template`; docs/PERFORMANCE.md has the measurements). A group's per-step arrays live
 /// on the stack, so they are capped at 64 KiB each (a gated layer's are 3U or 4U wide): wide
 /// layers run fewer rows at once.
 ///

@@ -1,5 +1,5 @@
 //! Each SIMD token's [`MulAdd`]: every kernel goes to the path's expansion of the intrinsics
-//! template (kernels/x86.rs), or to the [`portable`] body where the path has none (one row on
+//! template (kernels/template.rs), or to the [`portable`] body where the path has none (one row on
 //! AVX2, widths the fused row kernels do not take). Off x86-64 every kernel is the portable body.
 
 use std::mem::MaybeUninit;
@@ -7,7 +7,7 @@ use std::mem::MaybeUninit;
 #[cfg(not(target_arch = "x86_64"))]
 use super::approx::{exp_fast, gate_sigmoid_fast, sigmoid_fast, tanh_fast};
 #[cfg(target_arch = "x86_64")]
-use super::x86::{avx2, avx512};
+use super::x86_64::{avx2, avx512};
 use super::{Avx2, Avx512, MulAdd, portable};
 
 /// Off x86-64 there are no SIMD kernels: the tokens cannot be made (`new` is `None`), and

@@ -5,18 +5,20 @@
 //! Every kernel is `#[inline(always)]`, so generated code compiled inside a path's
 //! `#[target_feature]` function gets that path's instructions. The rest of the module, by
 //! concern: `dispatch.rs` (each SIMD token's `MulAdd`, routing to the intrinsics), [`portable`]
-//! (the bodies any path can run), `approx.rs` (tanh, exp and sigmoid), `x86.rs` (the intrinsics
-//! template) and `tests.rs`.
+//! (the bodies any path can run), `approx.rs` (tanh, exp and sigmoid), `template.rs` (the
+//! intrinsics template), `x86_64.rs` (its expansions) and `tests.rs`.
 
 use std::mem::MaybeUninit;
 
 mod approx;
 mod dispatch;
 pub mod portable;
+#[cfg(target_arch = "x86_64")]
+mod template;
 #[cfg(test)]
 mod tests;
 #[cfg(target_arch = "x86_64")]
-mod x86;
+mod x86_64;
 
 pub use approx::{exp_fast, gate_sigmoid_fast, sigmoid_fast, tanh_fast};
 #[cfg(feature = "std")]

@@ -4,7 +4,7 @@
 
 use super::approx::EXP_C1;
 #[cfg(target_arch = "x86_64")]
-use super::x86::{avx2, avx512};
+use super::x86_64::{avx2, avx512};
 use super::*;
 
 /// The token of the path a test is about. build.rs marks the tests of a path the CPU lacks

@@ -1,6 +1,7 @@
 //! The intrinsics kernels, written once as a template ([`simd_kernels!`]) and expanded to one
-//! module per instruction set: `avx2` (AVX2 + FMA, 8-lane `__m256`) and `avx512` (AVX-512F,
-//! 16-lane `__m512`). A fix to a kernel is made in the template and reaches both paths.
+//! module per instruction set: `x86_64.rs` expands it to `avx2` (AVX2 + FMA, 8-lane `__m256`)
+//! and `avx512` (AVX-512F, 16-lane `__m512`). A fix to a kernel is made in the template and
+//! reaches every path.
 //!
 //! Why intrinsics: which values live in registers then does not depend on LLVM's
 //! auto-vectoriser, which with the portable kernel kept the accumulators in memory at some
@@ -9,11 +10,12 @@
 //! Why a `macro_rules!` template and not generic code over a trait of small per-path wrapper
 //! functions: the wrappers (`#[target_feature]` functions cannot be `#[inline(always)]`) are not
 //! all inlined (tried: docs/PERFORMANCE.md). Here the template substitutes each intrinsic's
-//! name directly, so the expanded code calls the intrinsics themselves.
+//! name directly, so the expanded code calls the intrinsics themselves. Where an instruction
+//! set's intrinsic has another shape than the template's (argument order, no masked loads), the
+//! expansion passes a helper of its own under the template's name (`helpers`).
 //!
-//! The only per-path code outside the template is the lane-mask helper (`lanes`, and `mask`
-//! on AVX2), since the two instruction sets represent masks differently: a `u16` bit mask on
-//! AVX-512, a vector of all-ones lanes (built from a lane count) on AVX2.
+//! The template names nothing of an architecture: its module (`arch`), register type, lane
+//! count, blocking, lane masks and intrinsics are all parameters.
 
 /// Expands to `pub(super) mod $name` holding, for one instruction set:
 /// `matvec2_group` (the grouped matrix-vector product, in row blocks for three rows or more),
@@ -21,18 +23,24 @@
 /// product's registers), `sigmoid` (and the `exp` it is built on), and `tanh` with the
 /// division replaced by a reciprocal estimate refined by one Newton step.
 ///
-/// Parameters: the module name and its doc; the `#[target_feature]` string; the register type
-/// and its lane count; the tiles (registers per row) for one row (and the number of partial
-/// sums its inputs are split over), for two rows and the row block (rows x registers) for more; the type of
-/// a tile's lane mask, its all-lanes value, and items defining `fn lanes(left: usize) -> mask`
-/// (the lanes that hold outputs when `left` remain); then the intrinsics by name, and the
-/// masked load and store as closures-like forms over (pointer, mask[, value]), and the
-/// reciprocal estimate.
+/// Parameters: the module name and its doc; the `#[target_feature]` string; the `std::arch`
+/// module whose intrinsics it uses; the register type and its lane count; the tiles (registers
+/// per row) for one row (and the number of partial sums its inputs are split over), for two rows
+/// and the row block (rows x registers) for more; the wide groups' threshold, row block and
+/// chunk of inputs (`wide`: from that many rows, the blocked products); the type of a tile's lane mask, its all-lanes
+/// value, and items defining `fn lanes(left: usize) -> mask` (the lanes that hold outputs when
+/// `left` remain) and any helper the intrinsics below name; then the intrinsics by name, with
+/// x86's meanings: `fmadd(a, b, c) = a b + c`, `fnmadd(a, b, c) = c - a b` (each rounded once),
+/// `min(a, b)` and `max(a, b)` NaN when `b` is (the template clamps with the value second),
+/// `shl_i32::<N>` and `sar_i32::<N>` shifts by a constant; the masked load and store as
+/// closure-like forms over (pointer, mask[, value]), touching only the masked lanes' memory;
+/// and `rcp`, a reciprocal estimate good to about 12 bits (the template adds one Newton step).
 macro_rules! simd_kernels {
     (
         $(#[$meta:meta])*
         mod $name:ident;
         feature = $feature:literal;
+        arch = $($arch:ident)::+;
         register = $reg:ty, lanes = $lanes:literal;
         tiles = (one_row: $t_one:literal split $s_one:literal, few_rows: $t_few:literal);
         row_block = ($block_rows:literal rows x $block_tiles:literal);
@@ -51,7 +59,7 @@ macro_rules! simd_kernels {
     ) => {
         $(#[$meta])*
         pub(super) mod $name {
-            use std::arch::x86_64::*;
+            use $($arch)::+::*;
             use std::array::from_fn;
 
             #[allow(unused_imports)]
@@ -853,81 +861,4 @@ macro_rules! simd_kernels {
     };
 }
 
-simd_kernels! {
-    /// AVX2 + FMA: 16 registers of 8 lanes.
-    mod avx2;
-    feature = "avx2,fma";
-    register = __m256, lanes = 8;
-    // 16 registers: tiles of 2 per row (with the odd split and two weight rows in flight, 4 per
-    // row would spill).
-    tiles = (one_row: 2 split 2, few_rows: 2);
-    // 3 rows x 4 registers: 12 accumulators, 3 broadcast inputs, one weight register (16);
-    // per input, 7 loads for 12 FMAs. Measured on Zen 3 for 8 x 32 x 128: 68 GFLOP/s, against
-    // 57 for 8 rows held batch-inner (a register holding one unit of 8 rows, each weight
-    // broadcast: 13 loads for 12 FMAs) and 25 for 8 rows x 2 registers (which spills).
-    row_block = (3 rows x 4);
-    // Wide groups: 3 rows x 4 registers as above, inputs in chunks of 256 (a 32 KiB panel).
-    wide = (from 12 rows: 6 rows x 4, chunk 64);
-    mask = usize, full = 8;
-    helpers = {
-        /// How many of a register's 8 lanes hold outputs when `left` outputs remain.
-        #[inline(always)]
-        fn lanes(left: usize) -> usize {
-            left.min(8)
-        }
-
-        /// The `maskload`/`maskstore` mask of the first `n` lanes.
-        #[target_feature(enable = "avx2")]
-        #[inline]
-        fn mask(n: usize) -> __m256i {
-            _mm256_cmpgt_epi32(
-                _mm256_set1_epi32(n as i32),
-                _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7),
-            )
-        }
-    }
-    setzero = _mm256_setzero_ps, set1 = _mm256_set1_ps, loadu = _mm256_loadu_ps,
-    storeu = _mm256_storeu_ps, add = _mm256_add_ps, sub = _mm256_sub_ps, mul = _mm256_mul_ps,
-    div = _mm256_div_ps, fmadd = _mm256_fmadd_ps, fnmadd = _mm256_fnmadd_ps, min = _mm256_min_ps,
-    max = _mm256_max_ps, as_int = _mm256_castps_si256, as_float = _mm256_castsi256_ps,
-    add_i32 = _mm256_add_epi32, sub_i32 = _mm256_sub_epi32, shl_i32 = _mm256_slli_epi32,
-    sar_i32 = _mm256_srai_epi32, set1_i32 = _mm256_set1_epi32;
-    masked_load = |p, n| _mm256_maskload_ps(p, mask(n));
-    masked_store = |p, n, v| _mm256_maskstore_ps(p, mask(n), v);
-    rcp = _mm256_rcp_ps;
-}
-
-simd_kernels! {
-    /// AVX-512F: 32 registers of 16 lanes.
-    mod avx512;
-    feature = "avx512f";
-    register = __m512, lanes = 16;
-    tiles = (one_row: 4 split 2, few_rows: 4);
-    // 4 rows x 4 registers: 16 accumulators, 4 broadcasts, one weight register of 32 (chosen
-    // by register count, not by measurement).
-    row_block = (4 rows x 4);
-    // Wide groups: 6 rows x 4 registers (24 accumulators, 6 broadcasts, one weight register of
-    // 32), inputs in chunks of 256 (a 64 KiB panel: one chunk up to LSTM(128) unfolded).
-    wide = (from 12 rows: 6 rows x 4, chunk 64);
-    mask = u16, full = u16::MAX;
-    helpers = {
-        /// The lanes of a 16-lane register that hold outputs when `left` outputs remain.
-        #[inline(always)]
-        fn lanes(left: usize) -> u16 {
-            if left >= 16 {
-                u16::MAX
-            } else {
-                ((1u32 << left) - 1) as u16
-            }
-        }
-    }
-    setzero = _mm512_setzero_ps, set1 = _mm512_set1_ps, loadu = _mm512_loadu_ps,
-    storeu = _mm512_storeu_ps, add = _mm512_add_ps, sub = _mm512_sub_ps, mul = _mm512_mul_ps,
-    div = _mm512_div_ps, fmadd = _mm512_fmadd_ps, fnmadd = _mm512_fnmadd_ps, min = _mm512_min_ps,
-    max = _mm512_max_ps, as_int = _mm512_castps_si512, as_float = _mm512_castsi512_ps,
-    add_i32 = _mm512_add_epi32, sub_i32 = _mm512_sub_epi32, shl_i32 = _mm512_slli_epi32,
-    sar_i32 = _mm512_srai_epi32, set1_i32 = _mm512_set1_epi32;
-    masked_load = |p, m| _mm512_maskz_loadu_ps(m, p);
-    masked_store = |p, m, v| _mm512_mask_storeu_ps(p, m, v);
-    rcp = _mm512_rcp14_ps;
-}
+pub(super) use simd_kernels;
