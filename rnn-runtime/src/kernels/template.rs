@@ -201,19 +201,24 @@ macro_rules! simd_kernels {
             fn wide<const G: usize, const IN1: usize, const IN2: usize, const OUT: usize>(
                 p: &Rows<'_, G, IN1, IN2, OUT>,
             ) {
-                let mut panel = Panel([[0.0; $lanes * $wide_tiles]; $chunk]);
+                // Uninitialised: each chunk writes the rows it reads (no 16-64 KiB memset a step).
+                let mut panel = std::mem::MaybeUninit::<Panel>::uninit();
+                let panel: *mut [f32; $lanes * $wide_tiles] = panel.as_mut_ptr().cast();
                 let mut j = 0;
                 while j + $lanes * $wide_tiles <= OUT {
-                    wide_tile::<G, true, IN1, IN2, OUT>(p, j, &mut panel);
+                    wide_tile::<G, true, IN1, IN2, OUT>(p, j, panel);
                     j += $lanes * $wide_tiles;
                 }
                 if j < OUT {
-                    wide_tile::<G, false, IN1, IN2, OUT>(p, j, &mut panel);
+                    wide_tile::<G, false, IN1, IN2, OUT>(p, j, panel);
                 }
             }
 
-            /// A chunk's weights for one tile of [`wide`], row after row, cache-line aligned.
+            /// A chunk's weights for one tile of [`wide`], row after row, cache-line aligned
+            /// (only its size and alignment are used: [`wide`] writes and reads its rows
+            /// through a pointer).
             #[repr(align(64))]
+            #[allow(dead_code)]
             struct Panel([[f32; $lanes * $wide_tiles]; $chunk]);
 
             /// One tile of [`wide`] at output `j`: the first chunk starts from `init`, the
@@ -229,7 +234,7 @@ macro_rules! simd_kernels {
             >(
                 p: &Rows<'_, G, IN1, IN2, OUT>,
                 j: usize,
-                panel: &mut Panel,
+                panel: *mut [f32; $lanes * $wide_tiles],
             ) {
                 let m: [$mask; $wide_tiles] =
                     std::array::from_fn(|t| lanes(OUT.saturating_sub(j + $lanes * t)));
@@ -254,8 +259,9 @@ macro_rules! simd_kernels {
                         // The masked lanes of a last tile are read as zeros.
                         let v = load::<$wide_tiles, FULL>(w.as_ptr(), j, &m);
                         for (t, vt) in v.iter().enumerate() {
-                            // SAFETY: inside the panel's row of $lanes * $wide_tiles floats.
-                            unsafe { $storeu(panel.0[i - k].as_mut_ptr().add($lanes * t), *vt) };
+                            // SAFETY: row i - k < $chunk of the panel, $lanes floats at a
+                            // register's offset inside it.
+                            unsafe { $storeu(panel.add(i - k).cast::<f32>().add($lanes * t), *vt) };
                         }
                     }
                     let mut r = 0;
@@ -299,7 +305,7 @@ macro_rules! simd_kernels {
                 end: usize,
                 j: usize,
                 m: &[$mask; $wide_tiles],
-                panel: &Panel,
+                panel: *const [f32; $lanes * $wide_tiles],
             ) {
                 let mut a: [[$reg; $wide_tiles]; R] =
                     std::array::from_fn(|g| load::<$wide_tiles, FULL>(src[r + g], j, m));
@@ -309,12 +315,16 @@ macro_rules! simd_kernels {
                 if k < IN1 {
                     let x: [&[f32; IN1]; R] = std::array::from_fn(|g| p.x1[r + g]);
                     for i in k..end {
-                        add_input::<R, $wide_tiles, true, IN1>(&mut a, &x, i, &panel.0[i - k], 0, &all);
+                        // SAFETY: rows k..end of the panel were written by this chunk's copy.
+                        let w = unsafe { &*panel.add(i - k) };
+                        add_input::<R, $wide_tiles, true, IN1>(&mut a, &x, i, w, 0, &all);
                     }
                 } else {
                     let x: [&[f32; IN2]; R] = std::array::from_fn(|g| p.x2[r + g]);
                     for i in k..end {
-                        add_input::<R, $wide_tiles, true, IN2>(&mut a, &x, i - IN1, &panel.0[i - k], 0, &all);
+                        // SAFETY: as above.
+                        let w = unsafe { &*panel.add(i - k) };
+                        add_input::<R, $wide_tiles, true, IN2>(&mut a, &x, i - IN1, w, 0, &all);
                     }
                 }
                 for (g, ag) in a.iter().enumerate() {
