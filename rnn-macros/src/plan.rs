@@ -16,8 +16,10 @@ pub struct Plan {
     pub passes: Vec<Pass>,
     /// Ops on the last output vector, after the time axis.
     pub tail: Vec<Op>,
-    /// Rows run in lockstep by `predict` on the SIMD paths ([`group_sizes`]).
+    /// Rows run in lockstep by `predict` on the AVX-512 path ([`group_sizes`]).
     pub group: usize,
+    /// The same on the AVX2 path.
+    pub group_avx2: usize,
     /// Rows run in lockstep after the whole groups, before the last rows one by one.
     pub group_small: usize,
     /// Every recurrent layer's gate columns are a whole number of 64-float tiles (the runtime's
@@ -228,7 +230,8 @@ pub fn plan(model: &Model, baked: bool) -> Plan {
         passes,
         tail,
         group: group_sizes(model).0,
-        group_small: group_sizes(model).1,
+        group_avx2: group_sizes(model).1,
+        group_small: group_sizes(model).2,
         whole_tiles: whole_tiles(model),
         step_work: step_work(model, time_end, fold),
         stream: stream(model),
@@ -353,10 +356,16 @@ fn fold(model: &Model, baked: bool) -> Option<Fold> {
 /// layers run fewer rows at once.
 ///
 /// A model with a wide recurrent layer (a weight matrix of [`WIDE_WEIGHTS`] floats or more,
-/// as `LSTM(64)`'s) runs `group` = 32 rows (24, 16 or 12 when wider), with its arrays capped
-/// at 128 KiB: the kernels' blocked products read a step's weights once for the whole group
-/// (docs/PERFORMANCE.md, "Wide layers"), where they would read them once per 6 rows.
-fn group_sizes(model: &Model) -> (usize, usize) {
+/// as `LSTM(64)`'s) runs larger groups, with its arrays capped at 128 KiB: the kernels'
+/// blocked products read a step's weights once for the whole group (docs/PERFORMANCE.md,
+/// "Wide layers"), where they would read them once per 6 rows. On AVX-512, `group` = 64 rows
+/// (32, 24, 16 or 12 when wider); on AVX2 (`group_avx2`), at most 32. Measured: 64 rows rather
+/// than 32 take AVX-512's lstm_w128 from 86.6 to 82.9 ms and gru_w128 from 59.5 to 56.2
+/// (lstm_w256 with 64 rows and a 256 KiB cap was no faster than with 32), and AVX2's lstm_w64
+/// from 32 to 41 ms.
+///
+/// Returns `(group, group_avx2, small)`.
+fn group_sizes(model: &Model) -> (usize, usize, usize) {
     // Widths of the vectors a step holds (an Embedding's input is a token id, not a vector).
     let widest = model
         .layers
@@ -381,11 +390,15 @@ fn group_sizes(model: &Model) -> (usize, usize) {
         .filter(|l| l.kind.is_recurrent())
         .flat_map(|l| l.kind.tensors())
         .any(|(_, shape)| shape.len() == 2 && shape[0] * shape[1] >= WIDE_WEIGHTS);
-    let group = [32, 24, 16, 12]
-        .into_iter()
-        .find(|g| g * per_row <= 32 * 1024)
-        .filter(|_| wide);
-    (group.unwrap_or(small), small)
+    let group = |most: usize| {
+        [64, 32, 24, 16, 12]
+            .into_iter()
+            .filter(|g| *g <= most)
+            .find(|g| g * per_row <= 32 * 1024)
+            .filter(|_| wide)
+            .unwrap_or(small)
+    };
+    (group(64), group(32), small)
 }
 
 /// Whether every recurrent layer's gate columns (its kernels' second dimension: U, 3U, 4U; a
@@ -615,16 +628,20 @@ mod tests {
 
     #[test]
     fn wide_recurrent_layers_run_in_wide_groups_then_small_ones() {
-        // LSTM(64)'s recurrent kernel is 64 KiB: 32 rows at once, the rest 6 at a time.
+        // LSTM(64)'s recurrent kernel is 64 KiB: 64 rows at once, the rest 6 at a time.
         let p = plan_of("struct M<Embedding(10000, 64), LSTM(64)>;");
-        assert_eq!((p.group, p.group_small), (32, 6));
+        assert_eq!((p.group, p.group_small), (64, 6));
+        let p = plan_of("struct M<Embedding(10000, 128), LSTM(128)>;");
+        assert_eq!((p.group, p.group_small), (64, 6));
+        // AVX2 runs at most 32 (its 16 registers hold blocks of 3 rows).
+        assert_eq!(p.group_avx2, 32);
         let p = plan_of("struct M<Embedding(10000, 256), LSTM(256)>;");
         assert_eq!((p.group, p.group_small), (32, 6));
         // 4 x 512 floats a row: 16 rows fit 128 KiB.
         let p = plan_of("struct M<Input(None, 8), LSTM(512)>;");
         assert_eq!((p.group, p.group_small), (16, 6));
         let p = plan_of("struct M<Input(None, 8), GRU(128), Dense(1)>;");
-        assert_eq!((p.group, p.group_small), (32, 6));
+        assert_eq!((p.group, p.group_small), (64, 6));
         // Narrow layers keep the groups of 6 (LSTM(32)'s kernels are 16 KiB each)...
         let p = plan_of("struct M<Embedding(10000, 32), LSTM(32)>;");
         assert_eq!((p.group, p.group_small), (6, 6));

@@ -102,7 +102,7 @@ pub fn expand_api(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStream {
     } else {
         forward
     };
-    let (g, gs) = (lit(plan.group), lit(plan.group_small));
+    let (g, g2, gs) = (lit(plan.group), lit(plan.group_avx2), lit(plan.group_small));
     let whole_tiles = plan.whole_tiles;
     let work = proc_macro2::Literal::u64_unsuffixed(plan.step_work.min(u64::MAX as u128) as u64);
     let (per_row, wrap, out_ty) = if seq {
@@ -154,10 +154,10 @@ pub fn expand_api(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStream {
                     |s, o| unsafe { self.__run_avx512::<1>([s], [o], &mut self.__state()) },
                 )?,
                 #[cfg(target_arch = "x86_64")]
-                #p::Simd::Avx2 => #helper #width, #g, #gs>(
+                #p::Simd::Avx2 => #helper #width, #g2, #gs>(
                     batch, #per_row, #work, check,
                     // SAFETY: as above: AVX2 and FMA are present.
-                    |s, o| unsafe { self.__run_avx2::<#g>(s, o, &mut self.__state()) },
+                    |s, o| unsafe { self.__run_avx2::<#g2>(s, o, &mut self.__state()) },
                     |s, o| unsafe { self.__run_avx2::<#gs>(s, o, &mut self.__state()) },
                     |s, o| unsafe { self.__run_avx2::<1>([s], [o], &mut self.__state()) },
                 )?,

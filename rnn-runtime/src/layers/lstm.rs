@@ -165,20 +165,57 @@ impl<const IN: usize, const U: usize, const U4: usize> Lstm<IN, U, U4> {
             }
             self.activation.apply_with(m, cand);
         }
-        // c = f ⊙ c + i ⊙ c~ for every row (a masked row's is computed and not kept).
-        let mut c = [[0.0f32; U]; G];
-        for ((cg, zg), old) in c.iter_mut().zip(z.iter()).zip(&s.c) {
+        // A small group at once (its temporaries are small); a wide one 6 rows at a time,
+        // not with two arrays of the group's (64 rows) to fill and copy every step.
+        if G <= 6 {
+            self.cells::<M, G>(m, &z[..], &mut s.c, &mut s.h, &mask);
+        } else {
+            let (mut z, mut c, mut h, mut mask) = (&z[..], &mut s.c[..], &mut s.h[..], &mask[..]);
+            while !z.is_empty() {
+                let n = z.len().min(6);
+                if n == 6 {
+                    self.cells::<M, 6>(m, &z[..6], &mut c[..6], &mut h[..6], &mask[..6]);
+                } else {
+                    for k in 0..n {
+                        self.cells::<M, 1>(
+                            m,
+                            &z[k..k + 1],
+                            &mut c[k..k + 1],
+                            &mut h[k..k + 1],
+                            &mask[k..k + 1],
+                        );
+                    }
+                }
+                (z, c, h, mask) = (&z[n..], &mut c[n..], &mut h[n..], &mask[n..]);
+            }
+        }
+    }
+
+    /// `c = f ⊙ c + i ⊙ c~` and `h = o ⊙ act(c)` for N rows from their gates `z` (the first
+    /// N of each slice; a masked row's are computed and not kept), the activation over the N
+    /// rows at once.
+    #[inline(always)]
+    fn cells<M: MulAdd, const N: usize>(
+        &self,
+        m: M,
+        z: &[[f32; U4]],
+        state_c: &mut [[f32; U]],
+        state_h: &mut [[f32; U]],
+        mask: &[bool],
+    ) {
+        let mut c = [[0.0f32; U]; N];
+        for ((cg, zg), old) in c.iter_mut().zip(z).zip(&*state_c) {
             for j in 0..U {
                 cg[j] = zg[U + j] * old[j] + zg[j] * zg[3 * U + j];
             }
         }
         let mut ac = c;
         self.activation.apply_rows(m, &mut ac);
-        for g in 0..G {
+        for g in 0..N {
             if mask[g] {
-                s.c[g] = c[g];
+                state_c[g] = c[g];
                 for j in 0..U {
-                    s.h[g][j] = z[g][2 * U + j] * ac[g][j];
+                    state_h[g][j] = z[g][2 * U + j] * ac[g][j];
                 }
             }
         }
