@@ -10,6 +10,9 @@
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
+/// Whether the target can spawn threads at all (std's own condition on WebAssembly).
+const HAS_THREADS: bool = !cfg!(all(target_family = "wasm", not(target_feature = "atomics")));
+
 /// 0: not set by [`set`].
 static CHOSEN: AtomicUsize = AtomicUsize::new(0);
 
@@ -31,9 +34,11 @@ pub fn set(count: usize) {
     CHOSEN.store(count, Ordering::Relaxed);
 }
 
-/// How many threads `predict` may use now (1 without the `parallel` feature).
+/// How many threads `predict` may use now (1 without the `parallel` feature, and on a target
+/// without threads: WebAssembly without the `atomics` feature, such as `wasm32-wasip1` and
+/// `wasm32-unknown-unknown`, whose `std` refuses to spawn one).
 pub fn get() -> usize {
-    if !cfg!(feature = "parallel") {
+    if !cfg!(feature = "parallel") || !HAS_THREADS {
         return 1;
     }
     match CHOSEN.load(Ordering::Relaxed) {
