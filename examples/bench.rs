@@ -200,7 +200,14 @@ fn main() {
     let peak = peak_gflops();
     rnn_runtime::threads::set(a.threads);
     rnn_runtime::simd::force(a.simd);
-    let simd = format!("{:?}", rnn_runtime::simd::active());
+    // WebAssembly's 128-bit SIMD is chosen at compile time (`-C target-feature=+simd128`): the
+    // portable path, vectorised by the compiler.
+    let simd128 = if cfg!(target_feature = "simd128") {
+        "+simd128"
+    } else {
+        ""
+    };
+    let simd = format!("{:?}{simd128}", rnn_runtime::simd::active());
     // `flops` is the work the code does (after folding the Embedding into the first layer's
     // input projection); `nominal` is the Keras model's multiply-adds, counted as 2 FLOPs each.
     let wanted = |name: &str| a.only.as_ref().is_none_or(|o| o.iter().any(|w| w == name));
@@ -214,10 +221,20 @@ fn main() {
         let gflops = flops / secs / 1e9;
         let nominal_gflops = nominal / secs / 1e9;
         if a.json {
+            // No peak where it is not measured (not x86-64, or no FMA): null, not NaN.
+            let (peak, fraction) = if peak.is_nan() {
+                ("null".to_string(), "null".to_string())
+            } else {
+                (format!("{peak:.2}"), format!("{:.3}", gflops / peak))
+            };
             println!(
-                "{{\"workload\": \"{name}\", \"seconds\": {secs:.9}, \"runs\": {runs}, \"threads\": {}, \"simd\": \"{simd}\", \"gflops\": {gflops:.2}, \"nominal_gflops\": {nominal_gflops:.2}, \"peak_gflops\": {peak:.2}, \"peak_fraction\": {:.3}}}",
+                "{{\"workload\": \"{name}\", \"seconds\": {secs:.9}, \"runs\": {runs}, \"threads\": {}, \"simd\": \"{simd}\", \"gflops\": {gflops:.2}, \"nominal_gflops\": {nominal_gflops:.2}, \"peak_gflops\": {peak}, \"peak_fraction\": {fraction}}}",
                 rnn_runtime::threads::get(),
-                gflops / peak
+            );
+        } else if peak.is_nan() {
+            println!(
+                "{name:10} {:>10.1} us  {gflops:6.1} GFLOP/s ({nominal_gflops:6.1} nominal)  ({runs} runs)",
+                secs * 1e6,
             );
         } else {
             println!(
