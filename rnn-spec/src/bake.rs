@@ -252,8 +252,9 @@ mod tests {
     fn the_blocked_fold_is_the_plain_sum_bit_for_bit() {
         // Vocabularies and widths that leave partial blocks of rows and of columns.
         for (vocab, d, u) in [(1, 1, 1), (7, 5, 300), (10, 33, 256), (9, 64, 513)] {
+            // In u64: the product passes a 32-bit usize (wasm32).
             let val =
-                |i: usize, seed: usize| ((i * 2654435761 + seed) % 2001) as f32 / 1000.0 - 1.0;
+                |i: usize, seed: u64| ((i as u64 * 2654435761 + seed) % 2001) as f32 / 1000.0 - 1.0;
             let e: Vec<f32> = (0..vocab * d).map(|i| val(i, 1)).collect();
             let k: Vec<f32> = (0..d * u).map(|i| val(i, 2) * 0.37).collect();
             let b: Vec<f32> = (0..u).map(|i| val(i, 3)).collect();
