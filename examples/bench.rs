@@ -129,9 +129,9 @@ fn run_predict<M: Sync>(
 /// One core's peak f32 FLOP rate: independent 8-wide FMAs, and 16-wide ones where AVX-512 is
 /// present; the higher.
 fn peak_gflops() -> f64 {
-    use rnn_runtime::simd::{Simd, detected};
     #[cfg(target_arch = "x86_64")]
     {
+        use rnn_runtime::simd::{Simd, detected};
         let mut best = f64::NAN;
         if detected() != Simd::Portable {
             // SAFETY: AVX2 and FMA are present (checked above).
