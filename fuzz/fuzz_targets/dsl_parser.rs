@@ -43,7 +43,7 @@ fuzz_target!(|data: &[u8]| {
     match check::check(&input.model) {
         Ok(model) => {
             let text = summary::summary(&model);
-            let plan = plan::plan(&model);
+            let plan = plan::plan(&model, false);
             // No `#[weights]` file is read: the weights_loader and keras_reader targets fuzz files.
             let code = expand::expand(&input.krate, &model, &plan, &text, None);
             // The expansion must itself be valid Rust items.

@@ -358,6 +358,8 @@ fn two_products<M: MulAdd>(_: M) {
 
 /// Both template expansions, called directly, against the reference.
 mod template_two_products_match_the_reference {
+    // Unused where no expansion is compiled (wasm32).
+    #[allow(unused_imports)]
     use super::*;
 
     #[test]
