@@ -44,7 +44,7 @@ struct Args {
     quick: bool,
     /// `--workloads seed,imdb1`: run only these.
     only: Option<Vec<String>>,
-    /// `--simd portable|avx2|avx512`: force a code path (default: the best the CPU has; a path
+    /// `--simd portable|avx2|avx512|simd128`: force a code path (default: the best the CPU has; a path
     /// the CPU lacks is ignored). `scalar` is the old name of `portable`.
     simd: Option<rnn_runtime::simd::Simd>,
 }
@@ -73,6 +73,7 @@ fn args() -> Args {
                     Some("portable" | "scalar") => Some(Simd::Portable),
                     Some("avx2") => Some(Simd::Avx2),
                     Some("avx512") => Some(Simd::Avx512),
+                    Some("simd128") => Some(Simd::Simd128),
                     _ => None,
                 };
                 a.simd = path;
@@ -201,13 +202,10 @@ fn main() {
     rnn_runtime::threads::set(a.threads);
     rnn_runtime::simd::force(a.simd);
     // WebAssembly's 128-bit SIMD is chosen at compile time (`-C target-feature=+simd128`): the
-    // portable path, vectorised by the compiler.
-    let simd128 = if cfg!(target_feature = "simd128") {
-        "+simd128"
-    } else {
-        ""
-    };
-    let simd = format!("{:?}{simd128}", rnn_runtime::simd::active());
+    // Simd128 path, or the portable one (forced) vectorised by the compiler for simd128.
+    let active = rnn_runtime::simd::active();
+    let simd128 = cfg!(target_feature = "simd128") && active != rnn_runtime::simd::Simd::Simd128;
+    let simd = format!("{active:?}{}", if simd128 { "+simd128" } else { "" });
     // `flops` is the work the code does (after folding the Embedding into the first layer's
     // input projection); `nominal` is the Keras model's multiply-adds, counted as 2 FLOPs each.
     let wanted = |name: &str| a.only.as_ref().is_none_or(|o| o.iter().any(|w| w == name));

@@ -110,6 +110,15 @@ mod stepping_a_token_sequence_gives_forward_s_outputs_exactly {
     fn avx512() {
         stepping_matches_forward_on(Simd::Avx512);
     }
+
+    #[test]
+    #[cfg_attr(
+        not(all(target_arch = "wasm32", target_feature = "simd128")),
+        ignore = "not a WebAssembly build with simd128"
+    )]
+    fn simd128() {
+        stepping_matches_forward_on(Simd::Simd128);
+    }
 }
 
 #[test]

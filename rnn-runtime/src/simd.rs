@@ -6,11 +6,16 @@
 //! Without the `std` feature the CPU cannot be probed: the path is the one the compilation
 //! targets (`-C target-cpu=native` or `-C target-feature=+avx2,+fma` gets AVX2; the default is
 //! the portable path), and [`force`] applies to every thread.
+//!
+//! WebAssembly cannot be probed at all (a module using an instruction its engine lacks does not
+//! load): a build with `-C target-feature=+simd128` runs the [`Simd::Simd128`] path
+//! (`__run_simd128`), chosen at compile time; any other wasm32 build the portable one.
 
 use std::sync::atomic::{AtomicU8, Ordering};
 
-/// A code path of the generated forward pass.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+/// A code path of the generated forward pass. (Not ordered: which paths a CPU runs is
+/// [`Simd::runs`]' answer, and the paths of two architectures do not compare.)
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
 pub enum Simd {
     /// Portable code: separate multiply and add, whatever the target's baseline vectors are
@@ -20,6 +25,23 @@ pub enum Simd {
     Avx2,
     /// x86-64 AVX-512F, with AVX2 and FMA (kernel token [`crate::kernels::Avx512`]).
     Avx512,
+    /// WebAssembly's 128-bit SIMD, chosen at compile time (`-C target-feature=+simd128`; kernel
+    /// token [`crate::kernels::Simd128`]): separate multiply and add, as the portable path.
+    Simd128,
+}
+
+impl Simd {
+    /// Whether a CPU whose best path is `self` runs `path` too: the portable path runs
+    /// anywhere, an x86 path up to the widest the CPU has, simd128 only in a build for it.
+    pub const fn runs(self, path: Simd) -> bool {
+        matches!(
+            (self, path),
+            (_, Simd::Portable)
+                | (Simd::Avx2 | Simd::Avx512, Simd::Avx2)
+                | (Simd::Avx512, Simd::Avx512)
+                | (Simd::Simd128, Simd::Simd128)
+        )
+    }
 }
 
 #[cfg(feature = "std")]
@@ -47,6 +69,7 @@ fn from_code(code: u8) -> Option<Simd> {
         1 => Some(Simd::Portable),
         2 => Some(Simd::Avx2),
         3 => Some(Simd::Avx512),
+        4 => Some(Simd::Simd128),
         _ => None,
     }
 }
@@ -80,10 +103,15 @@ fn probe() -> Simd {
         } else {
             Simd::Avx2
         }
+    } else if WASM_SIMD128 {
+        Simd::Simd128
     } else {
         Simd::Portable
     }
 }
+
+/// A build for WebAssembly with simd128: its only SIMD path, known at compile time.
+const WASM_SIMD128: bool = cfg!(all(target_arch = "wasm32", target_feature = "simd128"));
 
 /// Asks the CPU which instruction sets it has.
 #[cfg(feature = "std")]
@@ -100,15 +128,18 @@ fn probe() -> Simd {
             };
         }
     }
+    if WASM_SIMD128 {
+        return Simd::Simd128;
+    }
     Simd::Portable
 }
 
 /// Every path this CPU can run, slowest first.
 #[cfg(feature = "alloc")]
 pub fn available() -> crate::heap::Vec<Simd> {
-    [Simd::Portable, Simd::Avx2, Simd::Avx512]
+    [Simd::Portable, Simd::Avx2, Simd::Avx512, Simd::Simd128]
         .into_iter()
-        .filter(|s| *s <= detected())
+        .filter(|s| detected().runs(*s))
         .collect()
 }
 
@@ -117,7 +148,7 @@ pub fn available() -> crate::heap::Vec<Simd> {
 pub fn active() -> Simd {
     let best = detected();
     match forced() {
-        Some(s) if s <= best => s,
+        Some(s) if best.runs(s) => s,
         _ => best,
     }
 }
@@ -206,7 +237,7 @@ pub fn rule(family: Family, best: Simd, shape: Shape) -> Simd {
 pub fn for_shape(shape: Shape) -> Simd {
     let best = detected();
     match forced() {
-        Some(s) if s <= best => s,
+        Some(s) if best.runs(s) => s,
         _ => rule(family(), best, shape),
     }
 }

@@ -161,6 +161,14 @@ pub fn expand_api(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStream {
                     |s, o| unsafe { self.__run_avx2::<#gs>(s, o, &mut self.__state()) },
                     |s, o| unsafe { self.__run_avx2::<1>([s], [o], &mut self.__state()) },
                 )?,
+                // simd128's groups are AVX2's (16 registers of 4 lanes on an x86-64 host).
+                #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+                #p::Simd::Simd128 => #helper #width, #g2, #gs>(
+                    batch, #per_row, #work, check,
+                    |s, o| self.__run_simd128::<#g2>(s, o, &mut self.__state()),
+                    |s, o| self.__run_simd128::<#gs>(s, o, &mut self.__state()),
+                    |s, o| self.__run_simd128::<1>([s], [o], &mut self.__state()),
+                )?,
                 // The portable kernels gain nothing from lockstep rows (measured): one at a time.
                 _ => #helper #width, 1, 1>(
                     batch, #per_row, #work, check,

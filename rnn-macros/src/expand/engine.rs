@@ -13,6 +13,7 @@ use crate::plan::{MaskAt, MaskSource, Op, Plan, Sink};
 /// fn __dispatch(&self, src, out, st: &mut State<1>) { match simd_for(Shape::Row) { Avx512 => unsafe { self.__run_avx512::<1>([src], [out], st) }, Avx2 => .., _ => self.__run_portable::<1>(..) } }
 /// #[target_feature(enable = "avx512f,avx2,fma")] fn __run_avx512<const G>(&self, srcs, outs, st) { self.__run(unsafe { Avx512::new_unchecked() }, srcs, outs, st) }
 /// #[target_feature(enable = "avx2,fma")] fn __run_avx2<const G>(&self, srcs, outs, st) { self.__run(unsafe { Avx2::new_unchecked() }, srcs, outs, st) }
+/// #[cfg(wasm32 with simd128)] #[inline(always)] fn __run_simd128<const G>(&self, srcs, outs, st) { self.__run(unsafe { Simd128::new_unchecked() }, srcs, outs, st) }
 /// #[inline(always)] fn __run_portable<const G>(&self, srcs, outs, st) { self.__run(Portable, srcs, outs, st) }
 /// #[inline(always)] fn __run<M: MulAdd, const G: usize>(&self, m: M, srcs, outs, st) { /* the plan, step by step, from the state `st` */ }
 /// ```
@@ -34,6 +35,8 @@ pub fn expand_engine(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStream
                 #[cfg(target_arch = "x86_64")]
                 // SAFETY: as above: AVX2 and FMA are present.
                 #p::Simd::Avx2 => unsafe { self.__run_avx2::<1>([src], [out], st) },
+                #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+                #p::Simd::Simd128 => self.__run_simd128::<1>([src], [out], st),
                 _ => self.__run_portable::<1>([src], [out], st),
             }
         }
@@ -50,6 +53,15 @@ pub fn expand_engine(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStream
         fn __run_avx2<const __G: usize>(&self, srcs: [&#src; __G], outs: [&mut #out; __G], st: &mut #state<__G>) {
             // SAFETY: this function's target features are the CPU's (its caller vouched).
             self.__run(unsafe { #p::Avx2::new_unchecked() }, srcs, outs, st);
+        }
+
+        // simd128 is part of the build (a WebAssembly engine cannot be asked): no
+        // `#[target_feature]` needed, and the path is chosen at compile time.
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        #[inline(always)]
+        fn __run_simd128<const __G: usize>(&self, srcs: [&#src; __G], outs: [&mut #out; __G], st: &mut #state<__G>) {
+            // SAFETY: this build targets simd128 (the cfg above).
+            self.__run(unsafe { #p::Simd128::new_unchecked() }, srcs, outs, st);
         }
 
         #[inline(always)]

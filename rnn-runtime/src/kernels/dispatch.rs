@@ -6,9 +6,11 @@ use std::mem::MaybeUninit;
 
 #[cfg(not(target_arch = "x86_64"))]
 use super::approx::{exp_fast, gate_sigmoid_fast, sigmoid_fast, tanh_fast};
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+use super::wasm32::simd128;
 #[cfg(target_arch = "x86_64")]
 use super::x86_64::{avx2, avx512};
-use super::{Avx2, Avx512, MulAdd, portable};
+use super::{Avx2, Avx512, MulAdd, Simd128, portable};
 
 /// Off x86-64 there are no SIMD kernels: the tokens cannot be made (`new` is `None`), and
 /// these bodies are the portable ones.
@@ -217,3 +219,142 @@ simd_path!(
     one_row_portable = false,
     fused_row = true
 );
+
+/// `$simd` in a build for WebAssembly with simd128, else `$portable` (the [`Simd128`] token
+/// cannot be made elsewhere).
+macro_rules! simd128_or {
+    ($simd:block, $portable:block) => {{
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        $simd
+        #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+        $portable
+    }};
+}
+
+/// The simd128 path: separate multiply and add (simd128 has no fused multiply-add: a `mul_add`
+/// would be libm's software `fmaf`), one row's products and the activations the portable bodies
+/// (LLVM vectorises them for simd128, and they measured faster there than the template's tiles
+/// and its tanh with a Newton step after a true division), the products of rows in lockstep and
+/// one row's LSTM and GRU steps the template's `simd128` expansion (docs/PERFORMANCE.md,
+/// "WebAssembly"). Off WebAssembly every kernel is the portable body.
+impl MulAdd for Simd128 {
+    const ACC_FLOATS: usize = 48;
+    const FUSED_ROW: bool = cfg!(all(target_arch = "wasm32", target_feature = "simd128"));
+    fn detect() -> Option<Self> {
+        Simd128::new()
+    }
+    #[inline(always)]
+    fn mul_add(a: f32, b: f32, c: f32) -> f32 {
+        a * b + c
+    }
+
+    #[inline(always)]
+    fn lstm_row<const IN: usize, const U: usize, const U4: usize>(
+        self,
+        x: &[f32; IN],
+        kernel: &[[f32; U4]; IN],
+        h: &[f32; U],
+        recurrent: &[[f32; U4]; U],
+        z0: &[f32; U4],
+        c: &mut [f32; U],
+        h_out: &mut [f32; U],
+    ) {
+        simd128_or!(
+            {
+                if U.is_multiple_of(simd128::LANES) && U4 == 4 * U {
+                    // SAFETY: `self` proves the build has simd128.
+                    #[allow(unused_unsafe)]
+                    return unsafe {
+                        simd128::lstm_row::<IN, U, U4>(x, kernel, h, recurrent, z0, c, h_out)
+                    };
+                }
+                portable::lstm_row(self, x, kernel, h, recurrent, z0, c, h_out)
+            },
+            { portable::lstm_row(self, x, kernel, h, recurrent, z0, c, h_out) }
+        )
+    }
+
+    #[inline(always)]
+    fn gru_row<const IN: usize, const U: usize, const U3: usize>(
+        self,
+        x: &[f32; IN],
+        kernel: &[[f32; U3]; IN],
+        h: &[f32; U],
+        recurrent: &[[f32; U3]; U],
+        a0: &[f32; U3],
+        b_rec: &[f32; U3],
+        h_out: &mut [f32; U],
+    ) {
+        simd128_or!(
+            {
+                if U.is_multiple_of(simd128::LANES) && U3 == 3 * U {
+                    // SAFETY: `self` proves the build has simd128.
+                    #[allow(unused_unsafe)]
+                    return unsafe {
+                        simd128::gru_row::<IN, U, U3>(x, kernel, h, recurrent, a0, b_rec, h_out)
+                    };
+                }
+                portable::gru_row(self, x, kernel, h, recurrent, a0, b_rec, h_out)
+            },
+            { portable::gru_row(self, x, kernel, h, recurrent, a0, b_rec, h_out) }
+        )
+    }
+
+    #[inline(always)]
+    fn matvec2_group_init<
+        'o,
+        const G: usize,
+        const IN1: usize,
+        const IN2: usize,
+        const OUT: usize,
+    >(
+        self,
+        x1: &[&[f32; IN1]; G],
+        w1: &[[f32; OUT]; IN1],
+        x2: &[&[f32; IN2]; G],
+        w2: &[[f32; OUT]; IN2],
+        init: &[&[f32; OUT]; G],
+        out: &'o mut MaybeUninit<[[f32; OUT]; G]>,
+    ) -> &'o mut [[f32; OUT]; G] {
+        simd128_or!(
+            {
+                if G > 1 {
+                    // SAFETY: `self` proves the build has simd128; the kernel writes every
+                    // value of `out`, so it is initialised after the call.
+                    #[allow(unused_unsafe)]
+                    return unsafe {
+                        simd128::matvec2_group_init::<G, IN1, IN2, OUT>(x1, w1, x2, w2, init, out);
+                        out.assume_init_mut()
+                    };
+                }
+            },
+            {}
+        );
+        portable::matvec2_group_init::<Self, G, IN1, IN2, OUT>(x1, w1, x2, w2, init, out)
+    }
+
+    #[inline(always)]
+    fn matvec2_group<const G: usize, const IN1: usize, const IN2: usize, const OUT: usize>(
+        self,
+        x1: &[&[f32; IN1]; G],
+        w1: &[[f32; OUT]; IN1],
+        x2: &[&[f32; IN2]; G],
+        w2: &[[f32; OUT]; IN2],
+        acc: &mut [[f32; OUT]; G],
+    ) {
+        simd128_or!(
+            {
+                if G > 1 {
+                    // SAFETY: `self` proves the build has simd128.
+                    #[allow(unused_unsafe)]
+                    return unsafe {
+                        simd128::matvec2_group::<G, IN1, IN2, OUT>(x1, w1, x2, w2, acc)
+                    };
+                }
+            },
+            {}
+        );
+        portable::matvec_acc_group::<Self, G, IN1, OUT>(x1, w1, acc);
+        portable::matvec_acc_group::<Self, G, IN2, OUT>(x2, w2, acc);
+    }
+}

@@ -1,22 +1,27 @@
 //! The kernel set of each code path: the [`MulAdd`] trait, the path tokens [`Portable`],
-//! [`Avx2`] and [`Avx512`] (one per [`crate::simd::Simd`] variant; a SIMD token proves the CPU
-//! has its instruction set), and the entry points the layers call.
+//! [`Avx2`], [`Avx512`] and [`Simd128`] (one per [`crate::simd::Simd`] variant; a SIMD token
+//! proves the CPU has its instruction set), and the entry points the layers call.
 //!
 //! Every kernel is `#[inline(always)]`, so generated code compiled inside a path's
 //! `#[target_feature]` function gets that path's instructions. The rest of the module, by
 //! concern: `dispatch.rs` (each SIMD token's `MulAdd`, routing to the intrinsics), [`portable`]
 //! (the bodies any path can run), `approx.rs` (tanh, exp and sigmoid), `template.rs` (the
-//! intrinsics template), `x86_64.rs` (its expansions) and `tests.rs`.
+//! intrinsics template), `x86_64.rs` and `wasm32.rs` (its expansions) and `tests.rs`.
 
 use std::mem::MaybeUninit;
 
 mod approx;
 mod dispatch;
 pub mod portable;
-#[cfg(target_arch = "x86_64")]
+#[cfg(any(
+    target_arch = "x86_64",
+    all(target_arch = "wasm32", target_feature = "simd128")
+))]
 mod template;
 #[cfg(test)]
 mod tests;
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+mod wasm32;
 #[cfg(target_arch = "x86_64")]
 mod x86_64;
 
@@ -195,10 +200,37 @@ pub struct Avx2(());
 #[derive(Clone, Copy, Debug)]
 pub struct Avx512(());
 
+/// The WebAssembly simd128 path: separate multiply and add (simd128 has no FMA) as the
+/// portable path, with the template's `simd128` expansion (4 lanes) for the products of rows in
+/// lockstep and one row's fused LSTM and GRU steps, where it measured faster; one row's products
+/// and the activations are the portable bodies, which LLVM vectorises for simd128 (faster there:
+/// docs/PERFORMANCE.md, "WebAssembly"). A value exists only in a build with simd128.
+#[derive(Clone, Copy, Debug)]
+pub struct Simd128(());
+
+impl Simd128 {
+    /// `Some` in a build for WebAssembly with simd128 (the build's; no engine is asked).
+    pub fn new() -> Option<Self> {
+        crate::simd::detected()
+            .runs(crate::simd::Simd::Simd128)
+            .then_some(Simd128(()))
+    }
+
+    /// # Safety
+    /// The engine must run simd128 (a build with `-C target-feature=+simd128` may vouch: the
+    /// generated `__run_simd128` is compiled only there, and such a module loads nowhere else).
+    #[inline(always)]
+    pub unsafe fn new_unchecked() -> Self {
+        Simd128(())
+    }
+}
+
 impl Avx2 {
     /// `Some` when the CPU has AVX2 and FMA.
     pub fn new() -> Option<Self> {
-        (crate::simd::detected() >= crate::simd::Simd::Avx2).then_some(Avx2(()))
+        crate::simd::detected()
+            .runs(crate::simd::Simd::Avx2)
+            .then_some(Avx2(()))
     }
 
     /// # Safety
@@ -213,7 +245,9 @@ impl Avx2 {
 impl Avx512 {
     /// `Some` when the CPU has AVX-512F, AVX2 and FMA.
     pub fn new() -> Option<Self> {
-        (crate::simd::detected() >= crate::simd::Simd::Avx512).then_some(Avx512(()))
+        crate::simd::detected()
+            .runs(crate::simd::Simd::Avx512)
+            .then_some(Avx512(()))
     }
 
     /// # Safety

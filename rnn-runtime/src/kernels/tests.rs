@@ -3,6 +3,8 @@
 //! ignored (rnn-runtime/build.rs), never passed.
 
 use super::approx::EXP_C1;
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+use super::wasm32::simd128;
 #[cfg(target_arch = "x86_64")]
 use super::x86_64::{avx2, avx512};
 use super::*;
@@ -19,9 +21,9 @@ fn token<M: MulAdd>() -> M {
     })
 }
 
-/// `per_path!(name, check)`: one test per path, `name::portable`, `name::avx2` and
-/// `name::avx512`, each calling `check` with the path's token; the SIMD ones are ignored where
-/// the CPU lacks the path.
+/// `per_path!(name, check)`: one test per path, `name::portable`, `name::avx2`,
+/// `name::avx512` and `name::simd128`, each calling `check` with the path's token; the SIMD ones
+/// are ignored where the CPU lacks the path (simd128: anywhere but a build for it).
 macro_rules! per_path {
     ($(#[$meta:meta])* $name:ident, $check:expr) => {
         $(#[$meta])*
@@ -43,6 +45,15 @@ macro_rules! per_path {
             #[cfg_attr(not(cpu_avx512), ignore = "this CPU has no AVX-512")]
             fn avx512() {
                 $check(token::<Avx512>())
+            }
+
+            #[test]
+            #[cfg_attr(
+                not(all(target_arch = "wasm32", target_feature = "simd128")),
+                ignore = "not a WebAssembly build with simd128"
+            )]
+            fn simd128() {
+                $check(token::<Simd128>())
             }
         }
     };
@@ -122,6 +133,18 @@ mod grouped_kernels_match_the_reference_at_every_width_and_group {
             1, 17, 33; 2, 33, 17; 2, 48, 64; 3, 24, 24; 4, 40, 40; 6, 32, 32; 6, 7, 100;
             5, 64, 48; 1, 100, 128);
     }
+
+    #[test]
+    #[cfg_attr(
+        not(all(target_arch = "wasm32", target_feature = "simd128")),
+        ignore = "not a WebAssembly build with simd128"
+    )]
+    fn simd128() {
+        // Widths around the 4-lane tiles and their masked tails; groups of 2 to 6 rows (the
+        // template's) and wide groups (12 rows and more: the blocked products).
+        group_cases!(token::<Simd128>(); 1, 48, 48; 2, 33, 17; 2, 5, 6; 3, 7, 100; 4, 9, 13;
+            5, 64, 48; 6, 32, 32; 6, 7, 3; 12, 40, 40; 16, 33, 130);
+    }
 }
 
 /// One implementation of `acc[g] += x1[g] · w1 + x2[g] · w2`, for [`two_products`].
@@ -161,11 +184,29 @@ impl<M: MulAdd> TwoProducts for ViaTrait<M> {
     }
 }
 
-/// The template's expansions, called directly (so neither hides behind a fallback).
+/// The template's expansions, called directly (so none hides behind a fallback).
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+struct TemplateSimd128;
 #[cfg(target_arch = "x86_64")]
 struct TemplateAvx2;
 #[cfg(target_arch = "x86_64")]
 struct TemplateAvx512;
+
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+impl TwoProducts for TemplateSimd128 {
+    fn name() -> &'static str {
+        "template simd128"
+    }
+    fn run<const G: usize, const IN1: usize, const IN2: usize, const OUT: usize>(
+        x1: &[&[f32; IN1]; G],
+        w1: &[[f32; OUT]; IN1],
+        x2: &[&[f32; IN2]; G],
+        w2: &[[f32; OUT]; IN2],
+        acc: &mut [[f32; OUT]; G],
+    ) {
+        simd128::matvec2_group::<G, IN1, IN2, OUT>(x1, w1, x2, w2, acc)
+    }
+}
 
 #[cfg(target_arch = "x86_64")]
 impl TwoProducts for TemplateAvx2 {
@@ -356,11 +397,18 @@ fn two_products<M: MulAdd>(_: M) {
     all_widths::<ViaTrait<M>>()
 }
 
-/// Both template expansions, called directly, against the reference.
+/// Each template expansion, called directly, against the reference (one row included, which
+/// the simd128 path itself runs through the portable body).
 mod template_two_products_match_the_reference {
-    // Unused where no expansion is compiled (wasm32).
+    // Unused where no expansion is compiled (wasm32 without simd128).
     #[allow(unused_imports)]
     use super::*;
+
+    #[test]
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    fn simd128() {
+        all_widths::<TemplateSimd128>();
+    }
 
     #[test]
     #[cfg(target_arch = "x86_64")]
@@ -610,6 +658,14 @@ mod exp_and_sigmoid_match_f64 {
             &|z| unsafe { avx512::sigmoid(z) },
         );
     }
+
+    #[test]
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    fn template_simd128() {
+        check_exp_and_sigmoid("template simd128", &|z| simd128::exp_in_place(z), &|z| {
+            simd128::sigmoid(z)
+        });
+    }
 }
 
 /// `sigmoid` is exactly 1 and 0 far out at both ends, 0.5 at 0, and NaN for NaN.
@@ -707,6 +763,13 @@ mod gate_sigmoid_is_within_3_5e_minus_7 {
         let _ = token::<Avx512>();
         // SAFETY: AVX-512F is present (checked just above).
         check_gate_sigmoid("template avx512", &|z| unsafe { avx512::gate_sigmoid(z) });
+    }
+
+    /// The simd128 path's fused rows take their gates from the template.
+    #[test]
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    fn template_simd128() {
+        check_gate_sigmoid("template simd128", &|z| simd128::gate_sigmoid(z));
     }
 }
 
