@@ -3,9 +3,10 @@
 //! (tools/gen_fixtures.py). Each is declared here with the same layers, loaded, and run through
 //! both `forward` (row by row) and `predict` (the batch). Also checked: layer names, classes,
 //! output shapes and parameter counts against Keras's, and the summary against its golden.
-//! Every code path (portable, AVX2+FMA, AVX-512) is its own test, `NAME::portable`,
-//! `NAME::avx2`, `NAME::avx512`; the test of a path this CPU lacks is reported ignored (the cfgs
-//! of rnn-runtime/build.rs, which this package runs too).
+//! Every code path (portable, AVX2+FMA, AVX-512, NEON) is its own test, `NAME::portable`,
+//! `NAME::avx2`, `NAME::avx512`, `NAME::neon`; the test of a path this CPU lacks is reported
+//! ignored (the cfgs of rnn-runtime/build.rs, which this package runs too). .ci/run runs them
+//! built for aarch64 under qemu-aarch64 too.
 //! Every fixture is loaded twice: from its exported JSON and from the original Keras file it
 //! was exported from (tests/fixtures/keras/NAME.keras or NAME.h5, gzip-compressed when large),
 //! read in Rust by `M::load`; both must hold the same weights and both are held to Keras.
@@ -143,6 +144,12 @@ macro_rules! per_path_tests {
         #[cfg_attr(not(cpu_avx512), ignore = "this CPU has no AVX-512")]
         fn avx512() {
             check(Simd::Avx512)
+        }
+
+        #[test]
+        #[cfg_attr(not(cpu_neon), ignore = "not a build for aarch64 with NEON")]
+        fn neon() {
+            check(Simd::Neon)
         }
     };
 }

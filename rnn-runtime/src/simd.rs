@@ -1,16 +1,19 @@
-//! Which code path the generated forward pass runs, chosen at run time: a generated model holds
-//! one compilation per path (`__run_portable`, `__run_avx2`, `__run_avx512`, each with the
-//! kernel token of the same name) and picks, per call, the fastest measured for the call's
-//! [`Shape`] on the CPU's family ([`for_shape`]), probed once.
+//! Which code path the generated forward pass runs: a generated model holds one compilation per
+//! path of its target (`__run_portable`, and `__run_avx2` and `__run_avx512` on x86-64 or
+//! `__run_neon` on aarch64, each with the kernel token of the same name) and picks, per call,
+//! the fastest measured for the call's [`Shape`] on the CPU's family ([`for_shape`]). On x86-64
+//! the CPU is probed at run time, once; on aarch64 NEON is part of the target (every aarch64
+//! target but the soft-float ones), so the choice is made at compile time.
 //!
 //! Without the `std` feature the CPU cannot be probed: the path is the one the compilation
 //! targets (`-C target-cpu=native` or `-C target-feature=+avx2,+fma` gets AVX2; the default is
-//! the portable path), and [`force`] applies to every thread.
+//! the portable path on x86-64, NEON on aarch64), and [`force`] applies to every thread.
 
 use std::sync::atomic::{AtomicU8, Ordering};
 
-/// A code path of the generated forward pass.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+/// A code path of the generated forward pass. (Not ordered: which paths a CPU runs is
+/// [`available`]'s answer, and the paths of two architectures do not compare.)
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
 pub enum Simd {
     /// Portable code: separate multiply and add, whatever the target's baseline vectors are
@@ -20,6 +23,23 @@ pub enum Simd {
     Avx2,
     /// x86-64 AVX-512F, with AVX2 and FMA (kernel token [`crate::kernels::Avx512`]).
     Avx512,
+    /// aarch64 NEON (Advanced SIMD, with fused multiply-add), part of the target: chosen at
+    /// compile time (kernel token [`crate::kernels::Neon`]).
+    Neon,
+}
+
+impl Simd {
+    /// Whether a CPU whose best path is `self` runs `path`: the portable path runs anywhere, AVX2
+    /// wherever AVX-512 does (the AVX-512 path needs AVX2 and FMA too), NEON only where it is
+    /// the best.
+    #[inline]
+    pub(crate) fn runs(self, path: Simd) -> bool {
+        match path {
+            Simd::Portable => true,
+            Simd::Avx2 => matches!(self, Simd::Avx2 | Simd::Avx512),
+            Simd::Avx512 | Simd::Neon => self == path,
+        }
+    }
 }
 
 #[cfg(feature = "std")]
@@ -47,6 +67,7 @@ fn from_code(code: u8) -> Option<Simd> {
         1 => Some(Simd::Portable),
         2 => Some(Simd::Avx2),
         3 => Some(Simd::Avx512),
+        4 => Some(Simd::Neon),
         _ => None,
     }
 }
@@ -67,10 +88,12 @@ pub fn detected() -> Simd {
     }
 }
 
-/// Without std: what the compilation targets (the CPU cannot be asked).
-#[cfg(not(feature = "std"))]
-fn probe() -> Simd {
-    if cfg!(all(
+/// What the compilation targets, without asking the CPU: NEON on aarch64 with it, AVX2 or
+/// AVX-512 where the build enables them (`-C target-cpu=native`), else the portable path.
+fn targeted() -> Simd {
+    if cfg!(all(target_arch = "aarch64", target_feature = "neon")) {
+        Simd::Neon
+    } else if cfg!(all(
         target_arch = "x86_64",
         target_feature = "avx2",
         target_feature = "fma"
@@ -85,7 +108,14 @@ fn probe() -> Simd {
     }
 }
 
-/// Asks the CPU which instruction sets it has.
+/// Without std: what the compilation targets (the CPU cannot be asked).
+#[cfg(not(feature = "std"))]
+fn probe() -> Simd {
+    targeted()
+}
+
+/// Asks an x86-64 CPU which instruction sets it has; elsewhere the target decides (NEON is part
+/// of an aarch64 target).
 #[cfg(feature = "std")]
 #[cold]
 fn probe() -> Simd {
@@ -100,15 +130,15 @@ fn probe() -> Simd {
             };
         }
     }
-    Simd::Portable
+    targeted()
 }
 
 /// Every path this CPU can run, slowest first.
 #[cfg(feature = "alloc")]
 pub fn available() -> crate::heap::Vec<Simd> {
-    [Simd::Portable, Simd::Avx2, Simd::Avx512]
+    [Simd::Portable, Simd::Neon, Simd::Avx2, Simd::Avx512]
         .into_iter()
-        .filter(|s| *s <= detected())
+        .filter(|s| detected().runs(*s))
         .collect()
 }
 
@@ -117,7 +147,7 @@ pub fn available() -> crate::heap::Vec<Simd> {
 pub fn active() -> Simd {
     let best = detected();
     match forced() {
-        Some(s) if s <= best => s,
+        Some(s) if best.runs(s) => s,
         _ => best,
     }
 }
@@ -206,7 +236,7 @@ pub fn rule(family: Family, best: Simd, shape: Shape) -> Simd {
 pub fn for_shape(shape: Shape) -> Simd {
     let best = detected();
     match forced() {
-        Some(s) if s <= best => s,
+        Some(s) if best.runs(s) => s,
         _ => rule(family(), best, shape),
     }
 }
@@ -240,7 +270,21 @@ mod tests {
             assert_eq!(rule(Family::Other, Simd::Avx512, shape), Simd::Avx512);
             assert_eq!(rule(Family::Zen4, Simd::Avx2, shape), Simd::Avx2);
             assert_eq!(rule(Family::Other, Simd::Portable, shape), Simd::Portable);
+            assert_eq!(rule(Family::Other, Simd::Neon, shape), Simd::Neon);
         }
+    }
+
+    #[test]
+    fn a_cpu_runs_its_best_path_and_those_it_implies_on_its_architecture() {
+        for best in [Simd::Portable, Simd::Avx2, Simd::Avx512, Simd::Neon] {
+            assert!(best.runs(Simd::Portable) && best.runs(best), "{best:?}");
+        }
+        assert!(Simd::Avx512.runs(Simd::Avx2));
+        assert!(!Simd::Avx2.runs(Simd::Avx512));
+        // No order across architectures: x86-64 runs no NEON, aarch64 no AVX.
+        assert!(!Simd::Avx512.runs(Simd::Neon) && !Simd::Avx2.runs(Simd::Neon));
+        assert!(!Simd::Neon.runs(Simd::Avx2) && !Simd::Neon.runs(Simd::Avx512));
+        assert!(!Simd::Portable.runs(Simd::Neon) && !Simd::Portable.runs(Simd::Avx2));
     }
 
     #[test]

@@ -2,13 +2,15 @@
 //! a dense sample of f32, one test per path; the test of a path this CPU lacks is reported
 //! ignored (rnn-runtime/build.rs), never passed.
 
+#[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
+use super::aarch64::neon;
 use super::approx::EXP_C1;
 #[cfg(target_arch = "x86_64")]
 use super::x86_64::{avx2, avx512};
 use super::*;
 
 /// The token of the path a test is about. build.rs marks the tests of a path the CPU lacks
-/// ignored (`cpu_avx2`, `cpu_avx512`); a test that runs anyway (`--ignored`, or a binary built
+/// ignored (`cpu_avx2`, `cpu_avx512`, `cpu_neon`); a test that runs anyway (`--ignored`, or a binary built
 /// on another CPU) fails here rather than passing untested.
 fn token<M: MulAdd>() -> M {
     M::detect().unwrap_or_else(|| {
@@ -19,9 +21,9 @@ fn token<M: MulAdd>() -> M {
     })
 }
 
-/// `per_path!(name, check)`: one test per path, `name::portable`, `name::avx2` and
-/// `name::avx512`, each calling `check` with the path's token; the SIMD ones are ignored where
-/// the CPU lacks the path.
+/// `per_path!(name, check)`: one test per path, `name::portable`, `name::avx2`,
+/// `name::avx512` and `name::neon`, each calling `check` with the path's token; the SIMD ones
+/// are ignored where the CPU lacks the path.
 macro_rules! per_path {
     ($(#[$meta:meta])* $name:ident, $check:expr) => {
         $(#[$meta])*
@@ -43,6 +45,12 @@ macro_rules! per_path {
             #[cfg_attr(not(cpu_avx512), ignore = "this CPU has no AVX-512")]
             fn avx512() {
                 $check(token::<Avx512>())
+            }
+
+            #[test]
+            #[cfg_attr(not(cpu_neon), ignore = "not a build for aarch64 with NEON")]
+            fn neon() {
+                $check(token::<Neon>())
             }
         }
     };
@@ -122,6 +130,16 @@ mod grouped_kernels_match_the_reference_at_every_width_and_group {
             1, 17, 33; 2, 33, 17; 2, 48, 64; 3, 24, 24; 4, 40, 40; 6, 32, 32; 6, 7, 100;
             5, 64, 48; 1, 100, 128);
     }
+
+    #[test]
+    #[cfg_attr(not(cpu_neon), ignore = "not a build for aarch64 with NEON")]
+    fn neon() {
+        // Widths around the 4-lane registers, the one- and two-row tiles (16 floats) and the
+        // row block's (20), their partial tails; groups that split into blocks of 4 and 2.
+        group_cases!(token::<Neon>(); 1, 1, 1; 1, 3, 5; 1, 16, 16; 1, 17, 33; 1, 40, 40;
+            2, 33, 17; 2, 48, 64; 3, 24, 24; 4, 40, 40; 4, 5, 21; 5, 64, 48; 6, 32, 32;
+            6, 7, 100; 9, 16, 100; 1, 100, 128);
+    }
 }
 
 /// One implementation of `acc[g] += x1[g] · w1 + x2[g] · w2`, for [`two_products`].
@@ -161,7 +179,7 @@ impl<M: MulAdd> TwoProducts for ViaTrait<M> {
     }
 }
 
-/// The template's expansions, called directly (so neither hides behind a fallback).
+/// The template's expansions, called directly (so none hides behind a fallback).
 #[cfg(target_arch = "x86_64")]
 struct TemplateAvx2;
 #[cfg(target_arch = "x86_64")]
@@ -204,6 +222,26 @@ impl TwoProducts for TemplateAvx512 {
     ) {
         // SAFETY: only called when `available()` (AVX-512F present).
         unsafe { avx512::matvec2_group::<G, IN1, IN2, OUT>(x1, w1, x2, w2, acc) }
+    }
+}
+
+#[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
+struct TemplateNeon;
+
+#[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
+impl TwoProducts for TemplateNeon {
+    fn name() -> &'static str {
+        "template neon"
+    }
+    fn run<const G: usize, const IN1: usize, const IN2: usize, const OUT: usize>(
+        x1: &[&[f32; IN1]; G],
+        w1: &[[f32; OUT]; IN1],
+        x2: &[&[f32; IN2]; G],
+        w2: &[[f32; OUT]; IN2],
+        acc: &mut [[f32; OUT]; G],
+    ) {
+        // SAFETY: this build's target has NEON (the cfg above).
+        unsafe { neon::matvec2_group::<G, IN1, IN2, OUT>(x1, w1, x2, w2, acc) }
     }
 }
 
@@ -261,8 +299,8 @@ fn check_two<
 
 /// Every width from 1 to 17 and around 32, 48, 64 and 128 (full tiles, masked tails, a
 /// tile of which only some registers hold outputs), 1 to 12 rows (split sums for 1-2, row
-/// blocks of 3 and 2 on AVX2, of 4 and 2 on AVX-512, for more), wide groups of 12 to 33 rows
-/// (the blocked products: chunks of inputs, packed panels), odd
+/// blocks of 3 and 2 on AVX2, of 4 and 2 on AVX-512, of 6 and 2 on NEON, for more), wide groups
+/// of 12 to 33 rows (the blocked products: chunks of inputs, packed panels), odd
 /// and even input counts, and either product empty.
 fn all_widths<K: TwoProducts>() {
     // The template's kernels are called unchecked: fail before, never run them without.
@@ -356,7 +394,7 @@ fn two_products<M: MulAdd>(_: M) {
     all_widths::<ViaTrait<M>>()
 }
 
-/// Both template expansions, called directly, against the reference.
+/// Every template expansion, called directly, against the reference.
 mod template_two_products_match_the_reference {
     // Unused where no expansion is compiled (wasm32).
     #[allow(unused_imports)]
@@ -374,6 +412,12 @@ mod template_two_products_match_the_reference {
     #[cfg_attr(not(cpu_avx512), ignore = "this CPU has no AVX-512")]
     fn avx512() {
         all_widths::<TemplateAvx512>();
+    }
+
+    #[test]
+    #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
+    fn neon() {
+        all_widths::<TemplateNeon>();
     }
 }
 
@@ -440,6 +484,9 @@ fn row_sizes<M: MulAdd>(m: M) {
     check_rows::<M, 0, 32, 96, 128>(m);
     check_rows::<M, 0, 40, 120, 160>(m);
     check_rows::<M, 0, 6, 18, 24>(m);
+    // One register of units after the wider tiles on 4 lanes (8 + 4), and one alone.
+    check_rows::<M, 3, 12, 36, 48>(m);
+    check_rows::<M, 0, 4, 12, 16>(m);
     check_rows::<M, 5, 8, 24, 32>(m);
     check_rows::<M, 32, 32, 96, 128>(m);
     check_rows::<M, 3, 48, 144, 192>(m);
@@ -610,6 +657,17 @@ mod exp_and_sigmoid_match_f64 {
             &|z| unsafe { avx512::sigmoid(z) },
         );
     }
+
+    #[test]
+    #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
+    fn template_neon() {
+        // SAFETY (both): this build's target has NEON (the cfg above).
+        check_exp_and_sigmoid(
+            "template neon",
+            &|z| unsafe { neon::exp_in_place(z) },
+            &|z| unsafe { neon::sigmoid(z) },
+        );
+    }
 }
 
 /// `sigmoid` is exactly 1 and 0 far out at both ends, 0.5 at 0, and NaN for NaN.
@@ -707,6 +765,13 @@ mod gate_sigmoid_is_within_3_5e_minus_7 {
         let _ = token::<Avx512>();
         // SAFETY: AVX-512F is present (checked just above).
         check_gate_sigmoid("template avx512", &|z| unsafe { avx512::gate_sigmoid(z) });
+    }
+
+    #[test]
+    #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
+    fn template_neon() {
+        // SAFETY: this build's target has NEON (the cfg above).
+        check_gate_sigmoid("template neon", &|z| unsafe { neon::gate_sigmoid(z) });
     }
 }
 
