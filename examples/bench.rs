@@ -15,7 +15,10 @@
 //! a lookup); `nominal_gflops` counts the Keras model's multiply-adds. `peak_gflops` is one
 //! core's f32 FMA peak, measured here.
 //! `--threads N` lets `predict` split batch rows over N threads (`--threads all`: every core,
-//! its default; without the flag, one). `--quick` takes fewer samples.
+//! its default; without the flag, one). `--quick` takes fewer samples. `--calls N` times
+//! nothing: it makes exactly N calls of each workload, for counting instructions under an
+//! emulator, where time means nothing (the count with `--calls 2` less the count with
+//! `--calls 1` is one call's: docs/PERFORMANCE.md, "aarch64 (NEON)").
 
 use std::time::{Duration, Instant};
 
@@ -42,9 +45,11 @@ struct Args {
     json: bool,
     threads: usize,
     quick: bool,
+    /// `--calls N`: exactly N calls per workload, untimed.
+    calls: Option<usize>,
     /// `--workloads seed,imdb1`: run only these.
     only: Option<Vec<String>>,
-    /// `--simd portable|avx2|avx512|simd128`: force a code path (default: the best the CPU has; a path
+    /// `--simd portable|avx2|avx512|neon|simd128`: force a code path (default: the best the CPU has; a path
     /// the CPU lacks is ignored). `scalar` is the old name of `portable`.
     simd: Option<rnn_runtime::simd::Simd>,
 }
@@ -54,6 +59,7 @@ fn args() -> Args {
         json: false,
         threads: 1,
         quick: false,
+        calls: None,
         only: None,
         simd: None,
     };
@@ -62,6 +68,7 @@ fn args() -> Args {
         match arg.as_str() {
             "--json" => a.json = true,
             "--quick" => a.quick = true,
+            "--calls" => a.calls = it.next().and_then(|n| n.parse().ok()),
             "--workloads" => {
                 a.only = it
                     .next()
@@ -74,6 +81,7 @@ fn args() -> Args {
                     Some("avx2") => Some(Simd::Avx2),
                     Some("avx512") => Some(Simd::Avx512),
                     Some("simd128") => Some(Simd::Simd128),
+                    Some("neon") => Some(Simd::Neon),
                     _ => None,
                 };
                 a.simd = path;
@@ -91,8 +99,25 @@ fn args() -> Args {
     a
 }
 
-/// Median seconds per call of `f`, over about `budget` of wall time.
-fn median(budget: Duration, mut f: impl FnMut()) -> (f64, usize) {
+/// How long each workload runs: calls timed over about this much wall time, or exactly this
+/// many calls, untimed (`--calls`).
+#[derive(Clone, Copy)]
+enum Budget {
+    Time(Duration),
+    Calls(usize),
+}
+
+/// Median seconds per call of `f`, over about `budget` of wall time (NaN for a number of calls).
+fn median(budget: Budget, mut f: impl FnMut()) -> (f64, usize) {
+    let budget = match budget {
+        Budget::Time(budget) => budget,
+        Budget::Calls(n) => {
+            for _ in 0..n {
+                f();
+            }
+            return (f64::NAN, n);
+        }
+    };
     for _ in 0..3 {
         f();
     }
@@ -197,7 +222,10 @@ fn peak_fma() -> f64 {
 
 fn main() {
     let a = args();
-    let budget = Duration::from_millis(if a.quick { 300 } else { 1500 });
+    let budget = match a.calls {
+        Some(n) => Budget::Calls(n),
+        None => Budget::Time(Duration::from_millis(if a.quick { 300 } else { 1500 })),
+    };
     let peak = peak_gflops();
     rnn_runtime::threads::set(a.threads);
     rnn_runtime::simd::force(a.simd);

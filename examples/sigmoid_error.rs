@@ -1,6 +1,6 @@
 //! Measures the largest error of `kernels::exp_fast`, `kernels::sigmoid_fast` and
 //! `kernels::gate_sigmoid_fast` (the LSTM and GRU gates' sigmoid) (and their
-//! intrinsics versions on AVX2 and AVX-512) over every finite f32, against f64 exp and
+//! intrinsics versions on AVX2, AVX-512 and NEON) over every finite f32, against f64 exp and
 //! `1 / (1 + e^-x)` in f64 (not rounded), for each code path the CPU has.
 //!
 //! exp: the largest relative error where e^x is a normal f32; where it is subnormal, the
@@ -13,7 +13,7 @@
 //! Run: `cargo run --release --example sigmoid_error` (all f32s, both threads; about a minute
 //! per path).
 
-use rnn_runtime::kernels::{Avx2, Avx512, MulAdd, Portable};
+use rnn_runtime::kernels::{Avx2, Avx512, MulAdd, Neon, Portable};
 
 const BLOCK: usize = 1024;
 
@@ -148,6 +148,12 @@ fn main() {
             // SAFETY: AVX-512F is present (checked above).
             paths.push(("avx512", |out| unsafe { block_avx512(out) }));
         }
+    }
+    // NEON: part of an aarch64 target, no target feature to enable.
+    if Neon::new().is_some() {
+        paths.push(("neon", |out| {
+            block(Neon::new().expect("checked above"), out)
+        }));
     }
     let all = 1u64 << 22;
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()) as u64;

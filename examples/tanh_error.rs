@@ -4,7 +4,7 @@
 //!
 //! Run: `cargo run --release --example tanh_error` (about a minute per path).
 
-use rnn_runtime::kernels::{Avx2, Avx512, MulAdd, Portable, tanh_reference};
+use rnn_runtime::kernels::{Avx2, Avx512, MulAdd, Neon, Portable, tanh_reference};
 
 /// Applies tanh to a block as the layers do on each path (vectorised under its features).
 #[inline(always)]
@@ -71,5 +71,9 @@ fn main() {
             // SAFETY: AVX-512F is present (checked above).
             sweep("avx512", |b| unsafe { block_avx512(b) });
         }
+    }
+    // NEON: part of an aarch64 target, no target feature to enable.
+    if let Some(neon) = Neon::new() {
+        sweep("neon", |b| block(neon, b));
     }
 }

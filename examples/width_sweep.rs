@@ -6,7 +6,7 @@
 use std::time::Instant;
 
 use rnn_runtime::init::Rng;
-use rnn_runtime::kernels::{Avx2, Avx512, MulAdd, Portable};
+use rnn_runtime::kernels::{Avx2, Avx512, MulAdd, Neon, Portable};
 use rnn_runtime::layers::{Cell, Recurrent, SimpleRnn};
 use rnn_runtime::simd::{Simd, available};
 use rnn_runtime::{Activation, LayerInfo, LayerKind};
@@ -67,6 +67,7 @@ fn time<const U: usize, const G: usize>(path: Simd) -> f64 {
         // SAFETY: as above.
         #[cfg(target_arch = "x86_64")]
         Simd::Avx2 => unsafe { steps_avx2::<U, G>(&cell, n) },
+        Simd::Neon => steps::<Neon, U, G>(Neon::new().expect("listed by available()"), &cell, n),
         _ => steps::<Portable, U, G>(Portable, &cell, n),
     };
     std::hint::black_box(run(100));

@@ -2,6 +2,8 @@
 //! machine it targets (host == target, x86-64), emits `cpu_avx2` (AVX2 and FMA) and
 //! `cpu_avx512` (AVX-512F too) for what the CPU has, and the tests of a path it lacks are
 //! marked ignored rather than passing without running. The library itself never reads them.
+//! `cpu_neon` needs no probe: NEON is part of the target (aarch64 with `target_feature =
+//! "neon"`), so every CPU a build for it runs on has it (under qemu-aarch64 too).
 //!
 //! `RNN_HIDE_AVX512=1` (or `RNN_HIDE_AVX2=1`, which hides both) leaves the cfg out on a CPU
 //! that has the path, to see those tests reported as ignored.
@@ -9,11 +11,17 @@
 use std::env;
 
 fn main() {
-    println!("cargo::rustc-check-cfg=cfg(cpu_avx2, cpu_avx512)");
+    println!("cargo::rustc-check-cfg=cfg(cpu_avx2, cpu_avx512, cpu_neon)");
     // (No `rerun-if-changed=build.rs`: a changed script reruns anyway, and the workspace's root
     // package runs this file as its own build script from another directory.)
     println!("cargo::rerun-if-env-changed=RNN_HIDE_AVX2");
     println!("cargo::rerun-if-env-changed=RNN_HIDE_AVX512");
+    let aarch64 = env::var("CARGO_CFG_TARGET_ARCH").is_ok_and(|a| a == "aarch64");
+    let neon =
+        env::var("CARGO_CFG_TARGET_FEATURE").is_ok_and(|f| f.split(',').any(|f| f == "neon"));
+    if aarch64 && neon {
+        println!("cargo::rustc-cfg=cpu_neon");
+    }
     let same_machine = env::var("HOST").ok() == env::var("TARGET").ok();
     let x86_64 = env::var("CARGO_CFG_TARGET_ARCH").is_ok_and(|a| a == "x86_64");
     if !(same_machine && x86_64) {

@@ -3,10 +3,11 @@
 //! (tools/gen_fixtures.py). Each is declared here with the same layers, loaded, and run through
 //! both `forward` (row by row) and `predict` (the batch). Also checked: layer names, classes,
 //! output shapes and parameter counts against Keras's, and the summary against its golden.
-//! Every code path (portable, AVX2+FMA, AVX-512, WebAssembly's simd128) is its own test,
-//! `NAME::portable`, `NAME::avx2`, `NAME::avx512`, `NAME::simd128`; the test of a path this CPU
-//! lacks is reported ignored (the cfgs of rnn-runtime/build.rs, which this package runs too;
-//! simd128's by the build's own target features).
+//! Every code path (portable, AVX2+FMA, AVX-512, NEON, WebAssembly's simd128) is its own test,
+//! `NAME::portable`, `NAME::avx2`, `NAME::avx512`, `NAME::neon`, `NAME::simd128`; the test of a
+//! path this CPU lacks is reported ignored (the cfgs of rnn-runtime/build.rs, which this package
+//! runs too; simd128's by the build's own target features). .ci/run runs them built for aarch64
+//! under qemu-aarch64 and for wasm32-wasip1 under Node too.
 //! Every fixture is loaded twice: from its exported JSON and from the original Keras file it
 //! was exported from (tests/fixtures/keras/NAME.keras or NAME.h5, gzip-compressed when large),
 //! read in Rust by `M::load`; both must hold the same weights and both are held to Keras.
@@ -153,6 +154,12 @@ macro_rules! per_path_tests {
         )]
         fn simd128() {
             check(Simd::Simd128)
+        }
+
+        #[test]
+        #[cfg_attr(not(cpu_neon), ignore = "not a build for aarch64 with NEON")]
+        fn neon() {
+            check(Simd::Neon)
         }
     };
 }

@@ -119,6 +119,12 @@ mod stepping_a_token_sequence_gives_forward_s_outputs_exactly {
     fn simd128() {
         stepping_matches_forward_on(Simd::Simd128);
     }
+
+    #[test]
+    #[cfg_attr(not(cpu_neon), ignore = "not a build for aarch64 with NEON")]
+    fn neon() {
+        stepping_matches_forward_on(Simd::Neon);
+    }
 }
 
 #[test]

@@ -16,7 +16,7 @@ pub struct Plan {
     pub passes: Vec<Pass>,
     /// Ops on the last output vector, after the time axis.
     pub tail: Vec<Op>,
-    /// Rows run in lockstep by `predict` on the AVX-512 path ([`group_sizes`]).
+    /// Rows run in lockstep by `predict` on the AVX-512 and NEON paths ([`group_sizes`]).
     pub group: usize,
     /// The same on the AVX2 path.
     pub group_avx2: usize,
@@ -347,8 +347,8 @@ fn fold(model: &Model, baked: bool) -> Option<Fold> {
     })
 }
 
-/// Rows of a batch run together in lockstep on the AVX2 and AVX-512 paths: `(group, small)`,
-/// groups of `group` rows, then the rest `small` at a time, then one by one.
+/// Rows of a batch run together in lockstep on the AVX2, AVX-512 and NEON paths: `(group,
+/// small)`, groups of `group` rows, then the rest `small` at a time, then one by one.
 ///
 /// `small` is 6, a whole number of the SIMD products' row blocks (rnn-runtime's
 /// `kernels::template`; docs/PERFORMANCE.md has the measurements). A group's per-step arrays live
@@ -358,7 +358,8 @@ fn fold(model: &Model, baked: bool) -> Option<Fold> {
 /// A model with a wide recurrent layer (a weight matrix of [`WIDE_WEIGHTS`] floats or more,
 /// as `LSTM(64)`'s) runs larger groups, with its arrays capped at 128 KiB: the kernels'
 /// blocked products read a step's weights once for the whole group (docs/PERFORMANCE.md,
-/// "Wide layers"), where they would read them once per 6 rows. On AVX-512, `group` = 64 rows
+/// "Wide layers"), where they would read them once per 6 rows. On AVX-512 (and on NEON, not
+/// timed: the same 32 registers and 6 x 4 row block), `group` = 64 rows
 /// (32, 24, 16 or 12 when wider); on AVX2 (`group_avx2`), at most 32. Measured: 64 rows rather
 /// than 32 take AVX-512's lstm_w128 from 86.6 to 82.9 ms and gru_w128 from 59.5 to 56.2
 /// (lstm_w256 with 64 rows and a 256 KiB cap was no faster than with 32), and AVX2's lstm_w64

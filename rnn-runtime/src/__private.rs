@@ -9,7 +9,7 @@ use crate::heap::*;
 pub use crate::info::{LayerInfo, LayerKind};
 #[cfg(feature = "alloc")]
 pub use crate::init::Rng;
-pub use crate::kernels::{Avx2, Avx512, MulAdd, Portable, Simd128};
+pub use crate::kernels::{Avx2, Avx512, MulAdd, Neon, Portable, Simd128};
 pub use crate::layers::{
     ActivationLayer, Bidirectional, Cell, Dense, Embedding, FoldedEmbedding, Gru, Inert, Lstm,
     Masking, PerStep, Recurrent, Reset, SimpleRnn, TimeDistributed,

@@ -1,11 +1,14 @@
-//! Which code path the generated forward pass runs, chosen at run time: a generated model holds
-//! one compilation per path (`__run_portable`, `__run_avx2`, `__run_avx512`, each with the
-//! kernel token of the same name) and picks, per call, the fastest measured for the call's
-//! [`Shape`] on the CPU's family ([`for_shape`]), probed once.
+//! Which code path the generated forward pass runs: a generated model holds one compilation per
+//! path of its target (`__run_portable`, and `__run_avx2` and `__run_avx512` on x86-64 or
+//! `__run_neon` on aarch64, or `__run_simd128` on WebAssembly, each with the kernel token of the
+//! same name) and picks, per call, the fastest measured for the call's [`Shape`] on the CPU's
+//! family ([`for_shape`]). On x86-64 the CPU is probed at run time, once; on aarch64 NEON is part
+//! of the target (every aarch64 target but the soft-float ones), so the choice is made at compile
+//! time.
 //!
 //! Without the `std` feature the CPU cannot be probed: the path is the one the compilation
 //! targets (`-C target-cpu=native` or `-C target-feature=+avx2,+fma` gets AVX2; the default is
-//! the portable path), and [`force`] applies to every thread.
+//! the portable path on x86-64, NEON on aarch64), and [`force`] applies to every thread.
 //!
 //! WebAssembly cannot be probed at all (a module using an instruction its engine lacks does not
 //! load): a build with `-C target-feature=+simd128` runs the [`Simd::Simd128`] path
@@ -14,7 +17,7 @@
 use std::sync::atomic::{AtomicU8, Ordering};
 
 /// A code path of the generated forward pass. (Not ordered: which paths a CPU runs is
-/// [`Simd::runs`]' answer, and the paths of two architectures do not compare.)
+/// [`available`]'s answer, and the paths of two architectures do not compare.)
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
 pub enum Simd {
@@ -25,22 +28,25 @@ pub enum Simd {
     Avx2,
     /// x86-64 AVX-512F, with AVX2 and FMA (kernel token [`crate::kernels::Avx512`]).
     Avx512,
+    /// aarch64 NEON (Advanced SIMD, with fused multiply-add), part of the target: chosen at
+    /// compile time (kernel token [`crate::kernels::Neon`]).
+    Neon,
     /// WebAssembly's 128-bit SIMD, chosen at compile time (`-C target-feature=+simd128`; kernel
     /// token [`crate::kernels::Simd128`]): separate multiply and add, as the portable path.
     Simd128,
 }
 
 impl Simd {
-    /// Whether a CPU whose best path is `self` runs `path` too: the portable path runs
-    /// anywhere, an x86 path up to the widest the CPU has, simd128 only in a build for it.
-    pub const fn runs(self, path: Simd) -> bool {
-        matches!(
-            (self, path),
-            (_, Simd::Portable)
-                | (Simd::Avx2 | Simd::Avx512, Simd::Avx2)
-                | (Simd::Avx512, Simd::Avx512)
-                | (Simd::Simd128, Simd::Simd128)
-        )
+    /// Whether a CPU whose best path is `self` runs `path`: the portable path runs anywhere, AVX2
+    /// wherever AVX-512 does (the AVX-512 path needs AVX2 and FMA too), NEON and simd128 only
+    /// where they are the best (each is the only SIMD path of its target).
+    #[inline]
+    pub(crate) fn runs(self, path: Simd) -> bool {
+        match path {
+            Simd::Portable => true,
+            Simd::Avx2 => matches!(self, Simd::Avx2 | Simd::Avx512),
+            Simd::Avx512 | Simd::Neon | Simd::Simd128 => self == path,
+        }
     }
 }
 
@@ -69,7 +75,8 @@ fn from_code(code: u8) -> Option<Simd> {
         1 => Some(Simd::Portable),
         2 => Some(Simd::Avx2),
         3 => Some(Simd::Avx512),
-        4 => Some(Simd::Simd128),
+        4 => Some(Simd::Neon),
+        5 => Some(Simd::Simd128),
         _ => None,
     }
 }
@@ -90,10 +97,15 @@ pub fn detected() -> Simd {
     }
 }
 
-/// Without std: what the compilation targets (the CPU cannot be asked).
-#[cfg(not(feature = "std"))]
-fn probe() -> Simd {
-    if cfg!(all(
+/// What the compilation targets, without asking the CPU: NEON on aarch64 with it, simd128 on
+/// wasm32 with it, AVX2 or AVX-512 where the build enables them (`-C target-cpu=native`), else
+/// the portable path.
+fn targeted() -> Simd {
+    if cfg!(all(target_arch = "aarch64", target_feature = "neon")) {
+        Simd::Neon
+    } else if cfg!(all(target_arch = "wasm32", target_feature = "simd128")) {
+        Simd::Simd128
+    } else if cfg!(all(
         target_arch = "x86_64",
         target_feature = "avx2",
         target_feature = "fma"
@@ -103,17 +115,19 @@ fn probe() -> Simd {
         } else {
             Simd::Avx2
         }
-    } else if WASM_SIMD128 {
-        Simd::Simd128
     } else {
         Simd::Portable
     }
 }
 
-/// A build for WebAssembly with simd128: its only SIMD path, known at compile time.
-const WASM_SIMD128: bool = cfg!(all(target_arch = "wasm32", target_feature = "simd128"));
+/// Without std: what the compilation targets (the CPU cannot be asked).
+#[cfg(not(feature = "std"))]
+fn probe() -> Simd {
+    targeted()
+}
 
-/// Asks the CPU which instruction sets it has.
+/// Asks an x86-64 CPU which instruction sets it has; elsewhere the target decides (NEON is part
+/// of an aarch64 target, simd128 of a wasm32 build for it).
 #[cfg(feature = "std")]
 #[cold]
 fn probe() -> Simd {
@@ -128,19 +142,22 @@ fn probe() -> Simd {
             };
         }
     }
-    if WASM_SIMD128 {
-        return Simd::Simd128;
-    }
-    Simd::Portable
+    targeted()
 }
 
 /// Every path this CPU can run, slowest first.
 #[cfg(feature = "alloc")]
 pub fn available() -> crate::heap::Vec<Simd> {
-    [Simd::Portable, Simd::Avx2, Simd::Avx512, Simd::Simd128]
-        .into_iter()
-        .filter(|s| detected().runs(*s))
-        .collect()
+    [
+        Simd::Portable,
+        Simd::Neon,
+        Simd::Simd128,
+        Simd::Avx2,
+        Simd::Avx512,
+    ]
+    .into_iter()
+    .filter(|s| detected().runs(*s))
+    .collect()
 }
 
 /// The path models on this thread use: the forced one if any (and supported), else the best.
@@ -271,7 +288,28 @@ mod tests {
             assert_eq!(rule(Family::Other, Simd::Avx512, shape), Simd::Avx512);
             assert_eq!(rule(Family::Zen4, Simd::Avx2, shape), Simd::Avx2);
             assert_eq!(rule(Family::Other, Simd::Portable, shape), Simd::Portable);
+            assert_eq!(rule(Family::Other, Simd::Neon, shape), Simd::Neon);
         }
+    }
+
+    #[test]
+    fn a_cpu_runs_its_best_path_and_those_it_implies_on_its_architecture() {
+        for best in [
+            Simd::Portable,
+            Simd::Avx2,
+            Simd::Avx512,
+            Simd::Neon,
+            Simd::Simd128,
+        ] {
+            assert!(best.runs(Simd::Portable) && best.runs(best), "{best:?}");
+        }
+        assert!(Simd::Avx512.runs(Simd::Avx2));
+        assert!(!Simd::Avx2.runs(Simd::Avx512));
+        // No order across architectures: x86-64 runs no NEON, aarch64 no AVX.
+        assert!(!Simd::Avx512.runs(Simd::Neon) && !Simd::Avx2.runs(Simd::Neon));
+        assert!(!Simd::Neon.runs(Simd::Avx2) && !Simd::Neon.runs(Simd::Avx512));
+        assert!(!Simd::Portable.runs(Simd::Neon) && !Simd::Portable.runs(Simd::Avx2));
+        assert!(!Simd::Simd128.runs(Simd::Neon) && !Simd::Avx2.runs(Simd::Simd128));
     }
 
     #[test]

@@ -169,6 +169,14 @@ pub fn expand_api(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStream {
                     |s, o| self.__run_simd128::<#gs>(s, o, &mut self.__state()),
                     |s, o| self.__run_simd128::<1>([s], [o], &mut self.__state()),
                 )?,
+                // NEON: AVX-512's wide group (its 32 registers, the same 6 x 4 row block).
+                #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
+                #p::Simd::Neon => #helper #width, #g, #gs>(
+                    batch, #per_row, #work, check,
+                    |s, o| self.__run_neon::<#g>(s, o, &mut self.__state()),
+                    |s, o| self.__run_neon::<#gs>(s, o, &mut self.__state()),
+                    |s, o| self.__run_neon::<1>([s], [o], &mut self.__state()),
+                )?,
                 // The portable kernels gain nothing from lockstep rows (measured): one at a time.
                 _ => #helper #width, 1, 1>(
                     batch, #per_row, #work, check,

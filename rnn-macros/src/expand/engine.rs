@@ -10,9 +10,10 @@ use crate::model::{Model, Source};
 use crate::plan::{MaskAt, MaskSource, Op, Plan, Sink};
 
 /// ```text
-/// fn __dispatch(&self, src, out, st: &mut State<1>) { match simd_for(Shape::Row) { Avx512 => unsafe { self.__run_avx512::<1>([src], [out], st) }, Avx2 => .., _ => self.__run_portable::<1>(..) } }
-/// #[target_feature(enable = "avx512f,avx2,fma")] fn __run_avx512<const G>(&self, srcs, outs, st) { self.__run(unsafe { Avx512::new_unchecked() }, srcs, outs, st) }
-/// #[target_feature(enable = "avx2,fma")] fn __run_avx2<const G>(&self, srcs, outs, st) { self.__run(unsafe { Avx2::new_unchecked() }, srcs, outs, st) }
+/// fn __dispatch(&self, src, out, st: &mut State<1>) { match simd_for(Shape::Row) { Avx512 => unsafe { self.__run_avx512::<1>([src], [out], st) }, Avx2 => .., Neon => self.__run_neon::<1>(..), Simd128 => .., _ => self.__run_portable::<1>(..) } }
+/// #[cfg(x86_64)] #[target_feature(enable = "avx512f,avx2,fma")] fn __run_avx512<const G>(&self, srcs, outs, st) { self.__run(unsafe { Avx512::new_unchecked() }, srcs, outs, st) }
+/// #[cfg(x86_64)] #[target_feature(enable = "avx2,fma")] fn __run_avx2<const G>(&self, srcs, outs, st) { self.__run(unsafe { Avx2::new_unchecked() }, srcs, outs, st) }
+/// #[cfg(aarch64 with neon)] #[inline(always)] fn __run_neon<const G>(&self, srcs, outs, st) { self.__run(unsafe { Neon::new_unchecked() }, srcs, outs, st) }
 /// #[cfg(wasm32 with simd128)] #[inline(always)] fn __run_simd128<const G>(&self, srcs, outs, st) { self.__run(unsafe { Simd128::new_unchecked() }, srcs, outs, st) }
 /// #[inline(always)] fn __run_portable<const G>(&self, srcs, outs, st) { self.__run(Portable, srcs, outs, st) }
 /// #[inline(always)] fn __run<M: MulAdd, const G: usize>(&self, m: M, srcs, outs, st) { /* the plan, step by step, from the state `st` */ }
@@ -37,6 +38,8 @@ pub fn expand_engine(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStream
                 #p::Simd::Avx2 => unsafe { self.__run_avx2::<1>([src], [out], st) },
                 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
                 #p::Simd::Simd128 => self.__run_simd128::<1>([src], [out], st),
+                #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
+                #p::Simd::Neon => self.__run_neon::<1>([src], [out], st),
                 _ => self.__run_portable::<1>([src], [out], st),
             }
         }
@@ -62,6 +65,15 @@ pub fn expand_engine(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStream
         fn __run_simd128<const __G: usize>(&self, srcs: [&#src; __G], outs: [&mut #out; __G], st: &mut #state<__G>) {
             // SAFETY: this build targets simd128 (the cfg above).
             self.__run(unsafe { #p::Simd128::new_unchecked() }, srcs, outs, st);
+        }
+
+        // NEON is part of the target (compiled only where it is): no `#[target_feature]` needed,
+        // and the path is chosen at compile time (`simd_for` is `Neon` unless forced).
+        #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
+        #[inline(always)]
+        fn __run_neon<const __G: usize>(&self, srcs: [&#src; __G], outs: [&mut #out; __G], st: &mut #state<__G>) {
+            // SAFETY: this build's target has NEON (the cfg above).
+            self.__run(unsafe { #p::Neon::new_unchecked() }, srcs, outs, st);
         }
 
         #[inline(always)]

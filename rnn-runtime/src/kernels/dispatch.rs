@@ -1,34 +1,59 @@
 //! Each SIMD token's [`MulAdd`]: every kernel goes to the path's expansion of the intrinsics
 //! template (kernels/template.rs), or to the [`portable`] body where the path has none (one row on
-//! AVX2, widths the fused row kernels do not take). Off x86-64 every kernel is the portable body.
+//! AVX2, widths the fused row kernels do not take). Off its architecture a token cannot be made
+//! (`new` is `None`) and its kernels are the portable bodies.
 
 use std::mem::MaybeUninit;
 
-#[cfg(not(target_arch = "x86_64"))]
+#[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
+use super::aarch64::neon;
 use super::approx::{exp_fast, gate_sigmoid_fast, sigmoid_fast, tanh_fast};
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 use super::wasm32::simd128;
 #[cfg(target_arch = "x86_64")]
 use super::x86_64::{avx2, avx512};
-use super::{Avx2, Avx512, MulAdd, Simd128, portable};
+use super::{Avx2, Avx512, MulAdd, Neon, Simd128, portable};
 
-/// Off x86-64 there are no SIMD kernels: the tokens cannot be made (`new` is `None`), and
-/// these bodies are the portable ones.
+/// `$simd` where the configuration `$cfg` (the path's architecture) holds, else `$portable`:
+/// off its architecture a path has no SIMD kernels, and its token cannot be made.
 macro_rules! portable_or {
-    ($simd:block, $portable:block) => {{
-        #[cfg(target_arch = "x86_64")]
+    ($cfg:meta, $simd:block, $portable:block) => {{
+        #[cfg($cfg)]
         $simd
-        #[cfg(not(target_arch = "x86_64"))]
+        #[cfg(not($cfg))]
         $portable
     }};
 }
 
+/// `a * b + c` rounded once: the SIMD paths' `mul_add`. With std, `f32::mul_add`: LLVM's `fma`,
+/// one instruction where the path's features are on, vectorised with the loop around it
+/// (`vfmadd`, `fmla`). Without std, libm's `fmaf`; but on aarch64 that is an `asm!` block,
+/// which LLVM cannot vectorise, so there NEON's `fmla` on lane 0, which LLVM reduces to the
+/// same scalar `fma` (one `fmadd`, vectorised as `f32::mul_add` is).
+#[inline(always)]
+fn fused_mul_add(a: f32, b: f32, c: f32) -> f32 {
+    #[cfg(feature = "std")]
+    return a.mul_add(b, c);
+    #[cfg(all(not(feature = "std"), target_arch = "aarch64", target_feature = "neon"))]
+    // SAFETY: the target has NEON.
+    return unsafe {
+        use std::arch::aarch64::{vdupq_n_f32, vfmaq_f32, vgetq_lane_f32};
+        vgetq_lane_f32::<0>(vfmaq_f32(vdupq_n_f32(c), vdupq_n_f32(a), vdupq_n_f32(b)))
+    };
+    #[cfg(all(
+        not(feature = "std"),
+        not(all(target_arch = "aarch64", target_feature = "neon"))
+    ))]
+    return libm::fmaf(a, b, c);
+}
+
 /// The `MulAdd` of a SIMD path: its token type, accumulator budget, constructor, and the module
-/// of the kernel template's expansion that every kernel goes to (the token proves the CPU has
-/// the path's features, so the calls are sound; off x86-64 the portable bodies).
+/// of the kernel template's expansion that every kernel goes to where `$cfg` (the path's
+/// architecture) holds (the token proves the CPU has the path's features, so the calls are
+/// sound; elsewhere the portable bodies).
 macro_rules! simd_path {
-    ($token:ty, $acc:literal, $module:ident, one_row_portable = $one_row_portable:literal,
-     fused_row = $fused_row:literal) => {
+    ($token:ty, $acc:literal, $module:ident, cfg = $cfg:meta,
+     one_row_portable = $one_row_portable:literal, fused_row = $fused_row:literal) => {
         impl MulAdd for $token {
             const ACC_FLOATS: usize = $acc;
             const FUSED_ROW: bool = $fused_row;
@@ -37,37 +62,34 @@ macro_rules! simd_path {
             }
             #[inline(always)]
             fn mul_add(a: f32, b: f32, c: f32) -> f32 {
-                #[cfg(feature = "std")]
-                return a.mul_add(b, c);
-                #[cfg(not(feature = "std"))]
-                return libm::fmaf(a, b, c);
+                fused_mul_add(a, b, c)
             }
 
             // SAFETY (each block): `self` proves the path's features.
             #[inline(always)]
             fn tanh_in_place(self, z: &mut [f32]) {
-                portable_or!({ unsafe { $module::tanh(z) } }, {
+                portable_or!($cfg, { unsafe { $module::tanh(z) } }, {
                     z.iter_mut().for_each(|v| *v = tanh_fast(*v))
                 })
             }
 
             #[inline(always)]
             fn sigmoid_in_place(self, z: &mut [f32]) {
-                portable_or!({ unsafe { $module::sigmoid(z) } }, {
+                portable_or!($cfg, { unsafe { $module::sigmoid(z) } }, {
                     z.iter_mut().for_each(|v| *v = sigmoid_fast(*v))
                 })
             }
 
             #[inline(always)]
             fn gate_sigmoid_in_place(self, z: &mut [f32]) {
-                portable_or!({ unsafe { $module::gate_sigmoid(z) } }, {
+                portable_or!($cfg, { unsafe { $module::gate_sigmoid(z) } }, {
                     z.iter_mut().for_each(|v| *v = gate_sigmoid_fast(*v))
                 })
             }
 
             #[inline(always)]
             fn exp_in_place(self, z: &mut [f32]) {
-                portable_or!({ unsafe { $module::exp_in_place(z) } }, {
+                portable_or!($cfg, { unsafe { $module::exp_in_place(z) } }, {
                     z.iter_mut().for_each(|v| *v = exp_fast(*v))
                 })
             }
@@ -86,6 +108,7 @@ macro_rules! simd_path {
                 h_out: &mut [f32; U],
             ) {
                 portable_or!(
+                    $cfg,
                     {
                         if $fused_row && U % $module::LANES == 0 && U4 == 4 * U {
                             // SAFETY: `self` proves the path's features.
@@ -113,6 +136,7 @@ macro_rules! simd_path {
                 h_out: &mut [f32; U],
             ) {
                 portable_or!(
+                    $cfg,
                     {
                         if $fused_row && U % $module::LANES == 0 && U3 == 3 * U {
                             // SAFETY: `self` proves the path's features.
@@ -154,6 +178,7 @@ macro_rules! simd_path {
                     );
                 }
                 portable_or!(
+                    $cfg,
                     {
                         // SAFETY: `self` proves the path's features; the kernel writes every
                         // value of `out` (full tiles, then the masked tail up to OUT, for every
@@ -196,6 +221,7 @@ macro_rules! simd_path {
                     return;
                 }
                 portable_or!(
+                    $cfg,
                     { unsafe { $module::matvec2_group::<G, IN1, IN2, OUT>(x1, w1, x2, w2, acc) } },
                     {
                         portable::matvec_acc_group::<Self, G, IN1, OUT>(x1, w1, acc);
@@ -207,7 +233,14 @@ macro_rules! simd_path {
     };
 }
 
-simd_path!(Avx2, 96, avx2, one_row_portable = true, fused_row = true);
+simd_path!(
+    Avx2,
+    96,
+    avx2,
+    cfg = target_arch = "x86_64",
+    one_row_portable = true,
+    fused_row = true
+);
 // The AVX-512 path takes one row through the template, one row's LSTM and GRU steps through
 // the fused row kernels: measured against the separate steps (2026-12-07, Intel Xeon with
 // AVX-512, docs/PERFORMANCE.md "Choosing the path"): lstm1 57.0-60.3 -> 51.4-51.6 us, gru1
@@ -216,20 +249,25 @@ simd_path!(
     Avx512,
     192,
     avx512,
+    cfg = target_arch = "x86_64",
     one_row_portable = false,
     fused_row = true
 );
-
-/// `$simd` in a build for WebAssembly with simd128, else `$portable` (the [`Simd128`] token
-/// cannot be made elsewhere).
-macro_rules! simd128_or {
-    ($simd:block, $portable:block) => {{
-        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-        $simd
-        #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
-        $portable
-    }};
-}
+// NEON takes one row through the template, whose tiles keep their accumulators in registers at
+// every width (the portable body, which executed up to 12% fewer instructions at 32-96 units,
+// spilled at 48 units and beyond 96: 1.2-3.1x the template's), and the fused row kernels (as
+// many instructions as the separate steps, within 6%; fused as on AVX2 and AVX-512, where that
+// measured faster). Its accumulator budget, for the portable bodies: 64 floats, half the 32 registers of
+// 4 (at 96, 48 units held 24 accumulators beside a weight row and spilled). Instruction counts
+// under qemu: docs/PERFORMANCE.md, "aarch64 (NEON)".
+simd_path!(
+    Neon,
+    64,
+    neon,
+    cfg = all(target_arch = "aarch64", target_feature = "neon"),
+    one_row_portable = false,
+    fused_row = true
+);
 
 /// The simd128 path: separate multiply and add (simd128 has no fused multiply-add: a `mul_add`
 /// would be libm's software `fmaf`), one row's products and the activations the portable bodies
@@ -259,7 +297,8 @@ impl MulAdd for Simd128 {
         c: &mut [f32; U],
         h_out: &mut [f32; U],
     ) {
-        simd128_or!(
+        portable_or!(
+            all(target_arch = "wasm32", target_feature = "simd128"),
             {
                 if U.is_multiple_of(simd128::LANES) && U4 == 4 * U {
                     // SAFETY: `self` proves the build has simd128.
@@ -285,7 +324,8 @@ impl MulAdd for Simd128 {
         b_rec: &[f32; U3],
         h_out: &mut [f32; U],
     ) {
-        simd128_or!(
+        portable_or!(
+            all(target_arch = "wasm32", target_feature = "simd128"),
             {
                 if U.is_multiple_of(simd128::LANES) && U3 == 3 * U {
                     // SAFETY: `self` proves the build has simd128.
@@ -316,7 +356,8 @@ impl MulAdd for Simd128 {
         init: &[&[f32; OUT]; G],
         out: &'o mut MaybeUninit<[[f32; OUT]; G]>,
     ) -> &'o mut [[f32; OUT]; G] {
-        simd128_or!(
+        portable_or!(
+            all(target_arch = "wasm32", target_feature = "simd128"),
             {
                 if G > 1 {
                     // SAFETY: `self` proves the build has simd128; the kernel writes every
@@ -342,7 +383,8 @@ impl MulAdd for Simd128 {
         w2: &[[f32; OUT]; IN2],
         acc: &mut [[f32; OUT]; G],
     ) {
-        simd128_or!(
+        portable_or!(
+            all(target_arch = "wasm32", target_feature = "simd128"),
             {
                 if G > 1 {
                     // SAFETY: `self` proves the build has simd128.

@@ -1,20 +1,24 @@
 //! The kernel set of each code path: the [`MulAdd`] trait, the path tokens [`Portable`],
-//! [`Avx2`], [`Avx512`] and [`Simd128`] (one per [`crate::simd::Simd`] variant; a SIMD token
-//! proves the CPU has its instruction set), and the entry points the layers call.
+//! [`Avx2`], [`Avx512`], [`Neon`] and [`Simd128`] (one per [`crate::simd::Simd`] variant; a SIMD
+//! token proves the CPU has its instruction set), and the entry points the layers call.
 //!
 //! Every kernel is `#[inline(always)]`, so generated code compiled inside a path's
 //! `#[target_feature]` function gets that path's instructions. The rest of the module, by
 //! concern: `dispatch.rs` (each SIMD token's `MulAdd`, routing to the intrinsics), [`portable`]
 //! (the bodies any path can run), `approx.rs` (tanh, exp and sigmoid), `template.rs` (the
-//! intrinsics template), `x86_64.rs` and `wasm32.rs` (its expansions) and `tests.rs`.
+//! intrinsics template), `x86_64.rs`, `aarch64.rs` and `wasm32.rs` (its expansions) and
+//! `tests.rs`.
 
 use std::mem::MaybeUninit;
 
+#[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
+mod aarch64;
 mod approx;
 mod dispatch;
 pub mod portable;
 #[cfg(any(
     target_arch = "x86_64",
+    all(target_arch = "aarch64", target_feature = "neon"),
     all(target_arch = "wasm32", target_feature = "simd128")
 ))]
 mod template;
@@ -33,14 +37,16 @@ pub use portable::{matvec_acc, matvec_acc_reference};
 /// A path's kernel set: how a kernel computes `a * b + c`, the grouped matrix-vector products,
 /// and tanh, sigmoid and exp over a slice.
 ///
-/// A value of a SIMD path's type is the proof that the CPU has its instruction set: [`Avx2`]
-/// and [`Avx512`] are made only by `new` (which asks [`crate::simd::detected`], probed once) or
+/// A value of a SIMD path's type is the proof that the CPU has its instruction set: [`Avx2`],
+/// [`Avx512`] and [`Neon`] are made only by `new` (which asks [`crate::simd::detected`], probed
+/// once) or
 /// by `new_unchecked` (unsafe: the caller vouches, as a `#[target_feature]` function may). So
 /// the kernels check nothing per call, and a safe call can never run an instruction the CPU
 /// lacks.
 pub trait MulAdd: Copy {
     /// How many f32 accumulators a kernel may keep in vector registers on this path (about
-    /// three quarters of the register file: 16 SSE2, 16 AVX2 or 32 AVX-512 registers).
+    /// three quarters of the register file: 16 SSE2, 16 AVX2 or 32 AVX-512 registers; half of
+    /// NEON's 32, which are 4 floats each: kernels/dispatch.rs).
     const ACC_FLOATS: usize;
 
     /// `a * b + c`.
@@ -225,6 +231,12 @@ impl Simd128 {
     }
 }
 
+/// The NEON path (aarch64): fused `mul_add` and the kernels of the template's `neon` expansion
+/// (4 lanes). NEON is part of the target wherever this path runs (chosen at compile time): a
+/// value exists only in a build for aarch64 with NEON.
+#[derive(Clone, Copy, Debug)]
+pub struct Neon(());
+
 impl Avx2 {
     /// `Some` when the CPU has AVX2 and FMA.
     pub fn new() -> Option<Self> {
@@ -255,6 +267,23 @@ impl Avx512 {
     #[inline(always)]
     pub unsafe fn new_unchecked() -> Self {
         Avx512(())
+    }
+}
+
+impl Neon {
+    /// `Some` in a build for aarch64 with NEON (the target's; no CPU is probed).
+    pub fn new() -> Option<Self> {
+        crate::simd::detected()
+            .runs(crate::simd::Simd::Neon)
+            .then_some(Neon(()))
+    }
+
+    /// # Safety
+    /// The CPU must have NEON (a build for an aarch64 target with it may vouch: the generated
+    /// `__run_neon` is compiled only there).
+    #[inline(always)]
+    pub unsafe fn new_unchecked() -> Self {
+        Neon(())
     }
 }
 

@@ -2,6 +2,8 @@
 //! a dense sample of f32, one test per path; the test of a path this CPU lacks is reported
 //! ignored (rnn-runtime/build.rs), never passed.
 
+#[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
+use super::aarch64::neon;
 use super::approx::EXP_C1;
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 use super::wasm32::simd128;
@@ -10,7 +12,7 @@ use super::x86_64::{avx2, avx512};
 use super::*;
 
 /// The token of the path a test is about. build.rs marks the tests of a path the CPU lacks
-/// ignored (`cpu_avx2`, `cpu_avx512`); a test that runs anyway (`--ignored`, or a binary built
+/// ignored (`cpu_avx2`, `cpu_avx512`, `cpu_neon`); a test that runs anyway (`--ignored`, or a binary built
 /// on another CPU) fails here rather than passing untested.
 fn token<M: MulAdd>() -> M {
     M::detect().unwrap_or_else(|| {
@@ -22,8 +24,9 @@ fn token<M: MulAdd>() -> M {
 }
 
 /// `per_path!(name, check)`: one test per path, `name::portable`, `name::avx2`,
-/// `name::avx512` and `name::simd128`, each calling `check` with the path's token; the SIMD ones
-/// are ignored where the CPU lacks the path (simd128: anywhere but a build for it).
+/// `name::avx512`, `name::neon` and `name::simd128`, each calling `check` with the path's token;
+/// the SIMD ones are ignored where the CPU lacks the path (NEON: anywhere but a build for
+/// aarch64 with it; simd128: anywhere but a WebAssembly build with it).
 macro_rules! per_path {
     ($(#[$meta:meta])* $name:ident, $check:expr) => {
         $(#[$meta])*
@@ -54,6 +57,12 @@ macro_rules! per_path {
             )]
             fn simd128() {
                 $check(token::<Simd128>())
+            }
+
+            #[test]
+            #[cfg_attr(not(cpu_neon), ignore = "not a build for aarch64 with NEON")]
+            fn neon() {
+                $check(token::<Neon>())
             }
         }
     };
@@ -144,6 +153,16 @@ mod grouped_kernels_match_the_reference_at_every_width_and_group {
         // template's) and wide groups (12 rows and more: the blocked products).
         group_cases!(token::<Simd128>(); 1, 48, 48; 2, 33, 17; 2, 5, 6; 3, 7, 100; 4, 9, 13;
             5, 64, 48; 6, 32, 32; 6, 7, 3; 12, 40, 40; 16, 33, 130);
+    }
+
+    #[test]
+    #[cfg_attr(not(cpu_neon), ignore = "not a build for aarch64 with NEON")]
+    fn neon() {
+        // Widths around the 4-lane registers, the one- and two-row tiles (16 floats) and the
+        // row block's (20), their partial tails; groups that split into blocks of 4 and 2.
+        group_cases!(token::<Neon>(); 1, 1, 1; 1, 3, 5; 1, 16, 16; 1, 17, 33; 1, 40, 40;
+            2, 33, 17; 2, 48, 64; 3, 24, 24; 4, 40, 40; 4, 5, 21; 5, 64, 48; 6, 32, 32;
+            6, 7, 100; 9, 16, 100; 1, 100, 128);
     }
 }
 
@@ -248,6 +267,26 @@ impl TwoProducts for TemplateAvx512 {
     }
 }
 
+#[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
+struct TemplateNeon;
+
+#[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
+impl TwoProducts for TemplateNeon {
+    fn name() -> &'static str {
+        "template neon"
+    }
+    fn run<const G: usize, const IN1: usize, const IN2: usize, const OUT: usize>(
+        x1: &[&[f32; IN1]; G],
+        w1: &[[f32; OUT]; IN1],
+        x2: &[&[f32; IN2]; G],
+        w2: &[[f32; OUT]; IN2],
+        acc: &mut [[f32; OUT]; G],
+    ) {
+        // SAFETY: this build's target has NEON (the cfg above).
+        unsafe { neon::matvec2_group::<G, IN1, IN2, OUT>(x1, w1, x2, w2, acc) }
+    }
+}
+
 /// `K` against the f64 reference for both products at once, to a tolerance relative to the
 /// sum of the terms' magnitudes.
 fn check_two<
@@ -302,8 +341,8 @@ fn check_two<
 
 /// Every width from 1 to 17 and around 32, 48, 64 and 128 (full tiles, masked tails, a
 /// tile of which only some registers hold outputs), 1 to 12 rows (split sums for 1-2, row
-/// blocks of 3 and 2 on AVX2, of 4 and 2 on AVX-512, for more), wide groups of 12 to 33 rows
-/// (the blocked products: chunks of inputs, packed panels), odd
+/// blocks of 3 and 2 on AVX2, of 4 and 2 on AVX-512, of 6 and 2 on NEON, for more), wide groups
+/// of 12 to 33 rows (the blocked products: chunks of inputs, packed panels), odd
 /// and even input counts, and either product empty.
 fn all_widths<K: TwoProducts>() {
     // The template's kernels are called unchecked: fail before, never run them without.
@@ -397,7 +436,7 @@ fn two_products<M: MulAdd>(_: M) {
     all_widths::<ViaTrait<M>>()
 }
 
-/// Each template expansion, called directly, against the reference (one row included, which
+/// Every template expansion, called directly, against the reference (one row included, which
 /// the simd128 path itself runs through the portable body).
 mod template_two_products_match_the_reference {
     // Unused where no expansion is compiled (wasm32 without simd128).
@@ -422,6 +461,12 @@ mod template_two_products_match_the_reference {
     #[cfg_attr(not(cpu_avx512), ignore = "this CPU has no AVX-512")]
     fn avx512() {
         all_widths::<TemplateAvx512>();
+    }
+
+    #[test]
+    #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
+    fn neon() {
+        all_widths::<TemplateNeon>();
     }
 }
 
@@ -488,6 +533,9 @@ fn row_sizes<M: MulAdd>(m: M) {
     check_rows::<M, 0, 32, 96, 128>(m);
     check_rows::<M, 0, 40, 120, 160>(m);
     check_rows::<M, 0, 6, 18, 24>(m);
+    // One register of units after the wider tiles on 4 lanes (8 + 4), and one alone.
+    check_rows::<M, 3, 12, 36, 48>(m);
+    check_rows::<M, 0, 4, 12, 16>(m);
     check_rows::<M, 5, 8, 24, 32>(m);
     check_rows::<M, 32, 32, 96, 128>(m);
     check_rows::<M, 3, 48, 144, 192>(m);
@@ -666,6 +714,17 @@ mod exp_and_sigmoid_match_f64 {
             simd128::sigmoid(z)
         });
     }
+
+    #[test]
+    #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
+    fn template_neon() {
+        // SAFETY (both): this build's target has NEON (the cfg above).
+        check_exp_and_sigmoid(
+            "template neon",
+            &|z| unsafe { neon::exp_in_place(z) },
+            &|z| unsafe { neon::sigmoid(z) },
+        );
+    }
 }
 
 /// `sigmoid` is exactly 1 and 0 far out at both ends, 0.5 at 0, and NaN for NaN.
@@ -770,6 +829,13 @@ mod gate_sigmoid_is_within_3_5e_minus_7 {
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
     fn template_simd128() {
         check_gate_sigmoid("template simd128", &|z| simd128::gate_sigmoid(z));
+    }
+
+    #[test]
+    #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
+    fn template_neon() {
+        // SAFETY: this build's target has NEON (the cfg above).
+        check_gate_sigmoid("template neon", &|z| unsafe { neon::gate_sigmoid(z) });
     }
 }
 
