@@ -1,6 +1,7 @@
 //! Probes the build machine's CPU for the tests of the SIMD paths: when the build runs on the
 //! machine it targets (host == target, x86-64), emits `cpu_avx2` (AVX2 and FMA) and
-//! `cpu_avx512` (AVX-512F too) for what the CPU has, and the tests of a path it lacks are
+//! `cpu_avx512` (AVX-512F too) and `cpu_avx512vl` (AVX-512VL too: the 256-bit AVX-512 kernels)
+//! for what the CPU has, and the tests of a path it lacks are
 //! marked ignored rather than passing without running. The library itself never reads them.
 //! `cpu_neon` needs no probe: NEON is part of the target (aarch64 with `target_feature =
 //! "neon"`), so every CPU a build for it runs on has it (under qemu-aarch64 too).
@@ -11,7 +12,7 @@
 use std::env;
 
 fn main() {
-    println!("cargo::rustc-check-cfg=cfg(cpu_avx2, cpu_avx512, cpu_neon)");
+    println!("cargo::rustc-check-cfg=cfg(cpu_avx2, cpu_avx512, cpu_avx512vl, cpu_neon)");
     // (No `rerun-if-changed=build.rs`: a changed script reruns anyway, and the workspace's root
     // package runs this file as its own build script from another directory.)
     println!("cargo::rerun-if-env-changed=RNN_HIDE_AVX2");
@@ -35,6 +36,9 @@ fn main() {
             println!("cargo::rustc-cfg=cpu_avx2");
             if has!("avx512f") && !hidden("RNN_HIDE_AVX512") {
                 println!("cargo::rustc-cfg=cpu_avx512");
+                if has!("avx512vl") {
+                    println!("cargo::rustc-cfg=cpu_avx512vl");
+                }
             }
         }
     }

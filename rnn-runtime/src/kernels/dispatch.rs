@@ -11,8 +11,8 @@ use super::approx::{exp_fast, gate_sigmoid_fast, sigmoid_fast, tanh_fast};
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 use super::wasm32::simd128;
 #[cfg(target_arch = "x86_64")]
-use super::x86_64::{avx2, avx512};
-use super::{Avx2, Avx512, MulAdd, Neon, Simd128, portable};
+use super::x86_64::{avx2, avx512, avx512_256};
+use super::{Avx2, Avx512, Avx512At256, MulAdd, Neon, Simd128, portable};
 
 /// `$simd` where the configuration `$cfg` (the path's architecture) holds, else `$portable`:
 /// off its architecture a path has no SIMD kernels, and its token cannot be made.
@@ -249,6 +249,17 @@ simd_path!(
     Avx512,
     192,
     avx512,
+    cfg = target_arch = "x86_64",
+    one_row_portable = false,
+    fused_row = true
+);
+// AVX-512 at 256 bits: every kernel the template's `avx512_256` expansion (one row included,
+// as on AVX-512). Not a path: no generated code runs it (docs/PERFORMANCE.md, "AVX-512 at 256
+// bits"). Its accumulator budget: three quarters of 32 registers of 8.
+simd_path!(
+    Avx512At256,
+    192,
+    avx512_256,
     cfg = target_arch = "x86_64",
     one_row_portable = false,
     fused_row = true

@@ -1,6 +1,7 @@
 //! The kernel set of each code path: the [`MulAdd`] trait, the path tokens [`Portable`],
 //! [`Avx2`], [`Avx512`], [`Neon`] and [`Simd128`] (one per [`crate::simd::Simd`] variant; a SIMD
-//! token proves the CPU has its instruction set), and the entry points the layers call.
+//! token proves the CPU has its instruction set), [`Avx512At256`] (AVX-512 at 256 bits: a
+//! kernel set that is not a path), and the entry points the layers call.
 //!
 //! Every kernel is `#[inline(always)]`, so generated code compiled inside a path's
 //! `#[target_feature]` function gets that path's instructions. The rest of the module, by
@@ -206,6 +207,15 @@ pub struct Avx2(());
 #[derive(Clone, Copy, Debug)]
 pub struct Avx512(());
 
+/// AVX-512 at 256 bits: fused `mul_add` and the kernels of the template's `avx512_256`
+/// expansion (8-lane `__m256` in AVX-512's 32 registers, remainders under mask registers). Not
+/// a path (no [`crate::simd::Simd`] variant, no generated code runs it): a kernel set held to
+/// the references as the paths are, and timed against them by examples/avx512_256.rs (the
+/// candidate for CPUs that split 512-bit operations in two: docs/PERFORMANCE.md, "AVX-512 at
+/// 256 bits"). Proof that the CPU has AVX-512F, AVX-512VL, AVX2 and FMA.
+#[derive(Clone, Copy, Debug)]
+pub struct Avx512At256(());
+
 /// The WebAssembly simd128 path: separate multiply and add (simd128 has no FMA) as the
 /// portable path, with the template's `simd128` expansion (4 lanes) for the products of rows in
 /// lockstep and one row's fused LSTM and GRU steps, where it measured faster; one row's products
@@ -267,6 +277,25 @@ impl Avx512 {
     #[inline(always)]
     pub unsafe fn new_unchecked() -> Self {
         Avx512(())
+    }
+}
+
+impl Avx512At256 {
+    /// `Some` when the CPU has AVX-512F, AVX-512VL, AVX2 and FMA.
+    pub fn new() -> Option<Self> {
+        let avx512 = crate::simd::detected().runs(crate::simd::Simd::Avx512);
+        #[cfg(all(feature = "std", target_arch = "x86_64"))]
+        let vl = std::arch::is_x86_feature_detected!("avx512vl");
+        #[cfg(not(all(feature = "std", target_arch = "x86_64")))]
+        let vl = cfg!(target_feature = "avx512vl");
+        (avx512 && vl).then_some(Avx512At256(()))
+    }
+
+    /// # Safety
+    /// The CPU must have AVX-512F, AVX-512VL, AVX2 and FMA.
+    #[inline(always)]
+    pub unsafe fn new_unchecked() -> Self {
+        Avx512At256(())
     }
 }
 

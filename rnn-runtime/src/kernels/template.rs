@@ -1,6 +1,7 @@
 //! The intrinsics kernels, written once as a template ([`simd_kernels!`]) and expanded to one
-//! module per instruction set: `x86_64.rs` expands it to `avx2` (AVX2 + FMA, 8-lane `__m256`)
-//! and `avx512` (AVX-512F, 16-lane `__m512`), `aarch64.rs` to `neon` (4-lane `float32x4_t`). A
+//! module per instruction set: `x86_64.rs` expands it to `avx2` (AVX2 + FMA, 8-lane `__m256`),
+//! `avx512` (AVX-512F, 16-lane `__m512`) and `avx512_256` (AVX-512VL, 8-lane `__m256` in 32
+//! registers), `aarch64.rs` to `neon` (4-lane `float32x4_t`), `wasm32.rs` to `simd128`. A
 //! fix to a kernel is made in the template and reaches every path.
 //!
 //! Why intrinsics: which values live in registers then does not depend on LLVM's

@@ -8,7 +8,7 @@ use super::approx::EXP_C1;
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 use super::wasm32::simd128;
 #[cfg(target_arch = "x86_64")]
-use super::x86_64::{avx2, avx512};
+use super::x86_64::{avx2, avx512, avx512_256};
 use super::*;
 
 /// The token of the path a test is about. build.rs marks the tests of a path the CPU lacks
@@ -24,8 +24,9 @@ fn token<M: MulAdd>() -> M {
 }
 
 /// `per_path!(name, check)`: one test per path, `name::portable`, `name::avx2`,
-/// `name::avx512`, `name::neon` and `name::simd128`, each calling `check` with the path's token;
-/// the SIMD ones are ignored where the CPU lacks the path (NEON: anywhere but a build for
+/// `name::avx512`, `name::neon` and `name::simd128`, each calling `check` with the path's token,
+/// and `name::avx512_256` for AVX-512 at 256 bits (a kernel set that is not a path); the SIMD
+/// ones are ignored where the CPU lacks the path (NEON: anywhere but a build for
 /// aarch64 with it; simd128: anywhere but a WebAssembly build with it).
 macro_rules! per_path {
     ($(#[$meta:meta])* $name:ident, $check:expr) => {
@@ -48,6 +49,12 @@ macro_rules! per_path {
             #[cfg_attr(not(cpu_avx512), ignore = "this CPU has no AVX-512")]
             fn avx512() {
                 $check(token::<Avx512>())
+            }
+
+            #[test]
+            #[cfg_attr(not(cpu_avx512vl), ignore = "this CPU has no AVX-512VL")]
+            fn avx512_256() {
+                $check(token::<Avx512At256>())
             }
 
             #[test]
@@ -144,6 +151,16 @@ mod grouped_kernels_match_the_reference_at_every_width_and_group {
     }
 
     #[test]
+    #[cfg_attr(not(cpu_avx512vl), ignore = "this CPU has no AVX-512VL")]
+    fn avx512_256() {
+        // Widths around the 8-lane registers, the 32-float tiles and their masked tails; groups
+        // that split into blocks of 6 and 2.
+        group_cases!(token::<Avx512At256>(); 1, 1, 1; 1, 3, 5; 1, 32, 32; 1, 48, 48; 1, 40, 40;
+            1, 17, 33; 2, 33, 17; 2, 48, 64; 3, 24, 24; 4, 40, 40; 6, 32, 32; 6, 7, 100;
+            5, 64, 48; 8, 32, 96; 1, 100, 128);
+    }
+
+    #[test]
     #[cfg_attr(
         not(all(target_arch = "wasm32", target_feature = "simd128")),
         ignore = "not a WebAssembly build with simd128"
@@ -210,6 +227,8 @@ struct TemplateSimd128;
 struct TemplateAvx2;
 #[cfg(target_arch = "x86_64")]
 struct TemplateAvx512;
+#[cfg(target_arch = "x86_64")]
+struct TemplateAvx512At256;
 
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 impl TwoProducts for TemplateSimd128 {
@@ -264,6 +283,26 @@ impl TwoProducts for TemplateAvx512 {
     ) {
         // SAFETY: only called when `available()` (AVX-512F present).
         unsafe { avx512::matvec2_group::<G, IN1, IN2, OUT>(x1, w1, x2, w2, acc) }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+impl TwoProducts for TemplateAvx512At256 {
+    fn name() -> &'static str {
+        "template avx512_256"
+    }
+    fn available() -> bool {
+        Avx512At256::new().is_some()
+    }
+    fn run<const G: usize, const IN1: usize, const IN2: usize, const OUT: usize>(
+        x1: &[&[f32; IN1]; G],
+        w1: &[[f32; OUT]; IN1],
+        x2: &[&[f32; IN2]; G],
+        w2: &[[f32; OUT]; IN2],
+        acc: &mut [[f32; OUT]; G],
+    ) {
+        // SAFETY: only called when `available()` (AVX-512F, AVX-512VL, AVX2 and FMA present).
+        unsafe { avx512_256::matvec2_group::<G, IN1, IN2, OUT>(x1, w1, x2, w2, acc) }
     }
 }
 
@@ -341,7 +380,8 @@ fn check_two<
 
 /// Every width from 1 to 17 and around 32, 48, 64 and 128 (full tiles, masked tails, a
 /// tile of which only some registers hold outputs), 1 to 12 rows (split sums for 1-2, row
-/// blocks of 3 and 2 on AVX2, of 4 and 2 on AVX-512, of 6 and 2 on NEON, for more), wide groups
+/// blocks of 3 and 2 on AVX2, of 4 and 2 on AVX-512, of 6 and 2 on NEON and on AVX-512 at
+/// 256 bits, for more), wide groups
 /// of 12 to 33 rows (the blocked products: chunks of inputs, packed panels), odd
 /// and even input counts, and either product empty.
 fn all_widths<K: TwoProducts>() {
@@ -461,6 +501,13 @@ mod template_two_products_match_the_reference {
     #[cfg_attr(not(cpu_avx512), ignore = "this CPU has no AVX-512")]
     fn avx512() {
         all_widths::<TemplateAvx512>();
+    }
+
+    #[test]
+    #[cfg(target_arch = "x86_64")]
+    #[cfg_attr(not(cpu_avx512vl), ignore = "this CPU has no AVX-512VL")]
+    fn avx512_256() {
+        all_widths::<TemplateAvx512At256>();
     }
 
     #[test]
@@ -708,6 +755,19 @@ mod exp_and_sigmoid_match_f64 {
     }
 
     #[test]
+    #[cfg(target_arch = "x86_64")]
+    #[cfg_attr(not(cpu_avx512vl), ignore = "this CPU has no AVX-512VL")]
+    fn template_avx512_256() {
+        let _ = token::<Avx512At256>();
+        // SAFETY (both): AVX-512F, AVX-512VL, AVX2 and FMA are present (checked just above).
+        check_exp_and_sigmoid(
+            "template avx512_256",
+            &|z| unsafe { avx512_256::exp_in_place(z) },
+            &|z| unsafe { avx512_256::sigmoid(z) },
+        );
+    }
+
+    #[test]
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
     fn template_simd128() {
         check_exp_and_sigmoid("template simd128", &|z| simd128::exp_in_place(z), &|z| {
@@ -822,6 +882,17 @@ mod gate_sigmoid_is_within_3_5e_minus_7 {
         let _ = token::<Avx512>();
         // SAFETY: AVX-512F is present (checked just above).
         check_gate_sigmoid("template avx512", &|z| unsafe { avx512::gate_sigmoid(z) });
+    }
+
+    #[test]
+    #[cfg(target_arch = "x86_64")]
+    #[cfg_attr(not(cpu_avx512vl), ignore = "this CPU has no AVX-512VL")]
+    fn template_avx512_256() {
+        let _ = token::<Avx512At256>();
+        // SAFETY: AVX-512F, AVX-512VL, AVX2 and FMA are present (checked just above).
+        check_gate_sigmoid("template avx512_256", &|z| unsafe {
+            avx512_256::gate_sigmoid(z)
+        });
     }
 
     /// The simd128 path's fused rows take their gates from the template.
