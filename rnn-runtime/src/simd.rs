@@ -17,7 +17,7 @@
 use std::sync::atomic::{AtomicU8, Ordering};
 
 /// A code path of the generated forward pass. (Not ordered: which paths a CPU runs is
-/// [`available`]'s answer, and the paths of two architectures do not compare.)
+/// [`Simd::runs`]' answer, and the paths of two architectures do not compare.)
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
 pub enum Simd {
@@ -40,13 +40,15 @@ impl Simd {
     /// Whether a CPU whose best path is `self` runs `path`: the portable path runs anywhere, AVX2
     /// wherever AVX-512 does (the AVX-512 path needs AVX2 and FMA too), NEON and simd128 only
     /// where they are the best (each is the only SIMD path of its target).
-    #[inline]
-    pub(crate) fn runs(self, path: Simd) -> bool {
-        match path {
-            Simd::Portable => true,
-            Simd::Avx2 => matches!(self, Simd::Avx2 | Simd::Avx512),
-            Simd::Avx512 | Simd::Neon | Simd::Simd128 => self == path,
-        }
+    pub const fn runs(self, path: Simd) -> bool {
+        matches!(
+            (self, path),
+            (_, Simd::Portable)
+                | (Simd::Avx2 | Simd::Avx512, Simd::Avx2)
+                | (Simd::Avx512, Simd::Avx512)
+                | (Simd::Neon, Simd::Neon)
+                | (Simd::Simd128, Simd::Simd128)
+        )
     }
 }
 
