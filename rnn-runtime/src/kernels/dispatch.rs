@@ -47,13 +47,59 @@ fn fused_mul_add(a: f32, b: f32, c: f32) -> f32 {
     return libm::fmaf(a, b, c);
 }
 
+/// A SIMD path's elementwise functions: `template`, the expansion's (where `$cfg` holds, else
+/// the portable bodies); `portable`, the trait's own bodies (vectorised by the compiler).
+macro_rules! simd_activations {
+    (template, $cfg:meta, $module:ident) => {
+        // SAFETY (each block): `self` proves the path's features.
+        #[inline(always)]
+        fn tanh_in_place(self, z: &mut [f32]) {
+            portable_or!($cfg, { unsafe { $module::tanh(z) } }, {
+                z.iter_mut().for_each(|v| *v = tanh_fast(*v))
+            })
+        }
+
+        #[inline(always)]
+        fn sigmoid_in_place(self, z: &mut [f32]) {
+            portable_or!($cfg, { unsafe { $module::sigmoid(z) } }, {
+                z.iter_mut().for_each(|v| *v = sigmoid_fast(*v))
+            })
+        }
+
+        #[inline(always)]
+        fn gate_sigmoid_in_place(self, z: &mut [f32]) {
+            portable_or!($cfg, { unsafe { $module::gate_sigmoid(z) } }, {
+                z.iter_mut().for_each(|v| *v = gate_sigmoid_fast(*v))
+            })
+        }
+
+        #[inline(always)]
+        fn exp_in_place(self, z: &mut [f32]) {
+            portable_or!($cfg, { unsafe { $module::exp_in_place(z) } }, {
+                z.iter_mut().for_each(|v| *v = exp_fast(*v))
+            })
+        }
+    };
+    (portable, $cfg:meta, $module:ident) => {};
+}
+
+/// `a * b + c` with two roundings: the multiply and add of a path without fused multiply-add
+/// (simd128), as the portable path's.
+#[inline(always)]
+fn separate_mul_add(a: f32, b: f32, c: f32) -> f32 {
+    a * b + c
+}
+
 /// The `MulAdd` of a SIMD path: its token type, accumulator budget, constructor, and the module
 /// of the kernel template's expansion that every kernel goes to where `$cfg` (the path's
 /// architecture) holds (the token proves the CPU has the path's features, so the calls are
 /// sound; elsewhere the portable bodies).
 macro_rules! simd_path {
     ($token:ty, $acc:literal, $module:ident, cfg = $cfg:meta,
-     one_row_portable = $one_row_portable:literal, fused_row = $fused_row:literal) => {
+     one_row_portable = $one_row_portable:literal, fused_row = $fused_row:literal,
+     mul_add = $mul_add:ident, activations = $activations:ident) => {
+        // Safe intrinsics (simd128's: no `#[target_feature]` on wasm32) need no `unsafe`.
+        #[allow(unused_unsafe)]
         impl MulAdd for $token {
             const ACC_FLOATS: usize = $acc;
             const FUSED_ROW: bool = $fused_row;
@@ -62,37 +108,10 @@ macro_rules! simd_path {
             }
             #[inline(always)]
             fn mul_add(a: f32, b: f32, c: f32) -> f32 {
-                fused_mul_add(a, b, c)
+                $mul_add(a, b, c)
             }
 
-            // SAFETY (each block): `self` proves the path's features.
-            #[inline(always)]
-            fn tanh_in_place(self, z: &mut [f32]) {
-                portable_or!($cfg, { unsafe { $module::tanh(z) } }, {
-                    z.iter_mut().for_each(|v| *v = tanh_fast(*v))
-                })
-            }
-
-            #[inline(always)]
-            fn sigmoid_in_place(self, z: &mut [f32]) {
-                portable_or!($cfg, { unsafe { $module::sigmoid(z) } }, {
-                    z.iter_mut().for_each(|v| *v = sigmoid_fast(*v))
-                })
-            }
-
-            #[inline(always)]
-            fn gate_sigmoid_in_place(self, z: &mut [f32]) {
-                portable_or!($cfg, { unsafe { $module::gate_sigmoid(z) } }, {
-                    z.iter_mut().for_each(|v| *v = gate_sigmoid_fast(*v))
-                })
-            }
-
-            #[inline(always)]
-            fn exp_in_place(self, z: &mut [f32]) {
-                portable_or!($cfg, { unsafe { $module::exp_in_place(z) } }, {
-                    z.iter_mut().for_each(|v| *v = exp_fast(*v))
-                })
-            }
+            simd_activations!($activations, $cfg, $module);
 
             // The fused one-row kernels need whole registers of units; other widths (and a
             // path without them) take the portable body.
@@ -239,7 +258,9 @@ simd_path!(
     avx2,
     cfg = target_arch = "x86_64",
     one_row_portable = true,
-    fused_row = true
+    fused_row = true,
+    mul_add = fused_mul_add,
+    activations = template
 );
 // The AVX-512 path takes one row through the template, one row's LSTM and GRU steps through
 // the fused row kernels: measured against the separate steps (2026-12-07, Intel Xeon with
@@ -251,7 +272,9 @@ simd_path!(
     avx512,
     cfg = target_arch = "x86_64",
     one_row_portable = false,
-    fused_row = true
+    fused_row = true,
+    mul_add = fused_mul_add,
+    activations = template
 );
 // AVX-512 at 256 bits: every kernel the template's `avx512_256` expansion (one row included,
 // as on AVX-512). Not a path: no generated code runs it (docs/PERFORMANCE.md, "AVX-512 at 256
@@ -262,7 +285,9 @@ simd_path!(
     avx512_256,
     cfg = target_arch = "x86_64",
     one_row_portable = false,
-    fused_row = true
+    fused_row = true,
+    mul_add = fused_mul_add,
+    activations = template
 );
 // NEON takes one row through the template, whose tiles keep their accumulators in registers at
 // every width (the portable body, which executed up to 12% fewer instructions at 32-96 units,
@@ -277,137 +302,24 @@ simd_path!(
     neon,
     cfg = all(target_arch = "aarch64", target_feature = "neon"),
     one_row_portable = false,
-    fused_row = true
+    fused_row = true,
+    mul_add = fused_mul_add,
+    activations = template
 );
 
-/// The simd128 path: separate multiply and add (simd128 has no fused multiply-add: a `mul_add`
-/// would be libm's software `fmaf`), one row's products and the activations the portable bodies
-/// (LLVM vectorises them for simd128, and they measured faster there than the template's tiles
-/// and its tanh with a Newton step after a true division), the products of rows in lockstep and
-/// one row's LSTM and GRU steps the template's `simd128` expansion (docs/PERFORMANCE.md,
-/// "WebAssembly"). Off WebAssembly every kernel is the portable body.
-impl MulAdd for Simd128 {
-    const ACC_FLOATS: usize = 48;
-    const FUSED_ROW: bool = cfg!(all(target_arch = "wasm32", target_feature = "simd128"));
-    fn detect() -> Option<Self> {
-        Simd128::new()
-    }
-    #[inline(always)]
-    fn mul_add(a: f32, b: f32, c: f32) -> f32 {
-        a * b + c
-    }
-
-    #[inline(always)]
-    fn lstm_row<const IN: usize, const U: usize, const U4: usize>(
-        self,
-        x: &[f32; IN],
-        kernel: &[[f32; U4]; IN],
-        h: &[f32; U],
-        recurrent: &[[f32; U4]; U],
-        z0: &[f32; U4],
-        c: &mut [f32; U],
-        h_out: &mut [f32; U],
-    ) {
-        portable_or!(
-            all(target_arch = "wasm32", target_feature = "simd128"),
-            {
-                if U.is_multiple_of(simd128::LANES) && U4 == 4 * U {
-                    // SAFETY: `self` proves the build has simd128.
-                    #[allow(unused_unsafe)]
-                    return unsafe {
-                        simd128::lstm_row::<IN, U, U4>(x, kernel, h, recurrent, z0, c, h_out)
-                    };
-                }
-                portable::lstm_row(self, x, kernel, h, recurrent, z0, c, h_out)
-            },
-            { portable::lstm_row(self, x, kernel, h, recurrent, z0, c, h_out) }
-        )
-    }
-
-    #[inline(always)]
-    fn gru_row<const IN: usize, const U: usize, const U3: usize>(
-        self,
-        x: &[f32; IN],
-        kernel: &[[f32; U3]; IN],
-        h: &[f32; U],
-        recurrent: &[[f32; U3]; U],
-        a0: &[f32; U3],
-        b_rec: &[f32; U3],
-        h_out: &mut [f32; U],
-    ) {
-        portable_or!(
-            all(target_arch = "wasm32", target_feature = "simd128"),
-            {
-                if U.is_multiple_of(simd128::LANES) && U3 == 3 * U {
-                    // SAFETY: `self` proves the build has simd128.
-                    #[allow(unused_unsafe)]
-                    return unsafe {
-                        simd128::gru_row::<IN, U, U3>(x, kernel, h, recurrent, a0, b_rec, h_out)
-                    };
-                }
-                portable::gru_row(self, x, kernel, h, recurrent, a0, b_rec, h_out)
-            },
-            { portable::gru_row(self, x, kernel, h, recurrent, a0, b_rec, h_out) }
-        )
-    }
-
-    #[inline(always)]
-    fn matvec2_group_init<
-        'o,
-        const G: usize,
-        const IN1: usize,
-        const IN2: usize,
-        const OUT: usize,
-    >(
-        self,
-        x1: &[&[f32; IN1]; G],
-        w1: &[[f32; OUT]; IN1],
-        x2: &[&[f32; IN2]; G],
-        w2: &[[f32; OUT]; IN2],
-        init: &[&[f32; OUT]; G],
-        out: &'o mut MaybeUninit<[[f32; OUT]; G]>,
-    ) -> &'o mut [[f32; OUT]; G] {
-        portable_or!(
-            all(target_arch = "wasm32", target_feature = "simd128"),
-            {
-                if G > 1 {
-                    // SAFETY: `self` proves the build has simd128; the kernel writes every
-                    // value of `out`, so it is initialised after the call.
-                    #[allow(unused_unsafe)]
-                    return unsafe {
-                        simd128::matvec2_group_init::<G, IN1, IN2, OUT>(x1, w1, x2, w2, init, out);
-                        out.assume_init_mut()
-                    };
-                }
-            },
-            {}
-        );
-        portable::matvec2_group_init::<Self, G, IN1, IN2, OUT>(x1, w1, x2, w2, init, out)
-    }
-
-    #[inline(always)]
-    fn matvec2_group<const G: usize, const IN1: usize, const IN2: usize, const OUT: usize>(
-        self,
-        x1: &[&[f32; IN1]; G],
-        w1: &[[f32; OUT]; IN1],
-        x2: &[&[f32; IN2]; G],
-        w2: &[[f32; OUT]; IN2],
-        acc: &mut [[f32; OUT]; G],
-    ) {
-        portable_or!(
-            all(target_arch = "wasm32", target_feature = "simd128"),
-            {
-                if G > 1 {
-                    // SAFETY: `self` proves the build has simd128.
-                    #[allow(unused_unsafe)]
-                    return unsafe {
-                        simd128::matvec2_group::<G, IN1, IN2, OUT>(x1, w1, x2, w2, acc)
-                    };
-                }
-            },
-            {}
-        );
-        portable::matvec_acc_group::<Self, G, IN1, OUT>(x1, w1, acc);
-        portable::matvec_acc_group::<Self, G, IN2, OUT>(x2, w2, acc);
-    }
-}
+// The simd128 path: separate multiply and add (simd128 has no fused multiply-add: a `mul_add`
+// would be libm's software `fmaf`), one row's products and the activations the portable bodies
+// (LLVM vectorises them for simd128, and they measured faster there than the template's tiles
+// and its tanh with a Newton step after a true division), the products of rows in lockstep and
+// one row's LSTM and GRU steps the template's `simd128` expansion (docs/PERFORMANCE.md,
+// "WebAssembly"). Off WebAssembly every kernel is the portable body.
+simd_path!(
+    Simd128,
+    48,
+    simd128,
+    cfg = all(target_arch = "wasm32", target_feature = "simd128"),
+    one_row_portable = true,
+    fused_row = true,
+    mul_add = separate_mul_add,
+    activations = portable
+);

@@ -220,111 +220,75 @@ impl<M: MulAdd> TwoProducts for ViaTrait<M> {
     }
 }
 
-/// The template's expansions, called directly (so none hides behind a fallback).
-#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-struct TemplateSimd128;
-#[cfg(target_arch = "x86_64")]
-struct TemplateAvx2;
-#[cfg(target_arch = "x86_64")]
-struct TemplateAvx512;
-#[cfg(target_arch = "x86_64")]
-struct TemplateAvx512At256;
+/// `template_products!(Name, "name", module, cfg, available)`: the template's expansion
+/// `module`, called directly (so none hides behind a fallback), where `cfg` holds; its tests
+/// run when `available` (the CPU has the expansion's features).
+macro_rules! template_products {
+    ($name:ident, $label:literal, $module:ident, $cfg:meta, $available:expr) => {
+        #[cfg($cfg)]
+        struct $name;
 
-#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-impl TwoProducts for TemplateSimd128 {
-    fn name() -> &'static str {
-        "template simd128"
-    }
-    fn run<const G: usize, const IN1: usize, const IN2: usize, const OUT: usize>(
-        x1: &[&[f32; IN1]; G],
-        w1: &[[f32; OUT]; IN1],
-        x2: &[&[f32; IN2]; G],
-        w2: &[[f32; OUT]; IN2],
-        acc: &mut [[f32; OUT]; G],
-    ) {
-        simd128::matvec2_group::<G, IN1, IN2, OUT>(x1, w1, x2, w2, acc)
-    }
+        #[cfg($cfg)]
+        impl TwoProducts for $name {
+            fn name() -> &'static str {
+                $label
+            }
+            fn available() -> bool {
+                $available
+            }
+            fn run<const G: usize, const IN1: usize, const IN2: usize, const OUT: usize>(
+                x1: &[&[f32; IN1]; G],
+                w1: &[[f32; OUT]; IN1],
+                x2: &[&[f32; IN2]; G],
+                w2: &[[f32; OUT]; IN2],
+                acc: &mut [[f32; OUT]; G],
+            ) {
+                // SAFETY: only called when `available()` (the CPU has the module's features;
+                // simd128's functions are safe).
+                #[allow(unused_unsafe)]
+                unsafe {
+                    $module::matvec2_group::<G, IN1, IN2, OUT>(x1, w1, x2, w2, acc)
+                }
+            }
+        }
+    };
 }
 
-#[cfg(target_arch = "x86_64")]
-impl TwoProducts for TemplateAvx2 {
-    fn name() -> &'static str {
-        "template avx2"
-    }
-    fn available() -> bool {
-        std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
-    }
-    fn run<const G: usize, const IN1: usize, const IN2: usize, const OUT: usize>(
-        x1: &[&[f32; IN1]; G],
-        w1: &[[f32; OUT]; IN1],
-        x2: &[&[f32; IN2]; G],
-        w2: &[[f32; OUT]; IN2],
-        acc: &mut [[f32; OUT]; G],
-    ) {
-        // SAFETY: only called when `available()` (AVX2 and FMA present).
-        unsafe { avx2::matvec2_group::<G, IN1, IN2, OUT>(x1, w1, x2, w2, acc) }
-    }
-}
-
-#[cfg(target_arch = "x86_64")]
-impl TwoProducts for TemplateAvx512 {
-    fn name() -> &'static str {
-        "template avx512"
-    }
-    fn available() -> bool {
-        std::arch::is_x86_feature_detected!("avx512f")
-    }
-    fn run<const G: usize, const IN1: usize, const IN2: usize, const OUT: usize>(
-        x1: &[&[f32; IN1]; G],
-        w1: &[[f32; OUT]; IN1],
-        x2: &[&[f32; IN2]; G],
-        w2: &[[f32; OUT]; IN2],
-        acc: &mut [[f32; OUT]; G],
-    ) {
-        // SAFETY: only called when `available()` (AVX-512F present).
-        unsafe { avx512::matvec2_group::<G, IN1, IN2, OUT>(x1, w1, x2, w2, acc) }
-    }
-}
-
-#[cfg(target_arch = "x86_64")]
-impl TwoProducts for TemplateAvx512At256 {
-    fn name() -> &'static str {
-        "template avx512_256"
-    }
-    fn available() -> bool {
-        Avx512At256::new().is_some()
-    }
-    fn run<const G: usize, const IN1: usize, const IN2: usize, const OUT: usize>(
-        x1: &[&[f32; IN1]; G],
-        w1: &[[f32; OUT]; IN1],
-        x2: &[&[f32; IN2]; G],
-        w2: &[[f32; OUT]; IN2],
-        acc: &mut [[f32; OUT]; G],
-    ) {
-        // SAFETY: only called when `available()` (AVX-512F, AVX-512VL, AVX2 and FMA present).
-        unsafe { avx512_256::matvec2_group::<G, IN1, IN2, OUT>(x1, w1, x2, w2, acc) }
-    }
-}
-
-#[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
-struct TemplateNeon;
-
-#[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
-impl TwoProducts for TemplateNeon {
-    fn name() -> &'static str {
-        "template neon"
-    }
-    fn run<const G: usize, const IN1: usize, const IN2: usize, const OUT: usize>(
-        x1: &[&[f32; IN1]; G],
-        w1: &[[f32; OUT]; IN1],
-        x2: &[&[f32; IN2]; G],
-        w2: &[[f32; OUT]; IN2],
-        acc: &mut [[f32; OUT]; G],
-    ) {
-        // SAFETY: this build's target has NEON (the cfg above).
-        unsafe { neon::matvec2_group::<G, IN1, IN2, OUT>(x1, w1, x2, w2, acc) }
-    }
-}
+template_products!(
+    TemplateAvx2,
+    "template avx2",
+    avx2,
+    target_arch = "x86_64",
+    Avx2::new().is_some()
+);
+template_products!(
+    TemplateAvx512,
+    "template avx512",
+    avx512,
+    target_arch = "x86_64",
+    Avx512::new().is_some()
+);
+template_products!(
+    TemplateAvx512At256,
+    "template avx512_256",
+    avx512_256,
+    target_arch = "x86_64",
+    Avx512At256::new().is_some()
+);
+template_products!(
+    TemplateNeon,
+    "template neon",
+    neon,
+    all(target_arch = "aarch64", target_feature = "neon"),
+    true
+);
+template_products!(
+    TemplateSimd128,
+    "template simd128",
+    simd128,
+    all(target_arch = "wasm32", target_feature = "simd128"),
+    true
+);
 
 /// `K` against the f64 reference for both products at once, to a tolerance relative to the
 /// sum of the terms' magnitudes.
