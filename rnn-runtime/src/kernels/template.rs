@@ -196,7 +196,9 @@ macro_rules! simd_kernels {
             /// step's weights are read from memory once for the whole group (where [`rows`]'
             /// smaller groups read them once per block of rows), and the panel's rows do not
             /// all fall in the same few cache sets, as a tile's column of a matrix whose rows
-            /// are a multiple of 4 KiB apart does (docs/PERFORMANCE.md, "Wide layers").
+            /// are a multiple of 4 KiB apart does (docs/PERFORMANCE.md, "Wide layers"); for the
+            /// same reason a tile's sums wait between chunks in a buffer of their own
+            /// ([`wide_tile`]), not in the rows of `out`.
             #[target_feature(enable = $feature)]
             #[inline]
             fn wide<const G: usize, const IN1: usize, const IN2: usize, const OUT: usize>(
@@ -222,8 +224,11 @@ macro_rules! simd_kernels {
             #[allow(dead_code)]
             struct Panel([[f32; $lanes * $wide_tiles]; $chunk]);
 
-            /// One tile of [`wide`] at output `j`: the first chunk starts from `init`, the
-            /// others from `out`, where each chunk leaves its sums.
+            /// One tile of [`wide`] at output `j`. The first chunk starts from `init`, the last
+            /// ends in `out`; between chunks the tile's sums wait in `sums`, the G rows' tiles
+            /// side by side (16 KiB at 64 rows of 64 floats), not in `out`, whose rows are OUT
+            /// floats apart: 4 KiB at W = 256, so that every row's tile fell in the same few L1
+            /// sets and came back from L2 at each chunk.
             #[target_feature(enable = $feature)]
             #[inline]
             fn wide_tile<
@@ -239,17 +244,13 @@ macro_rules! simd_kernels {
             ) {
                 let m: [$mask; $wide_tiles] =
                     std::array::from_fn(|t| lanes(OUT.saturating_sub(j + $lanes * t)));
-                let mut src = p.init;
-                // Later chunks start from `out` (a loop, not `map`: a closure here is not
-                // inlined into this `#[target_feature]` function).
-                let mut outs = p.init;
-                for (o, q) in outs.iter_mut().zip(&p.out) {
-                    *o = q.cast_const();
-                }
+                // Uninitialised: each row's tile is written by the first chunk before any read.
+                let mut sums = std::mem::MaybeUninit::<Sums<G>>::uninit();
+                let sums: *mut [f32; $lanes * $wide_tiles] = sums.as_mut_ptr().cast();
                 let mut k = 0;
                 // Product 1's chunks, then product 2's; with no inputs at all, one empty chunk
                 // (`out = init`).
-                while k < IN1 + IN2 || k == 0 {
+                loop {
                     let end = if k < IN1 {
                         (k + $chunk).min(IN1)
                     } else {
@@ -265,77 +266,125 @@ macro_rules! simd_kernels {
                             unsafe { $storeu(panel.add(i - k).cast::<f32>().add($lanes * t), *vt) };
                         }
                     }
-                    let mut r = 0;
-                    while G - r >= $wide_rows {
-                        wide_block::<G, $wide_rows, FULL, IN1, IN2, OUT>(p, src, r, k, end, j, &m, panel);
-                        r += $wide_rows;
+                    let chunk = Chunk { k, end, j, panel, sums };
+                    let c = (&chunk, &m);
+                    match (k == 0, end == IN1 + IN2) {
+                        (true, true) => wide_blocks::<G, FULL, true, true, IN1, IN2, OUT>(p, c),
+                        (true, false) => wide_blocks::<G, FULL, true, false, IN1, IN2, OUT>(p, c),
+                        (false, true) => wide_blocks::<G, FULL, false, true, IN1, IN2, OUT>(p, c),
+                        (false, false) => wide_blocks::<G, FULL, false, false, IN1, IN2, OUT>(p, c),
                     }
-                    while G - r >= 2 {
-                        wide_block::<G, 2, FULL, IN1, IN2, OUT>(p, src, r, k, end, j, &m, panel);
-                        r += 2;
-                    }
-                    if G - r == 1 {
-                        wide_block::<G, 1, FULL, IN1, IN2, OUT>(p, src, r, k, end, j, &m, panel);
-                    }
-                    src = outs;
-                    if end == k {
+                    if end == IN1 + IN2 {
                         break;
                     }
                     k = end;
                 }
             }
 
-            /// Rows `r..r + R` of a [`wide_tile`]: their sums from `src`, plus inputs `k..end`
-            /// of the two products taken as one (`k < IN1`: product 1's, else product 2's
-            /// from `k - IN1`) with the chunk's weights from `panel`, into `out`.
+            /// A [`wide_tile`]'s sums between chunks, cache-line aligned (only its size and
+            /// alignment are used, as [`Panel`]'s).
+            #[repr(align(64))]
+            #[allow(dead_code)]
+            struct Sums<const G: usize>([[f32; $lanes * $wide_tiles]; G]);
+
+            /// One chunk of a [`wide_tile`]: inputs `k..end` of the two products taken as one
+            /// (`k < IN1`: product 1's, else product 2's from `k - IN1`), their weights in
+            /// `panel`, the tile at output `j`, the sums between chunks in `sums`.
+            struct Chunk {
+                k: usize,
+                end: usize,
+                j: usize,
+                panel: *const [f32; $lanes * $wide_tiles],
+                sums: *mut [f32; $lanes * $wide_tiles],
+            }
+
+            /// Every row of a [`Chunk`], in blocks of `$wide_rows` rows, then of 2, then 1;
+            /// `FIRST`: the sums start from `init`, else from `sums`; `LAST`: they end in `out`,
+            /// else in `sums`.
             #[target_feature(enable = $feature)]
             #[inline]
-            #[allow(clippy::too_many_arguments)]
-            fn wide_block<
+            fn wide_blocks<
                 const G: usize,
-                const R: usize,
                 const FULL: bool,
+                const FIRST: bool,
+                const LAST: bool,
                 const IN1: usize,
                 const IN2: usize,
                 const OUT: usize,
             >(
                 p: &Rows<'_, G, IN1, IN2, OUT>,
-                src: [*const f32; G],
-                r: usize,
-                k: usize,
-                end: usize,
-                j: usize,
-                m: &[$mask; $wide_tiles],
-                panel: *const [f32; $lanes * $wide_tiles],
+                (c, m): (&Chunk, &[$mask; $wide_tiles]),
             ) {
-                let mut a: [[$reg; $wide_tiles]; R] =
-                    std::array::from_fn(|g| load::<$wide_tiles, FULL>(src[r + g], j, m));
-                // The panel's rows are whole (zeros past OUT): full loads, and lanes past OUT
-                // that are never stored.
+                let mut r = 0;
+                while G - r >= $wide_rows {
+                    wide_block::<G, $wide_rows, FULL, FIRST, LAST, IN1, IN2, OUT>(p, c, r, m);
+                    r += $wide_rows;
+                }
+                while G - r >= 2 {
+                    wide_block::<G, 2, FULL, FIRST, LAST, IN1, IN2, OUT>(p, c, r, m);
+                    r += 2;
+                }
+                if G - r == 1 {
+                    wide_block::<G, 1, FULL, FIRST, LAST, IN1, IN2, OUT>(p, c, r, m);
+                }
+            }
+
+            /// Rows `r..r + R` of a [`Chunk`] (see [`wide_blocks`] for `FIRST` and `LAST`).
+            #[target_feature(enable = $feature)]
+            #[inline]
+            fn wide_block<
+                const G: usize,
+                const R: usize,
+                const FULL: bool,
+                const FIRST: bool,
+                const LAST: bool,
+                const IN1: usize,
+                const IN2: usize,
+                const OUT: usize,
+            >(
+                p: &Rows<'_, G, IN1, IN2, OUT>,
+                c: &Chunk,
+                r: usize,
+                m: &[$mask; $wide_tiles],
+            ) {
+                // `sums` rows are whole: full loads and stores (lanes past OUT are zeros times
+                // the panel's zeros, never stored to `out`).
                 let all = [$full; $wide_tiles];
+                let mut a: [[$reg; $wide_tiles]; R] = std::array::from_fn(|g| {
+                    if FIRST {
+                        load::<$wide_tiles, FULL>(p.init[r + g], c.j, m)
+                    } else {
+                        let row = c.sums.wrapping_add(r + g).cast_const().cast();
+                        load::<$wide_tiles, true>(row, 0, &all)
+                    }
+                });
+                let (k, end) = (c.k, c.end);
                 if k < IN1 {
                     let x: [&[f32; IN1]; R] = std::array::from_fn(|g| p.x1[r + g]);
                     for i in k..end {
                         // SAFETY: rows k..end of the panel were written by this chunk's copy.
-                        let w = unsafe { &*panel.add(i - k) };
+                        let w = unsafe { &*c.panel.add(i - k) };
                         add_input::<R, $wide_tiles, true, IN1>(&mut a, &x, i, w, 0, &all);
                     }
                 } else {
                     let x: [&[f32; IN2]; R] = std::array::from_fn(|g| p.x2[r + g]);
                     for i in k..end {
                         // SAFETY: as above.
-                        let w = unsafe { &*panel.add(i - k) };
+                        let w = unsafe { &*c.panel.add(i - k) };
                         add_input::<R, $wide_tiles, true, IN2>(&mut a, &x, i - IN1, w, 0, &all);
                     }
                 }
                 for (g, ag) in a.iter().enumerate() {
                     for (t, v) in ag.iter().enumerate() {
-                        let q = p.out[r + g].wrapping_add(j + $lanes * t);
-                        // SAFETY: inside the row, or masked to the lanes below OUT.
+                        // SAFETY: `sums` has G whole rows; in `out`, inside the row, or masked
+                        // to the lanes below OUT.
                         unsafe {
-                            if FULL || m[t] == $full {
-                                $storeu(q, *v);
+                            if !LAST {
+                                $storeu(c.sums.add(r + g).cast::<f32>().add($lanes * t), *v);
+                            } else if FULL || m[t] == $full {
+                                $storeu(p.out[r + g].wrapping_add(c.j + $lanes * t), *v);
                             } else {
+                                let q = p.out[r + g].wrapping_add(c.j + $lanes * t);
                                 let ($sp, $sm, $sv) = (q, m[t], *v);
                                 $masked_store;
                             }
