@@ -945,6 +945,20 @@ def make(spec, tmp):
     return wpath, err
 
 
+def refused_softmax(out):
+    """Softmax over the time axis (Keras 3 `.keras`, tf_keras `.h5`): rnn_model! normalises over
+    the last axis only; the file is refused with the DSL's message."""
+    keras.backend.clear_session()
+    m = keras.Sequential([keras.Input((None, 4)), keras.layers.SimpleRNN(3, return_sequences=True),
+                          keras.layers.Softmax(axis=1)])
+    m.save(os.path.join(out, "softmax_time_axis.keras"))
+    tf_keras.backend.clear_session()
+    m = tf_keras.Sequential([tf_keras.Input((None, 4)),
+                             tf_keras.layers.SimpleRNN(3, return_sequences=True),
+                             tf_keras.layers.Softmax(axis=1)])
+    m.save(os.path.join(out, "softmax_time_axis.h5"))
+
+
 def refused():
     """Keras files rnn_model! refuses, each with its reason: a layer class it does not implement
     (Keras 3 `.keras`), several (`cnn_stack`, Keras 3 and tf_keras), an option it does not implement (tf_keras `.h5`), and a weights-only
@@ -972,6 +986,7 @@ def refused():
     cnn = tf_keras.Sequential([T.Conv1D(8, 3, input_shape=(None, 4)), T.MaxPooling1D(2),
                                T.BatchNormalization(), T.Conv1D(8, 3), T.GRU(3)])
     cnn.save(os.path.join(out, "cnn_stack.h5"))
+    refused_softmax(out)
     for f in sorted(os.listdir(out)):
         print(f"{f:28s} {os.path.getsize(os.path.join(out, f)):9d} B")
 

@@ -252,8 +252,9 @@ def _float(key, default=None):
 
 
 def _f32_float(key, default=None, spelling=None):
-    """A float option as the shortest text of its float32 (tf_keras stores LeakyReLU's alpha
-    0.3 as 0.30000001192092896, ReLU's as numpy float32); `spelling`: the other Keras version's
+    """A float option as the shortest text of its float32, as rnn_spec writes it (tf_keras stores
+    LeakyReLU's alpha 0.3 as 0.30000001192092896, ReLU's options as numpy float32; the runtime
+    computes in float32 anyway); `spelling`: the other Keras version's
     keyword for it (LeakyReLU's tf_keras `alpha`, rnn_spec::class::SPELLINGS)."""
     def read(layer, cfg, tf_keras):
         c = cfg if key in cfg or spelling not in cfg else dict(cfg, **{key: cfg[spelling]})
@@ -358,7 +359,7 @@ EXPORTER_ROWS = {
     "LeakyReLU": Row(config={"negative_slope": _f32_float("negative_slope", 0.3, spelling="alpha")}),
     "ELU": Row(config={"alpha": _f32_float("alpha", 1.0)}),
     "Softmax": Row(check=_check_softmax_axis),
-    "Masking": Row(config={"mask_value": _float("mask_value", 0.0)}),
+    "Masking": Row(config={"mask_value": _f32_float("mask_value", 0.0)}),
     # The wrappers' records are built by _bidirectional_doc / _time_distributed_doc (the inner
     # class's config follows these keys); the rows only name the wrapper's own keys.
     "Bidirectional": Row(config={"merge_mode": None, "layer": None}),

@@ -347,7 +347,9 @@ fn config_value(
             if !v.is_finite() {
                 return Err(unsupported(format!("{where_}: {key}={v} is not supported")));
             }
-            Value::from(v)
+            // The shortest text of its float32, as the exporter and `LayerKind::config` write
+            // it (tf_keras stores ELU's alpha 0.7 as 0.699999988079071).
+            Value::from(format!("{:?}", v as f32).parse::<f64>().unwrap_or(v))
         }
         Ty::Str | Ty::Rate | Ty::Shape | Ty::Any | Ty::Layer | Ty::Merge | Ty::Axis => {
             return Err(malformed(format!(
