@@ -241,6 +241,75 @@ baked_fixture!(
     [Input(None, 3), Dropout(0.5, name = "drop_in"), SimpleRNN(4, seq), Dropout(0.25), Dense(2)]
 );
 
+// The activation layers (issue 22), Keras 3 and tf_keras, with and without a mask.
+baked_fixture!(
+    activation_layers_time_distributed,
+    "td_activation_layers",
+    "tests/fixtures/td_activation_layers.weights.json",
+    "tests/fixtures/keras/td_activation_layers.keras.gz",
+    (floats 4),
+    [
+        Input(None, 4),
+        TimeDistributed(ReLU(max_value = 1.0, threshold = 0.1)),
+        TimeDistributed(LeakyReLU(negative_slope = 0.2)),
+        TimeDistributed(ELU(alpha = 2.0)),
+        SimpleRNN(4, seq),
+        TimeDistributed(Softmax())
+    ]
+);
+baked_fixture!(
+    activation_layers_masked,
+    "elu_mask",
+    "tests/fixtures/elu_mask.weights.json",
+    "tests/fixtures/keras/elu_mask.keras.gz",
+    tokens,
+    [
+        Embedding(30, 6, mask_zero = true),
+        ELU(),
+        SimpleRNN(5, seq),
+        ReLU(max_value = 0.5),
+        SimpleRNN(3)
+    ]
+);
+baked_fixture!(
+    tf_keras_leaky_relu_alpha,
+    "tfk_leaky_relu",
+    "tests/fixtures/tfk_leaky_relu.weights.json",
+    "tests/fixtures/keras/tfk_leaky_relu.h5",
+    (floats 4),
+    [
+        Input(None, 4),
+        LeakyReLU(),
+        SimpleRNN(3, seq),
+        LeakyReLU(negative_slope = -0.1)
+    ]
+);
+baked_fixture!(
+    tf_keras_relu_elu_softmax,
+    "tfk_elu_softmax_mask",
+    "tests/fixtures/tfk_elu_softmax_mask.weights.json",
+    "tests/fixtures/keras/tfk_elu_softmax_mask.h5.gz",
+    tokens,
+    [
+        Embedding(30, 6, mask_zero = true),
+        ELU(alpha = 0.7),
+        SimpleRNN(5),
+        Softmax()
+    ]
+);
+baked_fixture!(
+    tf_keras_relu_options,
+    "tfk_relu_params",
+    "tests/fixtures/tfk_relu_params.weights.json",
+    "tests/fixtures/keras/tfk_relu_params.h5",
+    (floats 4),
+    [
+        Input(None, 4),
+        ReLU(max_value = 1.5, negative_slope = 0.1, threshold = 0.2),
+        SimpleRNN(3)
+    ]
+);
+
 rnn_model! {
     /// The IMDB LSTM, its layers read from the file.
     pub struct ImdbDeclared<Embedding(10000, 32), LSTM(32), Dense(1, activation = sigmoid)>;

@@ -294,3 +294,27 @@ fn every_unsupported_layer_of_a_file_is_named_in_one_error() {
         }
     }
 }
+
+rnn_runtime::rnn_model! { struct SoftmaxSeq<Input(None, 4), SimpleRNN(3, seq), Softmax()>; }
+
+#[test]
+fn a_softmax_over_the_time_axis_is_refused_with_the_dsl_s_reason() {
+    // Softmax(axis = 1) after a sequence, saved by Keras 3 and by tf_keras: refused on load,
+    // naming the layer, with the message a declaration `Softmax(axis = 1)` gets.
+    for file in ["softmax_time_axis.keras", "softmax_time_axis.h5"] {
+        let path = common::fixtures().join("keras_refused").join(file);
+        let e = match SoftmaxSeq::load(&path) {
+            Err(e) => e,
+            Ok(_) => panic!("{file}: loaded"),
+        };
+        assert!(matches!(e, Error::KerasUnsupported { .. }), "{e:?}");
+        let text = e.to_string();
+        for part in [
+            "layer 'softmax' (Softmax)",
+            "`Softmax(axis = 1)` is not supported",
+            "the last axis only",
+        ] {
+            assert!(text.contains(part), "{file}: {part:?} not in {text}");
+        }
+    }
+}

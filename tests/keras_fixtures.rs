@@ -1006,3 +1006,130 @@ float_fixture!(
     LSTM(5, seq),
     TimeDistributed(Dense(3, activation = softmax))
 );
+// The activation layers (issue 22): ReLU with every option (inputs at and around the
+// threshold and the limit; a limit below the threshold), LeakyReLU (Keras 3's negative_slope,
+// tf_keras's alpha, a negative tf_keras slope), ELU, Softmax over the last axis; behind a
+// masked Embedding (the mask passes through them), inside TimeDistributed, on a fixed length.
+float_fixture!(
+    relu_params,
+    ReluParams,
+    Input(None, 4),
+    ReLU(max_value = 1.5, negative_slope = 0.1, threshold = 0.2)
+);
+float_fixture!(
+    relu_low_max,
+    ReluLowMax,
+    Input(None, 3),
+    ReLU(max_value = 0.5, threshold = 1.0),
+    SimpleRNN(3, seq)
+);
+float_fixture!(
+    relu_stack,
+    ReluStack,
+    Input(None, 3),
+    SimpleRNN(5, seq),
+    ReLU(),
+    Dense(2),
+    ReLU(max_value = 6.0)
+);
+float_fixture!(
+    relu_fixed_len,
+    ReluFixedLen,
+    Input(6, 4),
+    ReLU(negative_slope = 0.05),
+    SimpleRNN(3)
+);
+token_fixture!(
+    leaky_relu_mask,
+    LeakyReluMask,
+    Embedding(30, 6, mask_zero = true),
+    LeakyReLU(),
+    SimpleRNN(4)
+);
+float_fixture!(
+    leaky_relu_slope,
+    LeakyReluSlope,
+    Input(None, 4),
+    LeakyReLU(negative_slope = 0.01),
+    SimpleRNN(3, seq)
+);
+float_fixture!(
+    elu_alpha,
+    EluAlpha,
+    Input(None, 4),
+    ELU(alpha = 0.5),
+    SimpleRNN(3, seq)
+);
+token_fixture!(
+    elu_mask,
+    EluMask,
+    Embedding(30, 6, mask_zero = true),
+    ELU(),
+    SimpleRNN(5, seq),
+    ReLU(max_value = 0.5),
+    SimpleRNN(3)
+);
+float_fixture!(
+    softmax_seq,
+    SoftmaxSeq,
+    Input(None, 4),
+    SimpleRNN(5, seq),
+    Softmax()
+);
+token_fixture!(
+    softmax_after_mask,
+    SoftmaxAfterMask,
+    Embedding(30, 6, mask_zero = true),
+    SimpleRNN(5),
+    Softmax()
+);
+float_fixture!(
+    td_activation_layers,
+    TdActivationLayers,
+    Input(None, 4),
+    TimeDistributed(ReLU(max_value = 1.0, threshold = 0.1)),
+    TimeDistributed(LeakyReLU(negative_slope = 0.2)),
+    TimeDistributed(ELU(alpha = 2.0)),
+    SimpleRNN(4, seq),
+    TimeDistributed(Softmax())
+);
+token_fixture!(
+    td_leaky_relu_mask,
+    TdLeakyReluMask,
+    Embedding(30, 6, mask_zero = true),
+    TimeDistributed(LeakyReLU()),
+    TimeDistributed(ELU(alpha = 0.3)),
+    SimpleRNN(3)
+);
+float_fixture!(
+    tfk_leaky_relu,
+    TfkLeakyRelu,
+    Input(None, 4),
+    LeakyReLU(),
+    SimpleRNN(3, seq),
+    LeakyReLU(negative_slope = -0.1)
+);
+float_fixture!(
+    tfk_relu_params,
+    TfkReluParams,
+    Input(None, 4),
+    ReLU(max_value = 1.5, negative_slope = 0.1, threshold = 0.2),
+    SimpleRNN(3)
+);
+token_fixture!(
+    tfk_elu_softmax_mask,
+    TfkEluSoftmaxMask,
+    Embedding(30, 6, mask_zero = true),
+    ELU(alpha = 0.7),
+    SimpleRNN(5),
+    Softmax()
+);
+float_fixture!(
+    tfk_td_activation_layers,
+    TfkTdActivationLayers,
+    Input(None, 4),
+    TimeDistributed(ReLU(max_value = 0.8)),
+    TimeDistributed(ELU()),
+    SimpleRNN(4, seq),
+    TimeDistributed(Softmax())
+);

@@ -545,6 +545,65 @@ def specs():
            (lambda c, k: lambda: [keras.Input((None, 3)), getattr(L, c)(4, return_sequences=True, **k)])(cls, kw),
            gate_in, scales={"kernel": 0.6, "recurrent_kernel": 0.4, "bias": 0.5})
 
+    # --- activation layers: ReLU, LeakyReLU, ELU, Softmax (issue 22) ---
+    def around(points, batch, T, F, scale=1.0):
+        """Seeded floats with the values in `points` (thresholds, limits, 0) placed in turn
+        over the first steps, so the rules at and around them are exercised."""
+        def make(r):
+            x = floats(r, batch, T, F, scale)
+            flat = x.reshape(-1)
+            flat[:len(points)] = points
+            return x
+        return make
+
+    relu_points = [0.2, 0.19999, 0.20001, 1.5, 1.50001, 0.0, -0.0, -1.0, 2.0, 0.2, 1.4999, 0.1]
+    k3("relu_params", "Input(None, 4), ReLU(max_value = 1.5, negative_slope = 0.1, threshold = 0.2)",
+       lambda: [keras.Input((None, 4)), L.ReLU(max_value=1.5, negative_slope=0.1, threshold=0.2)],
+       around(relu_points, 3, 5, 4))
+    k3("relu_low_max", "Input(None, 3), ReLU(max_value = 0.5, threshold = 1.0), SimpleRNN(3, seq)",
+       lambda: [keras.Input((None, 3)), L.ReLU(max_value=0.5, threshold=1.0),
+                L.SimpleRNN(3, return_sequences=True)],
+       around([1.0, 0.99999, 1.00001, 0.5, 0.7, 3.0], 3, 6, 3, 1.5))
+    k3("relu_stack", "Input(None, 3), SimpleRNN(5, seq), ReLU(), Dense(2), ReLU(max_value = 6.0)",
+       lambda: [keras.Input((None, 3)), L.SimpleRNN(5, return_sequences=True), L.ReLU(),
+                L.Dense(2), L.ReLU(max_value=6.0)],
+       lambda r: floats(r, 3, 7, 3), scales={"kernel": 3.0})
+    k3("relu_fixed_len", "Input(6, 4), ReLU(negative_slope = 0.05), SimpleRNN(3)",
+       lambda: [keras.Input((6, 4)), L.ReLU(negative_slope=0.05), L.SimpleRNN(3)],
+       lambda r: floats(r, 3, 6, 4))
+    k3("leaky_relu_mask", "Embedding(30, 6, mask_zero = true), LeakyReLU(), SimpleRNN(4)",
+       lambda: [L.Embedding(30, 6, mask_zero=True), L.LeakyReLU(), L.SimpleRNN(4)],
+       lambda r: mask_rows(r, 7, 30), (None, None), scales={"embeddings": 1.0})
+    k3("leaky_relu_slope", "Input(None, 4), LeakyReLU(negative_slope = 0.01), SimpleRNN(3, seq)",
+       lambda: [keras.Input((None, 4)), L.LeakyReLU(negative_slope=0.01),
+                L.SimpleRNN(3, return_sequences=True)],
+       around([0.0, -0.0, -1e-5, 1e-5, -3.0], 3, 5, 4))
+    k3("elu_alpha", "Input(None, 4), ELU(alpha = 0.5), SimpleRNN(3, seq)",
+       lambda: [keras.Input((None, 4)), L.ELU(alpha=0.5), L.SimpleRNN(3, return_sequences=True)],
+       around([0.0, -0.0, -1e-4, 1e-4, -8.0, -20.0], 3, 5, 4))
+    k3("elu_mask", "Embedding(30, 6, mask_zero = true), ELU(), SimpleRNN(5, seq), ReLU(max_value = 0.5), SimpleRNN(3)",
+       lambda: [L.Embedding(30, 6, mask_zero=True), L.ELU(), L.SimpleRNN(5, return_sequences=True),
+                L.ReLU(max_value=0.5), L.SimpleRNN(3)],
+       lambda r: mask_rows(r, 7, 30), (None, None), scales={"embeddings": 1.0})
+    k3("softmax_seq", "Input(None, 4), SimpleRNN(5, seq), Softmax()",
+       lambda: [keras.Input((None, 4)), L.SimpleRNN(5, return_sequences=True), L.Softmax()],
+       lambda r: floats(r, 3, 6, 4), scales={"kernel": 2.0})
+    k3("softmax_after_mask", "Embedding(30, 6, mask_zero = true), SimpleRNN(5), Softmax()",
+       lambda: [L.Embedding(30, 6, mask_zero=True), L.SimpleRNN(5), L.Softmax()],
+       lambda r: mask_rows(r, 7, 30), (None, None))
+    k3("td_activation_layers",
+       "Input(None, 4), TimeDistributed(ReLU(max_value = 1.0, threshold = 0.1)), TimeDistributed(LeakyReLU(negative_slope = 0.2)), TimeDistributed(ELU(alpha = 2.0)), SimpleRNN(4, seq), TimeDistributed(Softmax())",
+       lambda: [keras.Input((None, 4)), L.TimeDistributed(L.ReLU(max_value=1.0, threshold=0.1)),
+                L.TimeDistributed(L.LeakyReLU(negative_slope=0.2)),
+                L.TimeDistributed(L.ELU(alpha=2.0)), L.SimpleRNN(4, return_sequences=True),
+                L.TimeDistributed(L.Softmax())],
+       around([0.1, 1.0, 0.0, -0.5], 3, 6, 4, 1.5))
+    k3("td_leaky_relu_mask",
+       "Embedding(30, 6, mask_zero = true), TimeDistributed(LeakyReLU()), TimeDistributed(ELU(alpha = 0.3)), SimpleRNN(3)",
+       lambda: [L.Embedding(30, 6, mask_zero=True), L.TimeDistributed(L.LeakyReLU()),
+                L.TimeDistributed(L.ELU(alpha=0.3)), L.SimpleRNN(3)],
+       lambda r: mask_rows(r, 7, 30), (None, None), scales={"embeddings": 1.0})
+
     # --- tf_keras (Keras 2) ---
     T = tf_keras.layers
     S.append(Spec("tfk_imdb", "Embedding(10000, 32), SimpleRNN(32), Dense(1, activation = sigmoid)",
@@ -598,6 +657,26 @@ def specs():
     def tk(name, dsl, layers_fn, inputs_fn, build_shape=None, **kw):
         S.append(Spec(name, dsl, lambda: build_seq(tf_keras, name, layers_fn(), build_shape),
                       inputs_fn, tfk=True, **kw))
+
+    # tf_keras activation layers: LeakyReLU's `alpha` (stored float32-rounded, a negative slope
+    # accepted), ReLU's numpy float32 options, ELU, Softmax, inside TimeDistributed too.
+    tk("tfk_leaky_relu", "Input(None, 4), LeakyReLU(), SimpleRNN(3, seq), LeakyReLU(negative_slope = -0.1)",
+       lambda: [tf_keras.Input((None, 4)), T.LeakyReLU(), T.SimpleRNN(3, return_sequences=True),
+                T.LeakyReLU(alpha=-0.1)],
+       around([0.0, -0.0, -1e-5, -2.0], 3, 5, 4))
+    tk("tfk_relu_params", "Input(None, 4), ReLU(max_value = 1.5, negative_slope = 0.1, threshold = 0.2), SimpleRNN(3)",
+       lambda: [tf_keras.Input((None, 4)), T.ReLU(max_value=1.5, negative_slope=0.1, threshold=0.2),
+                T.SimpleRNN(3)],
+       around(relu_points, 3, 5, 4))
+    tk("tfk_elu_softmax_mask", "Embedding(30, 6, mask_zero = true), ELU(alpha = 0.7), SimpleRNN(5), Softmax()",
+       lambda: [T.Embedding(30, 6, mask_zero=True), T.ELU(alpha=0.7), T.SimpleRNN(5), T.Softmax()],
+       lambda r: mask_rows(r, 7, 30), (None, None), scales={"embeddings": 1.0})
+    tk("tfk_td_activation_layers",
+       "Input(None, 4), TimeDistributed(ReLU(max_value = 0.8)), TimeDistributed(ELU()), SimpleRNN(4, seq), TimeDistributed(Softmax())",
+       lambda: [tf_keras.Input((None, 4)), T.TimeDistributed(T.ReLU(max_value=0.8)),
+                T.TimeDistributed(T.ELU()), T.SimpleRNN(4, return_sequences=True),
+                T.TimeDistributed(T.Softmax())],
+       around([0.8, 0.0, -1.0], 3, 6, 4, 1.5))
 
     tk("tfk_imdb_lstm", "Embedding(10000, 32), LSTM(32), Dense(1, activation = sigmoid)",
        lambda: [T.Embedding(10000, 32), T.LSTM(32), T.Dense(1, activation="sigmoid")], tok500,
@@ -866,6 +945,20 @@ def make(spec, tmp):
     return wpath, err
 
 
+def refused_softmax(out):
+    """Softmax over the time axis (Keras 3 `.keras`, tf_keras `.h5`): rnn_model! normalises over
+    the last axis only; the file is refused with the DSL's message."""
+    keras.backend.clear_session()
+    m = keras.Sequential([keras.Input((None, 4)), keras.layers.SimpleRNN(3, return_sequences=True),
+                          keras.layers.Softmax(axis=1)])
+    m.save(os.path.join(out, "softmax_time_axis.keras"))
+    tf_keras.backend.clear_session()
+    m = tf_keras.Sequential([tf_keras.Input((None, 4)),
+                             tf_keras.layers.SimpleRNN(3, return_sequences=True),
+                             tf_keras.layers.Softmax(axis=1)])
+    m.save(os.path.join(out, "softmax_time_axis.h5"))
+
+
 def refused():
     """Keras files rnn_model! refuses, each with its reason: a layer class it does not implement
     (Keras 3 `.keras`), several (`cnn_stack`, Keras 3 and tf_keras), an option it does not implement (tf_keras `.h5`), and a weights-only
@@ -893,6 +986,7 @@ def refused():
     cnn = tf_keras.Sequential([T.Conv1D(8, 3, input_shape=(None, 4)), T.MaxPooling1D(2),
                                T.BatchNormalization(), T.Conv1D(8, 3), T.GRU(3)])
     cnn.save(os.path.join(out, "cnn_stack.h5"))
+    refused_softmax(out)
     for f in sorted(os.listdir(out)):
         print(f"{f:28s} {os.path.getsize(os.path.join(out, f)):9d} B")
 

@@ -25,7 +25,10 @@ from a Keras layer, extra DSL-only values, tensor shape checks, and the refusals
 Supported layers: InputLayer (not written), Embedding, SimpleRNN, LSTM, GRU (both `reset_after`
 forms: GRU's bias is [2, 3*units] with reset_after, [3*units] without), Dense, and the layers that
 write no tensors: Dropout, SpatialDropout1D, GaussianNoise, GaussianDropout,
-ActivityRegularization (identity at inference), Activation, Masking. LSTM and GRU write
+ActivityRegularization (identity at inference), Activation, Masking, and the activation layers
+ReLU (max_value, negative_slope, threshold), LeakyReLU (negative_slope; tf_keras's `alpha` is
+written as negative_slope), ELU (alpha) and Softmax (the last axis only; nothing written).
+LSTM and GRU write
 `recurrent_activation` through the same activation mapping as `activation` (a tf_keras
 `hard_sigmoid` becomes `hard_sigmoid_keras2`); their `dropout`, `recurrent_dropout` and LSTM's
 `unit_forget_bias` are not written to the file but appear in the printed declaration when they
@@ -248,6 +251,25 @@ def _float(key, default=None):
     return read
 
 
+def _f32_float(key, default=None, spelling=None):
+    """A float option as the shortest text of its float32, as rnn_spec writes it (tf_keras stores
+    LeakyReLU's alpha 0.3 as 0.30000001192092896, ReLU's options as numpy float32; the runtime
+    computes in float32 anyway); `spelling`: the other Keras version's
+    keyword for it (LeakyReLU's tf_keras `alpha`, rnn_spec::class::SPELLINGS)."""
+    def read(layer, cfg, tf_keras):
+        c = cfg if key in cfg or spelling not in cfg else dict(cfg, **{key: cfg[spelling]})
+        v = _float(key, default)(layer, c, tf_keras)
+        return None if v is None else float(f32_strings([v])[0])
+    return read
+
+
+def _check_softmax_axis(layer, cfg, refuse):
+    """Softmax over the last axis only (rnn_spec's rule_softmax_last_axis)."""
+    axis = cfg.get("axis", -1)
+    if axis not in (-1, [-1], (-1,)):
+        refuse(f"Softmax(axis = {axis}) (rnn_model! normalises over the last axis only, axis = -1)")
+
+
 def _refuse_true(*keys):
     def check(layer, cfg, refuse):
         for key in keys:
@@ -331,7 +353,13 @@ EXPORTER_ROWS = {
     "GaussianDropout": Row(dsl={"rate": _float("rate")}),
     "ActivityRegularization": Row(dsl={"l1": _float("l1", 0.0), "l2": _float("l2", 0.0)}),
     "Activation": Row(config={"activation": _activation}),
-    "Masking": Row(config={"mask_value": _float("mask_value", 0.0)}),
+    "ReLU": Row(config={"max_value": _f32_float("max_value"),
+                        "negative_slope": _f32_float("negative_slope", 0.0),
+                        "threshold": _f32_float("threshold", 0.0)}),
+    "LeakyReLU": Row(config={"negative_slope": _f32_float("negative_slope", 0.3, spelling="alpha")}),
+    "ELU": Row(config={"alpha": _f32_float("alpha", 1.0)}),
+    "Softmax": Row(check=_check_softmax_axis),
+    "Masking": Row(config={"mask_value": _f32_float("mask_value", 0.0)}),
     # The wrappers' records are built by _bidirectional_doc / _time_distributed_doc (the inner
     # class's config follows these keys); the rows only name the wrapper's own keys.
     "Bidirectional": Row(config={"merge_mode": None, "layer": None}),
@@ -653,7 +681,8 @@ def _layer_dsl(cls, values, name=None, auto_name=None):
     # Required positionals are written positionally; one with a default (Masking's mask_value,
     # ActivityRegularization's l1) is written as a keyword, and only when it is not the default.
     defaults = {k["name"]: k["default"] for k in spec["keywords"]}
-    required = [p for p in spec["positional"] if defaults[p] is None]
+    required = [k["name"] for k in spec["keywords"] if k["required"]]
+    required.sort(key=spec["positional"].index)
     args = []
     for p in required:
         if p not in values:

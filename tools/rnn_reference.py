@@ -225,6 +225,20 @@ def _apply(cls, cfg, W, h, mask):
         mask = keep
     elif cls == "Activation":
         h = ACTIVATIONS[cfg["activation"]](h)  # elementwise (softmax: last axis); mask passes
+    elif cls == "ReLU":
+        # x above the threshold (strictly), capped at max_value; slope * (x - threshold) at or
+        # below it (docs/KERAS_LAYERS.md); Keras compares in float32; the mask passes
+        t = float(np.float32(cfg["threshold"]))
+        top = h if cfg["max_value"] is None else np.minimum(h, float(np.float32(cfg["max_value"])))
+        h = np.where(h > t, top, float(np.float32(cfg["negative_slope"])) * (h - t))
+    elif cls == "LeakyReLU":
+        h = np.where(h > 0, h, float(np.float32(cfg["negative_slope"])) * h)  # the mask passes
+    elif cls == "ELU":
+        h = np.where(h > 0, h, float(np.float32(cfg["alpha"])) * np.expm1(h))  # the mask passes
+    elif cls == "Softmax":
+        if mask is not None:
+            raise ValueError("Softmax on a masked sequence: Keras raises")
+        h = _softmax(h)  # the last axis
     elif cls in IDENTITY_CLASSES:
         pass  # identity at inference; the mask passes
     else:

@@ -252,6 +252,9 @@ impl Reader<'_, '_> {
                 Ty::Steps => {
                     let _ = self.read_steps(key);
                 }
+                Ty::Axis => {
+                    let _ = self.read_axis(key);
+                }
                 Ty::Shape | Ty::Any | Ty::Layer | Ty::Merge => {}
             }
         }
@@ -320,6 +323,31 @@ impl rnn_spec::Options for Reader<'_, '_> {
             Ok(Some(x)) => Some(x),
             Ok(None) => self.default_of(key, |v| match v {
                 rnn_spec::Value::Float(x) => Some(x),
+                _ => None,
+            }),
+            Err(()) => None,
+        }
+    }
+
+    fn float_or_none(&mut self, key: &'static str) -> Option<Option<f64>> {
+        self.read.push(key);
+        match self.value(key) {
+            Some(Value::Ident(id)) if id == "None" => Some(None),
+            None => match self.spec.default(key) {
+                Some(rnn_spec::Value::Float(x)) => Some(Some(x)),
+                _ => Some(None),
+            },
+            Some(_) => self.read_float(key).ok().flatten().map(Some),
+        }
+    }
+
+    fn axis(&mut self, key: &'static str) -> Option<i64> {
+        self.read.push(key);
+        match self.read_axis(key) {
+            Ok(Some(axis)) => Some(axis),
+            Ok(None) => self.default_of(key, |v| match v {
+                rnn_spec::Value::Float(x) => Some(x as i64),
+                rnn_spec::Value::Int(n) => Some(n as i64),
                 _ => None,
             }),
             Err(()) => None,
@@ -565,6 +593,35 @@ impl<'a> Reader<'a, '_> {
                 self.errors.push(
                     &t,
                     format!("`{key}` takes a number such as 0.5, found `{t}`"),
+                );
+                Err(())
+            }
+        }
+    }
+
+    /// An axis: an integer, negative counting from the last. A tuple of axes is reported with
+    /// the reason only one is taken (`Softmax`, the one class with an axis, normalises over
+    /// the last). `Err(())` if given but wrong (reported), `Ok(None)` if absent.
+    fn read_axis(&mut self, key: &str) -> Result<Option<i64>, ()> {
+        let Some(value) = self.value(key) else {
+            return Ok(None);
+        };
+        let t = value.to_token_stream();
+        let axis = match value {
+            Value::Int(_) | Value::Neg(..) => number(value).filter(|x| x.fract() == 0.0),
+            _ => None,
+        };
+        match (axis, value) {
+            (Some(x), _) if x.abs() < 1e15 => Ok(Some(x as i64)),
+            (_, Value::Tuple(..)) => {
+                let message = rnn_spec::softmax_axis_refused(&t.to_string());
+                self.errors.push(&t, message);
+                Err(())
+            }
+            _ => {
+                self.errors.push(
+                    &t,
+                    format!("`{key}` takes an integer axis such as -1 (the last), found `{t}`"),
                 );
                 Err(())
             }

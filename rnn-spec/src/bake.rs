@@ -143,6 +143,10 @@ pub fn into_cell_arrays(kind: &LayerKind, tensors: Vec<Vec<f32>>) -> Vec<Vec<f32
         LayerKind::Bidirectional { .. }
         | LayerKind::TimeDistributed { .. }
         | LayerKind::Activation { .. }
+        | LayerKind::Relu { .. }
+        | LayerKind::LeakyRelu { .. }
+        | LayerKind::Elu { .. }
+        | LayerKind::Softmax { .. }
         | LayerKind::Masking { .. }
         | LayerKind::Inert { .. } => Vec::new(),
     }
@@ -194,9 +198,13 @@ pub fn file_tensors(kind: &LayerKind, arrays: Vec<Vec<f32>>) -> Vec<Vec<f32>> {
             out
         }
         LayerKind::TimeDistributed { inner } => file_tensors(inner, arrays),
-        LayerKind::Activation { .. } | LayerKind::Masking { .. } | LayerKind::Inert { .. } => {
-            Vec::new()
-        }
+        LayerKind::Activation { .. }
+        | LayerKind::Relu { .. }
+        | LayerKind::LeakyRelu { .. }
+        | LayerKind::Elu { .. }
+        | LayerKind::Softmax { .. }
+        | LayerKind::Masking { .. }
+        | LayerKind::Inert { .. } => Vec::new(),
     }
 }
 

@@ -7,6 +7,7 @@ use crate::activation::Activation;
 use crate::class::{Class, Kind};
 use crate::layer::{LayerKind, Merge};
 use crate::rules::{MAX_COUNT, MAX_WIDTH};
+use alloc::string::String;
 
 /// A layer's options, as the DSL or a file gives them. Each getter returns the option's value,
 /// or the class's default when it is not given; `None` when it is required and missing, or given
@@ -22,6 +23,10 @@ pub trait Options {
     fn activation(&mut self, key: &'static str) -> Option<Activation>;
     /// A finite number.
     fn float(&mut self, key: &'static str) -> Option<f64>;
+    /// A finite number, or `Some(None)` for Keras's `None` (no limit).
+    fn float_or_none(&mut self, key: &'static str) -> Option<Option<f64>>;
+    /// An axis: an integer, negative counting from the last.
+    fn axis(&mut self, key: &'static str) -> Option<i64>;
     /// `Bidirectional`'s merge mode.
     fn merge(&mut self, key: &'static str) -> Option<Merge>;
     /// A wrapper's inner layer, built by [`LayerKind::build`] from its own options on the
@@ -127,6 +132,36 @@ impl LayerKind {
                 width: input,
                 activation: o.activation("activation")?,
             },
+            Kind::Relu => {
+                let max_value = o.float_or_none("max_value");
+                let negative_slope = o.float("negative_slope");
+                let threshold = o.float("threshold");
+                rule_relu_not_negative(o, "max_value", max_value.flatten());
+                rule_relu_not_negative(o, "negative_slope", negative_slope);
+                rule_relu_not_negative(o, "threshold", threshold);
+                LayerKind::Relu {
+                    width: input,
+                    max_value: max_value?.map(|x| x as f32),
+                    negative_slope: negative_slope? as f32,
+                    threshold: threshold? as f32,
+                }
+            }
+            Kind::LeakyRelu => LayerKind::LeakyRelu {
+                width: input,
+                negative_slope: spelled_float(class, "negative_slope", o)? as f32,
+            },
+            Kind::Elu => LayerKind::Elu {
+                width: input,
+                alpha: o.float("alpha")? as f32,
+            },
+            Kind::Softmax => {
+                let axis = o.axis("axis")?;
+                if let Some(message) = rule_softmax_last_axis(axis) {
+                    o.refuse("axis", &message);
+                    return None;
+                }
+                LayerKind::Softmax { width: input }
+            }
             Kind::Masking => LayerKind::Masking {
                 width: input,
                 mask_value: o.float("mask_value")? as f32,
@@ -153,6 +188,54 @@ impl LayerKind {
             },
         })
     }
+}
+
+/// `ReLU` refuses a negative `max_value`, `negative_slope` or `threshold`, as Keras does (both
+/// versions: "threshold of a ReLU layer cannot be a negative value").
+fn rule_relu_not_negative(o: &mut dyn Options, key: &'static str, value: Option<f64>) {
+    if let Some(x) = value.filter(|x| *x < 0.0) {
+        o.refuse(
+            key,
+            &alloc::format!(
+                "`{key}` of a `ReLU` layer cannot be negative (Keras refuses it too), found {x}"
+            ),
+        );
+    }
+}
+
+/// An option with two spellings ([`crate::class::SPELLINGS`]: LeakyReLU's `negative_slope`,
+/// tf_keras's `alpha`): whichever is given, both refused.
+fn spelled_float(class: &Class, key: &'static str, o: &mut dyn Options) -> Option<f64> {
+    let Some(other) = class.spelling_of(key) else {
+        return o.float(key);
+    };
+    if o.given(key) && o.given(other) {
+        let message =
+            alloc::format!("`{other}` is tf_keras's name for `{key}`: give one of them, not both");
+        o.refuse(other, &message);
+        return None;
+    }
+    if o.given(other) {
+        o.float(other)
+    } else {
+        o.float(key)
+    }
+}
+
+/// `Softmax` normalises over the last axis only (`axis = -1`, Keras's default). Over the time
+/// axis (or over several axes) a step's output would depend on every other step of the
+/// sequence: `forward` on a free length and streaming `step` compute one step at a time, and
+/// no recurrent model normalises across time.
+pub fn rule_softmax_last_axis(axis: i64) -> Option<String> {
+    (axis != -1).then(|| softmax_axis_refused(&alloc::format!("{axis}")))
+}
+
+/// The message of [`rule_softmax_last_axis`] for an axis written `shown` (an integer, or a
+/// tuple of axes).
+pub fn softmax_axis_refused(shown: &str) -> String {
+    alloc::format!(
+        "`Softmax(axis = {shown})` is not supported: rnn_model! normalises over the last axis only (`axis = -1`, Keras's default; write the last axis as -1). Over the time axis, or over several axes, each step's output would depend on every other step, which `forward` on a free length and streaming `step` cannot compute one step at a time"
+    )
 }
 
 /// `backward_layer = ...` is Keras's way to give the backward copy other options: refused

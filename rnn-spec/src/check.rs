@@ -229,6 +229,7 @@ fn option_fix(index: usize, info: &LayerInfo, key: &str, found: &Value<'_>) -> S
             | (Some(Ty::Bool), Value::Bool(_))
             | (Some(Ty::Activation | Ty::Str), Value::Str(_))
             | (Some(Ty::Float | Ty::Rate), Value::Float(_) | Value::Int(_))
+            | (Some(Ty::Float), Value::Null)
             | (Some(Ty::Merge | Ty::Layer), Value::Str(_))
     );
     if !valid {

@@ -44,6 +44,14 @@ pub enum Kind {
     Dense,
     /// `Activation(activation)`.
     Activation,
+    /// `ReLU(max_value, negative_slope, threshold)`.
+    Relu,
+    /// `LeakyReLU(negative_slope)` (tf_keras: `alpha`).
+    LeakyRelu,
+    /// `ELU(alpha)`.
+    Elu,
+    /// `Softmax(axis)`.
+    Softmax,
     /// `Masking(mask_value)`.
     Masking,
     /// `Dropout(rate)`.
@@ -87,6 +95,8 @@ pub enum Ty {
     Layer,
     /// How Bidirectional merges its two directions: `concat`, `sum`, `mul`, `ave`.
     Merge,
+    /// An axis: an integer, negative counting from the last (`-1`).
+    Axis,
 }
 
 impl Ty {
@@ -104,6 +114,7 @@ impl Ty {
             Ty::Any => "any",
             Ty::Layer => "layer",
             Ty::Merge => "merge",
+            Ty::Axis => "axis",
         }
     }
 }
@@ -211,6 +222,15 @@ impl Class {
     /// The keyword named `name`.
     pub fn keyword(&self, name: &str) -> Option<&'static Keyword> {
         self.keywords.iter().find(|k| k.name == name)
+    }
+
+    /// The other Keras version's keyword for the recorded option `key` (LeakyReLU's tf_keras
+    /// `alpha` for `negative_slope`), from [`SPELLINGS`].
+    pub fn spelling_of(&self, key: &str) -> Option<&'static str> {
+        SPELLINGS
+            .iter()
+            .find(|(class, recorded, _)| *class == self.name && *recorded == key)
+            .map(|(_, _, other)| *other)
     }
 
     /// The default of a keyword (`None` if it has none or does not exist).
@@ -465,6 +485,90 @@ pub const ACTIVATION: Class = Class {
     example: "Activation(softmax)",
 };
 
+/// `ReLU(max_value = None, negative_slope = 0.0, threshold = 0.0)`: `x` above `threshold`
+/// (strictly), `negative_slope * (x - threshold)` at or below it, then at most `max_value`.
+pub const RELU: Class = Class {
+    kind: Kind::Relu,
+    name: "ReLU",
+    snake: "re_lu",
+    role: Role::PerStep,
+    sequence_only: false,
+    in_file: true,
+    positional: &["max_value", "negative_slope", "threshold"],
+    flags: &[],
+    keywords: &[
+        kw("max_value", Ty::Float, Some(Value::Null)),
+        kw("negative_slope", Ty::Float, Some(Value::Float(0.0))),
+        kw("threshold", Ty::Float, Some(Value::Float(0.0))),
+        NAME,
+    ],
+    config: &["max_value", "negative_slope", "threshold"],
+    tensors: &[],
+    refused: &[],
+    no_stream: None,
+    example: "ReLU(max_value = 6.0)",
+};
+
+/// `LeakyReLU(negative_slope = 0.3)`: Keras 3's keyword; tf_keras's `alpha` is the same
+/// option (either may be given, not both; files record `negative_slope`).
+pub const LEAKY_RELU: Class = Class {
+    kind: Kind::LeakyRelu,
+    name: "LeakyReLU",
+    snake: "leaky_re_lu",
+    role: Role::PerStep,
+    sequence_only: false,
+    in_file: true,
+    positional: &["negative_slope"],
+    flags: &[],
+    keywords: &[
+        kw("negative_slope", Ty::Float, Some(Value::Float(0.3))),
+        kw("alpha", Ty::Float, None),
+        NAME,
+    ],
+    config: &["negative_slope"],
+    tensors: &[],
+    refused: &[],
+    no_stream: None,
+    example: "LeakyReLU(negative_slope = 0.1)",
+};
+
+/// `ELU(alpha = 1.0)`: `x` above 0, `alpha * (e^x - 1)` at or below.
+pub const ELU: Class = Class {
+    kind: Kind::Elu,
+    name: "ELU",
+    snake: "elu",
+    role: Role::PerStep,
+    sequence_only: false,
+    in_file: true,
+    positional: &["alpha"],
+    flags: &[],
+    keywords: &[kw("alpha", Ty::Float, Some(Value::Float(1.0))), NAME],
+    config: &["alpha"],
+    tensors: &[],
+    refused: &[],
+    no_stream: None,
+    example: "ELU(alpha = 0.5)",
+};
+
+/// `Softmax(axis = -1)`: over the last axis only (`rule_softmax_last_axis`), so `axis` is not
+/// recorded in weights files.
+pub const SOFTMAX: Class = Class {
+    kind: Kind::Softmax,
+    name: "Softmax",
+    snake: "softmax",
+    role: Role::PerStep,
+    sequence_only: false,
+    in_file: true,
+    positional: &["axis"],
+    flags: &[],
+    keywords: &[kw("axis", Ty::Axis, Some(Value::Float(-1.0))), NAME],
+    config: &[],
+    tensors: &[],
+    refused: &[],
+    no_stream: None,
+    example: "Softmax()",
+};
+
 /// `Masking(mask_value = 0.0)`.
 pub const MASKING: Class = Class {
     kind: Kind::Masking,
@@ -636,6 +740,10 @@ pub const CLASSES: &[&Class] = &[
     &GRU,
     &DENSE,
     &ACTIVATION,
+    &RELU,
+    &LEAKY_RELU,
+    &ELU,
+    &SOFTMAX,
     &MASKING,
     &DROPOUT,
     &SPATIAL_DROPOUT1D,
@@ -645,6 +753,11 @@ pub const CLASSES: &[&Class] = &[
     &BIDIRECTIONAL,
     &TIME_DISTRIBUTED,
 ];
+
+/// Options Keras 3 and tf_keras spell differently: (class, the keyword files record, the other
+/// version's keyword). Both are keywords of the class; giving both is refused; a Keras file
+/// that has only the other spelling is read as the recorded one.
+pub const SPELLINGS: &[(&str, &str, &str)] = &[("LeakyReLU", "negative_slope", "alpha")];
 
 /// The class named `name`.
 pub fn class(name: &str) -> Option<&'static Class> {

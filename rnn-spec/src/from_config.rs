@@ -129,6 +129,29 @@ impl Options for Config<'_, '_> {
         }
     }
 
+    fn float_or_none(&mut self, key: &'static str) -> Option<Option<f64>> {
+        match self.get(key)? {
+            Value::Null => Some(None),
+            Value::Float(x) if x.is_finite() => Some(Some(x)),
+            Value::Int(n) => Some(Some(n as f64)),
+            v => {
+                let v = format!("{v}");
+                self.wrong(key, v)
+            }
+        }
+    }
+
+    fn axis(&mut self, key: &'static str) -> Option<i64> {
+        match self.get(key)? {
+            Value::Int(n) if n <= i64::MAX as u64 => Some(n as i64),
+            Value::Float(x) if x.fract() == 0.0 && x.abs() < 1e15 => Some(x as i64),
+            v => {
+                let v = format!("{v}");
+                self.wrong(key, v)
+            }
+        }
+    }
+
     fn merge(&mut self, key: &'static str) -> Option<Merge> {
         let v = self.get(key)?;
         let found = match v {

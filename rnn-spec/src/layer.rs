@@ -25,6 +25,8 @@ pub enum Field {
     Act(Activation),
     /// A number.
     Float(f32),
+    /// A number or none (Keras's `None`).
+    OptFloat(Option<f32>),
     /// An inert layer's class.
     Class(&'static Class),
     /// A Bidirectional's merge mode.
@@ -61,6 +63,11 @@ impl AsField for Activation {
 impl AsField for f32 {
     fn as_field(&self) -> Field {
         Field::Float(*self)
+    }
+}
+impl AsField for Option<f32> {
+    fn as_field(&self) -> Field {
+        Field::OptFloat(*self)
     }
 }
 impl AsField for &'static Class {
@@ -194,6 +201,36 @@ layer_kinds! {
         width: usize,
         /// The activation.
         activation: Activation,
+    },
+    /// `ReLU(max_value, negative_slope, threshold)`, elementwise.
+    Relu {
+        /// Width in and out.
+        width: usize,
+        /// The largest output (`None`: no limit).
+        max_value: Option<f32>,
+        /// The slope at or below the threshold.
+        negative_slope: f32,
+        /// Where the slope changes (`x` must be above it, strictly, to pass).
+        threshold: f32,
+    },
+    /// `LeakyReLU(negative_slope)`, elementwise.
+    LeakyRelu {
+        /// Width in and out.
+        width: usize,
+        /// The slope below zero.
+        negative_slope: f32,
+    },
+    /// `ELU(alpha)`, elementwise.
+    Elu {
+        /// Width in and out.
+        width: usize,
+        /// The scale of `e^x - 1` at or below zero.
+        alpha: f32,
+    },
+    /// `Softmax()`, over the last axis.
+    Softmax {
+        /// Width in and out.
+        width: usize,
     },
     /// `Masking(mask_value)`: a step whose features all equal the value is masked and zeroed.
     Masking {
@@ -339,6 +376,10 @@ impl LayerKind {
             LayerKind::Gru { .. } => &class::GRU,
             LayerKind::Dense { .. } => &class::DENSE,
             LayerKind::Activation { .. } => &class::ACTIVATION,
+            LayerKind::Relu { .. } => &class::RELU,
+            LayerKind::LeakyRelu { .. } => &class::LEAKY_RELU,
+            LayerKind::Elu { .. } => &class::ELU,
+            LayerKind::Softmax { .. } => &class::SOFTMAX,
             LayerKind::Masking { .. } => &class::MASKING,
             LayerKind::Inert { class, .. } => class,
             LayerKind::Bidirectional { .. } => &class::BIDIRECTIONAL,
@@ -378,6 +419,10 @@ impl LayerKind {
             | LayerKind::Gru { input, units, .. }
             | LayerKind::Dense { input, units, .. } => (input, units),
             LayerKind::Activation { width, .. }
+            | LayerKind::Relu { width, .. }
+            | LayerKind::LeakyRelu { width, .. }
+            | LayerKind::Elu { width, .. }
+            | LayerKind::Softmax { width }
             | LayerKind::Masking { width, .. }
             | LayerKind::Inert { width, .. } => (width, width),
             LayerKind::Bidirectional { inner, merge } => {
@@ -427,6 +472,8 @@ impl LayerKind {
             Field::Act(a) => Value::Str(a.name()),
             // The f64 whose shortest text is the f32's: 0.1, not 0.10000000149011612.
             Field::Float(x) => Value::Float(format!("{x:?}").parse().unwrap_or(x as f64)),
+            Field::OptFloat(None) => Value::Null,
+            Field::OptFloat(Some(x)) => Value::Float(format!("{x:?}").parse().unwrap_or(x as f64)),
             Field::Merge(m) => Value::Str(m.name()),
             Field::Class(_) | Field::Inner(_) => return None,
         })

@@ -87,6 +87,9 @@ pub struct Walk {
     ended_by: Option<(String, usize)>,
     /// Whether a layer other than an inert one came before (for `Masking`).
     past_input: bool,
+    /// Whether the flow carries a step mask (`mask_zero`, `Masking`, until a layer consumes
+    /// it), for the `Softmax` rule.
+    masked: bool,
 }
 
 impl Default for Walk {
@@ -104,6 +107,7 @@ impl Walk {
             declared_input: false,
             ended_by: None,
             past_input: false,
+            masked: false,
         }
     }
 
@@ -177,9 +181,23 @@ impl Walk {
         let mut broken = Vec::new();
         if let Some(kind) = &kind {
             broken.extend(rule_params_fit(kind));
+            broken.extend(rule_softmax_unmasked(kind, self.masked));
             if kind.role() != Role::Inert {
                 self.past_input = true;
             }
+            self.masked = match *kind {
+                LayerKind::Embedding { mask_zero, .. } => mask_zero,
+                LayerKind::Masking { .. } => true,
+                _ => {
+                    self.masked
+                        && kind
+                            .output(Flow::Seq {
+                                steps: None,
+                                width: 1,
+                            })
+                            .is_seq()
+                }
+            };
         }
         let output = match (kind, flow_in) {
             (Some(kind), Some(flow_in)) if ok && broken.is_empty() => {
@@ -289,6 +307,17 @@ pub fn rule_masking_reads_the_input(source: Option<Source>, past_input: bool) ->
         ),
         _ => None,
     }
+}
+
+/// A `Softmax` layer (also inside `TimeDistributed`) cannot take a masked sequence: Keras
+/// applies the step mask to the values, and a (batch, steps) mask does not broadcast to
+/// (batch, steps, features), so both Keras 3 and tf_keras raise ("The `mask` must be
+/// broadcastable to `inputs`"). `Activation(softmax)` ignores the mask and runs.
+pub fn rule_softmax_unmasked(kind: &LayerKind, masked: bool) -> Option<String> {
+    let softmax = |k: &LayerKind| matches!(k, LayerKind::Softmax { .. });
+    (masked && (softmax(kind) || kind.inner().is_some_and(softmax))).then(|| {
+        "`Softmax` cannot follow a masked sequence (`mask_zero = true` or `Masking`): Keras applies the step mask to its input and raises (\"The `mask` must be broadcastable to `inputs`\"), in Keras 3 and tf_keras alike; use `Activation(softmax)`, which ignores the mask, or consume the mask first (a recurrent layer without `seq`)".into()
+    })
 }
 
 /// Every weight tensor fits: at most 2^31 values (8 GiB of f32), computed without overflow.

@@ -31,8 +31,10 @@ fn class_json(c: &Class) -> String {
         .join(", ");
     let keywords = list(c.keywords, |k| {
         let default = k.default.map_or("null".into(), |v| format!("{v}"));
+        // `null` is also a default (ReLU's `max_value = None`): `required` tells them apart.
+        let required = k.default.is_none() && c.positional.contains(&k.name);
         format!(
-            "{{\"name\": {}, \"type\": {}, \"default\": {default}}}",
+            "{{\"name\": {}, \"type\": {}, \"default\": {default}, \"required\": {required}}}",
             string(k.name),
             string(k.ty.name())
         )

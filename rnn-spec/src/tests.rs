@@ -576,3 +576,113 @@ fn cell_arrays_are_what_the_cells_store_and_file_tensors_undo_them() {
     let short = into_cell_arrays(&kinds[6], vec![vec![1.0; 18]]);
     assert!(short[1].is_empty() && short[2].is_empty());
 }
+
+#[test]
+fn activation_layers_build_from_their_records_with_keras_s_rules() {
+    use crate::value::Value;
+    let relu = LayerKind::from_config(
+        "ReLU",
+        &[
+            ("max_value", Value::Null),
+            ("negative_slope", Value::Float(0.1)),
+            ("threshold", Value::Float(0.2)),
+        ],
+        4,
+    );
+    assert_eq!(
+        relu,
+        Ok(LayerKind::Relu {
+            width: 4,
+            max_value: None,
+            negative_slope: 0.1,
+            threshold: 0.2
+        })
+    );
+    // The record writes `None` as null: the round trip keeps it.
+    let relu = relu.unwrap();
+    assert_eq!(relu.config_values()[0], ("max_value", Value::Null));
+    let negative = LayerKind::from_config(
+        "ReLU",
+        &[
+            ("max_value", Value::Float(-1.0)),
+            ("negative_slope", Value::Float(0.0)),
+            ("threshold", Value::Float(0.0)),
+        ],
+        4,
+    );
+    assert!(
+        negative
+            .unwrap_err()
+            .contains("`max_value` of a `ReLU` layer cannot be negative")
+    );
+    // LeakyReLU: tf_keras's `alpha` is the same option; both at once are refused.
+    let alpha = LayerKind::from_config("LeakyReLU", &[("alpha", Value::Float(0.2))], 3);
+    assert_eq!(
+        alpha,
+        Ok(LayerKind::LeakyRelu {
+            width: 3,
+            negative_slope: 0.2
+        })
+    );
+    let both = LayerKind::from_config(
+        "LeakyReLU",
+        &[
+            ("negative_slope", Value::Float(0.2)),
+            ("alpha", Value::Float(0.2)),
+        ],
+        3,
+    );
+    assert!(both.unwrap_err().contains("give one of them, not both"));
+    // Softmax: the last axis only; nothing recorded, -1 assumed.
+    assert_eq!(
+        LayerKind::from_config("Softmax", &[], 5),
+        Ok(LayerKind::Softmax { width: 5 })
+    );
+    let time = LayerKind::from_config("Softmax", &[("axis", Value::Int(1))], 5);
+    assert!(time.unwrap_err().contains("the last axis only"));
+    for kind in [relu, alpha.unwrap(), LayerKind::Softmax { width: 5 }] {
+        assert_eq!(kind.params(), 0);
+        assert!(kind.tensors().is_empty());
+    }
+}
+
+#[test]
+fn softmax_cannot_follow_a_masked_sequence_as_in_keras() {
+    use crate::class::{Class, ELU, EMBEDDING, SIMPLE_RNN, SOFTMAX};
+    use crate::rules::Walk;
+    let softmax = LayerKind::Softmax { width: 4 };
+    let elu = LayerKind::Elu {
+        width: 4,
+        alpha: 1.0,
+    };
+    // Embedding(20, 4, mask_zero = true), ELU(), Softmax(): the mask passes ELU, Softmax raises.
+    // Each layer's output is what the next enters.
+    let walk = |layers: &[(&Class, LayerKind)]| -> Vec<String> {
+        let mut w = Walk::new();
+        let mut broken = Vec::new();
+        for (i, (class, kind)) in layers.iter().enumerate() {
+            let (flow, b) = w.enter(i, class, class.example);
+            broken.extend(b);
+            let (_, b) = w.leave(i, Some(*kind), flow, class.snake, true);
+            broken.extend(b);
+        }
+        broken
+    };
+    let broken = walk(&[
+        (&EMBEDDING, embedding(20, 4, true)),
+        (&ELU, elu),
+        (&SOFTMAX, softmax),
+    ]);
+    assert_eq!(broken.len(), 1, "{broken:?}");
+    assert!(
+        broken[0].starts_with("`Softmax` cannot follow a masked sequence"),
+        "{broken:?}"
+    );
+    // After a recurrent layer without `seq` the mask is consumed: Softmax runs.
+    let broken = walk(&[
+        (&EMBEDDING, embedding(20, 4, true)),
+        (&SIMPLE_RNN, rnn(4, 4, true)),
+        (&SOFTMAX, softmax),
+    ]);
+    assert!(broken.is_empty(), "{broken:?}");
+}

@@ -2,13 +2,14 @@
 //! from baked arrays (`cell_baked`): one exhaustive match each over `LayerKind`.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::{ToTokens, format_ident, quote};
 use rnn_spec::{LayerKind, Merge};
 
 use super::lit;
 
 /// The runtime cell of a layer: `Embedding<V, D>`, `SimpleRnn<IN, U>`, `Dense<IN, U>`,
-/// `ActivationLayer<W>`, `Masking<W>`, `Inert`, and those below.
+/// `ActivationLayer<W>` (also `Softmax()`'s), `Rectifier<W>` (`ReLU`, `LeakyReLU`), `Elu<W>`,
+/// `Masking<W>`, `Inert`, and those below.
 pub fn cell_type(p: &TokenStream, kind: &LayerKind) -> TokenStream {
     match *kind {
         LayerKind::Embedding {
@@ -28,9 +29,17 @@ pub fn cell_type(p: &TokenStream, kind: &LayerKind) -> TokenStream {
             let (i, u) = (lit(input), lit(units));
             quote!(#p::Dense<#i, #u>)
         }
-        LayerKind::Activation { width, .. } => {
+        LayerKind::Activation { width, .. } | LayerKind::Softmax { width } => {
             let w = lit(width);
             quote!(#p::ActivationLayer<#w>)
+        }
+        LayerKind::Relu { width, .. } | LayerKind::LeakyRelu { width, .. } => {
+            let w = lit(width);
+            quote!(#p::Rectifier<#w>)
+        }
+        LayerKind::Elu { width, .. } => {
+            let w = lit(width);
+            quote!(#p::Elu<#w>)
         }
         LayerKind::Masking { width, .. } => {
             let w = lit(width);
@@ -102,6 +111,23 @@ pub fn cell_baked(
             let f = act(activation);
             quote!(<#ty>::baked(#f))
         }
+        LayerKind::Softmax { .. } => {
+            let f = act(rnn_spec::Activation::Softmax);
+            quote!(<#ty>::baked(#f))
+        }
+        LayerKind::Relu {
+            max_value,
+            negative_slope,
+            threshold,
+            ..
+        } => rectifier_baked(&ty, max_value, negative_slope, threshold),
+        LayerKind::LeakyRelu { negative_slope, .. } => {
+            rectifier_baked(&ty, None, negative_slope, 0.0)
+        }
+        LayerKind::Elu { alpha, .. } => {
+            let a = proc_macro2::Literal::f32_suffixed(alpha);
+            quote!(<#ty>::baked(#a))
+        }
         LayerKind::Masking { mask_value, .. } => {
             let v = proc_macro2::Literal::f32_suffixed(mask_value);
             quote!(<#ty>::baked(#v))
@@ -118,6 +144,25 @@ pub fn cell_baked(
             quote!(<#ty>::baked(#inner))
         }
     }
+}
+
+/// `<Rectifier<4>>::baked(6.0f32, 0.1f32, 0.5f32)`: `ReLU`'s parameters, a LeakyReLU's with
+/// threshold 0; no `max_value` is `f32::INFINITY`.
+fn rectifier_baked(
+    ty: &TokenStream,
+    max_value: Option<f32>,
+    negative_slope: f32,
+    threshold: f32,
+) -> TokenStream {
+    let max = match max_value {
+        Some(m) => proc_macro2::Literal::f32_suffixed(m).into_token_stream(),
+        None => quote!(::core::primitive::f32::INFINITY),
+    };
+    let (s, t) = (
+        proc_macro2::Literal::f32_suffixed(negative_slope),
+        proc_macro2::Literal::f32_suffixed(threshold),
+    );
+    quote!(<#ty>::baked(#max, #s, #t))
 }
 
 /// `Lstm<IN, U, 4U>` or `Gru<IN, U, 3U>`: the gate columns are the kernel's, from the spec.

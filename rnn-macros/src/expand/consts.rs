@@ -79,6 +79,11 @@ fn kind_tokens(p: &TokenStream, kind: &LayerKind) -> TokenStream {
                 quote!(#p::Activation::#v)
             }
             Field::Float(x) => Literal::f32_suffixed(x).into_token_stream(),
+            Field::OptFloat(Some(x)) => {
+                let x = Literal::f32_suffixed(x);
+                quote!(#p::Some(#x))
+            }
+            Field::OptFloat(None) => quote!(#p::None),
             Field::Class(class) => {
                 let c = format_ident!("{}", class.snake.to_uppercase());
                 quote!(&#p::class::#c)

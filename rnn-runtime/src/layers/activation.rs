@@ -12,7 +12,8 @@ use crate::info::{LayerInfo, LayerKind};
 use crate::init::Rng;
 use crate::kernels::MulAdd;
 
-/// `Activation(act)` on W features: the activation on the last axis, no weights.
+/// `Activation(act)` on W features: the activation on the last axis, no weights. `Softmax()`
+/// is this layer of `softmax` (the same function over the last axis).
 #[derive(Clone, Copy, Debug)]
 pub struct ActivationLayer<const W: usize> {
     activation: Activation,
@@ -30,6 +31,7 @@ impl<const W: usize> Cell for ActivationLayer<W> {
     fn zeros(info: &LayerInfo) -> Self {
         let activation = match info.kind {
             LayerKind::Activation { activation, .. } => activation,
+            LayerKind::Softmax { .. } => Activation::Softmax,
             _ => Activation::Linear,
         };
         ActivationLayer { activation }

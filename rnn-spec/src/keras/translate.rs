@@ -213,6 +213,10 @@ fn layer_doc(layer: &Value, cls: &str, key: &str, src: Source<'_>) -> Result<Lay
         | Kind::Gru
         | Kind::Dense
         | Kind::Activation
+        | Kind::Relu
+        | Kind::LeakyRelu
+        | Kind::Elu
+        | Kind::Softmax
         | Kind::Masking
         | Kind::Dropout
         | Kind::SpatialDropout1D
@@ -323,6 +327,13 @@ fn config_value(
         Ty::Float => {
             let default = match keyword.default {
                 Some(crate::Value::Float(x)) => x,
+                Some(crate::Value::Null) => {
+                    // An option whose default is `None` (ReLU's `max_value`: no limit).
+                    if cfg.get(key).is_none_or(Value::is_null) {
+                        return Ok(Value::Null);
+                    }
+                    0.0
+                }
                 _ => 0.0,
             };
             let v = match cfg.get(key) {
@@ -336,14 +347,35 @@ fn config_value(
             if !v.is_finite() {
                 return Err(unsupported(format!("{where_}: {key}={v} is not supported")));
             }
-            Value::from(v)
+            // The shortest text of its float32, as the exporter and `LayerKind::config` write
+            // it (tf_keras stores ELU's alpha 0.7 as 0.699999988079071).
+            Value::from(format!("{:?}", v as f32).parse::<f64>().unwrap_or(v))
         }
-        Ty::Str | Ty::Rate | Ty::Shape | Ty::Any | Ty::Layer | Ty::Merge => {
+        Ty::Str | Ty::Rate | Ty::Shape | Ty::Any | Ty::Layer | Ty::Merge | Ty::Axis => {
             return Err(malformed(format!(
                 "{where_}: the reader has no rule for config key `{key}`"
             )));
         }
     })
+}
+
+/// An axis option that is not recorded because only the last axis is implemented (Softmax's
+/// `axis`): the file's value must be -1 (or `[-1]`); any other is refused with the DSL's
+/// message.
+fn rule_last_axis(v: Option<&Value>, where_: &str) -> Result<(), Problem> {
+    let axis = match v {
+        None | Some(Value::Null) => return Ok(()),
+        Some(Value::Array(items)) if items.len() == 1 => items[0].as_i64(),
+        Some(v) => v.as_i64(),
+    };
+    match axis.map(crate::build::rule_softmax_last_axis) {
+        Some(None) => Ok(()),
+        Some(Some(message)) => Err(unsupported(format!("{where_}: {message}"))),
+        None => Err(unsupported(format!(
+            "{where_}: {}",
+            crate::build::softmax_axis_refused(&v.map_or(String::new(), py_repr))
+        ))),
+    }
 }
 
 /// The weights under `key` in the file (part `part`), in order.
@@ -490,11 +522,19 @@ pub(super) fn read_layer(
     if check {
         row_check(class, cfg, refuse)?;
     }
+    for k in class.keywords.iter().filter(|k| k.ty == Ty::Axis) {
+        rule_last_axis(cfg.get(k.name), where_)?;
+    }
     let mut config = Map::new();
     for key in class.config {
+        // tf_keras's spelling of the option (LeakyReLU's `alpha`), when the file has only it.
+        let read = class
+            .spelling_of(key)
+            .filter(|other| !cfg.contains_key(*key) && cfg.contains_key(*other))
+            .unwrap_or(key);
         config.insert(
             (*key).to_string(),
-            config_value(class, key, cfg, keras2, where_)?,
+            config_value(class, read, cfg, keras2, where_)?,
         );
     }
     let size = |k: &str| config.get(k).and_then(Value::as_u64);
