@@ -144,7 +144,7 @@ impl Options for Config<'_, '_> {
     fn axis(&mut self, key: &'static str) -> Option<i64> {
         match self.get(key)? {
             Value::Int(n) if n <= i64::MAX as u64 => Some(n as i64),
-            Value::Float(x) if x.fract() == 0.0 && x.abs() < 1e15 => Some(x as i64),
+            Value::Float(x) if x.abs() < 1e15 && x == (x as i64) as f64 => Some(x as i64),
             v => {
                 let v = format!("{v}");
                 self.wrong(key, v)
