@@ -1133,3 +1133,53 @@ float_fixture!(
     SimpleRNN(4, seq),
     TimeDistributed(Softmax())
 );
+
+// Conv1D, pooling, Flatten and RepeatVector (issue 22): windows over whole sequences, the
+// lengths they leave, masks they drop (and GlobalAveragePooling1D's masked mean).
+float_fixture!(
+    conv_pool_gru,
+    ConvPoolGru,
+    Input(None, 4),
+    Conv1D(6, 3, activation = relu),
+    MaxPooling1D(),
+    GRU(5)
+);
+float_fixture!(
+    conv_strides_same_causal,
+    ConvStridesSameCausal,
+    Input(None, 3),
+    Conv1D(4, 3, strides = 2, padding = same),
+    AveragePooling1D(pool_size = 3, strides = 2, padding = same),
+    Conv1D(5, 2, padding = causal, dilation_rate = 2)
+);
+token_fixture!(
+    conv_groups_mask_gap,
+    ConvGroupsMaskGap,
+    Embedding(30, 8, mask_zero = true),
+    Conv1D(6, 3, groups = 2),
+    GlobalAveragePooling1D()
+);
+token_fixture!(
+    gap_mask_dense,
+    GapMaskDense,
+    Embedding(30, 6, mask_zero = true),
+    GlobalAveragePooling1D(),
+    Dense(2)
+);
+float_fixture!(
+    addition_rnn,
+    AdditionRnn,
+    Input(7, 12),
+    LSTM(16),
+    RepeatVector(4),
+    LSTM(16, seq),
+    TimeDistributed(Dense(12, activation = softmax))
+);
+float_fixture!(
+    conv_flatten,
+    ConvFlatten,
+    Input(6, 3),
+    Conv1D(4, 2),
+    Flatten(),
+    Dense(2)
+);

@@ -828,6 +828,35 @@ def specs():
        lambda: [tf_keras.Input((None, 4)), T.Masking(), T.LSTM(5, return_sequences=True),
                 T.TimeDistributed(T.Dense(3, activation="softmax"))],
        lambda r: masked_floats(r, 7, 4))
+    # --- Conv1D, pooling, Flatten, RepeatVector (issue 22) ---
+    k3("conv_pool_gru", "Input(None, 4), Conv1D(6, 3, activation = relu), MaxPooling1D(), GRU(5)",
+       lambda: [keras.Input((None, 4)), L.Conv1D(6, 3, activation="relu"), L.MaxPooling1D(2),
+                L.GRU(5)],
+       lambda r: floats(r, 3, 11, 4))
+    k3("conv_strides_same_causal",
+       "Input(None, 3), Conv1D(4, 3, strides = 2, padding = same), "
+       "AveragePooling1D(pool_size = 3, strides = 2, padding = same), Conv1D(5, 2, padding = causal, dilation_rate = 2)",
+       lambda: [keras.Input((None, 3)), L.Conv1D(4, 3, strides=2, padding="same"),
+                L.AveragePooling1D(3, strides=2, padding="same"),
+                L.Conv1D(5, 2, padding="causal", dilation_rate=2)],
+       lambda r: floats(r, 3, 13, 3))
+    k3("conv_groups_mask_gap",
+       "Embedding(30, 8, mask_zero = true), Conv1D(6, 3, groups = 2), GlobalAveragePooling1D()",
+       lambda: [L.Embedding(30, 8, mask_zero=True), L.Conv1D(6, 3, groups=2),
+                L.GlobalAveragePooling1D()],
+       lambda r: mask_rows(r, 8, 30), (None, None))
+    k3("gap_mask_dense", "Embedding(30, 6, mask_zero = true), GlobalAveragePooling1D(), Dense(2)",
+       lambda: [L.Embedding(30, 6, mask_zero=True), L.GlobalAveragePooling1D(), L.Dense(2)],
+       # no all-padding row: Keras averages no step to NaN (docs/KERAS_LAYERS.md)
+       lambda r: np.delete(mask_rows(r, 8, 30), 3, axis=0), (None, None))
+    k3("addition_rnn",
+       "Input(7, 12), LSTM(16), RepeatVector(4), LSTM(16, seq), TimeDistributed(Dense(12, activation = softmax))",
+       lambda: [keras.Input((7, 12)), L.LSTM(16), L.RepeatVector(4), L.LSTM(16, return_sequences=True),
+                L.TimeDistributed(L.Dense(12, activation="softmax"))],
+       lambda r: floats(r, 3, 7, 12))
+    k3("conv_flatten", "Input(6, 3), Conv1D(4, 2), Flatten(), Dense(2)",
+       lambda: [keras.Input((6, 3)), L.Conv1D(4, 2), L.Flatten(), L.Dense(2)],
+       lambda r: floats(r, 3, 6, 3))
     return S
 
 
@@ -961,20 +990,20 @@ def refused_softmax(out):
 
 def refused():
     """Keras files rnn_model! refuses, each with its reason: a layer class it does not implement
-    (Keras 3 `.keras`), several (`cnn_stack`, Keras 3 and tf_keras), an option it does not implement (tf_keras `.h5`), and a weights-only
+    (Keras 3 `.keras`), several (`unimplemented_stack`, Keras 3 and tf_keras), an option it does not implement (tf_keras `.h5`), and a weights-only
     HDF5 file (`save_weights`: no architecture)."""
     out = os.path.join(OUT, "keras_refused")
     os.makedirs(out, exist_ok=True)
     keras.backend.clear_session()
-    conv = keras.Sequential([keras.Input((None, 4)), keras.layers.Conv1D(2, 3), keras.layers.GRU(3)])
-    conv.save(os.path.join(out, "conv1d.keras"))
-    conv.save_weights(os.path.join(out, "conv1d.weights.h5"))
+    L = keras.layers
+    sep = keras.Sequential([keras.Input((None, 4)), L.SeparableConv1D(2, 3), L.GRU(3)])
+    sep.save(os.path.join(out, "separable_conv1d.keras"))
+    sep.save_weights(os.path.join(out, "conv1d.weights.h5"))
     # Several classes rnn_model! does not implement (with one twice): named together in one
     # error, by a Keras 3 file and a tf_keras one.
-    L = keras.layers
-    cnn = keras.Sequential([keras.Input((None, 4)), L.Conv1D(8, 3), L.MaxPooling1D(2),
-                            L.BatchNormalization(), L.Conv1D(8, 3), L.GRU(3)])
-    cnn.save(os.path.join(out, "cnn_stack.keras"))
+    stack = keras.Sequential([keras.Input((None, 4)), L.SeparableConv1D(8, 3), L.Conv1DTranspose(8, 3),
+                              L.UnitNormalization(), L.SeparableConv1D(8, 3), L.GRU(3)])
+    stack.save(os.path.join(out, "unimplemented_stack.keras"))
     # A model rule broken by a file (Keras accepts it; rnn_model! computes the mask from the
     # input): the same message as the declaration that breaks it (tests/ui/rule_*).
     late = keras.Sequential([keras.Input((None, 4)), L.Dense(4), L.Masking(), L.LSTM(3)])
@@ -983,9 +1012,9 @@ def refused():
     T = tf_keras.layers
     stateful = tf_keras.Sequential([T.LSTM(4, stateful=True, batch_input_shape=(1, None, 3))])
     stateful.save(os.path.join(out, "stateful_lstm.h5"))
-    cnn = tf_keras.Sequential([T.Conv1D(8, 3, input_shape=(None, 4)), T.MaxPooling1D(2),
-                               T.BatchNormalization(), T.Conv1D(8, 3), T.GRU(3)])
-    cnn.save(os.path.join(out, "cnn_stack.h5"))
+    stack = tf_keras.Sequential([T.SeparableConv1D(8, 3, input_shape=(None, 4)), T.Conv1DTranspose(8, 3),
+                                 T.UnitNormalization(), T.SeparableConv1D(8, 3), T.GRU(3)])
+    stack.save(os.path.join(out, "unimplemented_stack.h5"))
     refused_softmax(out)
     for f in sorted(os.listdir(out)):
         print(f"{f:28s} {os.path.getsize(os.path.join(out, f)):9d} B")

@@ -231,6 +231,35 @@ def _int(key):
     return lambda layer, cfg, tf_keras: int(cfg[key])
 
 
+def _size(key, default=None):
+    """A size Keras may store as a one-element list (a 1-D window's `kernel_size`, `strides`,
+    `dilation_rate`, `pool_size`: `[5]`)."""
+    def read(layer, cfg, tf_keras):
+        v = cfg.get(key, default)
+        if isinstance(v, (list, tuple)):
+            if len(v) != 1:
+                raise Unsupported(f"layer '{layer.name}' ({type(layer).__name__}): {key}={v} is not supported")
+            v = v[0]
+        return int(v)
+    return read
+
+
+def _choice(key, names, default):
+    """One of `names` (lower case), refused otherwise."""
+    def read(layer, cfg, tf_keras):
+        v = str(cfg.get(key, default)).lower()
+        if v not in names:
+            raise Unsupported(f"layer '{layer.name}' ({type(layer).__name__}): {key}='{v}' is not supported")
+        return v
+    return read
+
+
+def _check_channels_last(layer, cfg, refuse):
+    """Only `data_format = channels_last` (Keras's default) is implemented."""
+    if str(cfg.get("data_format", "channels_last")).lower() != "channels_last":
+        refuse(f"data_format='{cfg['data_format']}'")
+
+
 def _opt_int(key):
     return lambda layer, cfg, tf_keras: None if cfg.get(key) is None else int(cfg[key])
 
@@ -360,6 +389,29 @@ EXPORTER_ROWS = {
     "ELU": Row(config={"alpha": _f32_float("alpha", 1.0)}),
     "Softmax": Row(check=_check_softmax_axis),
     "Masking": Row(config={"mask_value": _f32_float("mask_value", 0.0)}),
+    "Conv1D": Row(
+        config={"filters": _int("filters"), "kernel_size": _size("kernel_size"),
+                "strides": _size("strides", 1),
+                "padding": _choice("padding", ("valid", "same", "causal"), "valid"),
+                "dilation_rate": _size("dilation_rate", 1), "groups": _int("groups"),
+                "activation": _activation, "use_bias": _bool("use_bias", True)},
+        dims=lambda c: {"in": None, "units": c["filters"], "kernel_size": c["kernel_size"],
+                        "in/groups": None},
+        check=_check_channels_last),
+    "MaxPooling1D": Row(
+        config={"pool_size": _size("pool_size", 2), "strides": _size("strides"),
+                "padding": _choice("padding", ("valid", "same"), "valid")},
+        check=_check_channels_last),
+    "AveragePooling1D": Row(
+        config={"pool_size": _size("pool_size", 2), "strides": _size("strides"),
+                "padding": _choice("padding", ("valid", "same"), "valid")},
+        check=_check_channels_last),
+    "GlobalMaxPooling1D": Row(config={"keepdims": _bool("keepdims", False)},
+                              check=_check_channels_last),
+    "GlobalAveragePooling1D": Row(config={"keepdims": _bool("keepdims", False)},
+                                  check=_check_channels_last),
+    "Flatten": Row(check=_check_channels_last),
+    "RepeatVector": Row(config={"n": _int("n")}),
     # The wrappers' records are built by _bidirectional_doc / _time_distributed_doc (the inner
     # class's config follows these keys); the rows only name the wrapper's own keys.
     "Bidirectional": Row(config={"merge_mode": None, "layer": None}),
@@ -656,7 +708,7 @@ def _dsl_text(v, typ):
         return "None"
     if typ == "bool":
         return "true" if v else "false"
-    if typ in ("activation", "merge", "layer"):
+    if typ in ("activation", "merge", "layer", "choice"):
         return str(v)  # a layer: its declaration text, already written
     if typ in ("float", "rate"):
         return repr(float(v))
@@ -697,6 +749,8 @@ def _layer_dsl(cls, values, name=None, auto_name=None):
         if k == "name":
             if name is not None and name != auto_name:
                 args.append(f"name = {json.dumps(name)}")
+        elif k == "strides" and values.get(k) == values.get("pool_size"):
+            continue  # pooling's `strides = None` is `pool_size`: not written
         elif k in values and not _is_default(values[k], kw["default"], kw["type"]):
             args.append(f"{k} = {_dsl_text(values[k], kw['type'])}")
     return f"{cls}({', '.join(args)})"

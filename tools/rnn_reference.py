@@ -173,6 +173,61 @@ def _inner(cfg, *wrapper_keys):
     return cfg["layer"], {k: v for k, v in cfg.items() if k not in ("layer",) + wrapper_keys}
 
 
+def _out_len(T, k, s, d, padding):
+    """A window's output length (docs/KERAS_LAYERS.md)."""
+    span = d * (k - 1) + 1
+    if padding == "valid":
+        return max((T - span) // s + 1, 0) if T >= span else 0
+    if padding == "same":
+        return -(-T // s)
+    return (T - 1) // s + 1 if T > 0 else 0  # causal
+
+
+def _pad_left(T, k, s, d, padding):
+    span = d * (k - 1) + 1
+    if padding == "causal":
+        return span - 1
+    if padding == "same":
+        out = -(-T // s)
+        return max((out - 1) * s + span - T, 0) // 2
+    return 0
+
+
+def _conv1d(cfg, W, h):
+    """y[t, f] = act(b[f] + sum_j sum_c xp[t s + j d, g cg + c] K[j, c, f]), written plainly
+    (float64) from docs/KERAS_LAYERS.md."""
+    K = W["kernel"]
+    k, cg, F = K.shape
+    s, d, groups = cfg["strides"], cfg["dilation_rate"], cfg["groups"]
+    B, T, C = h.shape
+    n = _out_len(T, k, s, d, cfg["padding"])
+    pad = _pad_left(T, k, s, d, cfg["padding"])
+    fg = F // groups
+    y = np.zeros((B, n, F))
+    for t in range(n):
+        for j in range(k):
+            i = t * s + j * d - pad
+            if 0 <= i < T:
+                for g in range(groups):
+                    y[:, t, g * fg:(g + 1) * fg] += h[:, i, g * cg:(g + 1) * cg] @ K[j, :, g * fg:(g + 1) * fg]
+    if cfg["use_bias"]:
+        y = y + W["bias"]
+    return ACTIVATIONS[cfg["activation"]](y)
+
+
+def _pool1d(cfg, h, reduce):
+    """Max or mean over each window's real steps (the padding is not counted)."""
+    p, s = cfg["pool_size"], cfg["strides"]
+    B, T, C = h.shape
+    n = _out_len(T, p, s, 1, cfg["padding"])
+    pad = _pad_left(T, p, s, 1, cfg["padding"])
+    y = np.zeros((B, n, C))
+    for t in range(n):
+        lo, hi = max(t * s - pad, 0), min(t * s - pad + p, T)
+        y[:, t] = reduce(h[:, lo:hi], axis=1)
+    return y
+
+
 def _apply(cls, cfg, W, h, mask):
     """One layer: returns (output, the mask it passes on)."""
     if cls == "Embedding":
@@ -239,6 +294,26 @@ def _apply(cls, cfg, W, h, mask):
         if mask is not None:
             raise ValueError("Softmax on a masked sequence: Keras raises")
         h = _softmax(h)  # the last axis
+    elif cls == "Conv1D":
+        h, mask = _conv1d(cfg, W, h), None  # the mask is dropped (padded steps count)
+    elif cls == "MaxPooling1D":
+        h, mask = _pool1d(cfg, h, np.max), None
+    elif cls == "AveragePooling1D":
+        h, mask = _pool1d(cfg, h, np.mean), None
+    elif cls == "GlobalMaxPooling1D":
+        h, mask = np.max(h, axis=1, keepdims=cfg["keepdims"]), None
+    elif cls == "GlobalAveragePooling1D":
+        if mask is None:
+            h = np.mean(h, axis=1, keepdims=cfg["keepdims"])
+        else:
+            m = mask[..., None].astype(np.float64)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                h = np.sum(h * m, axis=1, keepdims=cfg["keepdims"]) / np.sum(m, axis=1, keepdims=cfg["keepdims"])
+        mask = None
+    elif cls == "Flatten":
+        h, mask = h.reshape(h.shape[0], -1), None
+    elif cls == "RepeatVector":
+        h, mask = np.repeat(h[:, None, :], cfg["n"], axis=1), None
     elif cls in IDENTITY_CLASSES:
         pass  # identity at inference; the mask passes
     else:

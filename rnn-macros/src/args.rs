@@ -174,12 +174,12 @@ pub fn reader<'a, 'e>(
     }
 }
 
-/// The layer `ast` declares, of class `class`, on an input `input` wide: read by the one
+/// The layer `ast` declares, of class `class`, on the input `input`: read by the one
 /// constructor `LayerKind::build`, then every argument it did not read checked by its type.
 pub fn layer(
     ast: &LayerAst,
     class: &'static Spec,
-    input: usize,
+    input: rnn_spec::Flow,
     errors: &mut Errors,
 ) -> Option<LayerKind> {
     let mut r = reader(ast, class, errors);
@@ -255,6 +255,9 @@ impl Reader<'_, '_> {
                 Ty::Axis => {
                     let _ = self.read_axis(key);
                 }
+                Ty::Choice(names) => {
+                    self.read_choice(key, names);
+                }
                 Ty::Shape | Ty::Any | Ty::Layer | Ty::Merge => {}
             }
         }
@@ -291,7 +294,14 @@ impl Reader<'_, '_> {
 impl rnn_spec::Options for Reader<'_, '_> {
     fn size(&mut self, key: &'static str, max: u64) -> Option<usize> {
         self.read.push(key);
-        self.read_size(key, max).ok().flatten()
+        match self.read_size(key, max) {
+            Ok(Some(n)) => Some(n),
+            Ok(None) => self.default_of(key, |v| match v {
+                rnn_spec::Value::Int(n) => usize::try_from(n).ok(),
+                _ => None,
+            }),
+            Err(()) => None,
+        }
     }
 
     fn steps(&mut self, key: &'static str) -> Option<Option<usize>> {
@@ -359,11 +369,20 @@ impl rnn_spec::Options for Reader<'_, '_> {
         self.read_merge(key)
     }
 
+    fn choice(&mut self, key: &'static str) -> Option<&'static str> {
+        self.read.push(key);
+        let names = match self.spec.keyword(key).map(|k| k.ty) {
+            Some(Ty::Choice(names)) => names,
+            _ => &[],
+        };
+        self.read_choice(key, names)
+    }
+
     fn layer(
         &mut self,
         key: &'static str,
         wrapper: &'static Spec,
-        input: usize,
+        input: rnn_spec::Flow,
     ) -> Option<&'static LayerKind> {
         self.read.push(key);
         let inner_ast = self.read_layer(key)?;
@@ -423,6 +442,11 @@ impl<'a> Reader<'a, '_> {
         };
         let Some(value) = b.value else {
             return Err(());
+        };
+        // Keras takes a 1-D window's sizes as one-element tuples too: `kernel_size = (5,)`.
+        let value = match value {
+            Value::Tuple(_, items) if items.len() == 1 => &items[0],
+            v => v,
         };
         let (v, t) = (value, value.to_token_stream());
         let found = parse_size(v, key, self.class, max);
@@ -568,6 +592,33 @@ impl<'a> Reader<'a, '_> {
             format!("unknown `{key}` `{t}`: {hint}it takes {}", names.join(", "))
         };
         self.errors.push(&t, message);
+        None
+    }
+
+    /// One of `names`, bare or quoted (`padding = same`, `padding = "same"`, any case); the
+    /// default when absent. A wrong name is reported with the names it takes.
+    fn read_choice(&mut self, key: &str, names: &'static [&'static str]) -> Option<&'static str> {
+        let default = match self.spec.default(key) {
+            Some(rnn_spec::Value::Str(d)) => names.iter().find(|n| **n == d).copied(),
+            _ => None,
+        };
+        let Some(value) = self.value(key) else {
+            return default;
+        };
+        let name = match value {
+            Value::Ident(id) => id.to_string(),
+            Value::Str(s) => s.value(),
+            _ => String::new(),
+        };
+        if let Some(n) = names.iter().find(|n| n.eq_ignore_ascii_case(&name)) {
+            return Some(n);
+        }
+        let t = value.to_token_stream();
+        let hint = did_you_mean(&name, names);
+        self.errors.push(
+            &t,
+            format!("unknown `{key}` `{t}`: {hint}it takes {}", names.join(", ")),
+        );
         None
     }
 

@@ -141,8 +141,8 @@ pub fn model_from_file(def: &ModelDef, file: &File) -> Result<Model, syn::Error>
             .iter()
             .map(|(k, v)| (k.as_str(), rnn_spec::json::spec_value(v)))
             .collect();
-        let width = flow_in.map_or(0, Flow::width);
-        let kind = match LayerKind::from_config(&rec.class, &config, width) {
+        let flow = flow_in.unwrap_or(Flow::Vector { width: 0 });
+        let kind = match LayerKind::from_config(&rec.class, &config, flow) {
             Ok(kind) => Some(kind),
             Err(e) => {
                 at_layer(e, &mut errors);

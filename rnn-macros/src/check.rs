@@ -38,7 +38,8 @@ pub fn check(def: &ModelDef) -> Result<Model, syn::Error> {
         }
         let text = ast.to_token_stream().to_string();
         let (flow_in, misplaced) = walk.enter(index, class, &text);
-        let kind = args::layer(ast, class, flow_in.map_or(0, Flow::width), &mut errors);
+        let flow = flow_in.unwrap_or(Flow::Vector { width: 0 });
+        let kind = args::layer(ast, class, flow, &mut errors);
         // After the layer's own mistakes, as they come first in its tokens.
         for broken in misplaced {
             errors.push(ast, broken);

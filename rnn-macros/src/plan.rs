@@ -12,10 +12,8 @@ pub struct Plan {
     pub mask: Option<MaskSource>,
     /// The first Embedding folded into the recurrent layer after it.
     pub fold: Option<Fold>,
-    /// Passes over time, in order; each stores its output sequence for the next.
-    pub passes: Vec<Pass>,
-    /// Ops on the last output vector, after the time axis.
-    pub tail: Vec<Op>,
+    /// What runs, in order: passes over time, layers over whole sequences, ops on vectors.
+    pub stages: Vec<Stage>,
     /// Rows run in lockstep by `predict` on the AVX-512 and NEON paths ([`group_sizes`]).
     pub group: usize,
     /// The same on the AVX2 path.
@@ -27,6 +25,8 @@ pub struct Plan {
     pub whole_tiles: bool,
     /// Multiply-adds a row-timestep costs, for `predict`'s split over threads.
     pub step_work: u128,
+    /// The shortest input the model's windows leave a step of (1 without windows).
+    pub min_steps: usize,
     /// Whether a streaming `step` is possible, or why not (read by the streaming API's
     /// expansion; unit-tested here).
     #[allow(dead_code)]
@@ -68,10 +68,35 @@ const FOLD_MAX_WORK: u128 = 1 << 32;
 const FOLD_MAX_BYTES_BAKED: u128 = 32 << 20;
 const FOLD_MAX_WORK_BAKED: u128 = 1 << 27;
 
+/// One stage of the forward pass. Each reads what the stage before left: the current sequence
+/// (the model's input, a buffer, a repeated vector) or the current vector.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Stage {
+    /// A loop over the current sequence's steps.
+    Pass(Pass),
+    /// A layer over the whole current sequence (`Conv1D`, pooling): a new sequence of its own
+    /// length, `width` per step, in a buffer.
+    Window { layer: usize, width: usize },
+    /// The current sequence to one vector (global pooling, `Flatten`), averaged over the
+    /// unmasked steps when `masked`; with `keepdims`, a sequence of that one step.
+    Reduce {
+        layer: usize,
+        width: usize,
+        masked: bool,
+        keepdims: bool,
+    },
+    /// Ops on the current vector.
+    Vector(Vec<Op>),
+    /// The current vector as a sequence of `n` steps (`RepeatVector`).
+    Repeat { layer: usize, n: usize },
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Pass {
     /// Reads its input from the last step to the first.
     pub backwards: bool,
+    /// Its steps read the mask of the model's input (no layer before dropped it).
+    pub masked: bool,
     pub ops: Vec<Op>,
     /// A `Bidirectional` layer that ends the pass. Its `ops` are then stateless (lookups,
     /// per-step layers, Masking) and run at two positions a step: `__t` for the forward copy
@@ -141,43 +166,89 @@ pub enum MaskAt {
 pub fn plan(model: &Model, baked: bool) -> Plan {
     let mask = mask_source(model);
     let fold = fold(model, baked);
-    let n = model.layers.len();
-    let time_end = time_end(model);
-    let mut passes = Vec::new();
-    let mut ops = Vec::new();
-    let mut backwards = false;
-    // Whether the open pass has a recurrent step (its later layers see only its outputs).
-    let mut steps_in_pass = false;
-    let mut first_in_pass = true;
-    // Whether a pass is open (a last-output Bidirectional closes the time axis with its own).
-    let mut open = true;
-    for (i, l) in model.layers[..time_end].iter().enumerate() {
-        let cut = |passes: &mut Vec<Pass>, ops: &mut Vec<Op>, backwards: bool| {
-            passes.push(Pass {
-                backwards,
-                ops: std::mem::take(ops),
-                bidi: None,
-                sink: Sink::Buffer {
-                    width: model.layers[i - 1].output.width(),
-                },
-            });
-        };
+    let mut b = Builder {
+        model,
+        fold,
+        stages: Vec::new(),
+        ops: Vec::new(),
+        backwards: false,
+        steps_in_pass: false,
+        first_in_pass: true,
+        // The mask lives until a layer that does not support it drops it (a window, a
+        // reduction) or a recurrent layer without `seq` consumes it.
+        masked: mask.is_some(),
+        vector: false,
+    };
+    for (i, l) in model.layers.iter().enumerate() {
+        b.layer(i, l);
+    }
+    b.finish();
+    Plan {
+        mask,
+        fold,
+        stages: b.stages,
+        group: group_sizes(model).0,
+        group_avx2: group_sizes(model).1,
+        group_small: group_sizes(model).2,
+        whole_tiles: whole_tiles(model),
+        step_work: step_work(model, fold),
+        min_steps: min_steps(model),
+        stream: stream(model),
+    }
+}
+
+/// The stages of a plan, built layer by layer: an open pass (`ops`) gathers the step-by-step
+/// layers until a layer needs the whole sequence or ends it.
+struct Builder<'m> {
+    model: &'m Model,
+    fold: Option<Fold>,
+    stages: Vec<Stage>,
+    /// The open pass's ops, or the ops on the current vector (`vector`).
+    ops: Vec<Op>,
+    backwards: bool,
+    /// Whether the open pass has a recurrent step (its later layers see only its outputs).
+    steps_in_pass: bool,
+    first_in_pass: bool,
+    masked: bool,
+    /// Whether what flows is one vector per row (after the time axis ended).
+    vector: bool,
+}
+
+impl Builder<'_> {
+    fn layer(&mut self, i: usize, l: &crate::model::Layer) {
+        let model = self.model;
+        if self.vector {
+            match l.kind {
+                LayerKind::RepeatVector { n, .. } => {
+                    self.stages
+                        .push(Stage::Vector(std::mem::take(&mut self.ops)));
+                    self.stages.push(Stage::Repeat { layer: i, n });
+                    self.restart();
+                    self.vector = false;
+                }
+                _ => self.ops.extend(op(model, i, self.fold)),
+            }
+            return;
+        }
         match l.kind {
             LayerKind::Bidirectional { inner, .. } => {
-                if steps_in_pass {
-                    cut(&mut passes, &mut ops, backwards);
+                if self.steps_in_pass {
+                    self.cut(Sink::Buffer {
+                        width: model.layers[i - 1].output.width(),
+                    });
                 }
                 let seq = l.kind.returns_sequences();
-                passes.push(Pass {
+                self.stages.push(Stage::Pass(Pass {
                     backwards: false,
-                    ops: std::mem::take(&mut ops),
+                    ops: std::mem::take(&mut self.ops),
                     bidi: Some(Bidi {
                         layer: i,
                         units: inner.sizes().1,
-                        masked: mask.is_some(),
-                        folded: fold.is_some_and(|f| f.into == i),
+                        masked: self.masked,
+                        folded: self.fold.is_some_and(|f| f.into == i),
                         seq,
                     }),
+                    masked: self.masked,
                     sink: if seq {
                         Sink::Buffer {
                             width: l.output.width(),
@@ -185,56 +256,106 @@ pub fn plan(model: &Model, baked: bool) -> Plan {
                     } else {
                         Sink::Nothing
                     },
-                });
-                (backwards, steps_in_pass, first_in_pass, open) = (false, false, true, seq);
+                }));
+                self.restart();
+                self.masked &= seq;
+                self.vector = !seq;
             }
             kind if kind.is_recurrent() => {
                 let (units, go_backwards) = (kind.sizes().1, kind.goes_backwards());
-                if go_backwards && steps_in_pass {
-                    cut(&mut passes, &mut ops, backwards);
-                    backwards = true;
-                    first_in_pass = true;
-                } else if !steps_in_pass {
-                    backwards = go_backwards;
+                if go_backwards && self.steps_in_pass {
+                    self.cut(Sink::Buffer {
+                        width: model.layers[i - 1].output.width(),
+                    });
+                    self.backwards = true;
+                    self.first_in_pass = true;
+                } else if !self.steps_in_pass {
+                    self.backwards = go_backwards;
                 }
-                let mask_at = match (mask, first_in_pass && backwards) {
-                    (None, _) => MaskAt::None,
-                    (Some(_), true) => MaskAt::Consumed,
-                    (Some(_), false) => MaskAt::Produced,
+                let mask_at = match (self.masked, self.first_in_pass && self.backwards) {
+                    (false, _) => MaskAt::None,
+                    (true, true) => MaskAt::Consumed,
+                    (true, false) => MaskAt::Produced,
                 };
-                ops.push(Op::Step {
+                self.ops.push(Op::Step {
                     layer: i,
                     units,
                     mask: mask_at,
-                    folded: fold.is_some_and(|f| f.into == i),
+                    folded: self.fold.is_some_and(|f| f.into == i),
                 });
-                steps_in_pass = true;
-                first_in_pass = false;
+                self.steps_in_pass = true;
+                self.first_in_pass = false;
+                if !kind.returns_sequences() {
+                    self.cut(Sink::Nothing);
+                    self.vector = true;
+                    self.masked = false;
+                }
             }
-            _ => ops.extend(op(model, i, fold)),
+            kind if kind.role() == Role::Window => {
+                self.close_pass(i);
+                self.stages.push(Stage::Window {
+                    layer: i,
+                    width: l.output.width(),
+                });
+                self.restart();
+                self.masked = false;
+            }
+            kind if kind.role() == Role::Reduce => {
+                let masked =
+                    self.masked && matches!(kind, LayerKind::GlobalAveragePooling1d { .. });
+                self.close_pass(i);
+                let keepdims = l.output.is_seq();
+                self.stages.push(Stage::Reduce {
+                    layer: i,
+                    width: l.output.width(),
+                    masked,
+                    keepdims,
+                });
+                self.restart();
+                self.masked = false;
+                self.vector = !keepdims;
+            }
+            _ => self.ops.extend(op(model, i, self.fold)),
         }
     }
-    let seq_out = model.output().is_seq();
-    if open {
-        passes.push(Pass {
-            backwards,
-            ops,
+
+    /// Ends the open pass with `sink`.
+    fn cut(&mut self, sink: Sink) {
+        self.stages.push(Stage::Pass(Pass {
+            backwards: self.backwards,
+            ops: std::mem::take(&mut self.ops),
             bidi: None,
-            sink: if seq_out { Sink::Output } else { Sink::Nothing },
-        });
+            masked: self.masked,
+            sink,
+        }));
+        self.restart();
     }
-    let tail = (time_end..n).filter_map(|i| op(model, i, fold)).collect();
-    Plan {
-        mask,
-        fold,
-        passes,
-        tail,
-        group: group_sizes(model).0,
-        group_avx2: group_sizes(model).1,
-        group_small: group_sizes(model).2,
-        whole_tiles: whole_tiles(model),
-        step_work: step_work(model, time_end, fold),
-        stream: stream(model),
+
+    /// Before a layer that needs the whole sequence (layer `i`): the open pass, if it computes
+    /// anything, stores its sequence. (With no ops, the layer reads the sequence where it is:
+    /// the model's float input, a buffer, a repeated vector.)
+    fn close_pass(&mut self, i: usize) {
+        if !self.ops.is_empty() {
+            self.cut(Sink::Buffer {
+                width: self.model.layers[i - 1].output.width(),
+            });
+        }
+    }
+
+    /// A new pass starts (forwards, no step yet).
+    fn restart(&mut self) {
+        (self.backwards, self.steps_in_pass, self.first_in_pass) = (false, false, true);
+    }
+
+    fn finish(&mut self) {
+        if self.vector {
+            self.stages
+                .push(Stage::Vector(std::mem::take(&mut self.ops)));
+            return;
+        }
+        // The model's output sequence: the open pass's (with no ops, a copy of the sequence
+        // the last stage left).
+        self.cut(Sink::Output);
     }
 }
 
@@ -242,11 +363,15 @@ pub fn plan(model: &Model, baked: bool) -> Plan {
 /// once a step (its parameter count), except a folded layer's input kernel, which the table
 /// lookup replaces, and an Embedding's table (a lookup). `predict` gives each thread at least
 /// `rnn_runtime::threads::MIN_WORK_PER_THREAD` of it, so a costly step splits sooner.
-fn step_work(model: &Model, time_end: usize, fold: Option<Fold>) -> u128 {
-    let params: u128 = model.layers[..time_end]
+fn step_work(model: &Model, fold: Option<Fold>) -> u128 {
+    // The layers that run on steps: those whose input is a sequence.
+    let inputs = std::iter::once(true).chain(model.layers.iter().map(|l| l.output.is_seq()));
+    let params: u128 = model
+        .layers
         .iter()
-        .filter(|l| l.kind.role() != Role::Embedding)
-        .map(|l| l.kind.params())
+        .zip(inputs)
+        .filter(|(l, on_steps)| *on_steps && l.kind.role() != Role::Embedding)
+        .map(|(l, _)| l.kind.params())
         .sum();
     let folded = fold.map_or(0, |f| {
         let input = model.layers[f.into].kind.sizes().0 as u128;
@@ -269,7 +394,12 @@ fn op(model: &Model, i: usize, fold: Option<Fold>) -> Option<Op> {
             layer: i,
             width: l.output.width(),
         }),
-        Role::Inert | Role::Input | Role::Recurrent => None,
+        Role::Inert
+        | Role::Input
+        | Role::Recurrent
+        | Role::Window
+        | Role::Reduce
+        | Role::Repeat => None,
     }
 }
 
@@ -293,13 +423,10 @@ fn mask_source(model: &Model) -> Option<MaskSource> {
         })
 }
 
-/// The time axis ends at the (only possible) recurrent layer that returns its last output.
-fn time_end(model: &Model) -> usize {
-    model
-        .layers
-        .iter()
-        .position(|l| l.kind.is_recurrent() && !l.output.is_seq())
-        .map_or(model.layers.len(), |i| i + 1)
+/// The shortest input the model leaves a step of: `rnn_spec::rules::min_steps` over its
+/// layers (1 when nothing shortens the sequence).
+fn min_steps(model: &Model) -> usize {
+    rnn_spec::rules::min_steps(model.layers.iter().map(|l| &l.kind)).unwrap_or(1)
 }
 
 /// The first Embedding folds into the first layer that computes after it when that is a
@@ -437,11 +564,34 @@ fn stream(model: &Model) -> Result<(), String> {
 }
 
 impl Plan {
+    /// The passes over time, in order.
+    pub fn passes(&self) -> Vec<&Pass> {
+        self.stages
+            .iter()
+            .filter_map(|s| match s {
+                Stage::Pass(p) => Some(p),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The ops on vectors, in order.
+    #[allow(dead_code)]
+    pub fn tail(&self) -> Vec<Op> {
+        self.stages
+            .iter()
+            .flat_map(|s| match s {
+                Stage::Vector(ops) => ops.clone(),
+                _ => Vec::new(),
+            })
+            .collect()
+    }
+
     /// The recurrent layers' state arrays: layer and width.
     #[allow(dead_code)]
     pub fn states(&self) -> Vec<(usize, usize)> {
-        self.passes
-            .iter()
+        self.passes()
+            .into_iter()
             .flat_map(|p| {
                 let bidi = p.bidi.map(|b| [(b.layer, b.units), (b.layer, b.units)]);
                 let steps = p.ops.iter().filter_map(|op| match *op {
@@ -485,10 +635,10 @@ mod tests {
         let p = plan_of(
             "struct M<Embedding(10000, 32), SimpleRNN(32), Dense(1, activation = sigmoid)>;",
         );
-        assert_eq!(p.passes.len(), 1);
-        assert_eq!(p.passes[0].ops, [step(1, 32, MaskAt::None, true)]);
-        assert_eq!(p.passes[0].sink, Sink::Nothing);
-        assert_eq!(p.tail, [Op::PerStep { layer: 2, width: 1 }]);
+        assert_eq!(p.passes().len(), 1);
+        assert_eq!(p.passes()[0].ops, [step(1, 32, MaskAt::None, true)]);
+        assert_eq!(p.passes()[0].sink, Sink::Nothing);
+        assert_eq!(p.tail(), [Op::PerStep { layer: 2, width: 1 }]);
         assert_eq!(
             p.fold,
             Some(Fold {
@@ -507,7 +657,7 @@ mod tests {
     fn folding_covers_every_gate_skips_inert_layers_and_stops_at_big_tables() {
         let p = plan_of("struct M<Embedding(100, 8), Dropout(0.5), SimpleRNN(8)>;");
         assert_eq!(p.fold.map(|f| f.into), Some(2));
-        assert_eq!(p.passes[0].ops, [step(2, 8, MaskAt::None, true)]);
+        assert_eq!(p.passes()[0].ops, [step(2, 8, MaskAt::None, true)]);
         // A gated layer folds every gate's columns: the book's IMDB LSTM, 10000 x 128.
         let p = plan_of("struct M<Embedding(10000, 32), LSTM(32), Dense(1)>;");
         assert_eq!(p.fold.map(|f| (f.vocab, f.width)), Some((10000, 128)));
@@ -520,7 +670,7 @@ mod tests {
         // build is not folded: the Embedding is looked up and the product computed.
         let p = plan_of("struct M<Embedding(200000, 32), LSTM(32)>;");
         assert_eq!(p.fold, None);
-        assert_eq!(p.passes[0].ops[0], Op::Lookup { layer: 0 });
+        assert_eq!(p.passes()[0].ops[0], Op::Lookup { layer: 0 });
         let p = plan_of("struct M<Embedding(20000, 1024), LSTM(256)>;");
         assert_eq!(p.fold, None, "20000 x 1024 x 1024 multiply-adds to build");
         // Baked, the macro builds the table while compiling: at most 32 MiB and 2^27.
@@ -543,13 +693,13 @@ mod tests {
             "struct M<Embedding(30, 6, mask_zero = true), SimpleRNN(5, seq), SimpleRNN(4, seq, go_backwards = true), Dense(2), SimpleRNN(3, go_backwards = true)>;",
         );
         assert_eq!(p.mask, Some(MaskSource::Tokens));
-        assert_eq!(p.passes.len(), 3);
-        assert!(!p.passes[0].backwards && p.passes[1].backwards && p.passes[2].backwards);
-        assert_eq!(p.passes[0].sink, Sink::Buffer { width: 5 });
-        assert_eq!(p.passes[1].sink, Sink::Buffer { width: 2 });
+        assert_eq!(p.passes().len(), 3);
+        assert!(!p.passes()[0].backwards && p.passes()[1].backwards && p.passes()[2].backwards);
+        assert_eq!(p.passes()[0].sink, Sink::Buffer { width: 5 });
+        assert_eq!(p.passes()[1].sink, Sink::Buffer { width: 2 });
         // The first recurrent layer of a backwards pass reads the mask where it consumes.
-        assert_eq!(p.passes[1].ops[0], step(2, 4, MaskAt::Consumed, false));
-        assert_eq!(p.passes[2].ops, [step(4, 3, MaskAt::Consumed, false)]);
+        assert_eq!(p.passes()[1].ops[0], step(2, 4, MaskAt::Consumed, false));
+        assert_eq!(p.passes()[2].ops, [step(4, 3, MaskAt::Consumed, false)]);
         assert!(
             p.stream
                 .as_ref()
@@ -562,11 +712,11 @@ mod tests {
         let p = plan_of(
             "struct M<Embedding(30, 6, mask_zero = true), SimpleRNN(5, seq, go_backwards = true), SimpleRNN(4, seq)>;",
         );
-        assert_eq!(p.passes.len(), 1);
-        assert!(p.passes[0].backwards);
-        assert_eq!(p.passes[0].sink, Sink::Output);
+        assert_eq!(p.passes().len(), 1);
+        assert!(p.passes()[0].backwards);
+        assert_eq!(p.passes()[0].sink, Sink::Output);
         // The layer after it reads the mask at the position it produces.
-        assert_eq!(p.passes[0].ops[1], step(2, 4, MaskAt::Produced, false));
+        assert_eq!(p.passes()[0].ops[1], step(2, 4, MaskAt::Produced, false));
     }
 
     #[test]
@@ -582,14 +732,14 @@ mod tests {
             })
         );
         assert_eq!(
-            p.passes[0].ops,
+            p.passes()[0].ops,
             [
                 Op::Mask { layer: 0, width: 4 },
                 step(2, 6, MaskAt::Produced, false),
                 Op::PerStep { layer: 3, width: 6 }
             ]
         );
-        assert!(p.tail.is_empty());
+        assert!(p.tail().is_empty());
     }
 
     #[test]
@@ -669,10 +819,10 @@ mod tests {
         let p = plan_of(
             "struct M<Embedding(10000, 32), Bidirectional(LSTM(32)), Dense(1, activation = sigmoid)>;",
         );
-        assert_eq!(p.passes.len(), 1);
-        assert!(p.passes[0].ops.is_empty());
+        assert_eq!(p.passes().len(), 1);
+        assert!(p.passes()[0].ops.is_empty());
         assert_eq!(
-            p.passes[0].bidi,
+            p.passes()[0].bidi,
             Some(Bidi {
                 layer: 1,
                 units: 32,
@@ -685,7 +835,7 @@ mod tests {
             p.fold.map(|f| (f.into, f.width, f.copies)),
             Some((1, 128, 2))
         );
-        assert_eq!(p.tail, [Op::PerStep { layer: 2, width: 1 }]);
+        assert_eq!(p.tail(), [Op::PerStep { layer: 2, width: 1 }]);
         assert!(
             p.stream
                 .as_ref()
@@ -701,17 +851,17 @@ mod tests {
         let p = plan_of(
             "struct M<Embedding(30, 6, mask_zero = true), LSTM(5, seq), Bidirectional(GRU(4, seq)), TimeDistributed(Dense(2)), SimpleRNN(3, go_backwards = true)>;",
         );
-        assert_eq!(p.passes.len(), 3);
-        assert_eq!(p.passes[0].sink, Sink::Buffer { width: 5 });
-        assert!(p.passes[0].bidi.is_none());
-        let bidi = p.passes[1].bidi.expect("the Bidirectional's pass");
+        assert_eq!(p.passes().len(), 3);
+        assert_eq!(p.passes()[0].sink, Sink::Buffer { width: 5 });
+        assert!(p.passes()[0].bidi.is_none());
+        let bidi = p.passes()[1].bidi.expect("the Bidirectional's pass");
         assert!(bidi.masked && bidi.seq && !bidi.folded);
-        assert_eq!(p.passes[1].sink, Sink::Buffer { width: 8 });
+        assert_eq!(p.passes()[1].sink, Sink::Buffer { width: 8 });
         // After it: the per-step head, then a backwards layer in the same (backwards) pass,
         // reading the mask where it consumes.
-        assert!(p.passes[2].backwards);
+        assert!(p.passes()[2].backwards);
         assert_eq!(
-            p.passes[2].ops,
+            p.passes()[2].ops,
             [
                 Op::PerStep { layer: 3, width: 2 },
                 step(4, 3, MaskAt::Consumed, false)
@@ -720,7 +870,7 @@ mod tests {
         // A Bidirectional straight after the Embedding runs the lookups at both positions.
         let p = plan_of("struct M<Embedding(300000, 8), Dropout(0.2), Bidirectional(LSTM(16))>;");
         assert_eq!(p.fold, None);
-        assert_eq!(p.passes.len(), 1);
-        assert_eq!(p.passes[0].ops, [Op::Lookup { layer: 0 }]);
+        assert_eq!(p.passes().len(), 1);
+        assert_eq!(p.passes()[0].ops, [Op::Lookup { layer: 0 }]);
     }
 }

@@ -11,8 +11,9 @@ pub use crate::info::{LayerInfo, LayerKind};
 pub use crate::init::Rng;
 pub use crate::kernels::{Avx2, Avx512, MulAdd, Neon, Portable, Simd128};
 pub use crate::layers::{
-    ActivationLayer, Bidirectional, Cell, Dense, Elu, Embedding, FoldedEmbedding, Gru, Inert, Lstm,
-    Masking, PerStep, Rectifier, Recurrent, Reset, SimpleRnn, TimeDistributed,
+    ActivationLayer, Bidirectional, Cell, Conv1d, Dense, Elu, Embedding, Flatten, FoldedEmbedding,
+    GlobalPool, Gru, Inert, Lstm, Masking, PerStep, Pool1d, Rectifier, Recurrent, Reset, SimpleRnn,
+    TimeDistributed,
 };
 #[cfg(feature = "alloc")]
 pub use crate::weights::{LayerRecord, WeightsFile};
@@ -28,9 +29,18 @@ pub use core::result::Result::{Err, Ok};
 #[cfg(feature = "std")]
 pub use ndarray::{Array2, Array3, ArrayView2, ArrayView3};
 pub use rnn_macros::rnn_model_impl;
-pub use rnn_spec::{Merge, class};
+pub use rnn_spec::{Merge, Padding, Window, class};
 #[cfg(feature = "std")]
 pub use std::path::Path;
+
+/// The length of the output sequence of `layers` on `steps` input steps (each layer's
+/// `LayerKind::output_steps`; 0 when a window leaves none, which `check_length` refuses first).
+pub fn out_steps(layers: &[LayerInfo], steps: usize) -> usize {
+    layers
+        .iter()
+        .try_fold(steps, |t, l| l.kind.output_steps(t))
+        .unwrap_or(0)
+}
 
 /// Its input with the `alloc` feature, nothing without: generated items that need the heap.
 #[cfg(feature = "alloc")]
@@ -136,12 +146,14 @@ pub enum CannotStream {}
 
 pub use crate::simd::{Shape, Simd, for_shape as simd_for};
 
-/// Length rules for one input sequence: a fixed-length model takes exactly its length, and a
-/// model with a recurrent layer refuses an empty sequence.
+/// Length rules for one input sequence: a fixed-length model takes exactly its length, a
+/// model with a recurrent layer refuses an empty sequence, and a model whose windows shorten
+/// the sequence refuses one shorter than `min` (its `MIN_STEPS`).
 pub fn check_length(
     len: usize,
     fixed: Option<usize>,
     recurrent: bool,
+    min: usize,
     row: Option<usize>,
 ) -> Result<()> {
     if let Some(expected) = fixed.filter(|&t| t != len) {
@@ -153,6 +165,13 @@ pub fn check_length(
     }
     if recurrent && len == 0 {
         return Err(Error::EmptySequence { row });
+    }
+    if len < min {
+        return Err(Error::TooShort {
+            row,
+            min,
+            found: len,
+        });
     }
     Ok(())
 }

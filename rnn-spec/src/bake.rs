@@ -140,8 +140,23 @@ pub fn into_cell_arrays(kind: &LayerKind, tensors: Vec<Vec<f32>>) -> Vec<Vec<f32
             };
             alloc::vec![kernel, recurrent, recurrent_h, bias_in, bias_rec]
         }
+        LayerKind::Conv1d {
+            input,
+            kernel_size,
+            groups,
+            ..
+        } => {
+            let kernel = expand_groups(next(), (kernel_size, input, units), groups);
+            alloc::vec![kernel, bias(&mut t, units)]
+        }
         LayerKind::Bidirectional { .. }
         | LayerKind::TimeDistributed { .. }
+        | LayerKind::MaxPooling1d { .. }
+        | LayerKind::AveragePooling1d { .. }
+        | LayerKind::GlobalMaxPooling1d { .. }
+        | LayerKind::GlobalAveragePooling1d { .. }
+        | LayerKind::Flatten { .. }
+        | LayerKind::RepeatVector { .. }
         | LayerKind::Activation { .. }
         | LayerKind::Relu { .. }
         | LayerKind::LeakyRelu { .. }
@@ -198,7 +213,28 @@ pub fn file_tensors(kind: &LayerKind, arrays: Vec<Vec<f32>>) -> Vec<Vec<f32>> {
             out
         }
         LayerKind::TimeDistributed { inner } => file_tensors(inner, arrays),
-        LayerKind::Activation { .. }
+        LayerKind::Conv1d {
+            input,
+            kernel_size,
+            groups,
+            use_bias,
+            ..
+        } => {
+            if !use_bias {
+                arrays.pop();
+            }
+            if let Some(kernel) = arrays.first_mut() {
+                *kernel = group_blocks(kernel, (kernel_size, input, units), groups);
+            }
+            arrays
+        }
+        LayerKind::MaxPooling1d { .. }
+        | LayerKind::AveragePooling1d { .. }
+        | LayerKind::GlobalMaxPooling1d { .. }
+        | LayerKind::GlobalAveragePooling1d { .. }
+        | LayerKind::Flatten { .. }
+        | LayerKind::RepeatVector { .. }
+        | LayerKind::Activation { .. }
         | LayerKind::Relu { .. }
         | LayerKind::LeakyRelu { .. }
         | LayerKind::Elu { .. }
@@ -206,6 +242,53 @@ pub fn file_tensors(kind: &LayerKind, arrays: Vec<Vec<f32>>) -> Vec<Vec<f32>> {
         | LayerKind::Masking { .. }
         | LayerKind::Inert { .. } => Vec::new(),
     }
+}
+
+/// A grouped `Conv1D` kernel `(taps, in / groups, filters)` as the full `(taps, in, filters)`
+/// the cell multiplies by: filter `f` of group `g = f / (filters / groups)` reads channels
+/// `g · in/groups ..`; the other channels' weights are zeros. With one group, the kernel as it
+/// is (moved). A kernel of another size is returned as it is (the cell refuses it).
+fn expand_groups(
+    kernel: Vec<f32>,
+    (taps, input, filters): (usize, usize, usize),
+    groups: usize,
+) -> Vec<f32> {
+    let (cg, fg) = (input / groups.max(1), filters / groups.max(1));
+    if groups <= 1 || kernel.len() != taps * cg * filters {
+        return kernel;
+    }
+    let mut full = alloc::vec![0.0; taps * input * filters];
+    for j in 0..taps {
+        for c in 0..cg {
+            for f in 0..filters {
+                let g = f / fg;
+                full[(j * input + g * cg + c) * filters + f] = kernel[(j * cg + c) * filters + f];
+            }
+        }
+    }
+    full
+}
+
+/// The inverse of [`expand_groups`]: each filter's own group's channels.
+fn group_blocks(
+    full: &[f32],
+    (taps, input, filters): (usize, usize, usize),
+    groups: usize,
+) -> Vec<f32> {
+    let (cg, fg) = (input / groups.max(1), filters / groups.max(1));
+    if groups <= 1 || full.len() != taps * input * filters {
+        return full.to_vec();
+    }
+    let mut kernel = alloc::vec![0.0; taps * cg * filters];
+    for j in 0..taps {
+        for c in 0..cg {
+            for f in 0..filters {
+                let g = f / fg;
+                kernel[(j * cg + c) * filters + f] = full[(j * input + g * cg + c) * filters + f];
+            }
+        }
+    }
+    kernel
 }
 
 /// Keras's LSTM gate order i, f, c, o to the cell's i, f, o, c in every row of `4 * units`

@@ -5,8 +5,9 @@
 
 use crate::activation::Activation;
 use crate::class::{Class, Kind};
-use crate::layer::{LayerKind, Merge};
+use crate::layer::{Flow, LayerKind, Merge};
 use crate::rules::{MAX_COUNT, MAX_WIDTH};
+use crate::window::Padding;
 use alloc::string::String;
 
 /// A layer's options, as the DSL or a file gives them. Each getter returns the option's value,
@@ -27,15 +28,18 @@ pub trait Options {
     fn float_or_none(&mut self, key: &'static str) -> Option<Option<f64>>;
     /// An axis: an integer, negative counting from the last.
     fn axis(&mut self, key: &'static str) -> Option<i64>;
+    /// One of the names the keyword's [`crate::Ty::Choice`] lists (the list's own `&'static`
+    /// name, whatever case the source wrote).
+    fn choice(&mut self, key: &'static str) -> Option<&'static str>;
     /// `Bidirectional`'s merge mode.
     fn merge(&mut self, key: &'static str) -> Option<Merge>;
     /// A wrapper's inner layer, built by [`LayerKind::build`] from its own options on the
-    /// wrapper's input `input` wide, once the source has checked that `wrapper` may hold it.
+    /// input `input` (a `TimeDistributed`'s inner layer sees one step), once the source has checked that `wrapper` may hold it.
     fn layer(
         &mut self,
         key: &'static str,
         wrapper: &'static Class,
-        input: usize,
+        input: Flow,
     ) -> Option<&'static LayerKind>;
     /// Whether the option is given at all.
     fn given(&self, key: &'static str) -> bool;
@@ -45,10 +49,12 @@ pub trait Options {
 
 impl LayerKind {
     /// The layer of class `class` (any but `Input`, which is the model's and has no kind) with
-    /// the options `o`, on an input `input` wide (an Embedding's is its token ids). `None` when
-    /// an option is missing or wrong: `o` has reported why. Every option the class reads is read
-    /// before returning, so every mistake of a layer is reported at once.
-    pub fn build(class: &'static Class, o: &mut dyn Options, input: usize) -> Option<LayerKind> {
+    /// the options `o`, on the input `flow` (an Embedding's is its token ids; unknown after an
+    /// earlier mistake: `Flow::Vector { width: 0 }`). `None` when an option is missing or
+    /// wrong: `o` has reported why. Every option the class reads is read before returning, so
+    /// every mistake of a layer is reported at once.
+    pub fn build(class: &'static Class, o: &mut dyn Options, flow: Flow) -> Option<LayerKind> {
+        let input = flow.width();
         let inert = LayerKind::Inert {
             class,
             width: input,
@@ -166,13 +172,92 @@ impl LayerKind {
                 width: input,
                 mask_value: o.float("mask_value")? as f32,
             },
+            Kind::Conv1d => {
+                let filters = o.size("filters", MAX_WIDTH);
+                let kernel_size = o.size("kernel_size", MAX_COUNT);
+                let strides = o.size("strides", MAX_COUNT);
+                let padding = o.choice("padding").and_then(Padding::from_name);
+                let dilation_rate = o.size("dilation_rate", MAX_COUNT);
+                let groups = o.size("groups", MAX_WIDTH);
+                let activation = o.activation("activation");
+                let use_bias = o.flag("use_bias");
+                rule_channels_last(o);
+                let (filters, strides, dilation_rate, groups) =
+                    (filters?, strides?, dilation_rate?, groups?);
+                rule_strides_or_dilation(o, strides, dilation_rate)?;
+                rule_groups_divide(o, groups, input, filters)?;
+                LayerKind::Conv1d {
+                    input,
+                    filters,
+                    kernel_size: kernel_size?,
+                    strides,
+                    padding: padding?,
+                    dilation_rate,
+                    groups,
+                    activation: activation?,
+                    use_bias: use_bias?,
+                }
+            }
+            Kind::MaxPooling1d | Kind::AveragePooling1d => {
+                let pool_size = o.size("pool_size", MAX_COUNT);
+                let strides = o.steps("strides");
+                let padding = o.choice("padding").and_then(Padding::from_name);
+                rule_channels_last(o);
+                let pool_size = pool_size?;
+                let (strides, padding) = (strides?.unwrap_or(pool_size), padding?);
+                if class.kind == Kind::MaxPooling1d {
+                    LayerKind::MaxPooling1d {
+                        width: input,
+                        pool_size,
+                        strides,
+                        padding,
+                    }
+                } else {
+                    LayerKind::AveragePooling1d {
+                        width: input,
+                        pool_size,
+                        strides,
+                        padding,
+                    }
+                }
+            }
+            Kind::GlobalMaxPooling1d | Kind::GlobalAveragePooling1d => {
+                rule_channels_last(o);
+                let keepdims = o.flag("keepdims")?;
+                if class.kind == Kind::GlobalMaxPooling1d {
+                    LayerKind::GlobalMaxPooling1d {
+                        width: input,
+                        keepdims,
+                    }
+                } else {
+                    LayerKind::GlobalAveragePooling1d {
+                        width: input,
+                        keepdims,
+                    }
+                }
+            }
+            Kind::Flatten => {
+                rule_channels_last(o);
+                LayerKind::Flatten {
+                    // A free length is refused by the model rules (`rule_flatten_fixed_length`).
+                    steps: match flow {
+                        Flow::Seq { steps, .. } => steps.unwrap_or(0),
+                        Flow::Vector { .. } => 1,
+                    },
+                    width: input,
+                }
+            }
+            Kind::RepeatVector => LayerKind::RepeatVector {
+                width: input,
+                n: o.size("n", MAX_COUNT)?,
+            },
             Kind::Dropout
             | Kind::SpatialDropout1D
             | Kind::GaussianNoise
             | Kind::GaussianDropout
             | Kind::ActivityRegularization => inert,
             Kind::Bidirectional => {
-                let inner = o.layer("layer", class, input);
+                let inner = o.layer("layer", class, flow);
                 let merge = o.merge("merge_mode");
                 rule_no_backward_layer(o);
                 if let Some(inner) = inner {
@@ -184,10 +269,58 @@ impl LayerKind {
                 }
             }
             Kind::TimeDistributed => LayerKind::TimeDistributed {
-                inner: o.layer("layer", class, input)?,
+                // The inner layer sees one step.
+                inner: o.layer("layer", class, Flow::Vector { width: input })?,
             },
         })
     }
+}
+
+/// Only `data_format = channels_last` (Keras's default: features last) is implemented.
+fn rule_channels_last(o: &mut dyn Options) {
+    if o.choice("data_format") == Some("channels_first") {
+        o.refuse(
+            "data_format",
+            "`data_format = channels_first` is not supported: rnn_model! takes sequences as (steps, features), Keras's default `channels_last`; transpose the input and remove the option",
+        );
+    }
+}
+
+/// Keras refuses `strides > 1` together with `dilation_rate > 1` (both versions).
+fn rule_strides_or_dilation(o: &mut dyn Options, strides: usize, dilation: usize) -> Option<()> {
+    if strides > 1 && dilation > 1 {
+        o.refuse(
+            "dilation_rate",
+            &alloc::format!(
+                "`strides > 1` with `dilation_rate > 1` (strides = {strides}, dilation_rate = {dilation}): Keras refuses the combination too; keep one of them at 1"
+            ),
+        );
+        return None;
+    }
+    Some(())
+}
+
+/// `groups` divides the input channels and the filters (Keras's rule).
+fn rule_groups_divide(
+    o: &mut dyn Options,
+    groups: usize,
+    channels: usize,
+    filters: usize,
+) -> Option<()> {
+    let (what, n) = if !channels.is_multiple_of(groups) && channels > 0 {
+        ("input channels", channels)
+    } else if !filters.is_multiple_of(groups) {
+        ("filters", filters)
+    } else {
+        return Some(());
+    };
+    o.refuse(
+        "groups",
+        &alloc::format!(
+            "`groups = {groups}` does not divide the {what} ({n}): each group takes an equal share of the input channels and of the filters"
+        ),
+    );
+    None
 }
 
 /// `ReLU` refuses a negative `max_value`, `negative_slope` or `threshold`, as Keras does (both

@@ -24,6 +24,16 @@ pub enum Role {
     Masking,
     /// Identity at inference: passes values and mask on.
     Inert,
+    /// Slides a window over time (`Conv1D`, `MaxPooling1D`, `AveragePooling1D`): a sequence in,
+    /// a sequence of its own length out, computed from the whole input sequence. Drops the
+    /// mask (Keras: padded steps enter as ordinary steps; nothing after sees a mask).
+    Window,
+    /// Turns a sequence into one vector (`GlobalMaxPooling1D`, `GlobalAveragePooling1D`,
+    /// `Flatten`), or into one step with `keepdims`. Drops the mask
+    /// (`GlobalAveragePooling1D` first averages only the unmasked steps).
+    Reduce,
+    /// Turns a vector into a sequence of `n` copies (`RepeatVector`); no mask.
+    Repeat,
 }
 
 /// Every layer kind, one variant per class: matches over kinds are exhaustive, so a class added
@@ -54,6 +64,20 @@ pub enum Kind {
     Softmax,
     /// `Masking(mask_value)`.
     Masking,
+    /// `Conv1D(filters, kernel_size)`.
+    Conv1d,
+    /// `MaxPooling1D(pool_size)`.
+    MaxPooling1d,
+    /// `AveragePooling1D(pool_size)`.
+    AveragePooling1d,
+    /// `GlobalMaxPooling1D()`.
+    GlobalMaxPooling1d,
+    /// `GlobalAveragePooling1D()`.
+    GlobalAveragePooling1d,
+    /// `Flatten()`.
+    Flatten,
+    /// `RepeatVector(n)`.
+    RepeatVector,
     /// `Dropout(rate)`.
     Dropout,
     /// `SpatialDropout1D(rate)`.
@@ -97,6 +121,9 @@ pub enum Ty {
     Merge,
     /// An axis: an integer, negative counting from the last (`-1`).
     Axis,
+    /// One of a few names, bare or quoted (`padding = same`); the first is Keras's default
+    /// unless the keyword says otherwise.
+    Choice(&'static [&'static str]),
 }
 
 impl Ty {
@@ -115,6 +142,7 @@ impl Ty {
             Ty::Layer => "layer",
             Ty::Merge => "merge",
             Ty::Axis => "axis",
+            Ty::Choice(_) => "choice",
         }
     }
 }
@@ -140,6 +168,10 @@ pub enum Dim {
     Units(usize),
     /// A fixed size.
     Fixed(usize),
+    /// The layer's size option of this name (`Conv1D`'s `kernel_size`).
+    Field(&'static str),
+    /// The input width over the layer's `groups` (`Conv1D`).
+    InPerGroup,
 }
 
 /// A weight tensor, in Keras's `get_weights()` order.
@@ -587,6 +619,196 @@ pub const MASKING: Class = Class {
     example: "Masking(mask_value = 0.0)",
 };
 
+/// `padding` of a window: Keras's three (`Conv1D`); pooling takes the first two.
+const PADDINGS: &[&str] = &["valid", "same", "causal"];
+const POOL_PADDINGS: &[&str] = &["valid", "same"];
+/// `data_format`: only `channels_last` (Keras's default) is implemented (`rule_channels_last`).
+const DATA_FORMAT: Keyword = kw(
+    "data_format",
+    Ty::Choice(&["channels_last", "channels_first"]),
+    Some(Value::Str("channels_last")),
+);
+
+/// `Conv1D(filters, kernel_size)`: `act(b + Σ_j x[t·s + j·d − pad] · K[j])` per output step
+/// (docs/KERAS_LAYERS.md), each filter reading its group's channels.
+pub const CONV1D: Class = Class {
+    kind: Kind::Conv1d,
+    name: "Conv1D",
+    snake: "conv1d",
+    role: Role::Window,
+    sequence_only: true,
+    in_file: true,
+    positional: &["filters", "kernel_size"],
+    flags: &[],
+    keywords: &[
+        kw("filters", Ty::Size, None),
+        kw("kernel_size", Ty::Size, None),
+        kw("strides", Ty::Size, Some(Value::Int(1))),
+        kw("padding", Ty::Choice(PADDINGS), Some(Value::Str("valid"))),
+        DATA_FORMAT,
+        kw("dilation_rate", Ty::Size, Some(Value::Int(1))),
+        kw("groups", Ty::Size, Some(Value::Int(1))),
+        kw("activation", Ty::Activation, Some(Value::Str("linear"))),
+        kw("use_bias", Ty::Bool, Some(Value::Bool(true))),
+        NAME,
+    ],
+    config: &[
+        "filters",
+        "kernel_size",
+        "strides",
+        "padding",
+        "dilation_rate",
+        "groups",
+        "activation",
+        "use_bias",
+    ],
+    tensors: &[
+        t(
+            "kernel",
+            &[Dim::Field("kernel_size"), Dim::InPerGroup, Dim::Units(1)],
+            ALWAYS,
+        ),
+        t("bias", &[Dim::Units(1)], BIAS),
+    ],
+    refused: &[],
+    no_stream: Some("is `Conv1D` (streaming through a convolution is not built yet)"),
+    example: "Conv1D(32, 5, activation = relu)",
+};
+
+/// The keywords of `MaxPooling1D` and `AveragePooling1D`: `strides = None` is `pool_size`.
+const POOL_KEYWORDS: &[Keyword] = &[
+    kw("pool_size", Ty::Size, Some(Value::Int(2))),
+    kw("strides", Ty::Steps, Some(Value::Null)),
+    kw(
+        "padding",
+        Ty::Choice(POOL_PADDINGS),
+        Some(Value::Str("valid")),
+    ),
+    DATA_FORMAT,
+    NAME,
+];
+
+/// `MaxPooling1D(pool_size = 2, strides = None, padding = valid)`: the largest of each
+/// window's real steps.
+pub const MAX_POOLING1D: Class = Class {
+    kind: Kind::MaxPooling1d,
+    name: "MaxPooling1D",
+    snake: "max_pooling1d",
+    role: Role::Window,
+    sequence_only: true,
+    in_file: true,
+    positional: &["pool_size", "strides", "padding"],
+    flags: &[],
+    keywords: POOL_KEYWORDS,
+    config: &["pool_size", "strides", "padding"],
+    tensors: &[],
+    refused: &[],
+    no_stream: Some("is `MaxPooling1D` (it needs the steps after the current one)"),
+    example: "MaxPooling1D(3)",
+};
+
+/// `AveragePooling1D(pool_size, strides = None, padding = valid)`: the mean of each window's
+/// real steps (padding is not counted). Keras 3 requires `pool_size`; tf_keras defaults it to
+/// 2, as here.
+pub const AVERAGE_POOLING1D: Class = Class {
+    kind: Kind::AveragePooling1d,
+    name: "AveragePooling1D",
+    snake: "average_pooling1d",
+    role: Role::Window,
+    sequence_only: true,
+    in_file: true,
+    positional: &["pool_size", "strides", "padding"],
+    flags: &[],
+    keywords: POOL_KEYWORDS,
+    config: &["pool_size", "strides", "padding"],
+    tensors: &[],
+    refused: &[],
+    no_stream: Some("is `AveragePooling1D` (it needs the steps after the current one)"),
+    example: "AveragePooling1D(2)",
+};
+
+/// `GlobalMaxPooling1D(keepdims = false)`: the largest value of each feature over all steps
+/// (masked ones too, as Keras).
+pub const GLOBAL_MAX_POOLING1D: Class = Class {
+    kind: Kind::GlobalMaxPooling1d,
+    name: "GlobalMaxPooling1D",
+    snake: "global_max_pooling1d",
+    role: Role::Reduce,
+    sequence_only: true,
+    in_file: true,
+    positional: &[],
+    flags: &[],
+    keywords: &[
+        DATA_FORMAT,
+        kw("keepdims", Ty::Bool, Some(Value::Bool(false))),
+        NAME,
+    ],
+    config: &["keepdims"],
+    tensors: &[],
+    refused: &[],
+    no_stream: Some("is `GlobalMaxPooling1D` (its output is over the whole sequence)"),
+    example: "GlobalMaxPooling1D()",
+};
+
+/// `GlobalAveragePooling1D(keepdims = false)`: the mean of each feature over the unmasked
+/// steps (an all-masked row gives NaN, as Keras).
+pub const GLOBAL_AVERAGE_POOLING1D: Class = Class {
+    kind: Kind::GlobalAveragePooling1d,
+    name: "GlobalAveragePooling1D",
+    snake: "global_average_pooling1d",
+    role: Role::Reduce,
+    sequence_only: true,
+    in_file: true,
+    positional: &[],
+    flags: &[],
+    keywords: &[
+        DATA_FORMAT,
+        kw("keepdims", Ty::Bool, Some(Value::Bool(false))),
+        NAME,
+    ],
+    config: &["keepdims"],
+    tensors: &[],
+    refused: &[],
+    no_stream: Some("is `GlobalAveragePooling1D` (its output is over the whole sequence)"),
+    example: "GlobalAveragePooling1D()",
+};
+
+/// `Flatten()`: a fixed-length sequence as one vector, step after step.
+pub const FLATTEN: Class = Class {
+    kind: Kind::Flatten,
+    name: "Flatten",
+    snake: "flatten",
+    role: Role::Reduce,
+    sequence_only: true,
+    in_file: true,
+    positional: &[],
+    flags: &[],
+    keywords: &[DATA_FORMAT, NAME],
+    config: &[],
+    tensors: &[],
+    refused: &[],
+    no_stream: Some("is `Flatten` (its output is the whole sequence)"),
+    example: "Flatten()",
+};
+
+/// `RepeatVector(n)`: a vector as a sequence of `n` copies.
+pub const REPEAT_VECTOR: Class = Class {
+    kind: Kind::RepeatVector,
+    name: "RepeatVector",
+    snake: "repeat_vector",
+    role: Role::Repeat,
+    sequence_only: false,
+    in_file: true,
+    positional: &["n"],
+    flags: &[],
+    keywords: &[kw("n", Ty::Size, None), NAME],
+    config: &["n"],
+    tensors: &[],
+    refused: &[],
+    no_stream: Some("is `RepeatVector` (it starts a new sequence from a finished one)"),
+    example: "RepeatVector(4)",
+};
+
 /// `Dropout(rate)`: identity at inference.
 pub const DROPOUT: Class = Class {
     kind: Kind::Dropout,
@@ -745,6 +967,13 @@ pub const CLASSES: &[&Class] = &[
     &ELU,
     &SOFTMAX,
     &MASKING,
+    &CONV1D,
+    &MAX_POOLING1D,
+    &AVERAGE_POOLING1D,
+    &GLOBAL_MAX_POOLING1D,
+    &GLOBAL_AVERAGE_POOLING1D,
+    &FLATTEN,
+    &REPEAT_VECTOR,
     &DROPOUT,
     &SPATIAL_DROPOUT1D,
     &GAUSSIAN_NOISE,

@@ -3,7 +3,7 @@
 
 //!
 //! Without the `alloc` feature only the variants a baked model's `forward`, `step` and
-//! `forward_from` can return exist (`TokenOutOfRange`, `SequenceLength`, `EmptySequence`), and
+//! `forward_from` can return exist (`TokenOutOfRange`, `SequenceLength`, `EmptySequence`, `TooShort`), and
 //! their messages are written without allocating.
 
 #[cfg(feature = "alloc")]
@@ -169,6 +169,18 @@ pub enum Error {
     EmptySequence {
         /// The batch row (`None` for `forward`).
         row: Option<usize>,
+    },
+
+    /// A free-length sequence is shorter than the model's windows (`Conv1D`, pooling) need to
+    /// leave a step.
+    #[error("sequence{} has {found} timestep{}, fewer than the {min} the model needs: its `Conv1D` and pooling windows leave no step of a shorter one; pad it to at least {min} timesteps", row_suffix(*row), if *found == 1 { "" } else { "s" })]
+    TooShort {
+        /// The batch row (`None` for `forward`).
+        row: Option<usize>,
+        /// The shortest length the model takes.
+        min: usize,
+        /// The sequence's length.
+        found: usize,
     },
 
     #[cfg(feature = "alloc")]

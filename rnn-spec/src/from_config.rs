@@ -10,17 +10,17 @@ use alloc::vec::Vec;
 use crate::activation::Activation;
 use crate::build::Options;
 use crate::class::{self, Class};
-use crate::layer::{LayerKind, Merge};
+use crate::layer::{Flow, LayerKind, Merge};
 use crate::value::Value;
 
 impl LayerKind {
-    /// The layer a weights file records as `class` with `config`, on an input `input` wide.
+    /// The layer a weights file records as `class` with `config`, on the input `input`.
     /// `Err` says which option is missing or of the wrong type. A wrapper's inner layer is
     /// leaked to get its `&'static` (one per wrapper in a model: compile-time use).
     pub fn from_config(
         class: &str,
         config: &[(&str, Value<'_>)],
-        input: usize,
+        input: Flow,
     ) -> Result<LayerKind, String> {
         let spec = class::class(class)
             .filter(|c| c.in_file)
@@ -152,6 +152,20 @@ impl Options for Config<'_, '_> {
         }
     }
 
+    fn choice(&mut self, key: &'static str) -> Option<&'static str> {
+        let names = match self.class.keyword(key).map(|k| k.ty) {
+            Some(crate::class::Ty::Choice(names)) => names,
+            _ => &[],
+        };
+        let v = self.get(key)?;
+        let found = match v {
+            Value::Str(s) => names.iter().find(|n| n.eq_ignore_ascii_case(s)).copied(),
+            _ => None,
+        };
+        let v = format!("{v} (it takes {})", names.join(", "));
+        found.or_else(|| self.wrong(key, v))
+    }
+
     fn merge(&mut self, key: &'static str) -> Option<Merge> {
         let v = self.get(key)?;
         let found = match v {
@@ -166,7 +180,7 @@ impl Options for Config<'_, '_> {
         &mut self,
         key: &'static str,
         wrapper: &'static Class,
-        input: usize,
+        input: Flow,
     ) -> Option<&'static LayerKind> {
         let inner = match self.get(key)? {
             Value::Str(s) => class::class(s).filter(|c| wrapper.wraps(c)).ok_or(s),

@@ -10,6 +10,7 @@ use crate::class::Dim;
 use crate::class::{self, Class, Role};
 #[cfg(feature = "alloc")]
 use crate::value::Value;
+use crate::window::{Padding, Window};
 
 /// One value of a [`LayerKind`]'s fields ([`LayerKind::fields`]): what the macro writes as the
 /// const form of a kind and what a weights file records as an option, without a match per kind.
@@ -33,6 +34,8 @@ pub enum Field {
     Merge(Merge),
     /// A wrapper's inner layer.
     Inner(&'static LayerKind),
+    /// A window's padding.
+    Padding(Padding),
 }
 
 /// A field's Rust type as a [`Field`].
@@ -80,14 +83,19 @@ impl AsField for Merge {
         Field::Merge(*self)
     }
 }
+impl AsField for Padding {
+    fn as_field(&self) -> Field {
+        Field::Padding(*self)
+    }
+}
 impl AsField for &'static LayerKind {
     fn as_field(&self) -> Field {
         Field::Inner(self)
     }
 }
 
-/// The most fields a kind has (LSTM's and GRU's eight).
-pub const MAX_FIELDS: usize = 8;
+/// The most fields a kind has (Conv1D's nine).
+pub const MAX_FIELDS: usize = 9;
 
 /// Declares [`LayerKind`] and [`LayerKind::fields`] from one list, so a new kind's fields are
 /// written once.
@@ -239,6 +247,77 @@ layer_kinds! {
         /// The value that marks padding.
         mask_value: f32,
     },
+    /// `Conv1D(filters, kernel_size)`, over time.
+    Conv1d {
+        /// Input channels.
+        input: usize,
+        /// Output channels.
+        filters: usize,
+        /// Taps.
+        kernel_size: usize,
+        /// Steps between outputs.
+        strides: usize,
+        /// How the sequence is padded.
+        padding: Padding,
+        /// Steps between taps.
+        dilation_rate: usize,
+        /// Channel groups (each filter reads `input / groups` channels).
+        groups: usize,
+        /// `activation`.
+        activation: Activation,
+        /// Whether it has a bias.
+        use_bias: bool,
+    },
+    /// `MaxPooling1D(pool_size, strides, padding)`.
+    MaxPooling1d {
+        /// Channels in and out.
+        width: usize,
+        /// Steps per window.
+        pool_size: usize,
+        /// Steps between windows (`None` given: `pool_size`).
+        strides: usize,
+        /// `valid` or `same`.
+        padding: Padding,
+    },
+    /// `AveragePooling1D(pool_size, strides, padding)`.
+    AveragePooling1d {
+        /// Channels in and out.
+        width: usize,
+        /// Steps per window.
+        pool_size: usize,
+        /// Steps between windows (`None` given: `pool_size`).
+        strides: usize,
+        /// `valid` or `same`.
+        padding: Padding,
+    },
+    /// `GlobalMaxPooling1D(keepdims)`.
+    GlobalMaxPooling1d {
+        /// Channels in and out.
+        width: usize,
+        /// Whether the output is one step rather than a vector.
+        keepdims: bool,
+    },
+    /// `GlobalAveragePooling1D(keepdims)`.
+    GlobalAveragePooling1d {
+        /// Channels in and out.
+        width: usize,
+        /// Whether the output is one step rather than a vector.
+        keepdims: bool,
+    },
+    /// `Flatten()` of a fixed-length sequence.
+    Flatten {
+        /// The input's fixed length.
+        steps: usize,
+        /// Features per step.
+        width: usize,
+    },
+    /// `RepeatVector(n)`.
+    RepeatVector {
+        /// The vector's width.
+        width: usize,
+        /// Copies.
+        n: usize,
+    },
     /// A layer that is the identity at inference (`Dropout`, `GaussianNoise`, ...).
     Inert {
         /// Which class.
@@ -381,6 +460,13 @@ impl LayerKind {
             LayerKind::Elu { .. } => &class::ELU,
             LayerKind::Softmax { .. } => &class::SOFTMAX,
             LayerKind::Masking { .. } => &class::MASKING,
+            LayerKind::Conv1d { .. } => &class::CONV1D,
+            LayerKind::MaxPooling1d { .. } => &class::MAX_POOLING1D,
+            LayerKind::AveragePooling1d { .. } => &class::AVERAGE_POOLING1D,
+            LayerKind::GlobalMaxPooling1d { .. } => &class::GLOBAL_MAX_POOLING1D,
+            LayerKind::GlobalAveragePooling1d { .. } => &class::GLOBAL_AVERAGE_POOLING1D,
+            LayerKind::Flatten { .. } => &class::FLATTEN,
+            LayerKind::RepeatVector { .. } => &class::REPEAT_VECTOR,
             LayerKind::Inert { class, .. } => class,
             LayerKind::Bidirectional { .. } => &class::BIDIRECTIONAL,
             LayerKind::TimeDistributed { .. } => &class::TIME_DISTRIBUTED,
@@ -418,12 +504,19 @@ impl LayerKind {
             | LayerKind::Lstm { input, units, .. }
             | LayerKind::Gru { input, units, .. }
             | LayerKind::Dense { input, units, .. } => (input, units),
+            LayerKind::Conv1d { input, filters, .. } => (input, filters),
+            LayerKind::Flatten { steps, width } => (width, steps * width),
             LayerKind::Activation { width, .. }
             | LayerKind::Relu { width, .. }
             | LayerKind::LeakyRelu { width, .. }
             | LayerKind::Elu { width, .. }
             | LayerKind::Softmax { width }
             | LayerKind::Masking { width, .. }
+            | LayerKind::MaxPooling1d { width, .. }
+            | LayerKind::AveragePooling1d { width, .. }
+            | LayerKind::GlobalMaxPooling1d { width, .. }
+            | LayerKind::GlobalAveragePooling1d { width, .. }
+            | LayerKind::RepeatVector { width, .. }
             | LayerKind::Inert { width, .. } => (width, width),
             LayerKind::Bidirectional { inner, merge } => {
                 let (input, units) = inner.sizes();
@@ -475,6 +568,7 @@ impl LayerKind {
             Field::OptFloat(None) => Value::Null,
             Field::OptFloat(Some(x)) => Value::Float(format!("{x:?}").parse().unwrap_or(x as f64)),
             Field::Merge(m) => Value::Str(m.name()),
+            Field::Padding(p) => Value::Str(p.name()),
             Field::Class(_) | Field::Inner(_) => return None,
         })
     }
@@ -524,6 +618,8 @@ impl LayerKind {
                         Dim::In => input,
                         Dim::Units(k) => k * units,
                         Dim::Fixed(n) => n,
+                        Dim::Field(name) => self.size_field(name),
+                        Dim::InPerGroup => input / self.size_field("groups").max(1),
                     })
                     .collect();
                 (t.name.into(), shape)
@@ -582,10 +678,94 @@ impl LayerKind {
         }
     }
 
-    /// What the layer outputs given its input (`Keras's compute_output_shape`).
+    #[cfg(feature = "alloc")]
+    /// The size field `name` (0 when the kind has none).
+    fn size_field(&self, name: &str) -> usize {
+        match self.field(name) {
+            Some(Field::Size(n)) => n,
+            _ => 0,
+        }
+    }
+
+    /// The window a `Conv1D` or pooling layer slides over time.
+    pub fn window(&self) -> Option<Window> {
+        match *self {
+            LayerKind::Conv1d {
+                kernel_size,
+                strides,
+                padding,
+                dilation_rate,
+                ..
+            } => Some(Window {
+                size: kernel_size,
+                strides,
+                dilation: dilation_rate,
+                padding,
+            }),
+            LayerKind::MaxPooling1d {
+                pool_size,
+                strides,
+                padding,
+                ..
+            }
+            | LayerKind::AveragePooling1d {
+                pool_size,
+                strides,
+                padding,
+                ..
+            } => Some(Window {
+                size: pool_size,
+                strides,
+                dilation: 1,
+                padding,
+            }),
+            _ => None,
+        }
+    }
+
+    /// The length of the layer's output sequence on `steps` input steps (`None`: no step
+    /// is left, the input is too short). A layer that keeps the time axis keeps the length; one
+    /// that ends it (a recurrent layer without `seq`, global pooling, `Flatten`) gives
+    /// `Some(steps)` too, as it has no sequence to shorten; `keepdims` pooling gives 1.
+    pub fn output_steps(&self, steps: usize) -> Option<usize> {
+        match *self {
+            _ if self.window().is_some() => self.window()?.out_len(steps),
+            LayerKind::GlobalMaxPooling1d { keepdims: true, .. }
+            | LayerKind::GlobalAveragePooling1d { keepdims: true, .. } => (steps > 0).then_some(1),
+            LayerKind::RepeatVector { n, .. } => Some(n),
+            _ => Some(steps),
+        }
+    }
+
+    /// What the layer outputs given its input (`Keras's compute_output_shape`). A window on a
+    /// fixed length too short for it gives `Seq { steps: Some(0) }`: the model rules refuse it
+    /// (`rule_length_left`).
     pub fn output(&self, input: Flow) -> Flow {
         let (_, width) = self.sizes();
         match *self {
+            _ if self.window().is_some() => match input {
+                Flow::Seq { steps, .. } => Flow::Seq {
+                    steps: steps.map(|t| self.output_steps(t).unwrap_or(0)),
+                    width,
+                },
+                Flow::Vector { .. } => input.with_width(width),
+            },
+            LayerKind::GlobalMaxPooling1d { keepdims, .. }
+            | LayerKind::GlobalAveragePooling1d { keepdims, .. } => {
+                if keepdims {
+                    Flow::Seq {
+                        steps: Some(1),
+                        width,
+                    }
+                } else {
+                    Flow::Vector { width }
+                }
+            }
+            LayerKind::Flatten { .. } => Flow::Vector { width },
+            LayerKind::RepeatVector { n, .. } => Flow::Seq {
+                steps: Some(n),
+                width,
+            },
             LayerKind::Embedding { input_length, .. } => {
                 let steps = match input {
                     Flow::Seq { steps, .. } => steps.or(input_length),

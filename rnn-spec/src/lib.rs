@@ -62,6 +62,7 @@ mod snapshot;
 pub mod suggest;
 mod value;
 mod weights;
+pub mod window;
 
 pub use activation::Activation;
 #[cfg(feature = "alloc")]
@@ -77,6 +78,7 @@ pub use layer::{Field, Flow, LayerInfo, LayerKind, Merge};
 pub use snapshot::spec_json;
 pub use value::Value;
 pub use weights::{FORMAT, VERSION, foreign_format};
+pub use window::{Padding, Window};
 
 // The tests build layers' tensors and check files: they need `alloc` (on in the workspace).
 #[cfg(all(test, feature = "alloc"))]

@@ -164,6 +164,10 @@ impl Walk {
         if class.role == Role::Masking {
             broken.extend(rule_masking_reads_the_input(self.source, self.past_input));
         }
+        if let Some(flow) = flow {
+            broken.extend(rule_needs_vector(class, flow));
+            broken.extend(rule_flatten_fixed_length(class, flow));
+        }
         (flow, broken)
     }
 
@@ -188,6 +192,8 @@ impl Walk {
             self.masked = match *kind {
                 LayerKind::Embedding { mask_zero, .. } => mask_zero,
                 LayerKind::Masking { .. } => true,
+                // Keras's windows, reductions and RepeatVector drop the mask.
+                _ if matches!(kind.role(), Role::Window | Role::Reduce | Role::Repeat) => false,
                 _ => {
                     self.masked
                         && kind
@@ -205,6 +211,11 @@ impl Walk {
                     self.source = Source::of_first(&kind);
                 }
                 let output = kind.output(flow_in);
+                if let Some(message) = rule_length_left(&kind, flow_in) {
+                    broken.push(message);
+                    self.state = State::Unknown;
+                    return (None, broken);
+                }
                 if let (Flow::Seq { .. }, Flow::Vector { .. }) = (flow_in, output) {
                     // A wrapper's `seq` goes on the layer inside it.
                     let name = match kind.inner() {
@@ -320,6 +331,77 @@ pub fn rule_softmax_unmasked(kind: &LayerKind, masked: bool) -> Option<String> {
     })
 }
 
+/// `RepeatVector` repeats a vector: its input is not a sequence (Keras: "expected ndim=2").
+pub fn rule_needs_vector(class: &Class, flow: Flow) -> Option<String> {
+    (class.role == Role::Repeat && flow.is_seq()).then(|| {
+        format!(
+            "`{}` repeats a single vector, but its input is a sequence: end the sequence first (a recurrent layer without `seq`, `GlobalAveragePooling1D()`, `Flatten()`)",
+            class.name
+        )
+    })
+}
+
+/// `Flatten` makes one vector of every step: the length must be fixed, so the next layer's
+/// width is known (Keras builds `Flatten` on a free length, and then refuses the `Dense`
+/// after it).
+pub fn rule_flatten_fixed_length(class: &Class, flow: Flow) -> Option<String> {
+    (class.kind == crate::class::Kind::Flatten && matches!(flow, Flow::Seq { steps: None, .. }))
+        .then(|| {
+            format!(
+                "`{}` needs a fixed length: its output has steps x features values; fix the length with `Input(T, F)` (or `input_length = T` on the Embedding), or pool over time instead (`GlobalAveragePooling1D()`, `GlobalMaxPooling1D()`)",
+                class.name
+            )
+        })
+}
+
+/// A window leaves at least one step of a fixed-length input (Keras: "Computed output size
+/// would be zero or negative"). With a free length, `forward` refuses a sequence shorter than
+/// the model's minimum (`min_steps`).
+pub fn rule_length_left(kind: &LayerKind, flow_in: Flow) -> Option<String> {
+    let (Some(window), Flow::Seq { steps: Some(t), .. }) = (kind.window(), flow_in) else {
+        return None;
+    };
+    if window.out_len(t).is_some() {
+        return None;
+    }
+    let dilation = if window.dilation > 1 {
+        format!(" {} steps apart", window.dilation)
+    } else {
+        String::new()
+    };
+    Some(format!(
+        "`{}` leaves no step of its {t}-step input: a `valid` window of {} steps{dilation} spans {} steps; give it a longer input, a smaller window, or `padding = same`",
+        kind.class().name,
+        window.size,
+        window.span()
+    ))
+}
+
+/// The shortest input the layers `kinds` leave a step of (each layer's output length on the
+/// one before's: [`LayerKind::output_steps`]); `None` when no length up to [`MAX_COUNT`] does.
+pub fn min_steps<'k>(kinds: impl Iterator<Item = &'k LayerKind> + Clone) -> Option<usize> {
+    let through = |t: usize| {
+        kinds
+            .clone()
+            .try_fold(t, |t, k| k.output_steps(t))
+            .is_some()
+    };
+    // Lengths are monotone in the input's: the smallest that passes, by bisection.
+    let (mut lo, mut hi) = (1usize, MAX_COUNT as usize);
+    if !through(hi) {
+        return None;
+    }
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if through(mid) {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    Some(lo)
+}
+
 /// Every weight tensor fits: at most 2^31 values (8 GiB of f32), computed without overflow.
 pub fn rule_params_fit(kind: &LayerKind) -> Option<String> {
     let largest = kind.largest_tensor();
@@ -416,11 +498,11 @@ mod tests {
     #[test]
     fn unimplemented_classes_are_named_together() {
         assert_eq!(rule_classes_implemented(&[]), None);
-        let one = rule_classes_implemented(&["Conv1D"]).unwrap();
-        assert!(one.starts_with("layer class `Conv1D` is not implemented by rnn_model! (it implements Input, Embedding,"), "{one}");
-        let two = rule_classes_implemented(&["Conv1D", "Flatten"]).unwrap();
+        let one = rule_classes_implemented(&["Conv2D"]).unwrap();
+        assert!(one.starts_with("layer class `Conv2D` is not implemented by rnn_model! (it implements Input, Embedding,"), "{one}");
+        let two = rule_classes_implemented(&["Conv2D", "Attention"]).unwrap();
         assert!(
-            two.starts_with("layer classes `Conv1D`, `Flatten` are not implemented"),
+            two.starts_with("layer classes `Conv2D`, `Attention` are not implemented"),
             "{two}"
         );
     }

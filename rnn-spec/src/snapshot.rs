@@ -45,6 +45,8 @@ fn class_json(c: &Class) -> String {
             Dim::Units(1) => string("units"),
             Dim::Units(k) => string(&format!("{k}*units")),
             Dim::Fixed(n) => format!("{n}"),
+            Dim::Field(name) => string(name),
+            Dim::InPerGroup => string("in/groups"),
         });
         let when = if t.when.is_empty() {
             "null".into()

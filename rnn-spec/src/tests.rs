@@ -587,7 +587,7 @@ fn activation_layers_build_from_their_records_with_keras_s_rules() {
             ("negative_slope", Value::Float(0.1)),
             ("threshold", Value::Float(0.2)),
         ],
-        4,
+        Flow::Vector { width: 4 },
     );
     assert_eq!(
         relu,
@@ -608,7 +608,7 @@ fn activation_layers_build_from_their_records_with_keras_s_rules() {
             ("negative_slope", Value::Float(0.0)),
             ("threshold", Value::Float(0.0)),
         ],
-        4,
+        Flow::Vector { width: 4 },
     );
     assert!(
         negative
@@ -616,7 +616,11 @@ fn activation_layers_build_from_their_records_with_keras_s_rules() {
             .contains("`max_value` of a `ReLU` layer cannot be negative")
     );
     // LeakyReLU: tf_keras's `alpha` is the same option; both at once are refused.
-    let alpha = LayerKind::from_config("LeakyReLU", &[("alpha", Value::Float(0.2))], 3);
+    let alpha = LayerKind::from_config(
+        "LeakyReLU",
+        &[("alpha", Value::Float(0.2))],
+        Flow::Vector { width: 3 },
+    );
     assert_eq!(
         alpha,
         Ok(LayerKind::LeakyRelu {
@@ -630,15 +634,19 @@ fn activation_layers_build_from_their_records_with_keras_s_rules() {
             ("negative_slope", Value::Float(0.2)),
             ("alpha", Value::Float(0.2)),
         ],
-        3,
+        Flow::Vector { width: 3 },
     );
     assert!(both.unwrap_err().contains("give one of them, not both"));
     // Softmax: the last axis only; nothing recorded, -1 assumed.
     assert_eq!(
-        LayerKind::from_config("Softmax", &[], 5),
+        LayerKind::from_config("Softmax", &[], Flow::Vector { width: 5 }),
         Ok(LayerKind::Softmax { width: 5 })
     );
-    let time = LayerKind::from_config("Softmax", &[("axis", Value::Int(1))], 5);
+    let time = LayerKind::from_config(
+        "Softmax",
+        &[("axis", Value::Int(1))],
+        Flow::Vector { width: 5 },
+    );
     assert!(time.unwrap_err().contains("the last axis only"));
     for kind in [relu, alpha.unwrap(), LayerKind::Softmax { width: 5 }] {
         assert_eq!(kind.params(), 0);
@@ -685,4 +693,100 @@ fn softmax_cannot_follow_a_masked_sequence_as_in_keras() {
         (&SOFTMAX, softmax),
     ]);
     assert!(broken.is_empty(), "{broken:?}");
+}
+
+#[test]
+fn windows_count_keras_s_parameters_and_lengths() {
+    use crate::value::Value;
+    let seq = |steps, width| Flow::Seq { steps, width };
+    // The book's Jena model (chapter 6.4): Conv1D(32, 5) on 14 features: 5 * 14 * 32 + 32.
+    let conv = LayerKind::from_config(
+        "Conv1D",
+        &[
+            ("filters", Value::Int(32)),
+            ("kernel_size", Value::Int(5)),
+            ("strides", Value::Int(1)),
+            ("padding", Value::Str("valid")),
+            ("dilation_rate", Value::Int(1)),
+            ("groups", Value::Int(1)),
+            ("activation", Value::Str("relu")),
+            ("use_bias", Value::Bool(true)),
+        ],
+        seq(Some(240), 14),
+    )
+    .expect("Conv1D builds");
+    assert_eq!(conv.params(), 2272);
+    assert_eq!(conv.output(seq(Some(240), 14)), seq(Some(236), 32));
+    assert_eq!(conv.output(seq(None, 14)), seq(None, 32));
+    // Groups: each filter reads its group's channels, (k, in / groups, filters).
+    let grouped = LayerKind::from_config(
+        "Conv1D",
+        &[
+            ("filters", Value::Int(6)),
+            ("kernel_size", Value::Int(3)),
+            ("strides", Value::Int(1)),
+            ("padding", Value::Str("same")),
+            ("dilation_rate", Value::Int(1)),
+            ("groups", Value::Int(2)),
+            ("activation", Value::Str("linear")),
+            ("use_bias", Value::Bool(false)),
+        ],
+        seq(None, 8),
+    )
+    .expect("grouped Conv1D builds");
+    assert_eq!(names(grouped.tensors()), vec![("kernel", vec![3, 4, 6])]);
+    // Keras's refusals: groups that do not divide the channels; strides with dilation.
+    let bad = LayerKind::from_config(
+        "Conv1D",
+        &[
+            ("filters", Value::Int(6)),
+            ("kernel_size", Value::Int(3)),
+            ("strides", Value::Int(2)),
+            ("padding", Value::Str("valid")),
+            ("dilation_rate", Value::Int(2)),
+            ("groups", Value::Int(3)),
+            ("activation", Value::Str("linear")),
+            ("use_bias", Value::Bool(true)),
+        ],
+        seq(None, 8),
+    );
+    let message = bad.expect_err("refused");
+    assert!(
+        message.contains("`strides > 1` with `dilation_rate > 1`"),
+        "{message}"
+    );
+    // Pooling: strides default to the pool; global pooling ends the sequence.
+    let pool = LayerKind::from_config(
+        "MaxPooling1D",
+        &[
+            ("pool_size", Value::Int(3)),
+            ("strides", Value::Null),
+            ("padding", Value::Str("valid")),
+        ],
+        seq(Some(236), 32),
+    )
+    .expect("pooling builds");
+    assert_eq!(pool.output(seq(Some(236), 32)), seq(Some(78), 32));
+    assert_eq!(pool.params(), 0);
+    let gap = LayerKind::from_config(
+        "GlobalAveragePooling1D",
+        &[("keepdims", Value::Bool(false))],
+        seq(None, 32),
+    )
+    .expect("global pooling builds");
+    assert_eq!(gap.output(seq(None, 32)), Flow::Vector { width: 32 });
+    // Flatten on (7, 2) gives 14; RepeatVector(3) on 2 gives (3, 2).
+    let flat = LayerKind::from_config("Flatten", &[], seq(Some(7), 2)).expect("Flatten");
+    assert_eq!(flat.output(seq(Some(7), 2)), Flow::Vector { width: 14 });
+    let rep = LayerKind::from_config(
+        "RepeatVector",
+        &[("n", Value::Int(3))],
+        Flow::Vector { width: 2 },
+    )
+    .expect("RepeatVector");
+    assert_eq!(rep.output(Flow::Vector { width: 2 }), seq(Some(3), 2));
+    // The shortest input the Jena model's windows leave a step of: Conv1D(5), pool 3,
+    // Conv1D(5): 5 steps after the pool need 15 before it, 19 at the input.
+    let kinds = [conv, pool, conv];
+    assert_eq!(rules::min_steps(kinds.iter()), Some(19));
 }

@@ -3,18 +3,18 @@
 // does not fit the declared layers is the JSON file's mismatch. (tools/gen_fixtures.py --refused
 // writes tests/fixtures/keras_refused/.)
 rnn_runtime::rnn_model! {
-    #[weights = "../../../../tests/fixtures/keras_refused/conv1d.keras"]
+    #[weights = "../../../../tests/fixtures/keras_refused/separable_conv1d.keras"]
     pub struct UnsupportedLayer;
 }
 
 // Every unsupported class of a file, Keras 3 and tf_keras, named in one error.
 rnn_runtime::rnn_model! {
-    #[weights = "../../../../tests/fixtures/keras_refused/cnn_stack.keras"]
+    #[weights = "../../../../tests/fixtures/keras_refused/unimplemented_stack.keras"]
     pub struct UnsupportedLayers;
 }
 
 rnn_runtime::rnn_model! {
-    #[weights = "../../../../tests/fixtures/keras_refused/cnn_stack.h5"]
+    #[weights = "../../../../tests/fixtures/keras_refused/unimplemented_stack.h5"]
     pub struct UnsupportedLayersH5<Input(None, 4), GRU(3)>;
 }
 

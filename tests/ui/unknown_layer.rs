@@ -9,7 +9,7 @@ rnn_runtime::rnn_model! {
 // Several classes rnn_model! does not implement: one error names them all, over their span,
 // so a user meets them at once (a file says the same: tests/ui/baked_keras_file.rs).
 rnn_runtime::rnn_model! {
-    pub struct Cnn<Input(None, 4), Conv1D(8, 3), MaxPooling1D(2), BatchNormalization(), Conv1D(8, 3), GRU(3)>;
+    pub struct Cnn<Input(None, 4), SeparableConv1D(8, 3), Conv1DTranspose(8, 3), UnitNormalization(), SeparableConv1D(8, 3), GRU(3)>;
 }
 
 fn main() {}

@@ -59,6 +59,7 @@ pub fn expand_api(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStream {
     let seq = output.is_seq();
     let recurrent = model.has_recurrent();
     let fixed_len = option(p, model.input.steps());
+    let min = lit(plan.min_steps);
     let vocab_check = match model.input {
         Source::Tokens { vocab, .. } => {
             let v = lit(vocab);
@@ -70,14 +71,17 @@ pub fn expand_api(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStream {
         /// Refuses what Keras would refuse: a wrong length, an empty sequence for a recurrent
         /// model, a token id >= input_dim.
         fn __check(src: &#src, row: #p::Option<usize>) -> #p::Result<()> {
-            #p::check_length(src.len(), #fixed_len, #recurrent, row)?;
+            #p::check_length(src.len(), #fixed_len, #recurrent, #min, row)?;
             #vocab_check
             #p::Ok(())
         }
     };
     let ret = output_type(p, model);
     let (make_out, result) = if seq {
-        (quote!(#p::zeros_vec::<#width>(src.len())), quote!(out))
+        (
+            quote!(#p::zeros_vec::<#width>(#p::out_steps(Self::LAYERS, src.len()))),
+            quote!(out),
+        )
     } else {
         (quote!([[0.0f32; #width]; 1]), quote!(out[0]))
     };
@@ -107,8 +111,8 @@ pub fn expand_api(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStream {
     let work = proc_macro2::Literal::u64_unsuffixed(plan.step_work.min(u64::MAX as u128) as u64);
     let (per_row, wrap, out_ty) = if seq {
         (
-            quote!(steps),
-            quote!(#p::array3(rows, steps, #width, data)),
+            quote!(out_steps),
+            quote!(#p::array3(rows, out_steps, #width, data)),
             quote!(#p::Array3<f32>),
         )
     } else {
@@ -141,7 +145,8 @@ pub fn expand_api(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStream {
         pub fn predict(&self, batch: #batch_ty) -> #p::Result<#out_ty> {
             #dims
             // A fixed-length model refuses another length even for an empty batch.
-            #p::check_length(steps, #fixed_len, false, #p::None)?;
+            #p::check_length(steps, #fixed_len, false, 0, #p::None)?;
+            let out_steps = #p::out_steps(Self::LAYERS, steps);
             let check = |r: usize, src: &#src| Self::__check(src, #p::Some(r));
             // The path is chosen once; each arm runs its own lockstep group and remainder.
             let data = match #p::simd_for(#p::Shape::Group { whole_tiles: #whole_tiles }) {

@@ -45,7 +45,29 @@ pub fn cell_type(p: &TokenStream, kind: &LayerKind) -> TokenStream {
             let w = lit(width);
             quote!(#p::Masking<#w>)
         }
-        LayerKind::Inert { .. } => quote!(#p::Inert),
+        LayerKind::Conv1d {
+            input,
+            filters,
+            kernel_size,
+            ..
+        } => {
+            let (i, k, f) = (lit(input), lit(kernel_size * input), lit(filters));
+            quote!(#p::Conv1d<#i, #k, #f>)
+        }
+        LayerKind::MaxPooling1d { width, .. } | LayerKind::AveragePooling1d { width, .. } => {
+            let w = lit(width);
+            quote!(#p::Pool1d<#w>)
+        }
+        LayerKind::GlobalMaxPooling1d { width, .. }
+        | LayerKind::GlobalAveragePooling1d { width, .. } => {
+            let w = lit(width);
+            quote!(#p::GlobalPool<#w>)
+        }
+        LayerKind::Flatten { steps, width } => {
+            let (w, tw) = (lit(width), lit(steps * width));
+            quote!(#p::Flatten<#w, #tw>)
+        }
+        LayerKind::Inert { .. } | LayerKind::RepeatVector { .. } => quote!(#p::Inert),
         LayerKind::Bidirectional { inner, merge } => bidirectional_cell(p, inner, merge),
         LayerKind::TimeDistributed { inner } => time_distributed_cell(p, inner),
     }
@@ -132,7 +154,23 @@ pub fn cell_baked(
             let v = proc_macro2::Literal::f32_suffixed(mask_value);
             quote!(<#ty>::baked(#v))
         }
-        LayerKind::Inert { .. } => quote!(#p::Inert),
+        LayerKind::Conv1d { activation, .. } => {
+            let (k, b, f, w) = (a(), a(), act(activation), window(p, kind));
+            quote!(<#ty>::baked(#k, #b, #w, #f))
+        }
+        LayerKind::MaxPooling1d { .. } | LayerKind::AveragePooling1d { .. } => {
+            let (w, max) = (
+                window(p, kind),
+                matches!(kind, LayerKind::MaxPooling1d { .. }),
+            );
+            quote!(<#ty>::baked(#w, #max))
+        }
+        LayerKind::GlobalMaxPooling1d { .. } | LayerKind::GlobalAveragePooling1d { .. } => {
+            let max = matches!(kind, LayerKind::GlobalMaxPooling1d { .. });
+            quote!(<#ty>::baked(#max))
+        }
+        LayerKind::Flatten { .. } => quote!(#p::Flatten),
+        LayerKind::Inert { .. } | LayerKind::RepeatVector { .. } => quote!(#p::Inert),
         LayerKind::Bidirectional { inner, merge } => {
             let forward = cell_baked(p, inner, arrays);
             let backward = cell_baked(p, inner, arrays);
@@ -144,6 +182,16 @@ pub fn cell_baked(
             quote!(<#ty>::baked(#inner))
         }
     }
+}
+
+/// `Window { size: 5, strides: 1, dilation: 1, padding: Padding::Valid }`: a window layer's.
+fn window(p: &TokenStream, kind: &LayerKind) -> TokenStream {
+    let Some(w) = kind.window() else {
+        return quote!();
+    };
+    let (size, strides, dilation) = (lit(w.size), lit(w.strides), lit(w.dilation));
+    let pad = format_ident!("{}", w.padding.variant());
+    quote!(#p::Window { size: #size, strides: #strides, dilation: #dilation, padding: #p::Padding::#pad })
 }
 
 /// `<Rectifier<4>>::baked(6.0f32, 0.1f32, 0.5f32)`: `ReLU`'s parameters, a LeakyReLU's with

@@ -96,6 +96,10 @@ fn kind_tokens(p: &TokenStream, kind: &LayerKind) -> TokenStream {
                 let inner = kind_tokens(p, inner);
                 quote!(&#inner)
             }
+            Field::Padding(pad) => {
+                let v = format_ident!("{}", pad.variant());
+                quote!(#p::Padding::#v)
+            }
         };
         quote!(#name: #value)
     });

@@ -7,7 +7,8 @@ use quote::{format_ident, quote};
 use super::api::src_type;
 use super::{field, lit};
 use crate::model::{Model, Source};
-use crate::plan::{MaskAt, MaskSource, Op, Plan, Sink};
+use crate::plan::{MaskAt, MaskSource, Op, Pass, Plan, Sink, Stage};
+use rnn_spec::LayerKind;
 
 /// ```text
 /// fn __dispatch(&self, src, out, st: &mut State<1>) { match simd_for(Shape::Row) { Avx512 => unsafe { self.__run_avx512::<1>([src], [out], st) }, Avx2 => .., Neon => self.__run_neon::<1>(..), Simd128 => .., _ => self.__run_portable::<1>(..) } }
@@ -104,10 +105,43 @@ fn mask_at(p: &TokenStream, source: MaskSource, pos: TokenStream) -> TokenStream
     }
 }
 
+/// Where the sequence the next stage reads is: the model's input, a buffer a stage wrote
+/// (`__buf3`: `Vec<[[f32; W]; G]>`), or a vector repeated `n` times (`RepeatVector`).
+#[derive(Clone)]
+enum Seq {
+    Input,
+    Buffer(proc_macro2::Ident),
+    Repeat { vector: TokenStream, n: usize },
+}
+
+impl Seq {
+    /// Its length: `srcs[0].len()`, `__buf3.len()`, `4`.
+    fn len(&self) -> TokenStream {
+        match self {
+            Seq::Input => quote!(srcs[0].len()),
+            Seq::Buffer(b) => quote!(#b.len()),
+            Seq::Repeat { n, .. } => {
+                let n = lit(*n);
+                quote!(#n)
+            }
+        }
+    }
+
+    /// Its step `t` of the G rows, `[&[f32; W]; G]` (a float input's; a token input has none:
+    /// its first op looks the tokens up).
+    fn at(&self, p: &TokenStream, t: &TokenStream) -> TokenStream {
+        match self {
+            Seq::Input => quote!(#p::from_fn(|g| &srcs[g][#t])),
+            Seq::Buffer(b) => quote!(#p::from_fn(|g| &#b[#t][g])),
+            Seq::Repeat { vector, .. } => vector.clone(),
+        }
+    }
+}
+
 /// The body of `__run` for `Embedding(10000, 32, mask_zero = true), SimpleRNN(32), Dense(1)`:
 /// ```text
-/// let __n = srcs[0].len();
 /// // the state of each recurrent layer is a field of `__st` (`__st.s1`): the model's State<G>
+/// let __n = srcs[0].len();                                   // each stage: its input's length
 /// for __k in 0..__n {
 ///     let __t = __k;                                        // __n - 1 - __k when the pass runs backwards
 ///     let __mt: [bool; __G] = from_fn(|g| srcs[g][__t] != 0);   // the mask by position
@@ -120,71 +154,107 @@ fn mask_at(p: &TokenStream, source: MaskSource, pos: TokenStream) -> TokenStream
 /// PerStep::apply_group::<__M, __G>(&self.l2, __m, &Recurrent::output(&self.l1, &__st.s1), &mut __y2);
 /// for (o, v) in outs.iter_mut().zip(from_fn(|g| &__y2[g])) { o[0] = *v; }
 /// ```
+/// A window (`Conv1D(8, 3)` as layer 1 on a float input):
+/// ```text
+/// let __n = srcs[0].len();
+/// let mut __buf0 = zeros_groups::<8, __G>(self.l1.steps(__n));
+/// self.l1.apply::<__M, __G>(__m, __n, |__i| from_fn(|g| &srcs[g][__i]), &mut __buf0);
+/// ```
+/// A reduction (`GlobalAveragePooling1D()` as layer 2 after a masked Embedding, 8 wide):
+/// ```text
+/// let __n = __buf0.len();
+/// let mut __y2 = [[0.0f32; 8]; __G];
+/// self.l2.apply::<__G>(__n, |__i| from_fn(|g| &__buf0[__i][g]), |__i| from_fn(|g| srcs[g][__i] != 0), &mut __y2);
+/// ```
 fn expand_run_body(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStream {
-    let mut code = quote!(let __n = srcs[0].len(););
+    let mut code = quote!();
+    let mut seq = Seq::Input;
     // `cur` names the current per-row values: an expression of type `[&[f32; W]; G]`.
     let mut cur = quote!();
-    for (pi, pass) in plan.passes.iter().enumerate() {
-        if let Some(bidi) = pass.bidi {
-            code.extend(expand_bidi_pass(p, model, plan, pi, pass, bidi, &mut cur));
-            continue;
-        }
-        let mut decls = quote!();
-        // The position read at this step, and at the next (`__k + 1 < __n`).
-        let (t, next) = if pass.backwards {
-            (quote!(__n - 1 - __k), quote!(__n - 2 - __k))
-        } else {
-            (quote!(__k), quote!(__k + 1))
-        };
-        let mask = plan.mask.map(|m| {
-            let (mt, mk) = (mask_at(p, m, quote!(__t)), mask_at(p, m, quote!(__k)));
-            quote!(let __mt: [bool; __G] = #mt; let __mk: [bool; __G] = #mk;)
-        });
-        let fetch = fetch(p, model, pi, &Pos::forward(), &mut cur);
-        let mut steps = quote!();
-        for op in &pass.ops {
-            let at = Pos {
-                next: next.clone(),
-                ..Pos::forward()
-            };
-            steps.extend(expand_op(p, op, &at, &mut cur, &mut decls));
-        }
-        let sink = match pass.sink {
-            Sink::Buffer { width } => {
-                let buf = format_ident!("__buf{}", pi);
-                let w = lit(width);
-                decls.extend(quote!(let mut #buf = #p::zeros_groups::<#w, __G>(__n);));
-                quote! {
-                    let __v: [&[f32; #w]; __G] = #cur;
-                    #buf[__k] = #p::from_fn(|g| *__v[g]);
+    for (si, stage) in plan.stages.iter().enumerate() {
+        let len = seq.len();
+        code.extend(quote!(let __n = #len;));
+        let buf = format_ident!("__buf{}", si);
+        match stage {
+            Stage::Pass(pass) if pass.bidi.is_some() => {
+                let bidi = pass.bidi.unwrap_or_else(|| unreachable!());
+                code.extend(expand_bidi_pass(
+                    p, model, plan, &seq, &buf, pass, bidi, &mut cur,
+                ));
+                if bidi.seq {
+                    seq = Seq::Buffer(buf);
                 }
             }
-            Sink::Output => quote! {
-                let __v: [&_; __G] = #cur;
-                for (o, v) in outs.iter_mut().zip(__v) {
-                    if let #p::Some(slot) = o.get_mut(__k) {
-                        *slot = *v;
+            Stage::Pass(pass) => {
+                code.extend(expand_pass(p, model, plan, &seq, &buf, pass, &mut cur));
+                if let Sink::Buffer { .. } = pass.sink {
+                    seq = Seq::Buffer(buf);
+                }
+            }
+            Stage::Window { layer, width } => {
+                let (f, w) = (field(*layer), lit(*width));
+                let x = seq.at(p, &quote!(__i));
+                let call = match model.layers[*layer].kind {
+                    LayerKind::Conv1d { .. } => {
+                        quote!(self.#f.apply::<__M, __G>(__m, __n, |__i: usize| #x, &mut #buf);)
                     }
-                }
-            },
-            Sink::Nothing => quote!(),
-        };
-        code.extend(quote! {
-            #decls
-            for __k in 0..__n {
-                let __t = #t;
-                #mask
-                #fetch
-                #steps
-                #sink
+                    _ => quote!(self.#f.apply::<__G>(__n, |__i: usize| #x, &mut #buf);),
+                };
+                code.extend(quote! {
+                    let mut #buf = #p::zeros_groups::<#w, __G>(self.#f.steps(__n));
+                    #call
+                });
+                seq = Seq::Buffer(buf);
             }
-        });
-    }
-    // Layers after the time axis: on the last output.
-    for op in &plan.tail {
-        let mut decls = quote!();
-        let step = expand_op(p, op, &Pos::forward(), &mut cur, &mut decls);
-        code.extend(quote!(#decls #step));
+            Stage::Reduce {
+                layer,
+                width,
+                masked,
+                keepdims,
+            } => {
+                let (f, w) = (field(*layer), lit(*width));
+                let y = format_ident!("__y{}", layer);
+                let x = seq.at(p, &quote!(__i));
+                let call = match (model.layers[*layer].kind, plan.mask) {
+                    (LayerKind::Flatten { .. }, _) => {
+                        quote!(self.#f.apply::<__G>(__n, |__i: usize| #x, &mut #y);)
+                    }
+                    (_, Some(source)) if *masked => {
+                        let keep = mask_at(p, source, quote!(__i));
+                        quote!(self.#f.apply::<__G>(__n, |__i: usize| #x, |__i: usize| #keep, &mut #y);)
+                    }
+                    _ => {
+                        quote!(self.#f.apply::<__G>(__n, |__i: usize| #x, |_| [true; __G], &mut #y);)
+                    }
+                };
+                code.extend(quote! {
+                    let mut #y = [[0.0f32; #w]; __G];
+                    #call
+                });
+                if *keepdims {
+                    code.extend(quote! {
+                        let mut #buf = #p::zeros_groups::<#w, __G>(1);
+                        #buf[0] = #y;
+                    });
+                    seq = Seq::Buffer(buf);
+                } else {
+                    cur = quote!(#p::from_fn(|g| &#y[g]));
+                }
+            }
+            Stage::Vector(ops) => {
+                for op in ops {
+                    let mut decls = quote!();
+                    let step = expand_op(p, op, &Pos::forward(), &mut cur, &mut decls);
+                    code.extend(quote!(#decls #step));
+                }
+            }
+            Stage::Repeat { n, .. } => {
+                seq = Seq::Repeat {
+                    vector: cur.clone(),
+                    n: *n,
+                };
+            }
+        }
     }
     if !model.output().is_seq() {
         code.extend(quote! {
@@ -197,6 +267,68 @@ fn expand_run_body(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStream {
         });
     }
     code
+}
+
+/// One pass over time of the sequence `seq` (its length `__n` declared before): its ops at
+/// each step, its sink into `buf`, the model's output, or nothing.
+fn expand_pass(
+    p: &TokenStream,
+    model: &Model,
+    plan: &Plan,
+    seq: &Seq,
+    buf: &proc_macro2::Ident,
+    pass: &Pass,
+    cur: &mut TokenStream,
+) -> TokenStream {
+    let mut decls = quote!();
+    // The position read at this step, and at the next (`__k + 1 < __n`).
+    let (t, next) = if pass.backwards {
+        (quote!(__n - 1 - __k), quote!(__n - 2 - __k))
+    } else {
+        (quote!(__k), quote!(__k + 1))
+    };
+    let mask = plan.mask.filter(|_| pass.masked).map(|m| {
+        let (mt, mk) = (mask_at(p, m, quote!(__t)), mask_at(p, m, quote!(__k)));
+        quote!(let __mt: [bool; __G] = #mt; let __mk: [bool; __G] = #mk;)
+    });
+    let fetch = fetch(p, model, seq, &Pos::forward(), cur);
+    let mut steps = quote!();
+    for op in &pass.ops {
+        let at = Pos {
+            next: next.clone(),
+            ..Pos::forward()
+        };
+        steps.extend(expand_op(p, op, &at, cur, &mut decls));
+    }
+    let sink = match pass.sink {
+        Sink::Buffer { width } => {
+            let w = lit(width);
+            decls.extend(quote!(let mut #buf = #p::zeros_groups::<#w, __G>(__n);));
+            quote! {
+                let __v: [&[f32; #w]; __G] = #cur;
+                #buf[__k] = #p::from_fn(|g| *__v[g]);
+            }
+        }
+        Sink::Output => quote! {
+            let __v: [&_; __G] = #cur;
+            for (o, v) in outs.iter_mut().zip(__v) {
+                if let #p::Some(slot) = o.get_mut(__k) {
+                    *slot = *v;
+                }
+            }
+        },
+        Sink::Nothing => quote!(),
+    };
+    quote! {
+        #decls
+        for __k in 0..__n {
+            let __t = #t;
+            #mask
+            #fetch
+            #steps
+            #sink
+        }
+    }
 }
 
 /// Where an op reads: the position (`__t`), the mask there (`__mt`), and a suffix for the
@@ -306,31 +438,24 @@ fn expand_op(
     }
 }
 
-/// A pass's input at a position: the model's float input, or the previous pass's buffer.
+/// A pass's input at a position: the model's float input, a buffer, a repeated vector.
 /// ```text
 /// let __x: [&_; __G] = from_fn(|g| &srcs[g][__t]);      // or &__buf0[__t][g]
 /// ```
 fn fetch(
     p: &TokenStream,
     model: &Model,
-    pi: usize,
+    seq: &Seq,
     at: &Pos,
     cur: &mut TokenStream,
 ) -> TokenStream {
     let (t, x) = (&at.t, format_ident!("__x{}", at.suffix));
-    if pi == 0 {
-        match model.input {
-            Source::Tokens { .. } => quote!(),
-            Source::Floats { .. } => {
-                *cur = quote!(#x);
-                quote!(let #x: [&_; __G] = #p::from_fn(|g| &srcs[g][#t]);)
-            }
-        }
-    } else {
-        let prev = format_ident!("__buf{}", pi - 1);
-        *cur = quote!(#x);
-        quote!(let #x: [&_; __G] = #p::from_fn(|g| &#prev[#t][g]);)
+    if let (Seq::Input, Source::Tokens { .. }) = (seq, model.input) {
+        return quote!();
     }
+    let value = seq.at(p, t);
+    *cur = quote!(#x);
+    quote!(let #x: [&_; __G] = #value;)
 }
 
 /// A pass ending in `Bidirectional` (layer 1 of `Embedding(100, 8), Bidirectional(LSTM(4, seq))`):
@@ -352,12 +477,14 @@ fn fetch(
 /// let __buf0 = self.l1.merge_seq(&__both1);                       // without seq:
 /// // let __y1 = self.l1.merge_last(Recurrent::output(.., &__st.sf1), Recurrent::output(.., &__st.sb1));
 /// ```
+#[allow(clippy::too_many_arguments)]
 fn expand_bidi_pass(
     p: &TokenStream,
     model: &Model,
     plan: &Plan,
-    pi: usize,
-    pass: &crate::plan::Pass,
+    seq: &Seq,
+    buf: &proc_macro2::Ident,
+    pass: &Pass,
     bidi: crate::plan::Bidi,
     cur: &mut TokenStream,
 ) -> TokenStream {
@@ -394,7 +521,7 @@ fn expand_bidi_pass(
             _ => quote!(let #m = [true; __G];),
         });
         let mut x = cur.clone();
-        body.extend(fetch(p, model, pi, at, &mut x));
+        body.extend(fetch(p, model, seq, at, &mut x));
         for op in &pass.ops {
             body.extend(expand_op(p, op, at, &mut x, &mut decls));
         }
@@ -416,7 +543,6 @@ fn expand_bidi_pass(
         }
     }
     let after = if bidi.seq {
-        let buf = format_ident!("__buf{}", pi);
         quote!(let #buf = self.#f.merge_seq(&#both);)
     } else {
         let y = format_ident!("__y{}", bidi.layer);

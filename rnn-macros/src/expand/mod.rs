@@ -83,24 +83,33 @@ pub fn expand(
     }
 }
 
-/// A model whose forward pass keeps a whole sequence between passes (recurrent layers in both
-/// directions, a `Bidirectional` after another recurrent layer or returning sequences) needs
-/// the heap: without the
-/// runtime's `alloc` feature, a compile error that says so.
+/// A model whose forward pass keeps a whole sequence between stages (recurrent layers in both
+/// directions, a `Bidirectional` after another recurrent layer or returning sequences, a
+/// `Conv1D` or pooling window, a `keepdims` pooling) needs the heap: without the runtime's
+/// `alloc` feature, a compile error that says so.
 /// ```text
 /// needs_alloc!("`M` runs in several passes ...");
 /// ```
 fn needs_alloc(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStream {
-    let buffers = plan.passes.iter().any(|pass| {
-        matches!(pass.sink, crate::plan::Sink::Buffer { .. }) || pass.bidi.is_some_and(|b| b.seq)
+    let windows = plan.stages.iter().any(|s| {
+        matches!(
+            s,
+            crate::plan::Stage::Window { .. } | crate::plan::Stage::Reduce { keepdims: true, .. }
+        )
     });
+    let buffers = windows
+        || plan.passes().iter().any(|pass| {
+            matches!(pass.sink, crate::plan::Sink::Buffer { .. })
+                || pass.bidi.is_some_and(|b| b.seq)
+        });
     if !buffers {
         return quote!();
     }
     let message = format!(
-        "`{}` runs over time in several passes (recurrent layers in both directions, or a \
-         `Bidirectional` after another recurrent layer or returning sequences), which hand \
-         whole sequences on through the heap: it needs rnn-runtime's `alloc` feature",
+        "`{}` runs over time in several passes (recurrent layers in both directions, a \
+         `Bidirectional` after another recurrent layer or returning sequences, or a layer over \
+         the whole sequence: `Conv1D`, pooling), which hand whole sequences on through the \
+         heap: it needs rnn-runtime's `alloc` feature",
         model.ident
     );
     quote!(#p::needs_alloc! { #message })

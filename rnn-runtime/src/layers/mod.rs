@@ -13,6 +13,7 @@ mod masking;
 mod rectifier;
 mod simple_rnn;
 mod storage;
+mod window;
 mod wrappers;
 
 pub use activation::ActivationLayer;
@@ -26,6 +27,7 @@ pub use masking::Masking;
 pub use rectifier::{Elu, Rectifier};
 pub use simple_rnn::SimpleRnn;
 pub use storage::Data;
+pub use window::{Conv1d, Flatten, GlobalPool, Pool1d};
 pub use wrappers::{Bidirectional, TimeDistributed};
 
 #[cfg(feature = "alloc")]

@@ -218,6 +218,13 @@ fn layer_doc(layer: &Value, cls: &str, key: &str, src: Source<'_>) -> Result<Lay
         | Kind::Elu
         | Kind::Softmax
         | Kind::Masking
+        | Kind::Conv1d
+        | Kind::MaxPooling1d
+        | Kind::AveragePooling1d
+        | Kind::GlobalMaxPooling1d
+        | Kind::GlobalAveragePooling1d
+        | Kind::Flatten
+        | Kind::RepeatVector
         | Kind::Dropout
         | Kind::SpatialDropout1D
         | Kind::GaussianNoise
@@ -295,8 +302,13 @@ fn config_value(
     keras2: bool,
     where_: &str,
 ) -> Result<Value, Problem> {
+    // Keras 3 and tf_keras store a 1-D window's sizes as one-element lists (`[5]`).
+    let scalar = match cfg.get(key) {
+        Some(Value::Array(items)) if items.len() == 1 => items.first(),
+        v => v,
+    };
     let int = |required: bool| -> Result<Value, Problem> {
-        match cfg.get(key) {
+        match scalar {
             Some(Value::Number(n)) if n.as_u64().is_some() => Ok(Value::from(n.as_u64())),
             Some(Value::Number(n))
                 if n.as_f64()
@@ -317,7 +329,31 @@ fn config_value(
         ))
     })?;
     Ok(match keyword.ty {
-        Ty::Size => int(true)?,
+        Ty::Size => match (scalar, keyword.default) {
+            (None, Some(crate::Value::Int(n))) => Value::from(n),
+            _ => int(true)?,
+        },
+        Ty::Choice(names) => match cfg.get(key) {
+            None | Some(Value::Null) => match keyword.default {
+                Some(crate::Value::Str(d)) => Value::from(d),
+                _ => return Err(malformed(format!("{where_}: config `{key}` is missing"))),
+            },
+            Some(Value::String(s)) => match names.iter().find(|n| n.eq_ignore_ascii_case(s)) {
+                Some(n) => Value::from(*n),
+                None => {
+                    return Err(unsupported(format!(
+                        "{where_}: {key}='{s}' is not supported (it takes {})",
+                        names.join(", ")
+                    )));
+                }
+            },
+            Some(other) => {
+                return Err(malformed(format!(
+                    "{where_}: config `{key}` is {other}, expected one of {}",
+                    names.join(", ")
+                )));
+            }
+        },
         Ty::Steps => int(false)?,
         Ty::Bool => Value::Bool(match cfg.get(key) {
             None => keyword.default == Some(crate::Value::Bool(true)),
@@ -525,6 +561,20 @@ pub(super) fn read_layer(
     for k in class.keywords.iter().filter(|k| k.ty == Ty::Axis) {
         rule_last_axis(cfg.get(k.name), where_)?;
     }
+    // A choice the file does not record is implemented only as Keras's default
+    // (`data_format = channels_last`).
+    for k in class
+        .keywords
+        .iter()
+        .filter(|k| !class.config.contains(&k.name))
+    {
+        if let (Ty::Choice(_), Some(crate::Value::Str(d)), Some(Value::String(s))) =
+            (k.ty, k.default, cfg.get(k.name))
+            && !s.eq_ignore_ascii_case(d)
+        {
+            return Err(refuse(format!("{}='{s}'", k.name)));
+        }
+    }
     let mut config = Map::new();
     for key in class.config {
         // tf_keras's spelling of the option (LeakyReLU's `alpha`), when the file has only it.
@@ -541,7 +591,7 @@ pub(super) fn read_layer(
     let (input, units) = if class.kind == Kind::Embedding {
         (size("input_dim"), size("output_dim"))
     } else {
-        (None, size("units"))
+        (None, size("units").or_else(|| size("filters")))
     };
     let wanted: Vec<_> = class
         .tensors
@@ -585,6 +635,8 @@ pub(super) fn read_layer(
                 Dim::In => input,
                 Dim::Units(k) => units.map(|u| u * *k as u64),
                 Dim::Fixed(n) => Some(*n as u64),
+                Dim::Field(name) => size(name),
+                Dim::InPerGroup => None,
             })
             .collect();
         let fits = shape.len() == expected.len()

@@ -1,0 +1,316 @@
+//! The layers over whole sequences: `Conv1D` and the 1-D pooling layers slide a
+//! [`Window`] over time (`Conv1d`, `Pool1d`), the global poolings and `Flatten` reduce a
+//! sequence to one vector (`GlobalPool`, `Flatten`). Each reads the input's steps through a
+//! function of the position (the model's input, a buffer or a repeated vector alike) and
+//! writes caller-owned arrays: no allocation.
+
+#[cfg(feature = "alloc")]
+use super::{Arrays, Cell, flat, zero_vector};
+use super::{Data, Weights};
+use crate::Activation;
+#[cfg(feature = "alloc")]
+use crate::Result;
+use crate::activation::Apply;
+#[cfg(feature = "alloc")]
+use crate::heap::Vec;
+#[cfg(feature = "alloc")]
+use crate::info::{LayerInfo, LayerKind};
+#[cfg(feature = "alloc")]
+use crate::init::Rng;
+use crate::kernels::{MulAdd, matvec_acc_group};
+#[cfg(feature = "alloc")]
+use rnn_spec::Padding;
+use rnn_spec::Window;
+
+/// `Conv1D(OUT, K)` on IN channels, its kernel held as `K` blocks of `(IN, OUT)`: `KIN` is
+/// `K · IN` rows (a grouped kernel laid out full, the other groups' weights zeros:
+/// `rnn_spec::bake::cell_arrays`). Output step `t` is `act(bias + Σ_j x[tap(t, j)] · K_j)`
+/// over the taps inside the sequence (the padding's zeros add nothing).
+#[derive(Clone)]
+pub struct Conv1d<const IN: usize, const KIN: usize, const OUT: usize> {
+    kernel: Weights<KIN, OUT>,
+    bias: Data<[f32; OUT]>,
+    window: Window,
+    activation: Activation,
+}
+
+impl<const IN: usize, const KIN: usize, const OUT: usize> Conv1d<IN, KIN, OUT> {
+    /// A baked Conv1D: its full kernel and bias (zeros without `use_bias`) in static data.
+    pub const fn baked(
+        kernel: &'static [[f32; OUT]; KIN],
+        bias: &'static [f32; OUT],
+        window: Window,
+        activation: Activation,
+    ) -> Self {
+        Conv1d {
+            kernel: Weights::from_static(kernel),
+            bias: Data::from_static(bias),
+            window,
+            activation,
+        }
+    }
+
+    /// The output length on `n` input steps (0: none, refused by the length check before).
+    #[inline(always)]
+    pub fn steps(&self, n: usize) -> usize {
+        self.window.out_len(n).unwrap_or(0)
+    }
+
+    /// The output steps of `n` input steps (`x(i)`: step `i` of G rows) into `out`, whose
+    /// length is [`Conv1d::steps`].
+    #[inline(always)]
+    pub fn apply<'x, M: MulAdd, const G: usize>(
+        &self,
+        m: M,
+        n: usize,
+        x: impl Fn(usize) -> [&'x [f32; IN]; G],
+        out: &mut [[[f32; OUT]; G]],
+    ) {
+        let pad = self.window.pad_left(n);
+        for (t, y) in out.iter_mut().enumerate() {
+            *y = [*self.bias; G];
+            for (j, block) in self.kernel.chunks_exact(IN).enumerate() {
+                let (Some(i), Ok(k)) = (
+                    self.window.tap(n, pad, t, j),
+                    <&[[f32; OUT]; IN]>::try_from(block),
+                ) else {
+                    continue;
+                };
+                matvec_acc_group::<M, G, IN, OUT>(m, &x(i), k, y);
+            }
+            y.iter_mut()
+                .for_each(|yg| self.activation.apply_with::<M>(m, yg));
+        }
+    }
+}
+
+#[cfg(feature = "alloc")]
+fn conv_options(info: &LayerInfo) -> (Window, Activation) {
+    let window = info.kind.window().unwrap_or(Window {
+        size: 1,
+        strides: 1,
+        dilation: 1,
+        padding: Padding::Valid,
+    });
+    let activation = match info.kind {
+        LayerKind::Conv1d { activation, .. } => activation,
+        _ => Activation::Linear,
+    };
+    (window, activation)
+}
+
+#[cfg(feature = "alloc")]
+impl<const IN: usize, const KIN: usize, const OUT: usize> Cell for Conv1d<IN, KIN, OUT> {
+    fn zeros(info: &LayerInfo) -> Self {
+        let (window, activation) = conv_options(info);
+        Conv1d {
+            kernel: Weights::zeros(),
+            bias: zero_vector(),
+            window,
+            activation,
+        }
+    }
+
+    /// Keras's defaults: `glorot_uniform` over the kernel's `(K, IN / groups, OUT)` (fan in
+    /// `K · IN / groups`, fan out `K · OUT`), zero bias; a grouped kernel then laid out full.
+    fn random(info: &LayerInfo, rng: &mut Rng) -> Self {
+        let shape = info
+            .tensors()
+            .into_iter()
+            .next()
+            .map(|(_, s)| s)
+            .unwrap_or_default();
+        let (taps, per_group) = (shape.first().copied().unwrap_or(1), shape.get(1).copied());
+        let (fan_in, fan_out) = (taps * per_group.unwrap_or(IN), taps * OUT);
+        let kernel = crate::init::glorot_uniform(rng, fan_in, fan_out);
+        let mut arrays = Arrays::from_tensors(info, alloc::vec![kernel, alloc::vec![0.0; OUT]]);
+        Self::from_arrays(info, &mut arrays).unwrap_or_else(|_| Self::zeros(info))
+    }
+
+    fn from_arrays(info: &LayerInfo, a: &mut Arrays) -> Result<Self> {
+        let (window, activation) = conv_options(info);
+        Ok(Conv1d {
+            kernel: a.weights(info, "kernel")?,
+            bias: a.vector(info, "bias")?,
+            window,
+            activation,
+        })
+    }
+
+    fn to_arrays(&self, out: &mut Vec<Vec<f32>>) {
+        out.extend([flat(&self.kernel), self.bias.to_vec()]);
+    }
+}
+
+impl<const IN: usize, const KIN: usize, const OUT: usize> core::fmt::Debug
+    for Conv1d<IN, KIN, OUT>
+{
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(
+            f,
+            "Conv1d<{IN}, {KIN}, {OUT}>({:?}, {:?})",
+            self.window, self.activation
+        )
+    }
+}
+
+/// `MaxPooling1D` or `AveragePooling1D` on W channels: the largest, or the mean, of each
+/// window's steps inside the sequence (the padding is never counted, as Keras).
+#[derive(Clone, Copy, Debug)]
+pub struct Pool1d<const W: usize> {
+    window: Window,
+    max: bool,
+}
+
+impl<const W: usize> Pool1d<W> {
+    /// A pooling layer: `max`, else the average.
+    pub const fn baked(window: Window, max: bool) -> Self {
+        Pool1d { window, max }
+    }
+
+    /// The output length on `n` input steps (0: none, refused by the length check before).
+    #[inline(always)]
+    pub fn steps(&self, n: usize) -> usize {
+        self.window.out_len(n).unwrap_or(0)
+    }
+
+    /// The output steps of `n` input steps into `out` (its length: [`Pool1d::steps`]).
+    #[inline(always)]
+    pub fn apply<'x, const G: usize>(
+        &self,
+        n: usize,
+        x: impl Fn(usize) -> [&'x [f32; W]; G],
+        out: &mut [[[f32; W]; G]],
+    ) {
+        let pad = self.window.pad_left(n);
+        for (t, y) in out.iter_mut().enumerate() {
+            let start = if self.max { f32::NEG_INFINITY } else { 0.0 };
+            *y = [[start; W]; G];
+            let mut count = 0u32;
+            for j in 0..self.window.size {
+                let Some(i) = self.window.tap(n, pad, t, j) else {
+                    continue;
+                };
+                count += 1;
+                for (yg, xg) in y.iter_mut().zip(x(i)) {
+                    for (a, b) in yg.iter_mut().zip(xg) {
+                        *a = if self.max { a.max(*b) } else { *a + *b };
+                    }
+                }
+            }
+            if !self.max {
+                let c = count.max(1) as f32;
+                y.iter_mut().flatten().for_each(|a| *a /= c);
+            }
+        }
+    }
+}
+
+/// `GlobalMaxPooling1D` or `GlobalAveragePooling1D` on W channels: the largest value of each
+/// channel over every step (masked ones too, as Keras), or the mean over the unmasked steps
+/// (NaN for a row with none, as Keras: 0 / 0).
+#[derive(Clone, Copy, Debug)]
+pub struct GlobalPool<const W: usize> {
+    max: bool,
+}
+
+impl<const W: usize> GlobalPool<W> {
+    /// A global pooling layer: `max`, else the average.
+    pub const fn baked(max: bool) -> Self {
+        GlobalPool { max }
+    }
+
+    /// The pooled vector of `n` steps per row; `keep(i)`: the rows whose step `i` counts in
+    /// the average.
+    #[inline(always)]
+    pub fn apply<'x, const G: usize>(
+        &self,
+        n: usize,
+        x: impl Fn(usize) -> [&'x [f32; W]; G],
+        keep: impl Fn(usize) -> [bool; G],
+        y: &mut [[f32; W]; G],
+    ) {
+        let start = if self.max { f32::NEG_INFINITY } else { 0.0 };
+        *y = [[start; W]; G];
+        let mut count = [0u32; G];
+        for i in 0..n {
+            let kept = keep(i);
+            for (((yg, xg), k), c) in y.iter_mut().zip(x(i)).zip(kept).zip(&mut count) {
+                if self.max {
+                    for (a, b) in yg.iter_mut().zip(xg) {
+                        *a = a.max(*b);
+                    }
+                } else if k {
+                    *c += 1;
+                    for (a, b) in yg.iter_mut().zip(xg) {
+                        *a += *b;
+                    }
+                }
+            }
+        }
+        if !self.max {
+            for (yg, c) in y.iter_mut().zip(count) {
+                let c = c as f32;
+                yg.iter_mut().for_each(|a| *a /= c);
+            }
+        }
+    }
+}
+
+/// `Flatten()` of a sequence of W features into TW = steps · W values, step after step.
+#[derive(Clone, Copy, Debug)]
+pub struct Flatten<const W: usize, const TW: usize>;
+
+impl<const W: usize, const TW: usize> Flatten<W, TW> {
+    /// The flattened vector of the `TW / W` steps per row (`n` is that length: a fixed-length
+    /// model's, checked before).
+    #[inline(always)]
+    pub fn apply<'x, const G: usize>(
+        &self,
+        n: usize,
+        x: impl Fn(usize) -> [&'x [f32; W]; G],
+        y: &mut [[f32; TW]; G],
+    ) {
+        for i in 0..n.min(TW / W.max(1)) {
+            for (yg, xg) in y.iter_mut().zip(x(i)) {
+                yg[i * W..(i + 1) * W].copy_from_slice(xg);
+            }
+        }
+    }
+}
+
+/// The cells without weights here: built from their kind's options.
+macro_rules! weightless_cell {
+    ($ty:ident<$($c:ident),*>, |$info:ident| $make:expr) => {
+        #[cfg(feature = "alloc")]
+        impl<$(const $c: usize),*> Cell for $ty<$($c),*> {
+            fn zeros($info: &LayerInfo) -> Self {
+                $make
+            }
+
+            fn random(info: &LayerInfo, _rng: &mut Rng) -> Self {
+                Self::zeros(info)
+            }
+
+            fn from_arrays(info: &LayerInfo, _arrays: &mut Arrays) -> Result<Self> {
+                Ok(Self::zeros(info))
+            }
+
+            fn to_arrays(&self, _out: &mut Vec<Vec<f32>>) {}
+        }
+    };
+}
+
+weightless_cell!(Pool1d<W>, |info| Pool1d {
+    window: info.kind.window().unwrap_or(Window {
+        size: 1,
+        strides: 1,
+        dilation: 1,
+        padding: Padding::Valid,
+    }),
+    max: matches!(info.kind, LayerKind::MaxPooling1d { .. }),
+});
+weightless_cell!(GlobalPool<W>, |info| GlobalPool {
+    max: matches!(info.kind, LayerKind::GlobalMaxPooling1d { .. }),
+});
+weightless_cell!(Flatten<W, TW>, |_info| Flatten);
