@@ -19,7 +19,8 @@ use crate::kernels::MulAdd;
 /// `ReLU(max_value, negative_slope, threshold)` and `LeakyReLU(negative_slope)` on W features:
 /// `min(x, max_value)` where `x > threshold` (strictly), `negative_slope * (x - threshold)`
 /// elsewhere. A LeakyReLU is the rectifier with threshold 0 and no limit (`x > 0 ? x :
-/// slope * x`, TensorFlow's `leaky_relu`).
+/// slope * x`, TensorFlow's `leaky_relu`): `LayerKind::rectifier` says which parameters a layer
+/// has.
 #[derive(Clone, Copy, Debug)]
 pub struct Rectifier<const W: usize> {
     /// The largest output: infinity for no limit.
@@ -52,22 +53,12 @@ impl<const W: usize> Rectifier<W> {
 
 #[cfg(feature = "alloc")]
 impl<const W: usize> Cell for Rectifier<W> {
+    /// The rectifier `LayerKind::rectifier` makes of a `ReLU` or `LeakyReLU` (another kind,
+    /// which no model builds this cell for, gets a plain ReLU).
     fn zeros(info: &LayerInfo) -> Self {
-        match info.kind {
-            LayerKind::Relu {
-                max_value,
-                negative_slope,
-                threshold,
-                ..
-            } => Self::baked(
-                max_value.unwrap_or(f32::INFINITY),
-                negative_slope,
-                threshold,
-            ),
-            LayerKind::LeakyRelu { negative_slope, .. } => {
-                Self::baked(f32::INFINITY, negative_slope, 0.0)
-            }
-            _ => Self::baked(f32::INFINITY, 0.0, 0.0),
+        match info.kind.rectifier() {
+            Some(r) => Self::baked(r.max_value, r.negative_slope, r.threshold),
+            None => Self::baked(f32::INFINITY, 0.0, 0.0),
         }
     }
 
