@@ -393,6 +393,19 @@ impl Merge {
     }
 }
 
+/// The parameters of Keras's `ReLU` that every rectifier layer is an instance of
+/// ([`LayerKind::rectifier`]): `f(x) = min(x, max_value)` for `x > threshold` (strictly),
+/// `negative_slope * (x - threshold)` otherwise (docs/KERAS_LAYERS.md).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RectifierParams {
+    /// The largest output: `f32::INFINITY` for no limit (Keras's `None`).
+    pub max_value: f32,
+    /// The slope at or below the threshold.
+    pub negative_slope: f32,
+    /// Where the slope changes.
+    pub threshold: f32,
+}
+
 /// What flows between layers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Flow {
@@ -644,6 +657,32 @@ impl LayerKind {
         self.tensors()
             .into_iter()
             .map(|(_, shape)| shape.iter().map(|&d| d as u128).product())
+    }
+
+    /// The rectifier a `ReLU` or `LeakyReLU` layer is, `None` for any other kind: a ReLU's
+    /// `max_value` of `None` is infinity; a LeakyReLU is the ReLU of its slope with threshold 0
+    /// and no `max_value` (`x` above 0, `negative_slope * x` at or below, where both give 0).
+    /// The runtime's cell and the macro's baked cell are built from this, so the mapping is
+    /// decided here once.
+    pub fn rectifier(&self) -> Option<RectifierParams> {
+        match *self {
+            LayerKind::Relu {
+                max_value,
+                negative_slope,
+                threshold,
+                ..
+            } => Some(RectifierParams {
+                max_value: max_value.unwrap_or(f32::INFINITY),
+                negative_slope,
+                threshold,
+            }),
+            LayerKind::LeakyRelu { negative_slope, .. } => Some(RectifierParams {
+                max_value: f32::INFINITY,
+                negative_slope,
+                threshold: 0.0,
+            }),
+            _ => None,
+        }
     }
 
     /// Whether the layer runs over time with a state.

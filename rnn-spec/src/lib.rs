@@ -73,7 +73,7 @@ pub use class::{CLASSES, Class, Kind, Role, Ty};
 #[cfg(feature = "alloc")]
 pub use error::FilePath;
 pub use error::{Error, Result};
-pub use layer::{Field, Flow, LayerInfo, LayerKind, Merge};
+pub use layer::{Field, Flow, LayerInfo, LayerKind, Merge, RectifierParams};
 #[cfg(feature = "alloc")]
 pub use snapshot::spec_json;
 pub use value::Value;

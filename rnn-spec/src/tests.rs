@@ -654,6 +654,102 @@ fn activation_layers_build_from_their_records_with_keras_s_rules() {
     }
 }
 
+/// Keras's `ReLU` as both versions compute it (docs/KERAS_LAYERS.md), in f64: `x` above the
+/// threshold (strictly), `negative_slope * (x - threshold)` at or below, then the least of that
+/// and `max_value`. (Keras's docstring puts `x >= max_value` first; it differs only when
+/// `max_value` is below the threshold, where Keras gives 0 up to the threshold.)
+fn keras_relu(x: f64, max_value: Option<f64>, negative_slope: f64, threshold: f64) -> f64 {
+    let y = if x > threshold {
+        x
+    } else {
+        negative_slope * (x - threshold)
+    };
+    max_value.map_or(y, |m| y.min(m))
+}
+
+/// The same formula of a [`RectifierParams`], as the runtime's cell computes it.
+fn rectified(r: RectifierParams, x: f64) -> f64 {
+    if x > r.threshold as f64 {
+        x.min(r.max_value as f64)
+    } else {
+        r.negative_slope as f64 * (x - r.threshold as f64)
+    }
+}
+
+#[test]
+fn relu_and_leaky_relu_are_rectifiers_with_keras_s_parameters() {
+    let xs = [-3.0, -0.5, 0.0, 0.25, 0.5, 0.75, 1.0, 2.0, 6.0, 7.5];
+    // ReLU: its own options, `None` as no limit; the threshold strict (0 at it); a limit below
+    // the threshold gives 0 up to it, then the limit.
+    for (max_value, negative_slope, threshold) in [
+        (None, 0.0, 0.0),
+        (Some(6.0f32), 0.1f32, 0.5f32),
+        (Some(0.25), 0.0, 0.5),
+    ] {
+        let kind = LayerKind::Relu {
+            width: 3,
+            max_value,
+            negative_slope,
+            threshold,
+        };
+        let r = kind.rectifier().unwrap();
+        assert_eq!(
+            r,
+            RectifierParams {
+                max_value: max_value.unwrap_or(f32::INFINITY),
+                negative_slope,
+                threshold,
+            }
+        );
+        for x in xs {
+            let want = keras_relu(
+                x,
+                max_value.map(f64::from),
+                negative_slope as f64,
+                threshold as f64,
+            );
+            assert_eq!(rectified(r, x), want, "{kind:?} at {x}");
+        }
+    }
+    // LeakyReLU: `x` at or above 0, `negative_slope * x` below (both 0 at 0).
+    let leaky = LayerKind::LeakyRelu {
+        width: 3,
+        negative_slope: 0.3,
+    };
+    let r = leaky.rectifier().unwrap();
+    assert_eq!(
+        r,
+        RectifierParams {
+            max_value: f32::INFINITY,
+            negative_slope: 0.3,
+            threshold: 0.0,
+        }
+    );
+    for x in xs {
+        let want = if x >= 0.0 { x } else { 0.3f32 as f64 * x };
+        assert_eq!(rectified(r, x), want, "LeakyReLU at {x}");
+    }
+    // Every other kind is not a rectifier, a wrapped ReLU included (its cell is the inner's).
+    let relu = LayerKind::Relu {
+        width: 3,
+        max_value: None,
+        negative_slope: 0.0,
+        threshold: 0.0,
+    };
+    let inner: &'static LayerKind = alloc::boxed::Box::leak(alloc::boxed::Box::new(relu));
+    for kind in [
+        LayerKind::Elu {
+            width: 3,
+            alpha: 1.0,
+        },
+        LayerKind::Softmax { width: 3 },
+        LayerKind::TimeDistributed { inner },
+        dense(3, 3),
+    ] {
+        assert_eq!(kind.rectifier(), None, "{kind:?}");
+    }
+}
+
 #[test]
 fn softmax_cannot_follow_a_masked_sequence_as_in_keras() {
     use crate::class::{Class, ELU, EMBEDDING, SIMPLE_RNN, SOFTMAX};

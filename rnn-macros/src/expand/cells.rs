@@ -137,15 +137,7 @@ pub fn cell_baked(
             let f = act(rnn_spec::Activation::Softmax);
             quote!(<#ty>::baked(#f))
         }
-        LayerKind::Relu {
-            max_value,
-            negative_slope,
-            threshold,
-            ..
-        } => rectifier_baked(&ty, max_value, negative_slope, threshold),
-        LayerKind::LeakyRelu { negative_slope, .. } => {
-            rectifier_baked(&ty, None, negative_slope, 0.0)
-        }
+        LayerKind::Relu { .. } | LayerKind::LeakyRelu { .. } => rectifier_baked(&ty, kind),
         LayerKind::Elu { alpha, .. } => {
             let a = proc_macro2::Literal::f32_suffixed(alpha);
             quote!(<#ty>::baked(#a))
@@ -194,21 +186,20 @@ fn window(p: &TokenStream, kind: &LayerKind) -> TokenStream {
     quote!(#p::Window { size: #size, strides: #strides, dilation: #dilation, padding: #p::Padding::#pad })
 }
 
-/// `<Rectifier<4>>::baked(6.0f32, 0.1f32, 0.5f32)`: `ReLU`'s parameters, a LeakyReLU's with
-/// threshold 0; no `max_value` is `f32::INFINITY`.
-fn rectifier_baked(
-    ty: &TokenStream,
-    max_value: Option<f32>,
-    negative_slope: f32,
-    threshold: f32,
-) -> TokenStream {
-    let max = match max_value {
-        Some(m) => proc_macro2::Literal::f32_suffixed(m).into_token_stream(),
-        None => quote!(::core::primitive::f32::INFINITY),
+/// `<Rectifier<4>>::baked(6.0f32, 0.1f32, 0.5f32)`: the parameters `LayerKind::rectifier`
+/// gives a `ReLU` or `LeakyReLU`; no `max_value` (infinity) is written `f32::INFINITY`.
+fn rectifier_baked(ty: &TokenStream, kind: &LayerKind) -> TokenStream {
+    let Some(r) = kind.rectifier() else {
+        unreachable!("only a ReLU or a LeakyReLU is a Rectifier cell")
+    };
+    let max = if r.max_value == f32::INFINITY {
+        quote!(::core::primitive::f32::INFINITY)
+    } else {
+        proc_macro2::Literal::f32_suffixed(r.max_value).into_token_stream()
     };
     let (s, t) = (
-        proc_macro2::Literal::f32_suffixed(negative_slope),
-        proc_macro2::Literal::f32_suffixed(threshold),
+        proc_macro2::Literal::f32_suffixed(r.negative_slope),
+        proc_macro2::Literal::f32_suffixed(r.threshold),
     );
     quote!(<#ty>::baked(#max, #s, #t))
 }

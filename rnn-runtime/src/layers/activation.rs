@@ -1,15 +1,9 @@
 use super::PerStep;
 #[cfg(feature = "alloc")]
-use super::{Arrays, Cell};
-#[cfg(feature = "alloc")]
-use crate::Result;
+use super::Weightless;
 use crate::activation::{Activation, Apply};
 #[cfg(feature = "alloc")]
-use crate::heap::Vec;
-#[cfg(feature = "alloc")]
 use crate::info::{LayerInfo, LayerKind};
-#[cfg(feature = "alloc")]
-use crate::init::Rng;
 use crate::kernels::MulAdd;
 
 /// `Activation(act)` on W features: the activation on the last axis, no weights. `Softmax()`
@@ -27,8 +21,8 @@ impl<const W: usize> ActivationLayer<W> {
 }
 
 #[cfg(feature = "alloc")]
-impl<const W: usize> Cell for ActivationLayer<W> {
-    fn zeros(info: &LayerInfo) -> Self {
+impl<const W: usize> Weightless for ActivationLayer<W> {
+    fn from_info(info: &LayerInfo) -> Self {
         let activation = match info.kind {
             LayerKind::Activation { activation, .. } => activation,
             LayerKind::Softmax { .. } => Activation::Softmax,
@@ -36,16 +30,6 @@ impl<const W: usize> Cell for ActivationLayer<W> {
         };
         ActivationLayer { activation }
     }
-
-    fn random(info: &LayerInfo, _rng: &mut Rng) -> Self {
-        Self::zeros(info)
-    }
-
-    fn from_arrays(info: &LayerInfo, _arrays: &mut Arrays) -> Result<Self> {
-        Ok(Self::zeros(info))
-    }
-
-    fn to_arrays(&self, _out: &mut Vec<Vec<f32>>) {}
 }
 
 impl<const W: usize> PerStep<W, W> for ActivationLayer<W> {

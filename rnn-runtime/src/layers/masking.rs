@@ -1,13 +1,7 @@
 #[cfg(feature = "alloc")]
-use super::{Arrays, Cell};
-#[cfg(feature = "alloc")]
-use crate::Result;
-#[cfg(feature = "alloc")]
-use crate::heap::Vec;
+use super::Weightless;
 #[cfg(feature = "alloc")]
 use crate::info::{LayerInfo, LayerKind};
-#[cfg(feature = "alloc")]
-use crate::init::Rng;
 
 /// `Masking(mask_value)` on W features: a step whose features ALL equal the value is masked
 /// (the mask then flows as an Embedding's `mask_zero` mask does) and its values are zeroed.
@@ -43,22 +37,12 @@ impl<const W: usize> Masking<W> {
 }
 
 #[cfg(feature = "alloc")]
-impl<const W: usize> Cell for Masking<W> {
-    fn zeros(info: &LayerInfo) -> Self {
+impl<const W: usize> Weightless for Masking<W> {
+    fn from_info(info: &LayerInfo) -> Self {
         let value = match info.kind {
             LayerKind::Masking { mask_value, .. } => mask_value,
             _ => 0.0,
         };
         Masking { value }
     }
-
-    fn random(info: &LayerInfo, _rng: &mut Rng) -> Self {
-        Self::zeros(info)
-    }
-
-    fn from_arrays(info: &LayerInfo, _arrays: &mut Arrays) -> Result<Self> {
-        Ok(Self::zeros(info))
-    }
-
-    fn to_arrays(&self, _out: &mut Vec<Vec<f32>>) {}
 }

@@ -75,6 +75,34 @@ pub trait Cell: Sized {
     }
 }
 
+/// A cell without weights (`ActivationLayer`, `Rectifier`, `Elu`, `Masking`, `Inert`): its
+/// layer's options alone make it, so that is all it writes; its [`Cell`] follows (built,
+/// drawn at random or loaded, it is the same cell: it takes no arrays and gives none). A cell
+/// with weights implements [`Cell`] itself, every method, so none is left to a default that
+/// would drop its weights.
+#[cfg(feature = "alloc")]
+pub trait Weightless {
+    /// The cell of the layer's options (`info.kind`).
+    fn from_info(info: &LayerInfo) -> Self;
+}
+
+#[cfg(feature = "alloc")]
+impl<T: Weightless> Cell for T {
+    fn zeros(info: &LayerInfo) -> Self {
+        T::from_info(info)
+    }
+
+    fn random(info: &LayerInfo, _rng: &mut Rng) -> Self {
+        T::from_info(info)
+    }
+
+    fn from_arrays(info: &LayerInfo, _arrays: &mut Arrays) -> Result<Self> {
+        Ok(T::from_info(info))
+    }
+
+    fn to_arrays(&self, _out: &mut Vec<Vec<f32>>) {}
+}
+
 /// Without `alloc`: cells are baked, never built, loaded or saved.
 #[cfg(not(feature = "alloc"))]
 pub trait Cell {}

@@ -5,21 +5,16 @@
 
 use super::PerStep;
 #[cfg(feature = "alloc")]
-use super::{Arrays, Cell};
-#[cfg(feature = "alloc")]
-use crate::Result;
-#[cfg(feature = "alloc")]
-use crate::heap::Vec;
+use super::Weightless;
 #[cfg(feature = "alloc")]
 use crate::info::{LayerInfo, LayerKind};
-#[cfg(feature = "alloc")]
-use crate::init::Rng;
 use crate::kernels::MulAdd;
 
 /// `ReLU(max_value, negative_slope, threshold)` and `LeakyReLU(negative_slope)` on W features:
 /// `min(x, max_value)` where `x > threshold` (strictly), `negative_slope * (x - threshold)`
 /// elsewhere. A LeakyReLU is the rectifier with threshold 0 and no limit (`x > 0 ? x :
-/// slope * x`, TensorFlow's `leaky_relu`).
+/// slope * x`, TensorFlow's `leaky_relu`): `LayerKind::rectifier` says which parameters a layer
+/// has.
 #[derive(Clone, Copy, Debug)]
 pub struct Rectifier<const W: usize> {
     /// The largest output: infinity for no limit.
@@ -51,35 +46,15 @@ impl<const W: usize> Rectifier<W> {
 }
 
 #[cfg(feature = "alloc")]
-impl<const W: usize> Cell for Rectifier<W> {
-    fn zeros(info: &LayerInfo) -> Self {
-        match info.kind {
-            LayerKind::Relu {
-                max_value,
-                negative_slope,
-                threshold,
-                ..
-            } => Self::baked(
-                max_value.unwrap_or(f32::INFINITY),
-                negative_slope,
-                threshold,
-            ),
-            LayerKind::LeakyRelu { negative_slope, .. } => {
-                Self::baked(f32::INFINITY, negative_slope, 0.0)
-            }
-            _ => Self::baked(f32::INFINITY, 0.0, 0.0),
+impl<const W: usize> Weightless for Rectifier<W> {
+    /// The rectifier `LayerKind::rectifier` makes of a `ReLU` or `LeakyReLU` (another kind,
+    /// which no model builds this cell for, gets a plain ReLU).
+    fn from_info(info: &LayerInfo) -> Self {
+        match info.kind.rectifier() {
+            Some(r) => Self::baked(r.max_value, r.negative_slope, r.threshold),
+            None => Self::baked(f32::INFINITY, 0.0, 0.0),
         }
     }
-
-    fn random(info: &LayerInfo, _rng: &mut Rng) -> Self {
-        Self::zeros(info)
-    }
-
-    fn from_arrays(info: &LayerInfo, _arrays: &mut Arrays) -> Result<Self> {
-        Ok(Self::zeros(info))
-    }
-
-    fn to_arrays(&self, _out: &mut Vec<Vec<f32>>) {}
 }
 
 impl<const W: usize> PerStep<W, W> for Rectifier<W> {
@@ -125,23 +100,13 @@ impl<const W: usize> Elu<W> {
 }
 
 #[cfg(feature = "alloc")]
-impl<const W: usize> Cell for Elu<W> {
-    fn zeros(info: &LayerInfo) -> Self {
+impl<const W: usize> Weightless for Elu<W> {
+    fn from_info(info: &LayerInfo) -> Self {
         match info.kind {
             LayerKind::Elu { alpha, .. } => Self::baked(alpha),
             _ => Self::baked(1.0),
         }
     }
-
-    fn random(info: &LayerInfo, _rng: &mut Rng) -> Self {
-        Self::zeros(info)
-    }
-
-    fn from_arrays(info: &LayerInfo, _arrays: &mut Arrays) -> Result<Self> {
-        Ok(Self::zeros(info))
-    }
-
-    fn to_arrays(&self, _out: &mut Vec<Vec<f32>>) {}
 }
 
 impl<const W: usize> PerStep<W, W> for Elu<W> {

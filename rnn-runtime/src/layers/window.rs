@@ -5,7 +5,7 @@
 //! writes caller-owned arrays: no allocation.
 
 #[cfg(feature = "alloc")]
-use super::{Arrays, Cell, flat, zero_vector};
+use super::{Arrays, Cell, Weightless, flat, zero_vector};
 use super::{Data, Weights};
 use crate::Activation;
 #[cfg(feature = "alloc")]
@@ -279,38 +279,33 @@ impl<const W: usize, const TW: usize> Flatten<W, TW> {
     }
 }
 
-/// The cells without weights here: built from their kind's options.
-macro_rules! weightless_cell {
-    ($ty:ident<$($c:ident),*>, |$info:ident| $make:expr) => {
-        #[cfg(feature = "alloc")]
-        impl<$(const $c: usize),*> Cell for $ty<$($c),*> {
-            fn zeros($info: &LayerInfo) -> Self {
-                $make
-            }
-
-            fn random(info: &LayerInfo, _rng: &mut Rng) -> Self {
-                Self::zeros(info)
-            }
-
-            fn from_arrays(info: &LayerInfo, _arrays: &mut Arrays) -> Result<Self> {
-                Ok(Self::zeros(info))
-            }
-
-            fn to_arrays(&self, _out: &mut Vec<Vec<f32>>) {}
+#[cfg(feature = "alloc")]
+impl<const W: usize> Weightless for Pool1d<W> {
+    fn from_info(info: &LayerInfo) -> Self {
+        Pool1d {
+            window: info.kind.window().unwrap_or(Window {
+                size: 1,
+                strides: 1,
+                dilation: 1,
+                padding: Padding::Valid,
+            }),
+            max: matches!(info.kind, LayerKind::MaxPooling1d { .. }),
         }
-    };
+    }
 }
 
-weightless_cell!(Pool1d<W>, |info| Pool1d {
-    window: info.kind.window().unwrap_or(Window {
-        size: 1,
-        strides: 1,
-        dilation: 1,
-        padding: Padding::Valid,
-    }),
-    max: matches!(info.kind, LayerKind::MaxPooling1d { .. }),
-});
-weightless_cell!(GlobalPool<W>, |info| GlobalPool {
-    max: matches!(info.kind, LayerKind::GlobalMaxPooling1d { .. }),
-});
-weightless_cell!(Flatten<W, TW>, |_info| Flatten);
+#[cfg(feature = "alloc")]
+impl<const W: usize> Weightless for GlobalPool<W> {
+    fn from_info(info: &LayerInfo) -> Self {
+        GlobalPool {
+            max: matches!(info.kind, LayerKind::GlobalMaxPooling1d { .. }),
+        }
+    }
+}
+
+#[cfg(feature = "alloc")]
+impl<const W: usize, const TW: usize> Weightless for Flatten<W, TW> {
+    fn from_info(_info: &LayerInfo) -> Self {
+        Flatten
+    }
+}
