@@ -1183,3 +1183,19 @@ float_fixture!(
     Flatten(),
     Dense(2)
 );
+float_fixture!(
+    causal_conv_gru,
+    CausalConvGru,
+    Input(None, 3),
+    Conv1D(4, 3, padding = causal, dilation_rate = 2, activation = relu),
+    GRU(5, seq),
+    Conv1D(2, 2, padding = causal),
+    Dense(1)
+);
+float_fixture!(
+    tfk_causal_conv_lstm,
+    TfkCausalConvLstm,
+    Input(None, 2),
+    Conv1D(3, 4, padding = causal),
+    LSTM(4)
+);

@@ -47,6 +47,8 @@ rnn_model! { struct GruJena<Input(None, 14), GRU(32), Dense(1)>; }
 rnn_model! { struct LstmMasking<Input(None, 4), Masking(), LSTM(6, seq), GRU(3)>; }
 rnn_model! { struct EluMask<Embedding(30, 6, mask_zero = true), ELU(), SimpleRNN(5, seq), ReLU(max_value = 0.5), SimpleRNN(3)>; }
 rnn_model! { struct TdActivationLayers<Input(None, 4), TimeDistributed(ReLU(max_value = 1.0, threshold = 0.1)), TimeDistributed(LeakyReLU(negative_slope = 0.2)), TimeDistributed(ELU(alpha = 2.0)), SimpleRNN(4, seq), TimeDistributed(Softmax())>; }
+rnn_model! { struct CausalConvGru<Input(None, 3), Conv1D(4, 3, padding = causal, dilation_rate = 2, activation = relu), GRU(5, seq), Conv1D(2, 2, padding = causal), Dense(1)>; }
+rnn_model! { struct CausalConvLstm<Input(None, 2), Conv1D(3, 4, padding = causal), LSTM(4)>; }
 rnn_model! { struct Mixed<Embedding(40, 6, mask_zero = true), SimpleRNN(5, seq), GRU(4, seq, reset_after = false), LSTM(3), Dense(2, activation = softmax)>; }
 
 fn tokens(seed: u64, n: usize, vocab: u32, padding_every: usize) -> Vec<u32> {
@@ -270,6 +272,89 @@ fn activation_layers_stream_with_keras_s_outputs() {
             .concat()
             .iter()
             .zip(&want)
+            .fold(0.0f32, |d, (a, b)| d.max((a - b).abs()));
+        assert!(d <= 1e-5, "{d}");
+    }
+}
+
+/// Causal, stride-1 convolutions stream (issue 22): each keeps its last inputs in the state
+/// (`dilation · (kernel − 1)` of them), so stepping Keras's fixture inputs gives Keras's outputs
+/// at every step and `forward`'s numbers bit for bit, with no allocation; `forward_from` in
+/// two chunks gives the same; `reset` starts over. Keras 3 (causal_conv_gru: a dilated causal
+/// Conv1D, a GRU, a second causal Conv1D after it) and tf_keras (tfk_causal_conv_lstm).
+#[test]
+fn causal_convolutions_stream_with_keras_s_outputs() {
+    let io = |name: &str| -> serde_json::Value {
+        serde_json::from_str(&read_fixture(&format!("{name}.io.json"))).unwrap()
+    };
+    let floats = |v: &serde_json::Value| -> Vec<f32> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap() as f32)
+            .collect()
+    };
+    let m = CausalConvGru::from_json(&read_fixture("causal_conv_gru.weights.json")).unwrap();
+    let keras = io("causal_conv_gru");
+    for (seq, want) in keras["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(keras["outputs"].as_array().unwrap())
+    {
+        let xs: Vec<[f32; 3]> = seq
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| floats(x).try_into().unwrap())
+            .collect();
+        let mut state = m.state();
+        let mut stepped: Vec<[f32; 1]> = Vec::with_capacity(xs.len());
+        let before = allocations();
+        for x in &xs {
+            stepped.push(m.step(&mut state, x).unwrap());
+        }
+        assert_eq!(allocations() - before, 0, "allocations while stepping");
+        assert_eq!(stepped, m.forward(&xs).unwrap());
+        let want: Vec<f32> = want.as_array().unwrap().iter().flat_map(floats).collect();
+        let d = stepped
+            .concat()
+            .iter()
+            .zip(&want)
+            .fold(0.0f32, |d, (a, b)| d.max((a - b).abs()));
+        assert!(d <= 1e-5, "{d}");
+        // Two chunks from a carried state: the same outputs; after `reset`, the start again.
+        let (a, b) = xs.split_at(4);
+        let mut state = m.state();
+        let mut chunked = m.forward_from(&mut state, a).unwrap();
+        chunked.extend(m.forward_from(&mut state, b).unwrap());
+        assert_eq!(chunked, stepped);
+        state.reset();
+        assert_eq!(m.step(&mut state, &xs[0]).unwrap(), stepped[0]);
+    }
+    let m = CausalConvLstm::from_json(&read_fixture("tfk_causal_conv_lstm.weights.json")).unwrap();
+    let keras = io("tfk_causal_conv_lstm");
+    for (seq, want) in keras["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(keras["outputs"].as_array().unwrap())
+    {
+        let xs: Vec<[f32; 2]> = seq
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| floats(x).try_into().unwrap())
+            .collect();
+        let mut state = m.state();
+        let mut last = [0.0; 4];
+        for x in &xs {
+            last = m.step(&mut state, x).unwrap();
+        }
+        assert_eq!(last, m.forward(&xs).unwrap());
+        let d = last
+            .iter()
+            .zip(floats(want))
             .fold(0.0f32, |d, (a, b)| d.max((a - b).abs()));
         assert!(d <= 1e-5, "{d}");
     }

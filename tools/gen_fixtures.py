@@ -823,6 +823,9 @@ def specs():
                 T.Bidirectional(T.GRU(4, return_sequences=True), name="bi"), T.Dropout(0.3),
                 T.TimeDistributed(T.Dense(2)), T.GRU(3)],
        masked7, (None, None))
+    tk("tfk_causal_conv_lstm", "Input(None, 2), Conv1D(3, 4, padding = causal), LSTM(4)",
+       lambda: [tf_keras.Input((None, 2)), T.Conv1D(3, 4, padding="causal"), T.LSTM(4)],
+       lambda r: floats(r, 3, 8, 2))
     tk("td_tfk_lstm_softmax",
        "Input(None, 4), Masking(), LSTM(5, seq), TimeDistributed(Dense(3, activation = softmax))",
        lambda: [tf_keras.Input((None, 4)), T.Masking(), T.LSTM(5, return_sequences=True),
@@ -854,6 +857,13 @@ def specs():
        lambda: [keras.Input((7, 12)), L.LSTM(16), L.RepeatVector(4), L.LSTM(16, return_sequences=True),
                 L.TimeDistributed(L.Dense(12, activation="softmax"))],
        lambda r: floats(r, 3, 7, 12))
+    # causal, stride-1 convolutions stream (tests/streaming.rs)
+    k3("causal_conv_gru",
+       "Input(None, 3), Conv1D(4, 3, padding = causal, dilation_rate = 2, activation = relu), GRU(5, seq), "
+       "Conv1D(2, 2, padding = causal), Dense(1)",
+       lambda: [keras.Input((None, 3)), L.Conv1D(4, 3, padding="causal", dilation_rate=2, activation="relu"),
+                L.GRU(5, return_sequences=True), L.Conv1D(2, 2, padding="causal"), L.Dense(1)],
+       lambda r: floats(r, 3, 9, 3))
     k3("conv_flatten", "Input(6, 3), Conv1D(4, 2), Flatten(), Dense(2)",
        lambda: [keras.Input((6, 3)), L.Conv1D(4, 2), L.Flatten(), L.Dense(2)],
        lambda r: floats(r, 3, 6, 3))

@@ -148,6 +148,9 @@ pub enum Op {
     PerStep { layer: usize, width: usize },
     /// Masking: zeroes masked steps.
     Mask { layer: usize, width: usize },
+    /// A causal, stride-1 `Conv1D` writing `width` per row, its last inputs in the model's
+    /// state (`CausalState`): it streams, and a whole sequence runs it step by step too.
+    Causal { layer: usize, width: usize },
 }
 
 /// Which position's mask a recurrent step reads.
@@ -290,6 +293,16 @@ impl Builder<'_> {
                     self.vector = true;
                     self.masked = false;
                 }
+            }
+            kind if causal(&kind) => {
+                self.ops.push(Op::Causal {
+                    layer: i,
+                    width: l.output.width(),
+                });
+                // It keeps a state: a `go_backwards` layer or a Bidirectional after it starts
+                // a pass of its own.
+                self.steps_in_pass = true;
+                self.masked = false;
             }
             kind if kind.role() == Role::Window => {
                 self.close_pass(i);
@@ -545,11 +558,26 @@ fn whole_tiles(model: &Model) -> bool {
 /// ([`group_sizes`]): 64 KiB, `LSTM(64)`'s recurrent kernel.
 const WIDE_WEIGHTS: usize = 16 * 1024;
 
+/// Whether a layer is a causal, stride-1 `Conv1D`: one that never reads a later step, so it
+/// runs step by step with its last inputs in the state.
+pub fn causal(kind: &LayerKind) -> bool {
+    matches!(
+        kind,
+        LayerKind::Conv1d {
+            padding: rnn_spec::Padding::Causal,
+            strides: 1,
+            ..
+        }
+    )
+}
+
 /// A model streams (one step at a time, state carried) when every layer's class can
-/// (`Class::no_stream`) and every recurrent layer runs forwards.
+/// (`Class::no_stream`; a causal, stride-1 `Conv1D` can) and every recurrent layer runs
+/// forwards.
 fn stream(model: &Model) -> Result<(), String> {
     for (i, l) in model.layers.iter().enumerate() {
         let why = match l.kind.class().no_stream {
+            _ if causal(&l.kind) => continue,
             Some(why) => why,
             None if l.kind.goes_backwards() => "runs backwards (`go_backwards`)",
             None => continue,
@@ -872,5 +900,66 @@ mod tests {
         assert_eq!(p.fold, None);
         assert_eq!(p.passes().len(), 1);
         assert_eq!(p.passes()[0].ops, [Op::Lookup { layer: 0 }]);
+    }
+
+    #[test]
+    fn windows_are_stages_over_whole_sequences_and_a_causal_convolution_streams() {
+        // The book's Jena model: two windows over whole sequences, then a pass with the GRU
+        // reading the second's buffer, then the Dense on the last output; it cannot stream.
+        let p = plan_of(
+            "struct M<Input(None, 14), Conv1D(32, 5, activation = relu), MaxPooling1D(pool_size = 3), Conv1D(32, 5), GRU(32), Dense(1)>;",
+        );
+        assert_eq!(
+            p.stages[..3],
+            [
+                Stage::Window {
+                    layer: 0,
+                    width: 32
+                },
+                Stage::Window {
+                    layer: 1,
+                    width: 32
+                },
+                Stage::Window {
+                    layer: 2,
+                    width: 32
+                },
+            ]
+        );
+        assert_eq!(p.passes().len(), 1);
+        assert_eq!(p.passes()[0].ops, [step(3, 32, MaskAt::None, false)]);
+        assert_eq!(p.tail(), [Op::PerStep { layer: 4, width: 1 }]);
+        assert_eq!(p.min_steps, 19);
+        assert!(p.stream.is_err());
+        // A masked Embedding, then a window: the mask is gone after it (Keras drops it), but
+        // GlobalAveragePooling1D right after the Embedding averages the unmasked steps.
+        let p = plan_of(
+            "struct M<Embedding(30, 8, mask_zero = true), Conv1D(6, 3), LSTM(4, seq), GlobalAveragePooling1D()>;",
+        );
+        assert!(p.passes()[0].masked && !p.passes()[1].masked);
+        assert_eq!(p.passes()[1].ops, [step(2, 4, MaskAt::None, false)]);
+        let p = plan_of(
+            "struct M<Embedding(30, 8, mask_zero = true), GlobalAveragePooling1D(), Dense(2)>;",
+        );
+        assert!(matches!(p.stages[1], Stage::Reduce { masked: true, .. }));
+        // A causal, stride-1 Conv1D is a step of the pass, with its last inputs in the state:
+        // the model streams; before a go_backwards layer, the pass is cut after it.
+        let p = plan_of(
+            "struct M<Input(None, 3), Conv1D(4, 3, padding = causal, dilation_rate = 2), GRU(5, seq), Dense(1)>;",
+        );
+        assert_eq!(p.stages.len(), 1);
+        assert_eq!(p.passes()[0].ops[0], Op::Causal { layer: 0, width: 4 });
+        assert_eq!(p.stream, Ok(()));
+        let p = plan_of(
+            "struct M<Input(None, 3), Conv1D(4, 3, padding = causal), GRU(5, go_backwards = true)>;",
+        );
+        assert_eq!(p.passes().len(), 2);
+        assert!(!p.passes()[0].backwards && p.passes()[1].backwards);
+        // RepeatVector starts a new sequence from the last output (keras.io's addition_rnn).
+        let p = plan_of(
+            "struct M<Input(7, 12), LSTM(16), RepeatVector(4), LSTM(16, seq), TimeDistributed(Dense(12))>;",
+        );
+        assert!(matches!(p.stages[2], Stage::Repeat { layer: 1, n: 4 }));
+        assert_eq!(p.passes()[1].sink, Sink::Output);
     }
 }

@@ -671,7 +671,9 @@ pub const CONV1D: Class = Class {
         t("bias", &[Dim::Units(1)], BIAS),
     ],
     refused: &[],
-    no_stream: Some("is `Conv1D` (streaming through a convolution is not built yet)"),
+    no_stream: Some(
+        "is a `Conv1D` with `padding = valid` or `same`, or `strides > 1` (only a causal, stride-1 convolution never reads a later step)",
+    ),
     example: "Conv1D(32, 5, activation = relu)",
 };
 

@@ -371,6 +371,7 @@ impl Pos {
 ///          let __zn: [&_; __G] = from_fn(|g| self.__fold.row(srcs[g][__tn]));   // to prefetch
 ///          self.l1.step_projected_group::<__M, __G>(__m, &__z, &__zn, &mut __st.s1, __mk);
 /// PerStep: PerStep::apply_group::<__M, __G>(&self.l2, __m, &cur, &mut __y2);
+/// Causal:  self.l1.step_group::<__M, _, __G>(__m, &cur, &mut __st.c1, &mut __y1);  // causal Conv1D
 /// Mask:    self.l0.apply_group::<__G>(&cur, &mut __y0, __mt);
 /// ```
 fn expand_op(
@@ -424,6 +425,17 @@ fn expand_op(
             decls.extend(quote!(let mut #y = [[0.0f32; #w]; __G];));
             *cur = quote!(#p::from_fn(|g| &#y[g]));
             quote!(#p::PerStep::apply_group::<__M, __G>(&self.#f, __m, &#input, &mut #y);)
+        }
+        Op::Causal { layer, width } => {
+            let (f, y, w, c) = (
+                field(layer),
+                format_ident!("__y{}{}", layer, sfx),
+                lit(width),
+                format_ident!("c{}", layer),
+            );
+            decls.extend(quote!(let mut #y = [[0.0f32; #w]; __G];));
+            *cur = quote!(#p::from_fn(|g| &#y[g]));
+            quote!(self.#f.step_group::<__M, _, __G>(__m, &#input, &mut __st.#c, &mut #y);)
         }
         Op::Mask { layer, width } => {
             let (f, y, w) = (

@@ -19,29 +19,40 @@ pub fn state_type(model: &Model) -> Ident {
     format_ident!("{}State", model.ident)
 }
 
-/// Every recurrent state of the model: field name, the cell's `Recurrent` type, and how to
-/// reach the cell from `self` (`s1`, `<SimpleRnn<32, 32> as Recurrent<32, 32>>`, `&self.l1`).
+/// Every state of the model: field name, its type for G rows, and how `__state` makes it.
+/// A recurrent layer's is its cell's `Recurrent::State<G>` (`s1`, made by the cell); a
+/// causal `Conv1D`'s its last inputs, `CausalState<IN, HIST, G>` (`c1`).
 fn states(p: &TokenStream, model: &Model) -> Vec<(Ident, TokenStream, TokenStream)> {
     let mut out = Vec::new();
     for (i, l) in model.layers.iter().enumerate() {
         let f = field(i);
-        let recurrent = |kind: &LayerKind| {
-            let (cell, (input, units)) = (cell_type(p, kind), kind.sizes());
+        let recurrent = |kind: &LayerKind, name: Ident, cell: TokenStream| {
+            let (ty, (input, units)) = (cell_type(p, kind), kind.sizes());
             let (n, u) = (lit(input), lit(units));
-            quote!(<#cell as #p::Recurrent<#n, #u>>)
+            let ty = quote!(<#ty as #p::Recurrent<#n, #u>>);
+            (name, quote!(#ty::State<G>), quote!(#ty::state::<G>(#cell)))
         };
         match l.kind {
             LayerKind::Bidirectional { inner, .. } => {
-                let ty = recurrent(inner);
-                out.push((
+                out.push(recurrent(
+                    inner,
                     format_ident!("sf{}", i),
-                    ty.clone(),
                     quote!(self.#f.forward()),
                 ));
-                out.push((format_ident!("sb{}", i), ty, quote!(self.#f.backward())));
+                out.push(recurrent(
+                    inner,
+                    format_ident!("sb{}", i),
+                    quote!(self.#f.backward()),
+                ));
             }
             kind if kind.is_recurrent() => {
-                out.push((format_ident!("s{}", i), recurrent(&kind), quote!(&self.#f)));
+                out.push(recurrent(&kind, format_ident!("s{}", i), quote!(&self.#f)));
+            }
+            kind if crate::plan::causal(&kind) => {
+                let window = kind.window().map_or(0, |w| w.span() - 1);
+                let (n, hist) = (lit(kind.sizes().0), lit(window));
+                let ty = quote!(#p::CausalState<#n, #hist, G>);
+                out.push((format_ident!("c{}", i), ty.clone(), quote!(<#ty>::new())));
             }
             _ => {}
         }
@@ -58,7 +69,7 @@ fn states(p: &TokenStream, model: &Model) -> Vec<(Ident, TokenStream, TokenStrea
 pub fn expand_state_struct(p: &TokenStream, model: &Model) -> TokenStream {
     let (vis, ident, name) = (&model.vis, state_type(model), &model.ident);
     let states = states(p, model);
-    let fields = states.iter().map(|(f, ty, _)| quote!(#f: #ty::State<G>));
+    let fields = states.iter().map(|(f, ty, _)| quote!(#f: #ty));
     let resets = states
         .iter()
         .map(|(f, _, _)| quote!(#p::Reset::reset(&mut self.#f);));
@@ -92,7 +103,7 @@ pub fn expand_stream(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStream
     let ident = state_type(model);
     let inits = states(p, model)
         .into_iter()
-        .map(|(f, ty, cell)| quote!(#f: #ty::state::<G>(#cell)));
+        .map(|(f, _, init)| quote!(#f: #init));
     let state_fns = quote! {
         /// The recurrent states of G sequences at the start: zeros, as Keras starts.
         #[inline]

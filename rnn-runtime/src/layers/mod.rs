@@ -27,7 +27,7 @@ pub use masking::Masking;
 pub use rectifier::{Elu, Rectifier};
 pub use simple_rnn::SimpleRnn;
 pub use storage::Data;
-pub use window::{Conv1d, Flatten, GlobalPool, Pool1d};
+pub use window::{CausalState, Conv1d, Flatten, GlobalPool, Pool1d};
 pub use wrappers::{Bidirectional, TimeDistributed};
 
 #[cfg(feature = "alloc")]

@@ -84,6 +84,95 @@ impl<const IN: usize, const KIN: usize, const OUT: usize> Conv1d<IN, KIN, OUT> {
     }
 }
 
+/// A causal, stride-1 `Conv1D`'s state for G rows: its last `HIST` inputs (`dilation ·
+/// (kernel − 1)`, the steps its taps reach back), in a ring, and how many it has seen (the
+/// taps before the first step are causal padding: skipped, exactly as a whole sequence skips
+/// them). What lets a convolution stream: a step needs no buffer and no heap.
+#[derive(Clone, Debug)]
+pub struct CausalState<const IN: usize, const HIST: usize, const G: usize> {
+    ring: [[[f32; IN]; G]; HIST],
+    /// Where the next input goes.
+    next: usize,
+    /// Inputs seen, at most `HIST`.
+    seen: usize,
+}
+
+impl<const IN: usize, const HIST: usize, const G: usize> CausalState<IN, HIST, G> {
+    /// Nothing seen: Keras's causal padding.
+    pub fn new() -> Self {
+        CausalState {
+            ring: [[[0.0; IN]; G]; HIST],
+            next: 0,
+            seen: 0,
+        }
+    }
+
+    /// The input `back` steps before the current one (1..=HIST), if it was seen.
+    #[inline(always)]
+    fn before(&self, back: usize) -> Option<&[[f32; IN]; G]> {
+        (back <= self.seen && back > 0).then(|| &self.ring[(self.next + HIST - back) % HIST])
+    }
+
+    /// Keeps `x` as the latest input.
+    #[inline(always)]
+    fn push(&mut self, x: &[&[f32; IN]; G]) {
+        if HIST == 0 {
+            return;
+        }
+        for (slot, xg) in self.ring[self.next].iter_mut().zip(x) {
+            *slot = **xg;
+        }
+        self.next = (self.next + 1) % HIST;
+        self.seen = (self.seen + 1).min(HIST);
+    }
+}
+
+impl<const IN: usize, const HIST: usize, const G: usize> Default for CausalState<IN, HIST, G> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<const IN: usize, const HIST: usize, const G: usize> super::Reset for CausalState<IN, HIST, G> {
+    fn reset(&mut self) {
+        *self = Self::new();
+    }
+}
+
+impl<const IN: usize, const KIN: usize, const OUT: usize> Conv1d<IN, KIN, OUT> {
+    /// One step of a causal, stride-1 convolution for G rows: `y = act(bias + Σ_j K_j ·
+    /// x[t − (K − 1 − j) · dilation])`, the earlier inputs from `st` (taps before the first
+    /// step skipped, as [`Conv1d::apply`] skips the padding: the same products in the same
+    /// order, so a streamed step gives the whole sequence's numbers bit for bit); then `x` is
+    /// kept in `st`.
+    #[inline(always)]
+    pub fn step_group<M: MulAdd, const HIST: usize, const G: usize>(
+        &self,
+        m: M,
+        x: &[&[f32; IN]; G],
+        st: &mut CausalState<IN, HIST, G>,
+        y: &mut [[f32; OUT]; G],
+    ) {
+        *y = [*self.bias; G];
+        let taps = KIN / IN.max(1);
+        for (j, block) in self.kernel.chunks_exact(IN).enumerate() {
+            let Ok(k) = <&[[f32; OUT]; IN]>::try_from(block) else {
+                continue;
+            };
+            let back = (taps - 1 - j) * self.window.dilation;
+            if back == 0 {
+                matvec_acc_group::<M, G, IN, OUT>(m, x, k, y);
+            } else if let Some(earlier) = st.before(back) {
+                let rows: [&[f32; IN]; G] = core::array::from_fn(|g| &earlier[g]);
+                matvec_acc_group::<M, G, IN, OUT>(m, &rows, k, y);
+            }
+        }
+        y.iter_mut()
+            .for_each(|yg| self.activation.apply_with::<M>(m, yg));
+        st.push(x);
+    }
+}
+
 #[cfg(feature = "alloc")]
 fn conv_options(info: &LayerInfo) -> (Window, Activation) {
     let window = info.kind.window().unwrap_or(Window {
