@@ -7,7 +7,14 @@
 //! step, as RTNeural's per-step figure), lstm_w64, lstm_w128, lstm_w256, gru_w128
 //! (`Embedding(10000, W)` then `LSTM(W)` or `GRU(W)`, `predict` on 128 x 500: the widths real
 //! models use; not in the default run, which stays the same: name them with `--workloads`, or
-//! `--workloads wide` for all four).
+//! `--workloads wide` for all four); conv_gru128 (the book's chapter 6.4 Jena model:
+//! `Input(240, 14), Conv1D(32, 5, relu), MaxPooling1D(3), Conv1D(32, 5, relu), GRU(32),
+//! Dense(1)`, batch 128), conv_imdb128 (`Embedding(10000, 128), Conv1D(32, 7, relu),
+//! MaxPooling1D(5), Conv1D(32, 7, relu), GlobalMaxPooling1D(), Dense(1)`, 128 x 500), har128
+//! (`Input(128, 9), Conv1D(64, 3, relu), Conv1D(64, 3, relu), MaxPooling1D(2), LSTM(100),
+//! Dense(100, relu), Dense(6, softmax)`, batch 128), conv_step (one streaming `step` of
+//! `Input(None, 1), Conv1D(8, 3, padding = causal), GRU(8), Dense(1)`, per step as RTNeural's):
+//! `--workloads conv` for the four (issue 22).
 //!
 //! `cargo run --release --example bench -- --json` prints one JSON line per workload:
 //! `{"workload": "seed", "seconds": <median per call>, "runs": n, "gflops": ..., "peak_fraction": ...}`.
@@ -40,6 +47,18 @@ rnn_model! { struct LstmW64<Embedding(10000, 64), LSTM(64)>; }
 rnn_model! { struct LstmW128<Embedding(10000, 128), LSTM(128)>; }
 rnn_model! { struct LstmW256<Embedding(10000, 256), LSTM(256)>; }
 rnn_model! { struct GruW128<Embedding(10000, 128), GRU(128)>; }
+
+// The convolutional-recurrent models people publish (issue 22).
+rnn_model! {
+    struct ConvGru<Input(240, 14), Conv1D(32, 5, activation = relu), MaxPooling1D(pool_size = 3), Conv1D(32, 5, activation = relu), GRU(32), Dense(1)>;
+}
+rnn_model! {
+    struct ConvImdb<Embedding(10000, 128), Conv1D(32, 7, activation = relu), MaxPooling1D(pool_size = 5), Conv1D(32, 7, activation = relu), GlobalMaxPooling1D(), Dense(1)>;
+}
+rnn_model! {
+    struct Har<Input(128, 9), Conv1D(64, 3, activation = relu), Conv1D(64, 3, activation = relu), MaxPooling1D(), LSTM(100), Dense(100, activation = relu), Dense(6, activation = softmax)>;
+}
+rnn_model! { struct ConvStep<Input(None, 1), Conv1D(8, 3, padding = causal), GRU(8), Dense(1)>; }
 
 struct Args {
     json: bool,
@@ -427,6 +446,77 @@ fn main() {
     wide_workload!("lstm_w128", LstmW128, 12, 128.0, 4.0);
     wide_workload!("lstm_w256", LstmW256, 13, 256.0, 4.0);
     wide_workload!("gru_w128", GruW128, 14, 128.0, 3.0);
+
+    // The convolutional workloads (`--workloads conv`): FLOPs are the products done (a window
+    // only over real steps: valid padding everywhere here), 2 per multiply-add.
+    let wanted_conv = |name: &str| {
+        a.only
+            .as_ref()
+            .is_some_and(|o| o.iter().any(|w| w == name || w == "conv"))
+    };
+    let floats = |rows: usize, steps: usize, features: usize| {
+        rnn_runtime::ndarray::Array3::from_shape_fn((rows, steps, features), |(r, t, f)| {
+            ((r * 131 + t * 17 + f) as f32 * 0.37).sin()
+        })
+    };
+    let conv =
+        |steps: f64, taps: f64, input: f64, filters: f64| 2.0 * steps * taps * input * filters;
+    if wanted_conv("conv_gru128") {
+        // 240 -> Conv1D(5) 236 -> pool 78 -> Conv1D(5) 74 -> GRU(32) -> Dense(1).
+        let m = ConvGru::random(15);
+        let x = floats(128, 240, 14);
+        let flops = 128.0
+            * (conv(236.0, 5.0, 14.0, 32.0)
+                + conv(74.0, 5.0, 32.0, 32.0)
+                + 74.0 * 2.0 * 2.0 * (32.0 * 96.0)
+                + 2.0 * 32.0);
+        let t = median(budget, || {
+            std::hint::black_box(m.predict(x.view()).unwrap());
+        });
+        report("conv_gru128", flops, flops, t);
+    }
+    if wanted_conv("conv_imdb128") {
+        // 500 -> Conv1D(7) 494 -> pool 98 -> Conv1D(7) 92 -> max over time -> Dense(1).
+        let m = ConvImdb::random(16);
+        let rest = conv(92.0, 7.0, 32.0, 32.0) + 2.0 * 32.0;
+        let nominal = 128.0 * (conv(494.0, 7.0, 128.0, 32.0) + rest);
+        // Folded, the first convolution's taps are row lookups: one add per output and tap.
+        let done = if ConvImdb::FOLDED {
+            128.0 * (494.0 * 7.0 * 32.0 + rest)
+        } else {
+            nominal
+        };
+        let t = median(budget, || {
+            run_predict(&m, &batch, |m, b| m.predict(b).unwrap());
+        });
+        report("conv_imdb128", done, nominal, t);
+    }
+    if wanted_conv("har128") {
+        // 128 -> Conv1D(3) 126 -> Conv1D(3) 124 -> pool 62 -> LSTM(100) -> Dense(100) -> Dense(6).
+        let m = Har::random(17);
+        let x = floats(128, 128, 9);
+        let flops = 128.0
+            * (conv(126.0, 3.0, 9.0, 64.0)
+                + conv(124.0, 3.0, 64.0, 64.0)
+                + 62.0 * 2.0 * (64.0 * 400.0 + 100.0 * 400.0)
+                + 2.0 * (100.0 * 100.0 + 100.0 * 6.0));
+        let t = median(budget, || {
+            std::hint::black_box(m.predict(x.view()).unwrap());
+        });
+        report("har128", flops, flops, t);
+    }
+    if wanted_conv("conv_step") {
+        let m = ConvStep::random(18);
+        let mut state = m.state();
+        let xs: Vec<[f32; 1]> = (0..64).map(|t| [(t as f32 * 0.71).sin()]).collect();
+        let flops = 2.0 * (3.0 * 8.0 + 2.0 * 8.0 * 24.0 + 8.0);
+        let (secs, runs) = median(budget, || {
+            for x in xs.iter().cycle().take(BLOCK) {
+                std::hint::black_box(m.step(&mut state, std::hint::black_box(x)).unwrap());
+            }
+        });
+        report("conv_step", flops, flops, (secs / BLOCK as f64, runs));
+    }
 
     // bidir128: both directions of LSTM(32), each with its own folded table, then Dense(1) on
     // the 64 merged features: 128 x 500 -> (128, 1).

@@ -247,7 +247,19 @@ pub fn layout(model: &Model, plan: &Plan, file: &File) -> Layout {
             _ => vec![(into, &arrays[f.into][..])],
         };
         for (kind, cell) in cells {
-            if let Some((kernel, bias)) = rnn_spec::bake::input_projection(kind, cell) {
+            if let LayerKind::Conv1d {
+                kernel_size,
+                filters,
+                ..
+            } = *kind
+            {
+                let table = rnn_spec::bake::fold_conv_table(
+                    &arrays[f.embedding][0],
+                    &cell[0],
+                    (vocab, d, kernel_size, filters),
+                );
+                folds.push(put(&table));
+            } else if let Some((kernel, bias)) = rnn_spec::bake::input_projection(kind, cell) {
                 let table = rnn_spec::bake::fold_table(
                     &arrays[f.embedding][0],
                     kernel,

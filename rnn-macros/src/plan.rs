@@ -443,7 +443,8 @@ fn min_steps(model: &Model) -> usize {
 }
 
 /// The first Embedding folds into the first layer that computes after it when that is a
-/// recurrent layer (its input projection, every gate's columns, becomes a row lookup) and the
+/// recurrent layer (its input projection, every gate's columns, becomes a row lookup) or a
+/// `Conv1D` (each tap's product becomes a row lookup: `rnn_spec::bake::fold_conv_table`) and the
 /// table stays within [`FOLD_MAX_BYTES`] and [`FOLD_MAX_WORK`] (a baked model's within
 /// [`FOLD_MAX_BYTES_BAKED`] and [`FOLD_MAX_WORK_BAKED`]).
 fn fold(model: &Model, baked: bool) -> Option<Fold> {
@@ -461,11 +462,17 @@ fn fold(model: &Model, baked: bool) -> Option<Fold> {
         .enumerate()
         .skip(1)
         .find(|(_, l)| l.kind.role() != Role::Inert)?;
-    if !next.kind.is_recurrent() {
-        return None;
-    }
-    // The input kernel's columns: U, 4U or 3U (a Bidirectional's forward copy's first).
-    let width = *next.kind.tensors().first()?.1.get(1)?;
+    let width = match next.kind {
+        // A Conv1D's table: every tap's projection side by side (`fold_conv_table`).
+        LayerKind::Conv1d {
+            kernel_size,
+            filters,
+            ..
+        } => kernel_size * filters,
+        // The input kernel's columns: U, 4U or 3U (a Bidirectional's forward copy's first).
+        kind if kind.is_recurrent() => *next.kind.tensors().first()?.1.get(1)?,
+        _ => return None,
+    };
     let copies = if next.kind.inner().is_some() { 2 } else { 1 };
     let (v, d, w, c) = (
         input_dim as u128,

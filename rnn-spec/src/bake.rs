@@ -69,6 +69,29 @@ pub fn fold_table(
     data
 }
 
+/// A `Conv1D`'s folded Embedding table: row `v` holds, tap after tap, `embeddings[v] · K_j`
+/// (block `j` of the full kernel, `(taps · d, out)`, as [`cell_arrays`] lays it out), each
+/// tap's part by [`fold_table`] with no bias: the convolution adds its bias once, to the taps
+/// inside the sequence. Missing or short arrays give a short table (which the cell refuses).
+pub fn fold_conv_table(
+    e: &[f32],
+    kernel: &[f32],
+    (vocab, d, taps, out): (usize, usize, usize, usize),
+) -> Vec<f32> {
+    let zeros = alloc::vec![0.0; out];
+    let per_tap: Vec<Vec<f32>> = (0..taps)
+        .filter_map(|j| kernel.get(j * d * out..(j + 1) * d * out))
+        .map(|k| fold_table(e, k, &zeros, (vocab, d, out)))
+        .collect();
+    let mut table = Vec::with_capacity(vocab * taps * out);
+    for v in 0..vocab {
+        for tap in &per_tap {
+            table.extend_from_slice(tap.get(v * out..(v + 1) * out).unwrap_or_default());
+        }
+    }
+    table
+}
+
 /// The arrays a layer's runtime cell stores, in the order its `baked` constructor takes them,
 /// from the layer's tensors in file order (`LayerKind::tensors`): the one definition of the
 /// layout, which the macro bakes and the runtime loads (through [`into_cell_arrays`]);

@@ -194,7 +194,11 @@ fn expand_run_body(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStream {
             Stage::Window { layer, width } => {
                 let (f, w) = (field(*layer), lit(*width));
                 let x = seq.at(p, &quote!(__i));
+                let folded = plan.fold.is_some_and(|f| f.into == *layer);
                 let call = match model.layers[*layer].kind {
+                    LayerKind::Conv1d { .. } if folded => {
+                        quote!(self.#f.apply_folded::<_, _, __G>(&self.__fold, __n, |__i: usize| #p::from_fn(|g| srcs[g][__i]), &mut #buf, __m);)
+                    }
                     LayerKind::Conv1d { .. } => {
                         quote!(self.#f.apply::<__M, __G>(__m, __n, |__i: usize| #x, &mut #buf);)
                     }

@@ -37,6 +37,7 @@ pub fn fold_type(p: &TokenStream, plan: &Plan) -> Option<TokenStream> {
 }
 
 /// `let l0 = ...; let l1 = ...; Self { __fold: FoldedEmbedding::new(&l0, &l1), l0, l1 }`
+/// (a `Conv1D` `l1`: `FoldedEmbedding::of_conv(&l0, &l1)`)
 /// (a `Bidirectional` `l1`: `__fold: ..new(&l0, l1.forward()), __fold_b: ..new(&l0, l1.backward())`).
 pub fn assemble(
     p: &TokenStream,
@@ -54,6 +55,8 @@ pub fn assemble(
         let (e, r) = (field(f.embedding), field(f.into));
         if f.copies == 2 {
             quote!(__fold: <#ty>::new(&#e, #r.forward()), __fold_b: <#ty>::new(&#e, #r.backward()),)
+        } else if let rnn_spec::LayerKind::Conv1d { .. } = model.layers[f.into].kind {
+            quote!(__fold: <#ty>::of_conv(&#e, &#r),)
         } else {
             quote!(__fold: <#ty>::new(&#e, &#r),)
         }

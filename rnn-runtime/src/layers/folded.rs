@@ -1,6 +1,6 @@
-#[cfg(feature = "alloc")]
-use super::Embedding;
 use super::Weights;
+#[cfg(feature = "alloc")]
+use super::{Conv1d, Embedding};
 
 /// A recurrent layer whose input projection `x · kernel + bias` (all gates: U columns for a
 /// SimpleRNN, 4U for an LSTM, 3U for a GRU, whose bias here is the input bias) can be
@@ -39,6 +39,24 @@ impl<const V: usize, const U: usize> FoldedEmbedding<V, U> {
             k.as_flattened(),
             b,
             (V, D, U),
+        );
+        FoldedEmbedding {
+            table: Weights::from_vec(data).unwrap_or_else(Weights::zeros),
+        }
+    }
+
+    /// The table of an Embedding folded into the `Conv1D` after it: row `v` is, tap after tap,
+    /// `embeddings[v] · K_j` (`rnn_spec::bake::fold_conv_table`); the convolution adds its
+    /// bias.
+    #[cfg(feature = "alloc")]
+    pub fn of_conv<const D: usize, const KIN: usize, const OUT: usize>(
+        embedding: &Embedding<V, D>,
+        conv: &Conv1d<D, KIN, OUT>,
+    ) -> Self {
+        let data = fold_conv(
+            embedding.table().as_flattened(),
+            conv.kernel().as_flattened(),
+            (V, D, KIN / D.max(1), OUT),
         );
         FoldedEmbedding {
             table: Weights::from_vec(data).unwrap_or_else(Weights::zeros),
@@ -88,6 +106,30 @@ fn fold(e: &[f32], k: &[f32], b: &[f32], dims: (usize, usize, usize)) -> crate::
         }
     }
     rnn_spec::bake::fold_table(e, k, b, dims)
+}
+
+/// [`rnn_spec::bake::fold_conv_table`] compiled as [`fold`] is: the macro's baked table bit for
+/// bit.
+#[cfg(feature = "alloc")]
+fn fold_conv(e: &[f32], k: &[f32], dims: (usize, usize, usize, usize)) -> crate::heap::Vec<f32> {
+    #[cfg(target_arch = "x86_64")]
+    {
+        #[target_feature(enable = "avx512f,avx2")]
+        fn avx512(e: &[f32], k: &[f32], d: (usize, usize, usize, usize)) -> crate::heap::Vec<f32> {
+            rnn_spec::bake::fold_conv_table(e, k, d)
+        }
+        #[target_feature(enable = "avx2")]
+        fn avx2(e: &[f32], k: &[f32], d: (usize, usize, usize, usize)) -> crate::heap::Vec<f32> {
+            rnn_spec::bake::fold_conv_table(e, k, d)
+        }
+        match crate::simd::detected() {
+            // SAFETY (both): `detected` reports only instruction sets the CPU has.
+            crate::simd::Simd::Avx512 => return unsafe { avx512(e, k, dims) },
+            crate::simd::Simd::Avx2 => return unsafe { avx2(e, k, dims) },
+            _ => {}
+        }
+    }
+    rnn_spec::bake::fold_conv_table(e, k, dims)
 }
 
 impl<const V: usize, const U: usize> std::fmt::Debug for FoldedEmbedding<V, U> {

@@ -56,8 +56,56 @@ impl<const IN: usize, const KIN: usize, const OUT: usize> Conv1d<IN, KIN, OUT> {
         self.window.out_len(n).unwrap_or(0)
     }
 
+    /// The kernel, `(K · IN, OUT)`: what a folded Embedding multiplies by.
+    #[cfg(feature = "alloc")]
+    pub(crate) fn kernel(&self) -> &[[f32; OUT]; KIN] {
+        &self.kernel
+    }
+
+    /// [`Conv1d::apply`] on token ids, the Embedding before it folded into `table`
+    /// (`FoldedEmbedding::of_conv`: each tap's product a row lookup): output step `t` of row
+    /// `g` is `act(bias + Σ_j table[ids(i)[g]][j])` over the taps `i` inside the sequence, in
+    /// tap order. Input-major: each token's row (every tap's projection, side by side) is read
+    /// once, in order, and added to the outputs its taps reach.
+    #[inline(always)]
+    pub fn apply_folded<const V: usize, const KOUT: usize, const G: usize>(
+        &self,
+        table: &super::FoldedEmbedding<V, KOUT>,
+        n: usize,
+        ids: impl Fn(usize) -> [u32; G],
+        out: &mut [[[f32; OUT]; G]],
+        m: impl MulAdd,
+    ) {
+        let pad = self.window.pad_left(n);
+        let (s, d) = (self.window.strides.max(1), self.window.dilation.max(1));
+        out.iter_mut().for_each(|y| *y = [*self.bias; G]);
+        for i in 0..n {
+            let rows = ids(i).map(|id| table.row(id));
+            // Tap j of output t reads i = t·s + j·d − pad; in order of i, each output's taps
+            // come in increasing j, the order `apply` adds them.
+            for j in 0..KIN / IN.max(1) {
+                let Some(at) = (i + pad).checked_sub(j * d).filter(|at| at % s == 0) else {
+                    continue;
+                };
+                let Some(y) = out.get_mut(at / s) else {
+                    continue;
+                };
+                for (yg, row) in y.iter_mut().zip(&rows) {
+                    let part = &row[j * OUT..(j + 1) * OUT];
+                    yg.iter_mut().zip(part).for_each(|(a, b)| *a += *b);
+                }
+            }
+        }
+        out.iter_mut()
+            .flatten()
+            .for_each(|yg| self.activation.apply_with(m, yg));
+    }
+
     /// The output steps of `n` input steps (`x(i)`: step `i` of G rows) into `out`, whose
-    /// length is [`Conv1d::steps`].
+    /// length is [`Conv1d::steps`]. The outputs of all steps and rows are one product per tap
+    /// (rows `(t, g)`, an input row each: the step the tap reads, or zeros in the padding, as
+    /// Keras pads), computed [`CONV_ROWS`] rows at a time in place by the kernels' blocked
+    /// products, then 6, then 1.
     #[inline(always)]
     pub fn apply<'x, M: MulAdd, const G: usize>(
         &self,
@@ -67,22 +115,63 @@ impl<const IN: usize, const KIN: usize, const OUT: usize> Conv1d<IN, KIN, OUT> {
         out: &mut [[[f32; OUT]; G]],
     ) {
         let pad = self.window.pad_left(n);
-        for (t, y) in out.iter_mut().enumerate() {
-            *y = [*self.bias; G];
-            for (j, block) in self.kernel.chunks_exact(IN).enumerate() {
-                let (Some(i), Ok(k)) = (
-                    self.window.tap(n, pad, t, j),
-                    <&[[f32; OUT]; IN]>::try_from(block),
-                ) else {
-                    continue;
-                };
-                matvec_acc_group::<M, G, IN, OUT>(m, &x(i), k, y);
-            }
-            y.iter_mut()
-                .for_each(|yg| self.activation.apply_with::<M>(m, yg));
+        let rows = out.as_flattened_mut();
+        let mut start = 0;
+        while start < rows.len() {
+            let left = rows.len() - start;
+            start += if left >= CONV_ROWS {
+                self.rows::<M, G, CONV_ROWS>(m, n, pad, &x, start, rows)
+            } else if left >= 6 {
+                self.rows::<M, G, 6>(m, n, pad, &x, start, rows)
+            } else {
+                self.rows::<M, G, 1>(m, n, pad, &x, start, rows)
+            };
         }
     }
+
+    /// Output rows `start..start + R` (row `t · G + g`: step `t` of row `g`); returns R.
+    #[inline(always)]
+    fn rows<'x, M: MulAdd, const G: usize, const R: usize>(
+        &self,
+        m: M,
+        n: usize,
+        pad: usize,
+        x: &impl Fn(usize) -> [&'x [f32; IN]; G],
+        start: usize,
+        rows: &mut [[f32; OUT]],
+    ) -> usize {
+        let Ok(y) = <&mut [[f32; OUT]; R]>::try_from(&mut rows[start..start + R]) else {
+            return R;
+        };
+        let Ok(zeros) = <&[f32; IN]>::try_from(&ZEROS[..IN]) else {
+            return R;
+        };
+        *y = [*self.bias; R];
+        for (j, block) in self.kernel.chunks_exact(IN).enumerate() {
+            let Ok(k) = <&[[f32; OUT]; IN]>::try_from(block) else {
+                continue;
+            };
+            let xs: [&[f32; IN]; R] = core::array::from_fn(|r| {
+                let (t, g) = ((start + r) / G, (start + r) % G);
+                match self.window.tap(n, pad, t, j) {
+                    Some(i) => x(i)[g],
+                    None => zeros,
+                }
+            });
+            matvec_acc_group::<M, R, IN, OUT>(m, &xs, k, y);
+        }
+        y.iter_mut()
+            .for_each(|yg| self.activation.apply_with::<M>(m, yg));
+        R
+    }
 }
+
+/// Rows of a convolution's output computed together: the kernels' wide blocked products (a
+/// tap's weights read once for all of them).
+pub const CONV_ROWS: usize = 24;
+
+/// The padding's input rows: zeros, as wide as the widest input (`rnn_spec::rules::MAX_WIDTH`).
+static ZEROS: [f32; 1 << 14] = [0.0; 1 << 14];
 
 /// A causal, stride-1 `Conv1D`'s state for G rows: its last `HIST` inputs (`dilation ·
 /// (kernel − 1)`, the steps its taps reach back), in a ring, and how many it has seen (the
