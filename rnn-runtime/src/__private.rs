@@ -11,8 +11,9 @@ pub use crate::info::{LayerInfo, LayerKind};
 pub use crate::init::Rng;
 pub use crate::kernels::{Avx2, Avx512, MulAdd, Neon, Portable, Simd128};
 pub use crate::layers::{
-    ActivationLayer, Bidirectional, Cell, Dense, Elu, Embedding, FoldedEmbedding, Gru, Inert, Lstm,
-    Masking, PerStep, Rectifier, Recurrent, Reset, SimpleRnn, TimeDistributed,
+    ActivationLayer, BatchNorm, Bidirectional, Cell, Dense, Elu, Embedding, FoldedEmbedding, Gru,
+    Inert, LayerNorm, Lstm, Masking, PerStep, Rectifier, Recurrent, Reset, SimpleRnn,
+    TimeDistributed,
 };
 #[cfg(feature = "alloc")]
 pub use crate::weights::{LayerRecord, WeightsFile};
