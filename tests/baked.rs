@@ -310,6 +310,136 @@ baked_fixture!(
     ]
 );
 
+// The normalization layers (issue 22), Keras 3 and tf_keras: the fused BatchNormalization
+// scale and shift are baked as the loaded model computes them.
+baked_fixture!(
+    batch_norm_stats,
+    "bn_stats",
+    "tests/fixtures/bn_stats.weights.json",
+    "tests/fixtures/keras/bn_stats.keras.gz",
+    (floats 4),
+    [
+        Input(None, 4),
+        BatchNormalization(),
+        SimpleRNN(5, seq),
+        BatchNormalization(epsilon = 0.01),
+        GRU(3)
+    ]
+);
+baked_fixture!(
+    batch_norm_plain,
+    "bn_plain",
+    "tests/fixtures/bn_plain.weights.json",
+    "tests/fixtures/keras/bn_plain.keras.gz",
+    (floats 3),
+    [
+        Input(None, 3),
+        BatchNormalization(center = false, scale = false),
+        LSTM(4, seq),
+        BatchNormalization(scale = false)
+    ]
+);
+baked_fixture!(
+    layer_norm_seq,
+    "ln_seq",
+    "tests/fixtures/ln_seq.weights.json",
+    "tests/fixtures/keras/ln_seq.keras.gz",
+    (floats 4),
+    [
+        Input(None, 4),
+        LayerNormalization(),
+        SimpleRNN(5, seq),
+        LayerNormalization(epsilon = 0.0001, center = false),
+        Dense(2)
+    ]
+);
+baked_fixture!(
+    layer_norm_rms_scaling,
+    "ln_rms",
+    "tests/fixtures/ln_rms.weights.json",
+    "tests/fixtures/keras/ln_rms.keras.gz",
+    (floats 4),
+    [
+        Input(None, 4),
+        LayerNormalization(rms_scaling = true),
+        SimpleRNN(3, seq),
+        LayerNormalization(scale = false, rms_scaling = true)
+    ]
+);
+baked_fixture!(
+    norm_masked,
+    "norm_mask",
+    "tests/fixtures/norm_mask.weights.json",
+    "tests/fixtures/keras/norm_mask.keras.gz",
+    tokens,
+    [
+        Embedding(30, 6, mask_zero = true),
+        BatchNormalization(),
+        LayerNormalization(),
+        SimpleRNN(4, seq),
+        LayerNormalization(),
+        SimpleRNN(3)
+    ]
+);
+baked_fixture!(
+    norm_time_distributed,
+    "td_norm",
+    "tests/fixtures/td_norm.weights.json",
+    "tests/fixtures/keras/td_norm.keras.gz",
+    (floats 4),
+    [
+        Input(None, 4),
+        TimeDistributed(BatchNormalization()),
+        TimeDistributed(LayerNormalization()),
+        SimpleRNN(4, seq),
+        TimeDistributed(LayerNormalization(center = false))
+    ]
+);
+baked_fixture!(
+    norm_on_a_vector,
+    "norm_vector",
+    "tests/fixtures/norm_vector.weights.json",
+    "tests/fixtures/keras/norm_vector.keras.gz",
+    (floats 4),
+    [
+        Input(None, 4),
+        LSTM(5),
+        BatchNormalization(),
+        LayerNormalization(),
+        Dense(2)
+    ]
+);
+baked_fixture!(
+    tf_keras_norm,
+    "tfk_norm",
+    "tests/fixtures/tfk_norm.weights.json",
+    "tests/fixtures/keras/tfk_norm.h5.gz",
+    (floats 4),
+    [
+        Input(None, 4),
+        BatchNormalization(),
+        SimpleRNN(5, seq),
+        LayerNormalization(),
+        GRU(3),
+        BatchNormalization(center = false),
+        LayerNormalization(scale = false)
+    ]
+);
+baked_fixture!(
+    tf_keras_norm_masked_time_distributed,
+    "tfk_norm_mask_td",
+    "tests/fixtures/tfk_norm_mask_td.weights.json",
+    "tests/fixtures/keras/tfk_norm_mask_td.h5.gz",
+    tokens,
+    [
+        Embedding(30, 6, mask_zero = true),
+        TimeDistributed(BatchNormalization()),
+        LayerNormalization(epsilon = 0.01),
+        TimeDistributed(LayerNormalization()),
+        SimpleRNN(3)
+    ]
+);
+
 rnn_model! {
     /// The IMDB LSTM, its layers read from the file.
     pub struct ImdbDeclared<Embedding(10000, 32), LSTM(32), Dense(1, activation = sigmoid)>;

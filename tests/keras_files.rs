@@ -292,6 +292,7 @@ fn every_unsupported_layer_of_a_file_is_named_in_one_error() {
         ] {
             assert!(text.contains(layer), "{file}: {layer} not named in {text}");
         }
+        assert!(!text.contains("'batch_normalization'"), "{file}: {text}");
     }
 }
 
@@ -313,6 +314,40 @@ fn a_softmax_over_the_time_axis_is_refused_with_the_dsl_s_reason() {
             "layer 'softmax' (Softmax)",
             "`Softmax(axis = 1)` is not supported",
             "the last axis only",
+        ] {
+            assert!(text.contains(part), "{file}: {part:?} not in {text}");
+        }
+    }
+}
+
+rnn_runtime::rnn_model! { struct NormSeq<Input(5, 4), SimpleRNN(3, seq), BatchNormalization()>; }
+
+#[test]
+fn a_normalization_over_the_time_axis_is_refused_with_the_dsl_s_reason() {
+    // BatchNormalization(axis = 1) saved by Keras 3, LayerNormalization(axis = 1) by tf_keras
+    // (stored `[1]`), after a sequence: refused on load, naming the layer and the axis, with
+    // the message a declaration gets (the last axis is -1, or 2 on a sequence).
+    for (file, part) in [
+        (
+            "batch_norm_time_axis.keras",
+            "layer 'batch_normalization' (BatchNormalization)",
+        ),
+        (
+            "layer_norm_time_axis.h5",
+            "layer 'layer_normalization' (LayerNormalization)",
+        ),
+    ] {
+        let path = common::fixtures().join("keras_refused").join(file);
+        let e = match NormSeq::load(&path) {
+            Err(e) => e,
+            Ok(_) => panic!("{file}: loaded"),
+        };
+        assert!(matches!(e, Error::KerasUnsupported { .. }), "{e:?}");
+        let text = e.to_string();
+        for part in [
+            part,
+            "(axis = 1)` is not supported",
+            "the last axis only (`axis = -1`, Keras's default, or 2, its index here)",
         ] {
             assert!(text.contains(part), "{file}: {part:?} not in {text}");
         }

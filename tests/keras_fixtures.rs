@@ -1199,3 +1199,124 @@ float_fixture!(
     Conv1D(3, 4, padding = causal),
     LSTM(4)
 );
+// The normalization layers (issue 22): BatchNormalization at inference with random moving
+// statistics, without center / scale; LayerNormalization with and without Keras 3's
+// rms_scaling; between recurrent layers, after a masked Embedding (the mask passes), inside
+// TimeDistributed, on the vector after the last recurrent layer; tf_keras's `axis` lists.
+float_fixture!(
+    bn_stats,
+    BnStats,
+    Input(None, 4),
+    BatchNormalization(),
+    SimpleRNN(5, seq),
+    BatchNormalization(epsilon = 0.01),
+    GRU(3)
+);
+float_fixture!(
+    bn_plain,
+    BnPlain,
+    Input(None, 3),
+    BatchNormalization(center = false, scale = false),
+    LSTM(4, seq),
+    BatchNormalization(scale = false)
+);
+float_fixture!(
+    ln_seq,
+    LnSeq,
+    Input(None, 4),
+    LayerNormalization(),
+    SimpleRNN(5, seq),
+    LayerNormalization(epsilon = 0.0001, center = false),
+    Dense(2)
+);
+float_fixture!(
+    ln_rms,
+    LnRms,
+    Input(None, 4),
+    LayerNormalization(rms_scaling = true),
+    SimpleRNN(3, seq),
+    LayerNormalization(scale = false, rms_scaling = true)
+);
+token_fixture!(
+    norm_mask,
+    NormMask,
+    Embedding(30, 6, mask_zero = true),
+    BatchNormalization(),
+    LayerNormalization(),
+    SimpleRNN(4, seq),
+    LayerNormalization(),
+    SimpleRNN(3)
+);
+float_fixture!(
+    td_norm,
+    TdNorm,
+    Input(None, 4),
+    TimeDistributed(BatchNormalization()),
+    TimeDistributed(LayerNormalization()),
+    SimpleRNN(4, seq),
+    TimeDistributed(LayerNormalization(center = false))
+);
+float_fixture!(
+    norm_vector,
+    NormVector,
+    Input(None, 4),
+    LSTM(5),
+    BatchNormalization(),
+    LayerNormalization(),
+    Dense(2)
+);
+float_fixture!(
+    tfk_norm,
+    TfkNorm,
+    Input(None, 4),
+    BatchNormalization(),
+    SimpleRNN(5, seq),
+    LayerNormalization(),
+    GRU(3),
+    BatchNormalization(center = false),
+    LayerNormalization(scale = false)
+);
+token_fixture!(
+    tfk_norm_mask_td,
+    TfkNormMaskTd,
+    Embedding(30, 6, mask_zero = true),
+    TimeDistributed(BatchNormalization()),
+    LayerNormalization(epsilon = 0.01),
+    TimeDistributed(LayerNormalization()),
+    SimpleRNN(3)
+);
+
+/// BatchNormalization's moving statistics are not trainable: the model's counts are Keras's
+/// (its summary's "Trainable params" / "Non-trainable params" for these fixtures).
+#[test]
+fn moving_statistics_count_as_non_trainable_as_in_keras() {
+    rnn_runtime::rnn_model! { struct BnStats<Input(None, 4), BatchNormalization(), SimpleRNN(5, seq), BatchNormalization(epsilon = 0.01), GRU(3)>; }
+    rnn_runtime::rnn_model! { struct TfkNormMaskTd<Embedding(30, 6, mask_zero = true), TimeDistributed(BatchNormalization()), LayerNormalization(epsilon = 0.01), TimeDistributed(LayerNormalization()), SimpleRNN(3)>; }
+    rnn_runtime::rnn_model! { struct LnSeq<Input(None, 4), LayerNormalization(), SimpleRNN(5, seq), LayerNormalization(epsilon = 0.0001, center = false), Dense(2)>; }
+    let counts = |name: &str| {
+        let path = common::fixtures().join(format!("summaries/{name}.txt"));
+        let text = std::fs::read_to_string(path).unwrap();
+        let count = |label: &str| -> usize {
+            let line = text.lines().find(|l| l.starts_with(label)).unwrap();
+            line[label.len()..].trim().replace(',', "").parse().unwrap()
+        };
+        (count("Trainable params:"), count("Non-trainable params:"))
+    };
+    assert_eq!(
+        counts("bn_stats"),
+        (BnStats::TRAINABLE_PARAMS, BnStats::NON_TRAINABLE_PARAMS)
+    );
+    assert_eq!(BnStats::NON_TRAINABLE_PARAMS, 2 * (4 + 5));
+    assert_eq!(
+        counts("tfk_norm_mask_td"),
+        (
+            TfkNormMaskTd::TRAINABLE_PARAMS,
+            TfkNormMaskTd::NON_TRAINABLE_PARAMS
+        )
+    );
+    assert_eq!(
+        counts("ln_seq"),
+        (LnSeq::TRAINABLE_PARAMS, LnSeq::NON_TRAINABLE_PARAMS)
+    );
+    assert_eq!(LnSeq::NON_TRAINABLE_PARAMS, 0);
+}

@@ -1397,3 +1397,56 @@ fn a_wrapper_s_file_is_checked_down_to_its_inner_layer() {
     let e = err("short backward kernel", BiLstm::from_json(&text)).to_string();
     assert!(e.contains("backward_recurrent_kernel"), "{e}");
 }
+
+rnn_runtime::rnn_model! {
+    /// Fresh normalization layers on a sequence.
+    struct FreshNorms<Input(None, 3), BatchNormalization(), LayerNormalization()>;
+}
+rnn_runtime::rnn_model! {
+    /// The normalization layers (issue 22) on a sequence and on the last vector.
+    struct Norms<Input(None, 3), BatchNormalization(center = false), LayerNormalization(scale = false), SimpleRNN(4), BatchNormalization()>;
+}
+
+#[test]
+fn normalization_layers_start_as_keras_s_fresh_layers_and_round_trip() {
+    // A fresh Keras BatchNormalization (gamma 1, beta 0, moving mean 0, moving variance 1) is
+    // x / sqrt(1 + epsilon); a fresh LayerNormalization (gamma 1, beta 0) standardises each step.
+    let fresh = FreshNorms::random(5);
+    let xs = [[0.5f32, -1.0, 2.0], [0.0, 0.0, 0.0], [3.0, 3.0, 3.0]];
+    for (x, y) in xs.iter().zip(fresh.forward(&xs).unwrap()) {
+        let b: Vec<f64> = x.iter().map(|v| *v as f64 / 1.001f64.sqrt()).collect();
+        let mean = b.iter().sum::<f64>() / 3.0;
+        let var = b.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / 3.0;
+        for (got, bv) in y.iter().zip(&b) {
+            let want = (bv - mean) / (var + 1e-3).sqrt();
+            assert!((*got as f64 - want).abs() < 1e-5, "{x:?}: {got} vs {want}");
+        }
+    }
+    let m = Norms::random(3);
+    assert_eq!(Norms::NON_TRAINABLE_PARAMS, 2 * 3 + 2 * 4);
+    assert_eq!(Norms::TRAINABLE_PARAMS, 3 + 3 + (3 * 4 + 4 * 4 + 4) + 2 * 4);
+    // ... and saving and loading gives the same model bit for bit, zeros too.
+    let json = m.to_json();
+    let back = Norms::from_json(&json).unwrap();
+    assert_eq!(back.to_json(), json);
+    assert_eq!(m.forward(&xs).unwrap(), back.forward(&xs).unwrap());
+    let zeros = Norms::zeros();
+    assert!(zeros.forward(&xs).unwrap().iter().all(|v| v.is_finite()));
+    // A constant step (variance 0) stays finite: epsilon keeps the division defined.
+    assert!(m.forward(&xs[2..]).unwrap().iter().all(|v| v.is_finite()));
+    // A record missing its moving variance is refused, naming the layer and the tensor.
+    let mut v: Value = serde_json::from_str(&json).unwrap();
+    v["checksum"] = Value::Null;
+    let weights = v["layers"][0]["weights"].as_array_mut().unwrap();
+    assert_eq!(weights.len(), 3, "gamma, moving_mean, moving_variance");
+    weights.pop();
+    let e = err(
+        "missing moving_variance",
+        Norms::from_json(&serde_json::to_string(&v).unwrap()),
+    );
+    assert_words(
+        "missing moving_variance",
+        &e,
+        &["batch_normalization", "moving_variance"],
+    );
+}

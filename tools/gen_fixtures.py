@@ -169,8 +169,14 @@ def random_weights(model, rng, scales, quantize):
         new = []
         for w, v in zip(layer.weights, layer.get_weights()):
             wname = keras_export._weight_short_name(w)
+            if wname == "moving_variance":
+                # positive, away from 0 (BatchNormalization divides by its square root)
+                new.append(rng.uniform(0.2, 2.5, v.shape).astype(np.float32))
+                continue
             if wname == "embeddings":
                 lim = scales.get(wname, 0.5)
+            elif wname in ("gamma", "moving_mean"):
+                lim = scales.get(wname, 1.5)
             elif wname == "kernel":
                 lim = scales.get(wname, min(0.5, 2.0 / np.sqrt(v.shape[0])))
             elif wname == "recurrent_kernel":
@@ -604,6 +610,40 @@ def specs():
                 L.TimeDistributed(L.ELU(alpha=0.3)), L.SimpleRNN(3)],
        lambda r: mask_rows(r, 7, 30), (None, None), scales={"embeddings": 1.0})
 
+    # --- normalization layers: BatchNormalization (inference), LayerNormalization (issue 22) ---
+    # Random moving statistics (the variance positive), gamma and beta; between recurrent
+    # layers, without center / scale, Keras 3's rms_scaling, after a masked Embedding (the mask
+    # passes), in TimeDistributed, on the vector after the last recurrent layer.
+    k3("bn_stats", "Input(None, 4), BatchNormalization(), SimpleRNN(5, seq), BatchNormalization(epsilon = 0.01), GRU(3)",
+       lambda: [keras.Input((None, 4)), L.BatchNormalization(), L.SimpleRNN(5, return_sequences=True),
+                L.BatchNormalization(epsilon=0.01), L.GRU(3)],
+       lambda r: floats(r, 3, 6, 4, 2.0))
+    k3("bn_plain", "Input(None, 3), BatchNormalization(center = false, scale = false), LSTM(4, seq), BatchNormalization(scale = false)",
+       lambda: [keras.Input((None, 3)), L.BatchNormalization(center=False, scale=False),
+                L.LSTM(4, return_sequences=True), L.BatchNormalization(scale=False)],
+       lambda r: floats(r, 3, 5, 3, 2.0))
+    k3("ln_seq", "Input(None, 4), LayerNormalization(), SimpleRNN(5, seq), LayerNormalization(epsilon = 0.0001, center = false), Dense(2)",
+       lambda: [keras.Input((None, 4)), L.LayerNormalization(), L.SimpleRNN(5, return_sequences=True),
+                L.LayerNormalization(epsilon=0.0001, center=False), L.Dense(2)],
+       lambda r: floats(r, 3, 6, 4, 2.0))
+    k3("ln_rms", "Input(None, 4), LayerNormalization(rms_scaling = true), SimpleRNN(3, seq), LayerNormalization(scale = false, rms_scaling = true)",
+       lambda: [keras.Input((None, 4)), L.LayerNormalization(rms_scaling=True),
+                L.SimpleRNN(3, return_sequences=True), L.LayerNormalization(scale=False, rms_scaling=True)],
+       lambda r: floats(r, 3, 6, 4, 2.0))
+    k3("norm_mask", "Embedding(30, 6, mask_zero = true), BatchNormalization(), LayerNormalization(), SimpleRNN(4, seq), LayerNormalization(), SimpleRNN(3)",
+       lambda: [L.Embedding(30, 6, mask_zero=True), L.BatchNormalization(), L.LayerNormalization(),
+                L.SimpleRNN(4, return_sequences=True), L.LayerNormalization(), L.SimpleRNN(3)],
+       lambda r: mask_rows(r, 7, 30), (None, None), scales={"embeddings": 1.0})
+    k3("td_norm", "Input(None, 4), TimeDistributed(BatchNormalization()), TimeDistributed(LayerNormalization()), SimpleRNN(4, seq), TimeDistributed(LayerNormalization(center = false))",
+       lambda: [keras.Input((None, 4)), L.TimeDistributed(L.BatchNormalization()),
+                L.TimeDistributed(L.LayerNormalization()), L.SimpleRNN(4, return_sequences=True),
+                L.TimeDistributed(L.LayerNormalization(center=False))],
+       lambda r: floats(r, 3, 6, 4, 2.0))
+    k3("norm_vector", "Input(None, 4), LSTM(5), BatchNormalization(), LayerNormalization(), Dense(2)",
+       lambda: [keras.Input((None, 4)), L.LSTM(5), L.BatchNormalization(), L.LayerNormalization(),
+                L.Dense(2)],
+       lambda r: floats(r, 3, 6, 4))
+
     # --- tf_keras (Keras 2) ---
     T = tf_keras.layers
     S.append(Spec("tfk_imdb", "Embedding(10000, 32), SimpleRNN(32), Dense(1, activation = sigmoid)",
@@ -677,6 +717,19 @@ def specs():
                 T.TimeDistributed(T.ELU()), T.SimpleRNN(4, return_sequences=True),
                 T.TimeDistributed(T.Softmax())],
        around([0.8, 0.0, -1.0], 3, 6, 4, 1.5))
+
+    # tf_keras normalization layers: `axis` stored as [2] on a sequence, [1] on a vector and
+    # inside TimeDistributed.
+    tk("tfk_norm", "Input(None, 4), BatchNormalization(), SimpleRNN(5, seq), LayerNormalization(), GRU(3), BatchNormalization(center = false), LayerNormalization(scale = false)",
+       lambda: [tf_keras.Input((None, 4)), T.BatchNormalization(), T.SimpleRNN(5, return_sequences=True),
+                T.LayerNormalization(), T.GRU(3), T.BatchNormalization(center=False),
+                T.LayerNormalization(scale=False)],
+       lambda r: floats(r, 3, 6, 4, 2.0))
+    tk("tfk_norm_mask_td", "Embedding(30, 6, mask_zero = true), TimeDistributed(BatchNormalization()), LayerNormalization(epsilon = 0.01), TimeDistributed(LayerNormalization()), SimpleRNN(3)",
+       lambda: [T.Embedding(30, 6, mask_zero=True), T.TimeDistributed(T.BatchNormalization()),
+                T.LayerNormalization(epsilon=0.01), T.TimeDistributed(T.LayerNormalization()),
+                T.SimpleRNN(3)],
+       lambda r: mask_rows(r, 7, 30), (None, None), scales={"embeddings": 1.0})
 
     tk("tfk_imdb_lstm", "Embedding(10000, 32), LSTM(32), Dense(1, activation = sigmoid)",
        lambda: [T.Embedding(10000, 32), T.LSTM(32), T.Dense(1, activation="sigmoid")], tok500,
@@ -998,6 +1051,21 @@ def refused_softmax(out):
     m.save(os.path.join(out, "softmax_time_axis.h5"))
 
 
+def refused_norm(out):
+    """BatchNormalization over the time axis (Keras 3 `.keras`) and LayerNormalization over it
+    (tf_keras `.h5`, axis [1]): rnn_model! normalises the last axis only; the file is refused
+    with the DSL's message."""
+    keras.backend.clear_session()
+    m = keras.Sequential([keras.Input((5, 4)), keras.layers.SimpleRNN(3, return_sequences=True),
+                          keras.layers.BatchNormalization(axis=1)])
+    m.save(os.path.join(out, "batch_norm_time_axis.keras"))
+    tf_keras.backend.clear_session()
+    m = tf_keras.Sequential([tf_keras.Input((5, 4)),
+                             tf_keras.layers.SimpleRNN(3, return_sequences=True),
+                             tf_keras.layers.LayerNormalization(axis=1)])
+    m.save(os.path.join(out, "layer_norm_time_axis.h5"))
+
+
 def refused():
     """Keras files rnn_model! refuses, each with its reason: a layer class it does not implement
     (Keras 3 `.keras`), several (`unimplemented_stack`, Keras 3 and tf_keras), an option it does not implement (tf_keras `.h5`), and a weights-only
@@ -1026,6 +1094,7 @@ def refused():
                                  T.UnitNormalization(), T.SeparableConv1D(8, 3), T.GRU(3)])
     stack.save(os.path.join(out, "unimplemented_stack.h5"))
     refused_softmax(out)
+    refused_norm(out)
     for f in sorted(os.listdir(out)):
         print(f"{f:28s} {os.path.getsize(os.path.join(out, f)):9d} B")
 

@@ -27,7 +27,10 @@ forms: GRU's bias is [2, 3*units] with reset_after, [3*units] without), Dense, a
 write no tensors: Dropout, SpatialDropout1D, GaussianNoise, GaussianDropout,
 ActivityRegularization (identity at inference), Activation, Masking, and the activation layers
 ReLU (max_value, negative_slope, threshold), LeakyReLU (negative_slope; tf_keras's `alpha` is
-written as negative_slope), ELU (alpha) and Softmax (the last axis only; nothing written).
+written as negative_slope), ELU (alpha) and Softmax (the last axis only; nothing written),
+BatchNormalization (epsilon, center, scale; gamma, beta, moving_mean, moving_variance) and
+LayerNormalization (epsilon, center, scale, Keras 3's rms_scaling; gamma, beta), both over the
+last axis only.
 LSTM and GRU write
 `recurrent_activation` through the same activation mapping as `activation` (a tf_keras
 `hard_sigmoid` becomes `hard_sigmoid_keras2`); their `dropout`, `recurrent_dropout` and LSTM's
@@ -299,6 +302,42 @@ def _check_softmax_axis(layer, cfg, refuse):
         refuse(f"Softmax(axis = {axis}) (rnn_model! normalises over the last axis only, axis = -1)")
 
 
+# The rank of the input of the layer being read inside TimeDistributed (one step: 2), else None.
+_INNER_NDIM = None
+
+
+def _input_ndim(layer):
+    """The rank of a built layer's input, batch axis included (3 on a sequence, 2 on a vector
+    or inside TimeDistributed); None if it cannot be told."""
+    if _INNER_NDIM is not None:
+        return _INNER_NDIM
+    spec = getattr(layer, "input_spec", None)
+    spec = spec[0] if isinstance(spec, (list, tuple)) and spec else spec
+    if getattr(spec, "ndim", None):
+        return int(spec.ndim)
+    shapes = getattr(layer, "_build_shapes_dict", None) or {}
+    shape = next(iter(shapes.values()), None)
+    if shape is not None:
+        return len(shape)
+    try:
+        return len(layer.input.shape)
+    except Exception:  # noqa: BLE001 (an inner layer of a wrapper has no input tensor)
+        return None
+
+
+def _check_norm_axis(layer, cfg, refuse):
+    """BatchNormalization / LayerNormalization over the last axis only (rnn_spec's
+    rule_last_axis): -1, or its positive index (tf_keras writes [2] on a sequence)."""
+    axis = cfg.get("axis", -1)
+    items = list(axis) if isinstance(axis, (list, tuple)) else [axis]
+    ndim = _input_ndim(layer)
+    ok = len(items) == 1 and (items[0] == -1 or (ndim is not None and items[0] == ndim - 1))
+    if not ok:
+        refuse(f"{type(layer).__name__}(axis = {axis}) (rnn_model! normalises the last axis only, axis = -1)")
+    if cfg.get("renorm"):
+        refuse("renorm=True")
+
+
 def _refuse_true(*keys):
     def check(layer, cfg, refuse):
         for key in keys:
@@ -388,6 +427,17 @@ EXPORTER_ROWS = {
     "LeakyReLU": Row(config={"negative_slope": _f32_float("negative_slope", 0.3, spelling="alpha")}),
     "ELU": Row(config={"alpha": _f32_float("alpha", 1.0)}),
     "Softmax": Row(check=_check_softmax_axis),
+    "BatchNormalization": Row(
+        config={"epsilon": _f32_float("epsilon", 1e-3), "center": _bool("center", True),
+                "scale": _bool("scale", True)},
+        dsl={"momentum": _float("momentum", 0.99)},
+        dims=lambda c: {"in": None, "units": None},
+        check=_check_norm_axis),
+    "LayerNormalization": Row(
+        config={"epsilon": _f32_float("epsilon", 1e-3), "center": _bool("center", True),
+                "scale": _bool("scale", True), "rms_scaling": _bool("rms_scaling", False)},
+        dims=lambda c: {"in": None, "units": None},
+        check=_check_norm_axis),
     "Masking": Row(config={"mask_value": _f32_float("mask_value", 0.0)}),
     "Conv1D": Row(
         config={"filters": _int("filters"), "kernel_size": _size("kernel_size"),
@@ -577,7 +627,12 @@ def _time_distributed_doc(layer, tf_keras, where, refuse):
 
     def sub_refuse(what):
         raise Unsupported(f"{sub_where}: {what} is not supported")
-    _, icfg, tensors, iextra = _read_layer(inner, tf_keras, sub_where, sub_refuse)
+    global _INNER_NDIM
+    _INNER_NDIM = 2
+    try:
+        _, icfg, tensors, iextra = _read_layer(inner, tf_keras, sub_where, sub_refuse)
+    finally:
+        _INNER_NDIM = None
     config = dict({"layer": icls}, **icfg)
     return config, tensors, {"layer": _layer_dsl(icls, dict(icfg, **iextra))}
 

@@ -314,6 +314,26 @@ def _apply(cls, cfg, W, h, mask):
         h, mask = h.reshape(h.shape[0], -1), None
     elif cls == "RepeatVector":
         h, mask = np.repeat(h[:, None, :], cfg["n"], axis=1), None
+    elif cls == "BatchNormalization":
+        # inference: the moving statistics, per feature of the last axis; the mask passes
+        eps = float(np.float32(cfg["epsilon"]))
+        g = W["gamma"] if cfg["scale"] else 1.0
+        b = W["beta"] if cfg["center"] else 0.0
+        h = g * (h - W["moving_mean"]) / np.sqrt(W["moving_variance"] + eps) + b
+    elif cls == "LayerNormalization":
+        # each step's mean and biased variance over its features; Keras 3's rms_scaling: not
+        # centred, gamma only (docs/KERAS_LAYERS.md); the mask passes
+        eps = float(np.float32(cfg["epsilon"]))
+        mean = h.mean(axis=-1, keepdims=True)
+        var = h.var(axis=-1, keepdims=True)
+        if cfg["rms_scaling"]:
+            h = h / np.sqrt(var + eps) * W["gamma"]
+        else:
+            h = (h - mean) / np.sqrt(var + eps)
+            if cfg["scale"]:
+                h = h * W["gamma"]
+            if cfg["center"]:
+                h = h + W["beta"]
     elif cls in IDENTITY_CLASSES:
         pass  # identity at inference; the mask passes
     else:

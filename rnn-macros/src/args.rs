@@ -10,7 +10,7 @@ use crate::errors::Errors;
 use crate::parse::{Arg, LayerAst, Value};
 use rnn_spec::rules::{MAX_COUNT, MAX_WIDTH};
 use rnn_spec::suggest::did_you_mean;
-use rnn_spec::{Activation, Class as Spec, LayerKind, Merge, Ty};
+use rnn_spec::{Activation, Class as Spec, Flow, LayerKind, Merge, Ty};
 
 /// One bound argument: its value and the tokens to point at.
 pub struct Bound<'a> {
@@ -155,6 +155,9 @@ pub struct Reader<'a, 'e> {
     pub spec: &'static Spec,
     /// The keywords read so far: `finish` checks the others.
     read: Vec<&'static str>,
+    /// The positive index of the layer's last axis (2 on a sequence, 1 on a vector or inside
+    /// `TimeDistributed`), when known.
+    last_axis: Option<i64>,
 }
 
 /// Binds a layer's arguments to its class's keywords (every mistake reported).
@@ -171,6 +174,7 @@ pub fn reader<'a, 'e>(
         class: class.name,
         spec: class,
         read: Vec::new(),
+        last_axis: None,
     }
 }
 
@@ -179,10 +183,12 @@ pub fn reader<'a, 'e>(
 pub fn layer(
     ast: &LayerAst,
     class: &'static Spec,
-    input: rnn_spec::Flow,
+    input: Option<Flow>,
     errors: &mut Errors,
 ) -> Option<LayerKind> {
     let mut r = reader(ast, class, errors);
+    r.last_axis = input.map(|f| if f.is_seq() { 2 } else { 1 });
+    let input = input.unwrap_or(Flow::Vector { width: 0 });
     let kind = LayerKind::build(class, &mut r, input);
     r.finish();
     kind
@@ -351,6 +357,10 @@ impl rnn_spec::Options for Reader<'_, '_> {
         }
     }
 
+    fn last_axis(&self) -> Option<i64> {
+        self.last_axis
+    }
+
     fn axis(&mut self, key: &'static str) -> Option<i64> {
         self.read.push(key);
         match self.read_axis(key) {
@@ -401,7 +411,9 @@ impl rnn_spec::Options for Reader<'_, '_> {
             );
             return None;
         }
-        let kind = layer(inner_ast, class, input, self.errors)?;
+        // `TimeDistributed`'s inner layer sees one step, (batch, features): its last axis is 1
+        // (`LayerKind::build` passes it a vector).
+        let kind = layer(inner_ast, class, Some(input), self.errors)?;
         // A `LayerKind` is `Copy` and refers to its inner layer by `&'static`: the macro's own
         // process holds the few bytes until it exits.
         Some(Box::leak(Box::new(kind)))
@@ -665,7 +677,11 @@ impl<'a> Reader<'a, '_> {
         match (axis, value) {
             (Some(x), _) if x.abs() < 1e15 => Ok(Some(x as i64)),
             (_, Value::Tuple(..)) => {
-                let message = rnn_spec::softmax_axis_refused(&t.to_string());
+                let message = if self.spec.kind == rnn_spec::Kind::Softmax {
+                    rnn_spec::softmax_axis_refused(&t.to_string())
+                } else {
+                    rnn_spec::norm_axis_refused(self.spec, &t.to_string(), self.last_axis)
+                };
                 self.errors.push(&t, message);
                 Err(())
             }

@@ -9,7 +9,7 @@ use syn::Ident;
 use rnn_spec::naming::auto_name;
 use rnn_spec::rules::{Walk, rule_unique_names};
 use rnn_spec::suggest::did_you_mean;
-use rnn_spec::{CLASSES, Flow, Kind};
+use rnn_spec::{CLASSES, Kind};
 
 use crate::args;
 use crate::errors::Errors;
@@ -38,8 +38,7 @@ pub fn check(def: &ModelDef) -> Result<Model, syn::Error> {
         }
         let text = ast.to_token_stream().to_string();
         let (flow_in, misplaced) = walk.enter(index, class, &text);
-        let flow = flow_in.unwrap_or(Flow::Vector { width: 0 });
-        let kind = args::layer(ast, class, flow, &mut errors);
+        let kind = args::layer(ast, class, flow_in, &mut errors);
         // After the layer's own mistakes, as they come first in its tokens.
         for broken in misplaced {
             errors.push(ast, broken);
@@ -201,6 +200,7 @@ fn collect_classes<'a>(layers: impl Iterator<Item = &'a LayerAst>, out: &mut Vec
 mod tests {
     use super::*;
     use crate::model::Source;
+    use rnn_spec::Flow;
 
     fn model(src: &str) -> Model {
         let def: ModelDef = syn::parse_str(src).expect("parses");

@@ -941,10 +941,14 @@ mod tests {
         // A masked Embedding, then a window: the mask is gone after it (Keras drops it), but
         // GlobalAveragePooling1D right after the Embedding averages the unmasked steps.
         let p = plan_of(
-            "struct M<Embedding(30, 8, mask_zero = true), Conv1D(6, 3), LSTM(4, seq), GlobalAveragePooling1D()>;",
+            "struct M<Embedding(30, 8, mask_zero = true), Dense(4), Conv1D(6, 3), LSTM(4, seq), GlobalAveragePooling1D()>;",
         );
         assert!(p.passes()[0].masked && !p.passes()[1].masked);
-        assert_eq!(p.passes()[1].ops, [step(2, 4, MaskAt::None, false)]);
+        assert_eq!(p.passes()[1].ops, [step(3, 4, MaskAt::None, false)]);
+        // An Embedding right before a Conv1D folds into it: the window reads the token ids.
+        let p = plan_of("struct M<Embedding(30, 8), Conv1D(6, 3), LSTM(4)>;");
+        assert_eq!(p.fold.map(|f| (f.into, f.width)), Some((1, 18)));
+        assert_eq!(p.stages[0], Stage::Window { layer: 1, width: 6 });
         let p = plan_of(
             "struct M<Embedding(30, 8, mask_zero = true), GlobalAveragePooling1D(), Dense(2)>;",
         );

@@ -43,9 +43,14 @@ pub fn summary(model: &Model) -> String {
         lines.push(rule.repeat(LINE));
     }
     let total = model.params() as u128;
+    let frozen: u128 = model
+        .layers
+        .iter()
+        .map(|l| l.kind.non_trainable_params())
+        .sum();
     lines.push(format!("Total params: {}", group(total)));
-    lines.push(format!("Trainable params: {}", group(total)));
-    lines.push("Non-trainable params: 0".to_string());
+    lines.push(format!("Trainable params: {}", group(total - frozen)));
+    lines.push(format!("Non-trainable params: {}", group(frozen)));
     lines.push("_".repeat(LINE));
     lines.join("\n")
 }

@@ -11,9 +11,9 @@ pub use crate::info::{LayerInfo, LayerKind};
 pub use crate::init::Rng;
 pub use crate::kernels::{Avx2, Avx512, MulAdd, Neon, Portable, Simd128};
 pub use crate::layers::{
-    ActivationLayer, Bidirectional, CausalState, Cell, Conv1d, Dense, Elu, Embedding, Flatten,
-    FoldedEmbedding, GlobalPool, Gru, Inert, Lstm, Masking, PerStep, Pool1d, Rectifier, Recurrent,
-    Reset, SimpleRnn, TimeDistributed,
+    ActivationLayer, BatchNorm, Bidirectional, CausalState, Cell, Conv1d, Dense, Elu, Embedding,
+    Flatten, FoldedEmbedding, GlobalPool, Gru, Inert, LayerNorm, Lstm, Masking, PerStep, Pool1d,
+    Rectifier, Recurrent, Reset, SimpleRnn, TimeDistributed,
 };
 #[cfg(feature = "alloc")]
 pub use crate::weights::{LayerRecord, WeightsFile};

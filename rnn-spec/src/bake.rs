@@ -172,6 +172,44 @@ pub fn into_cell_arrays(kind: &LayerKind, tensors: Vec<Vec<f32>>) -> Vec<Vec<f32
             let kernel = expand_groups(next(), (kernel_size, input, units), groups);
             alloc::vec![kernel, bias(&mut t, units)]
         }
+        LayerKind::BatchNormalization {
+            epsilon,
+            center,
+            scale,
+            ..
+        } => {
+            let gamma = if scale {
+                next()
+            } else {
+                alloc::vec![1.0; units]
+            };
+            let beta = if center {
+                next()
+            } else {
+                alloc::vec![0.0; units]
+            };
+            let (mean, variance) = (next(), next());
+            let (s, b) = batch_norm_scale_shift(&gamma, &beta, &mean, &variance, epsilon);
+            alloc::vec![s, b, gamma, beta, mean, variance]
+        }
+        LayerKind::LayerNormalization {
+            center,
+            scale,
+            rms_scaling,
+            ..
+        } => {
+            let gamma = if scale || rms_scaling {
+                next()
+            } else {
+                alloc::vec![1.0; units]
+            };
+            let beta = if center && !rms_scaling {
+                next()
+            } else {
+                alloc::vec![0.0; units]
+            };
+            alloc::vec![gamma, beta]
+        }
         LayerKind::Bidirectional { .. }
         | LayerKind::TimeDistributed { .. }
         | LayerKind::MaxPooling1d { .. }
@@ -251,6 +289,34 @@ pub fn file_tensors(kind: &LayerKind, arrays: Vec<Vec<f32>>) -> Vec<Vec<f32>> {
             }
             arrays
         }
+        LayerKind::BatchNormalization { center, scale, .. } => {
+            // The fused scale and shift are derived; then gamma, beta, mean, variance.
+            let mut a = arrays.into_iter().skip(2);
+            let (gamma, beta) = (a.next(), a.next());
+            let kept = [(scale, gamma), (center, beta)];
+            let mut out: Vec<Vec<f32>> = kept
+                .into_iter()
+                .filter_map(|(k, t)| t.filter(|_| k))
+                .collect();
+            out.extend(a);
+            out
+        }
+        LayerKind::LayerNormalization {
+            center,
+            scale,
+            rms_scaling,
+            ..
+        } => {
+            let mut a = arrays.into_iter();
+            let (gamma, beta) = (a.next(), a.next());
+            let kept = [
+                (scale || rms_scaling, gamma),
+                (center && !rms_scaling, beta),
+            ];
+            kept.into_iter()
+                .filter_map(|(k, t)| t.filter(|_| k))
+                .collect()
+        }
         LayerKind::MaxPooling1d { .. }
         | LayerKind::AveragePooling1d { .. }
         | LayerKind::GlobalMaxPooling1d { .. }
@@ -312,6 +378,31 @@ fn group_blocks(
         }
     }
     kernel
+}
+
+/// BatchNormalization's inference form as one multiply-add per feature, computed as
+/// TensorFlow's `tf.nn.batch_normalization` does in float32 (Keras 3 and tf_keras call it):
+/// `scale = gamma * rsqrt(variance + epsilon)`, `shift = beta - mean * scale`; the layer is
+/// then `x * scale + shift`.
+pub fn batch_norm_scale_shift(
+    gamma: &[f32],
+    beta: &[f32],
+    mean: &[f32],
+    variance: &[f32],
+    epsilon: f32,
+) -> (Vec<f32>, Vec<f32>) {
+    let scale: Vec<f32> = gamma
+        .iter()
+        .zip(variance)
+        .map(|(g, v)| g * (1.0 / libm::sqrtf(v + epsilon)))
+        .collect();
+    let shift = beta
+        .iter()
+        .zip(mean)
+        .zip(&scale)
+        .map(|((b, m), s)| b - m * s)
+        .collect();
+    (scale, shift)
 }
 
 /// Keras's LSTM gate order i, f, c, o to the cell's i, f, o, c in every row of `4 * units`

@@ -31,6 +31,12 @@ pub trait Options {
     /// One of the names the keyword's [`crate::Ty::Choice`] lists (the list's own `&'static`
     /// name, whatever case the source wrote).
     fn choice(&mut self, key: &'static str) -> Option<&'static str>;
+    /// The positive index of the layer's last axis, counting the batch axis (2 on a sequence,
+    /// 1 on a vector or inside `TimeDistributed`), when the source knows the layer's input;
+    /// `None` otherwise (then only `-1` names the last axis).
+    fn last_axis(&self) -> Option<i64> {
+        None
+    }
     /// `Bidirectional`'s merge mode.
     fn merge(&mut self, key: &'static str) -> Option<Merge>;
     /// A wrapper's inner layer, built by [`LayerKind::build`] from its own options on the
@@ -167,6 +173,37 @@ impl LayerKind {
                     return None;
                 }
                 LayerKind::Softmax { width: input }
+            }
+            Kind::BatchNormalization | Kind::LayerNormalization => {
+                let axis = o.axis("axis");
+                if class.kind == Kind::BatchNormalization {
+                    let _ = o.float("momentum");
+                }
+                let epsilon = o.float("epsilon");
+                let center = o.flag("center");
+                let scale = o.flag("scale");
+                if let Some(message) = axis.and_then(|a| rule_last_axis(class, a, o.last_axis())) {
+                    o.refuse("axis", &message);
+                    return None;
+                }
+                let (epsilon, center, scale) = (epsilon? as f32, center?, scale?);
+                axis?;
+                if class.kind == Kind::BatchNormalization {
+                    LayerKind::BatchNormalization {
+                        width: input,
+                        epsilon,
+                        center,
+                        scale,
+                    }
+                } else {
+                    LayerKind::LayerNormalization {
+                        width: input,
+                        epsilon,
+                        center,
+                        scale,
+                        rms_scaling: o.flag("rms_scaling")?,
+                    }
+                }
             }
             Kind::Masking => LayerKind::Masking {
                 width: input,
@@ -368,6 +405,28 @@ pub fn rule_softmax_last_axis(axis: i64) -> Option<String> {
 pub fn softmax_axis_refused(shown: &str) -> String {
     alloc::format!(
         "`Softmax(axis = {shown})` is not supported: rnn_model! normalises over the last axis only (`axis = -1`, Keras's default; write the last axis as -1). Over the time axis, or over several axes, each step's output would depend on every other step, which `forward` on a free length and streaming `step` cannot compute one step at a time"
+    )
+}
+
+/// `BatchNormalization` and `LayerNormalization` normalise the last axis only: `axis = -1`
+/// (Keras's default) or its positive index `last` (tf_keras writes `[2]` for a sequence).
+/// Another axis (the time axis: each step's output would depend on the other steps, or the
+/// statistics on the length) is refused, naming it and the fix.
+pub fn rule_last_axis(class: &Class, axis: i64, last: Option<i64>) -> Option<String> {
+    if axis == -1 || Some(axis) == last {
+        return None;
+    }
+    Some(norm_axis_refused(class, &alloc::format!("{axis}"), last))
+}
+
+/// The message of [`rule_last_axis`] for an axis written `shown` (an integer or a list).
+pub fn norm_axis_refused(class: &Class, shown: &str, last: Option<i64>) -> String {
+    let positive = last.map_or(String::new(), |l| {
+        alloc::format!(", or {l}, its index here")
+    });
+    alloc::format!(
+        "`{}(axis = {shown})` is not supported: rnn_model! normalises the last axis only (`axis = -1`, Keras's default{positive}); write `axis = -1` or leave it out. Another axis is the time axis (each step's output would depend on the other steps, which `forward` on a free length and streaming `step` cannot compute one step at a time) or one the input does not have",
+        class.name
     )
 }
 

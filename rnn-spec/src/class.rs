@@ -62,6 +62,10 @@ pub enum Kind {
     Elu,
     /// `Softmax(axis)`.
     Softmax,
+    /// `BatchNormalization(axis, momentum, epsilon, center, scale)`, inference form.
+    BatchNormalization,
+    /// `LayerNormalization(axis, epsilon, center, scale, rms_scaling)`.
+    LayerNormalization,
     /// `Masking(mask_value)`.
     Masking,
     /// `Conv1D(filters, kernel_size)`.
@@ -184,6 +188,9 @@ pub struct Tensor {
     /// The boolean options, with the values they must have, for the tensor to exist
     /// (`use_bias = true`); empty: always.
     pub when: &'static [(&'static str, bool)],
+    /// Whether Keras trains it: false for BatchNormalization's moving statistics, which Keras's
+    /// summary counts as "Non-trainable params" (`NON_TRAINABLE_PARAMS`).
+    pub trainable: bool,
 }
 
 /// Everything about one layer class.
@@ -281,7 +288,21 @@ const fn t(
     shape: &'static [Dim],
     when: &'static [(&'static str, bool)],
 ) -> Tensor {
-    Tensor { name, shape, when }
+    Tensor {
+        name,
+        shape,
+        when,
+        trainable: true,
+    }
+}
+/// A non-trainable tensor (BatchNormalization's `moving_mean`, `moving_variance`).
+const fn frozen(name: &'static str, shape: &'static [Dim]) -> Tensor {
+    Tensor {
+        name,
+        shape,
+        when: ALWAYS,
+        trainable: false,
+    }
 }
 const ALWAYS: &[(&str, bool)] = &[];
 const BIAS: &[(&str, bool)] = &[("use_bias", true)];
@@ -599,6 +620,79 @@ pub const SOFTMAX: Class = Class {
     refused: &[],
     no_stream: None,
     example: "Softmax()",
+};
+
+/// `BatchNormalization(axis = -1, momentum = 0.99, epsilon = 1e-3, center = true, scale =
+/// true)` at inference: `gamma * (x - moving_mean) / sqrt(moving_variance + epsilon) + beta`
+/// per feature of the last axis (`rule_last_axis`); `momentum` only matters in training. The
+/// moving statistics are not trainable.
+pub const BATCH_NORMALIZATION: Class = Class {
+    kind: Kind::BatchNormalization,
+    name: "BatchNormalization",
+    snake: "batch_normalization",
+    role: Role::PerStep,
+    sequence_only: false,
+    in_file: true,
+    positional: &["axis", "momentum", "epsilon", "center", "scale"],
+    flags: &[],
+    keywords: &[
+        kw("axis", Ty::Axis, Some(Value::Float(-1.0))),
+        kw("momentum", Ty::Float, Some(Value::Float(0.99))),
+        kw("epsilon", Ty::Float, Some(Value::Float(1e-3))),
+        kw("center", Ty::Bool, Some(Value::Bool(true))),
+        kw("scale", Ty::Bool, Some(Value::Bool(true))),
+        NAME,
+    ],
+    config: &["epsilon", "center", "scale"],
+    tensors: &[
+        t("gamma", &[Dim::Units(1)], &[("scale", true)]),
+        t("beta", &[Dim::Units(1)], &[("center", true)]),
+        frozen("moving_mean", &[Dim::Units(1)]),
+        frozen("moving_variance", &[Dim::Units(1)]),
+    ],
+    refused: &["renorm"],
+    no_stream: None,
+    example: "BatchNormalization(epsilon = 1e-5)",
+};
+
+/// `LayerNormalization(axis = -1, epsilon = 1e-3, center = true, scale = true, rms_scaling =
+/// false)`: each step (or vector) normalised over its features with its own mean and (biased)
+/// variance. Keras 3's `rms_scaling` divides the uncentred input by that standard deviation
+/// and keeps only `gamma` (whatever `center` and `scale` say).
+pub const LAYER_NORMALIZATION: Class = Class {
+    kind: Kind::LayerNormalization,
+    name: "LayerNormalization",
+    snake: "layer_normalization",
+    role: Role::PerStep,
+    sequence_only: false,
+    in_file: true,
+    positional: &["axis", "epsilon", "center", "scale", "rms_scaling"],
+    flags: &[],
+    keywords: &[
+        kw("axis", Ty::Axis, Some(Value::Float(-1.0))),
+        kw("epsilon", Ty::Float, Some(Value::Float(1e-3))),
+        kw("center", Ty::Bool, Some(Value::Bool(true))),
+        kw("scale", Ty::Bool, Some(Value::Bool(true))),
+        kw("rms_scaling", Ty::Bool, Some(Value::Bool(false))),
+        NAME,
+    ],
+    config: &["epsilon", "center", "scale", "rms_scaling"],
+    tensors: &[
+        t(
+            "gamma",
+            &[Dim::Units(1)],
+            &[("scale", true), ("rms_scaling", false)],
+        ),
+        t("gamma", &[Dim::Units(1)], &[("rms_scaling", true)]),
+        t(
+            "beta",
+            &[Dim::Units(1)],
+            &[("center", true), ("rms_scaling", false)],
+        ),
+    ],
+    refused: &[],
+    no_stream: None,
+    example: "LayerNormalization(epsilon = 1e-6)",
 };
 
 /// `Masking(mask_value = 0.0)`.
@@ -968,6 +1062,8 @@ pub const CLASSES: &[&Class] = &[
     &LEAKY_RELU,
     &ELU,
     &SOFTMAX,
+    &BATCH_NORMALIZATION,
+    &LAYER_NORMALIZATION,
     &MASKING,
     &CONV1D,
     &MAX_POOLING1D,

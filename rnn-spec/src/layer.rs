@@ -240,6 +240,30 @@ layer_kinds! {
         /// Width in and out.
         width: usize,
     },
+    /// `BatchNormalization()` at inference, per feature of the last axis.
+    BatchNormalization {
+        /// Width in and out.
+        width: usize,
+        /// Added to the moving variance.
+        epsilon: f32,
+        /// Whether it has `beta`.
+        center: bool,
+        /// Whether it has `gamma`.
+        scale: bool,
+    },
+    /// `LayerNormalization()` over the last axis of each step.
+    LayerNormalization {
+        /// Width in and out.
+        width: usize,
+        /// Added to the variance.
+        epsilon: f32,
+        /// Whether it has `beta` (without `rms_scaling`).
+        center: bool,
+        /// Whether it has `gamma` (always with `rms_scaling`).
+        scale: bool,
+        /// Keras 3's `rms_scaling`: the input is not centred, only `gamma` scales it.
+        rms_scaling: bool,
+    },
     /// `Masking(mask_value)`: a step whose features all equal the value is masked and zeroed.
     Masking {
         /// Width in and out.
@@ -472,6 +496,8 @@ impl LayerKind {
             LayerKind::LeakyRelu { .. } => &class::LEAKY_RELU,
             LayerKind::Elu { .. } => &class::ELU,
             LayerKind::Softmax { .. } => &class::SOFTMAX,
+            LayerKind::BatchNormalization { .. } => &class::BATCH_NORMALIZATION,
+            LayerKind::LayerNormalization { .. } => &class::LAYER_NORMALIZATION,
             LayerKind::Masking { .. } => &class::MASKING,
             LayerKind::Conv1d { .. } => &class::CONV1D,
             LayerKind::MaxPooling1d { .. } => &class::MAX_POOLING1D,
@@ -524,6 +550,8 @@ impl LayerKind {
             | LayerKind::LeakyRelu { width, .. }
             | LayerKind::Elu { width, .. }
             | LayerKind::Softmax { width }
+            | LayerKind::BatchNormalization { width, .. }
+            | LayerKind::LayerNormalization { width, .. }
             | LayerKind::Masking { width, .. }
             | LayerKind::MaxPooling1d { width, .. }
             | LayerKind::AveragePooling1d { width, .. }
@@ -600,18 +628,28 @@ impl LayerKind {
     /// `Bidirectional` holds its inner layer's twice, `forward_kernel`, ..., `backward_kernel`,
     /// ...; `TimeDistributed` its inner layer's under their own names.
     pub fn tensors(&self) -> Vec<(String, Vec<usize>)> {
+        self.tensors_trainable()
+            .into_iter()
+            .map(|(name, shape, _)| (name, shape))
+            .collect()
+    }
+
+    #[cfg(feature = "alloc")]
+    /// [`LayerKind::tensors`] with whether Keras trains each ([`crate::class::Tensor`]'s
+    /// `trainable`).
+    pub fn tensors_trainable(&self) -> Vec<(String, Vec<usize>, bool)> {
         match *self {
             LayerKind::Bidirectional { inner, .. } => {
-                let one = inner.tensors();
+                let one = inner.tensors_trainable();
                 return ["forward_", "backward_"]
                     .iter()
                     .flat_map(|dir| {
                         one.iter()
-                            .map(move |(n, s)| (format!("{dir}{n}"), s.clone()))
+                            .map(move |(n, s, t)| (format!("{dir}{n}"), s.clone(), *t))
                     })
                     .collect();
             }
-            LayerKind::TimeDistributed { inner } => return inner.tensors(),
+            LayerKind::TimeDistributed { inner } => return inner.tensors_trainable(),
             _ => {}
         }
         let (input, units) = self.sizes();
@@ -635,9 +673,20 @@ impl LayerKind {
                         Dim::InPerGroup => input / self.size_field("groups").max(1),
                     })
                     .collect();
-                (t.name.into(), shape)
+                (t.name.into(), shape, t.trainable)
             })
             .collect()
+    }
+
+    #[cfg(feature = "alloc")]
+    /// The parameters Keras does not train (BatchNormalization's moving statistics): its
+    /// summary's "Non-trainable params".
+    pub fn non_trainable_params(&self) -> u128 {
+        self.tensors_trainable()
+            .into_iter()
+            .filter(|(_, _, trainable)| !trainable)
+            .map(|(_, shape, _)| shape.iter().map(|&d| d as u128).product::<u128>())
+            .sum()
     }
 
     #[cfg(feature = "alloc")]
@@ -828,7 +877,7 @@ pub struct LayerInfo {
     pub class: &'static str,
     /// The output shape as Keras 2 prints it: `(None, None, 32)`.
     pub output_shape: &'static str,
-    /// Parameter count (all trainable).
+    /// Parameter count (trainable and not: `kind.non_trainable_params()` of them are not).
     pub params: usize,
     /// Sizes and options.
     pub kind: LayerKind,

@@ -66,7 +66,7 @@ pub mod window;
 
 pub use activation::Activation;
 #[cfg(feature = "alloc")]
-pub use build::{Options, softmax_axis_refused};
+pub use build::{Options, norm_axis_refused, rule_last_axis, softmax_axis_refused};
 #[cfg(feature = "alloc")]
 pub use check::{FileLayer, FileTensor, Mismatch, check_file};
 pub use class::{CLASSES, Class, Kind, Role, Ty};

@@ -59,8 +59,9 @@ fn class_json(c: &Class) -> String {
             format!("{{{}}}", conds.join(", "))
         };
         format!(
-            "{{\"name\": {}, \"shape\": {shape}, \"when\": {when}}}",
-            string(t.name)
+            "{{\"name\": {}, \"shape\": {shape}, \"when\": {when}, \"trainable\": {}}}",
+            string(t.name),
+            t.trainable
         )
     });
     let wraps: Vec<&str> = c.wrapped().collect();

@@ -886,3 +886,65 @@ fn windows_count_keras_s_parameters_and_lengths() {
     let kinds = [conv, pool, conv];
     assert_eq!(rules::min_steps(kinds.iter()), Some(19));
 }
+
+#[test]
+fn normalization_layers_have_keras_s_tensors_and_trainability() {
+    use crate::bake::{file_tensors, into_cell_arrays};
+    use crate::class::BATCH_NORMALIZATION;
+    use crate::value::Value;
+    let bn = LayerKind::from_config(
+        "BatchNormalization",
+        &[
+            ("epsilon", Value::Float(0.01)),
+            ("center", Value::Bool(false)),
+            ("scale", Value::Bool(true)),
+        ],
+        Flow::Vector { width: 3 },
+    )
+    .unwrap();
+    let names: Vec<String> = bn.tensors().into_iter().map(|(n, _)| n).collect();
+    assert_eq!(names, ["gamma", "moving_mean", "moving_variance"]);
+    // The moving statistics are Keras's non-trainable weights.
+    assert_eq!((bn.params(), bn.non_trainable_params()), (9, 6));
+    // The cell's arrays: the fused scale and shift (TensorFlow's order), then the four
+    // tensors (beta zeros); saving gives the file's three back.
+    let file = vec![
+        vec![2.0, 1.0, 0.5],
+        vec![1.0, -1.0, 0.0],
+        vec![3.99, 0.99, 0.24],
+    ];
+    let arrays = into_cell_arrays(&bn, file.clone());
+    assert_eq!(arrays.len(), 6);
+    for f in 0..3 {
+        let scale = file[0][f] as f64 / (file[2][f] as f64 + 0.01).sqrt();
+        assert!((arrays[0][f] as f64 - scale).abs() < 1e-6);
+        assert!((arrays[1][f] as f64 + file[1][f] as f64 * scale).abs() < 1e-6);
+    }
+    assert_eq!(arrays[3], [0.0; 3]);
+    assert_eq!(file_tensors(&bn, arrays), file);
+    // LayerNormalization: Keras 3's rms_scaling keeps gamma only, whatever center says.
+    let ln = |rms: bool, scale: bool| {
+        LayerKind::from_config(
+            "LayerNormalization",
+            &[
+                ("epsilon", Value::Float(0.001)),
+                ("center", Value::Bool(true)),
+                ("scale", Value::Bool(scale)),
+                ("rms_scaling", Value::Bool(rms)),
+            ],
+            Flow::Vector { width: 4 },
+        )
+        .unwrap()
+    };
+    let names = |k: LayerKind| -> Vec<String> { k.tensors().into_iter().map(|(n, _)| n).collect() };
+    assert_eq!(names(ln(false, true)), ["gamma", "beta"]);
+    assert_eq!(names(ln(false, false)), ["beta"]);
+    assert_eq!(names(ln(true, false)), ["gamma"]);
+    assert_eq!(ln(true, true).non_trainable_params(), 0);
+    // The last axis only: -1 or its positive index; another is refused naming it and the fix.
+    assert_eq!(rule_last_axis(&BATCH_NORMALIZATION, -1, None), None);
+    assert_eq!(rule_last_axis(&BATCH_NORMALIZATION, 2, Some(2)), None);
+    let refused = rule_last_axis(&BATCH_NORMALIZATION, 1, Some(2)).unwrap();
+    assert!(refused.starts_with("`BatchNormalization(axis = 1)` is not supported"));
+    assert!(refused.contains("write `axis = -1`"));
+}

@@ -41,6 +41,14 @@ pub fn cell_type(p: &TokenStream, kind: &LayerKind) -> TokenStream {
             let w = lit(width);
             quote!(#p::Elu<#w>)
         }
+        LayerKind::BatchNormalization { width, .. } => {
+            let w = lit(width);
+            quote!(#p::BatchNorm<#w>)
+        }
+        LayerKind::LayerNormalization { width, .. } => {
+            let w = lit(width);
+            quote!(#p::LayerNorm<#w>)
+        }
         LayerKind::Masking { width, .. } => {
             let w = lit(width);
             quote!(#p::Masking<#w>)
@@ -141,6 +149,19 @@ pub fn cell_baked(
         LayerKind::Elu { alpha, .. } => {
             let a = proc_macro2::Literal::f32_suffixed(alpha);
             quote!(<#ty>::baked(#a))
+        }
+        LayerKind::BatchNormalization { .. } => {
+            let (s, b, g, be, m, v) = (a(), a(), a(), a(), a(), a());
+            quote!(<#ty>::baked(#s, #b, #g, #be, #m, #v))
+        }
+        LayerKind::LayerNormalization {
+            epsilon,
+            rms_scaling,
+            ..
+        } => {
+            let (g, b) = (a(), a());
+            let e = proc_macro2::Literal::f32_suffixed(epsilon);
+            quote!(<#ty>::baked(#g, #b, #e, #rms_scaling))
         }
         LayerKind::Masking { mask_value, .. } => {
             let v = proc_macro2::Literal::f32_suffixed(mask_value);

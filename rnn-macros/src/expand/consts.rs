@@ -16,6 +16,13 @@ use crate::plan::Plan;
 /// ```
 pub fn expand_consts(p: &TokenStream, model: &Model, plan: &Plan, summary: &str) -> TokenStream {
     let params = lit(model.params() as usize);
+    let frozen = model
+        .layers
+        .iter()
+        .map(|l| l.kind.non_trainable_params() as usize)
+        .sum::<usize>();
+    let trainable = lit(model.params() as usize - frozen);
+    let frozen = lit(frozen);
     let name = &model.name;
     let infos = model.layers.iter().map(|l| {
         let (lname, class, shape) = (&l.name, l.kind.class().name, l.output.keras_shape());
@@ -36,10 +43,10 @@ pub fn expand_consts(p: &TokenStream, model: &Model, plan: &Plan, summary: &str)
     quote! {
         /// Parameter count, as Keras's `model.count_params()`.
         pub const PARAMS: usize = #params;
-        /// Trainable parameters (all of them: these layers have no frozen weights).
-        pub const TRAINABLE_PARAMS: usize = #params;
-        /// Non-trainable parameters (none).
-        pub const NON_TRAINABLE_PARAMS: usize = 0;
+        /// Trainable parameters, as Keras counts them.
+        pub const TRAINABLE_PARAMS: usize = #trainable;
+        /// Non-trainable parameters (BatchNormalization's moving mean and variance).
+        pub const NON_TRAINABLE_PARAMS: usize = #frozen;
         /// Keras 2.4.3's `model.summary()` text, byte for byte (print it with `println!`).
         pub const SUMMARY: &'static str = #summary;
         /// The Keras model name: the struct name in snake_case.

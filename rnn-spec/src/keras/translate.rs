@@ -161,6 +161,10 @@ pub(crate) fn model(
     // in model order (`layers/bidirectional`, `layers/bidirectional_1`), whatever the layers
     // are named; a legacy file under the layer names.
     let mut seen: Vec<String> = Vec::new();
+    // Whether the layer's input is a sequence (every model starts with one; a recurrent layer
+    // without return_sequences ends it): the positive index of its last axis, which tf_keras
+    // writes as a normalization layer's `axis`, is then 2, else 1.
+    let mut seq = true;
     for layer in layers {
         let cls = class_of(layer)?;
         let base = crate::naming::snake_case(cls);
@@ -174,7 +178,8 @@ pub(crate) fn model(
             (Source::Keras3(_), 0) => base,
             (Source::Keras3(_), n) => format!("{base}_{n}"),
         };
-        out.push(layer_doc(layer, cls, &key, src)?);
+        out.push(layer_doc(layer, cls, &key, src, if seq { 2 } else { 1 })?);
+        seq = seq && !ends_sequence(layer, cls)?;
     }
     let sequential = config.get("class_name").and_then(Value::as_str) == Some("Sequential");
     if !sequential {
@@ -194,8 +199,34 @@ pub(crate) fn model(
     })
 }
 
-/// `_layer_doc`; the layer's weights are under `key` in the file.
-fn layer_doc(layer: &Value, cls: &str, key: &str, src: Source<'_>) -> Result<LayerRecord, Problem> {
+/// Whether a layer of class `cls` takes a sequence and returns a vector: a recurrent layer
+/// (or `Bidirectional` of one) without `return_sequences`.
+fn ends_sequence(layer: &Value, cls: &str) -> Result<bool, Problem> {
+    let cfg = config_of(layer, cls)?;
+    let (class, cfg) = match cls {
+        "Bidirectional" => match cfg.get("layer").filter(|l| l.is_object()) {
+            Some(inner) => {
+                let icls = class_of(inner)?;
+                (icls, config_of(inner, icls)?)
+            }
+            None => return Ok(false),
+        },
+        _ => (cls, cfg),
+    };
+    let recurrent =
+        crate::class::class(class).is_some_and(|c| c.role == crate::class::Role::Recurrent);
+    Ok(recurrent && !truthy(cfg.get("return_sequences")))
+}
+
+/// `_layer_doc`; the layer's weights are under `key` in the file; `last_axis` is the positive
+/// index of its input's last axis (2 on a sequence, 1 on a vector).
+fn layer_doc(
+    layer: &Value,
+    cls: &str,
+    key: &str,
+    src: Source<'_>,
+    last_axis: i64,
+) -> Result<LayerRecord, Problem> {
     let cfg = config_of(layer, cls)?;
     let name = name_of(cfg);
     let where_ = format!("layer '{name}' ({cls})");
@@ -217,6 +248,8 @@ fn layer_doc(layer: &Value, cls: &str, key: &str, src: Source<'_>) -> Result<Lay
         | Kind::LeakyRelu
         | Kind::Elu
         | Kind::Softmax
+        | Kind::BatchNormalization
+        | Kind::LayerNormalization
         | Kind::Masking
         | Kind::Conv1d
         | Kind::MaxPooling1d
@@ -231,7 +264,16 @@ fn layer_doc(layer: &Value, cls: &str, key: &str, src: Source<'_>) -> Result<Lay
         | Kind::GaussianDropout
         | Kind::ActivityRegularization => {
             let weights = weights(src, key, Part::Whole)?;
-            read_layer(class, cfg, weights, &where_, src.keras2(), true, &refuse)?
+            read_layer(
+                class,
+                cfg,
+                weights,
+                &where_,
+                src.keras2(),
+                true,
+                &refuse,
+                last_axis,
+            )?
         }
     };
     Ok(LayerRecord {
@@ -395,21 +437,40 @@ fn config_value(
     })
 }
 
-/// An axis option that is not recorded because only the last axis is implemented (Softmax's
-/// `axis`): the file's value must be -1 (or `[-1]`); any other is refused with the DSL's
-/// message.
-fn rule_last_axis(v: Option<&Value>, where_: &str) -> Result<(), Problem> {
+/// An axis option that is not recorded because only the last axis is implemented (Softmax's,
+/// BatchNormalization's and LayerNormalization's `axis`): the file's value must be -1 (or
+/// `[-1]`), or for the normalization layers the positive index of the last axis `last_axis`
+/// (tf_keras writes `[2]` on a sequence); any other is refused with the DSL's message.
+fn rule_last_axis(
+    class: &Class,
+    v: Option<&Value>,
+    where_: &str,
+    last_axis: i64,
+) -> Result<(), Problem> {
     let axis = match v {
         None | Some(Value::Null) => return Ok(()),
         Some(Value::Array(items)) if items.len() == 1 => items[0].as_i64(),
         Some(v) => v.as_i64(),
     };
-    match axis.map(crate::build::rule_softmax_last_axis) {
+    let softmax = class.kind == Kind::Softmax;
+    let rule = |a: i64| {
+        if softmax {
+            crate::build::rule_softmax_last_axis(a)
+        } else {
+            crate::build::rule_last_axis(class, a, Some(last_axis))
+        }
+    };
+    let shown = v.map_or(String::new(), py_repr);
+    match axis.map(rule) {
         Some(None) => Ok(()),
         Some(Some(message)) => Err(unsupported(format!("{where_}: {message}"))),
+        None if softmax => Err(unsupported(format!(
+            "{where_}: {}",
+            crate::build::softmax_axis_refused(&shown)
+        ))),
         None => Err(unsupported(format!(
             "{where_}: {}",
-            crate::build::softmax_axis_refused(&v.map_or(String::new(), py_repr))
+            crate::build::norm_axis_refused(class, &shown, Some(last_axis))
         ))),
     }
 }
@@ -528,6 +589,7 @@ pub(super) fn read_layer(
     keras2: bool,
     check: bool,
     refuse: &dyn Fn(String) -> Problem,
+    last_axis: i64,
 ) -> LayerRead {
     // Quantized / LoRA layers (Keras 3) store different tensors.
     if let Some(Value::Object(policy)) = cfg.get("dtype") {
@@ -559,7 +621,7 @@ pub(super) fn read_layer(
         row_check(class, cfg, refuse)?;
     }
     for k in class.keywords.iter().filter(|k| k.ty == Ty::Axis) {
-        rule_last_axis(cfg.get(k.name), where_)?;
+        rule_last_axis(class, cfg.get(k.name), where_, last_axis)?;
     }
     // A choice the file does not record is implemented only as Keras's default
     // (`data_format = channels_last`).

@@ -125,6 +125,7 @@ pub(super) fn bidirectional(
             src.keras2(),
             false,
             &sub_refuse,
+            2,
         )?);
     }
     let (bcfg, btensors) = parts.pop().unwrap_or_default();
@@ -196,6 +197,8 @@ pub(super) fn time_distributed(
         src.keras2(),
         true,
         &sub_refuse,
+        // The inner layer sees one step: (batch, features).
+        1,
     )?;
     let mut config = Map::new();
     config.insert("layer".into(), Value::String(icls.to_string()));
