@@ -113,10 +113,12 @@ macro_rules! baked_fixture {
         assert_eq!(bits($f.forward(&x).unwrap().flat()), want, "from the file");
     }};
     (@run (floats $f_:literal), $x:ident, $b:ident, $l:ident, $f:ident) => {{
+        // a free length takes the slice, a fixed one the array
         let x = floats::<$f_>(&$x);
-        let want = bits($l.forward(&x).unwrap().flat());
-        assert_eq!(bits($b.forward(&x).unwrap().flat()), want, "baked");
-        assert_eq!(bits($f.forward(&x).unwrap().flat()), want, "from the file");
+        let x = x.as_slice();
+        let want = bits($l.forward(x.try_into().expect("length")).unwrap().flat());
+        assert_eq!(bits($b.forward(x.try_into().expect("length")).unwrap().flat()), want, "baked");
+        assert_eq!(bits($f.forward(x.try_into().expect("length")).unwrap().flat()), want, "from the file");
     }};
 }
 
@@ -438,6 +440,335 @@ baked_fixture!(
         TimeDistributed(LayerNormalization()),
         SimpleRNN(3)
     ]
+);
+// Conv1D, pooling, Flatten and RepeatVector (issue 22), from Keras 3 and tf_keras.
+baked_fixture!(
+    conv_kernel_one_seven,
+    "conv_kernel_one_seven",
+    "tests/fixtures/conv_kernel_one_seven.weights.json",
+    "tests/fixtures/keras/conv_kernel_one_seven.keras",
+    (floats 3),
+    [Input(None, 3), Conv1D(5, 1, activation = tanh), Conv1D(4, 7, activation = sigmoid)]
+);
+baked_fixture!(
+    conv_same_strides3,
+    "conv_same_strides3",
+    "tests/fixtures/conv_same_strides3.weights.json",
+    "tests/fixtures/keras/conv_same_strides3.keras.gz",
+    (floats 4),
+    [Input(None, 4), Conv1D(5, 4, strides = 3, padding = same, activation = elu), GRU(3)]
+);
+baked_fixture!(
+    conv_same_dilation3,
+    "conv_same_dilation3",
+    "tests/fixtures/conv_same_dilation3.weights.json",
+    "tests/fixtures/keras/conv_same_dilation3.keras",
+    (floats 3),
+    [Input(None, 3), Conv1D(4, 3, padding = same, dilation_rate = 3), Conv1D(3, 2, padding = same, dilation_rate = 2)]
+);
+baked_fixture!(
+    conv_causal_k5_nobias,
+    "conv_causal_k5_nobias",
+    "tests/fixtures/conv_causal_k5_nobias.weights.json",
+    "tests/fixtures/keras/conv_causal_k5_nobias.keras.gz",
+    (floats 3),
+    [Input(None, 3), Conv1D(4, 5, padding = causal, dilation_rate = 2, use_bias = false), LSTM(3, seq)]
+);
+baked_fixture!(
+    conv_causal_strides3,
+    "conv_causal_strides3",
+    "tests/fixtures/conv_causal_strides3.weights.json",
+    "tests/fixtures/keras/conv_causal_strides3.keras",
+    (floats 4),
+    [Input(None, 4), Conv1D(6, 4, strides = 3, padding = causal, activation = relu), Conv1D(3, 2, strides = 2, padding = causal)]
+);
+baked_fixture!(
+    conv_valid_k6_strides2,
+    "conv_valid_k6_strides2",
+    "tests/fixtures/conv_valid_k6_strides2.weights.json",
+    "tests/fixtures/keras/conv_valid_k6_strides2.keras",
+    (floats 3),
+    [Input(None, 3), Conv1D(4, 6, strides = 2, activation = softplus), Dense(2)]
+);
+baked_fixture!(
+    conv_valid_dilations,
+    "conv_valid_dilations",
+    "tests/fixtures/conv_valid_dilations.weights.json",
+    "tests/fixtures/keras/conv_valid_dilations.keras",
+    (floats 3),
+    [Input(None, 3), Conv1D(4, 2, dilation_rate = 2, activation = swish), Conv1D(3, 3, dilation_rate = 3)]
+);
+baked_fixture!(
+    conv_groups4_same,
+    "conv_groups4_same",
+    "tests/fixtures/conv_groups4_same.weights.json",
+    "tests/fixtures/keras/conv_groups4_same.keras",
+    (floats 8),
+    [Input(None, 8), Conv1D(8, 3, padding = same, groups = 4, use_bias = false), Conv1D(4, 2, groups = 2, activation = relu)]
+);
+baked_fixture!(
+    maxpool_odd_valid,
+    "maxpool_odd_valid",
+    "tests/fixtures/maxpool_odd_valid.weights.json",
+    "tests/fixtures/keras/maxpool_odd_valid.keras",
+    (floats 3),
+    [Input(None, 3), MaxPooling1D(pool_size = 3), Dense(2)]
+);
+baked_fixture!(
+    maxpool_same_s2,
+    "maxpool_same_s2",
+    "tests/fixtures/maxpool_same_s2.weights.json",
+    "tests/fixtures/keras/maxpool_same_s2.keras",
+    (floats 3),
+    [Input(None, 3), MaxPooling1D(pool_size = 4, strides = 2, padding = same)]
+);
+baked_fixture!(
+    avgpool_same_s3,
+    "avgpool_same_s3",
+    "tests/fixtures/avgpool_same_s3.weights.json",
+    "tests/fixtures/keras/avgpool_same_s3.keras",
+    (floats 3),
+    [Input(None, 3), AveragePooling1D(strides = 3, padding = same)]
+);
+baked_fixture!(
+    avgpool_valid_s1,
+    "avgpool_valid_s1",
+    "tests/fixtures/avgpool_valid_s1.weights.json",
+    "tests/fixtures/keras/avgpool_valid_s1.keras.gz",
+    (floats 3),
+    [Input(None, 3), AveragePooling1D(pool_size = 4, strides = 1), SimpleRNN(2)]
+);
+baked_fixture!(
+    conv_maxpool_s1_same,
+    "conv_maxpool_s1_same",
+    "tests/fixtures/conv_maxpool_s1_same.weights.json",
+    "tests/fixtures/keras/conv_maxpool_s1_same.keras.gz",
+    (floats 4),
+    [Input(None, 4), Conv1D(5, 3, activation = relu), MaxPooling1D(pool_size = 3, strides = 1, padding = same), AveragePooling1D(pool_size = 3, padding = same)]
+);
+baked_fixture!(
+    mask_conv_pool_gmp,
+    "mask_conv_pool_gmp",
+    "tests/fixtures/mask_conv_pool_gmp.weights.json",
+    "tests/fixtures/keras/mask_conv_pool_gmp.keras.gz",
+    tokens,
+    [
+        Embedding(30, 6, mask_zero = true),
+        Conv1D(5, 3, padding = same),
+        MaxPooling1D(),
+        GlobalMaxPooling1D()
+    ]
+);
+baked_fixture!(
+    mask_maxpool_lstm,
+    "mask_maxpool_lstm",
+    "tests/fixtures/mask_maxpool_lstm.weights.json",
+    "tests/fixtures/keras/mask_maxpool_lstm.keras.gz",
+    tokens,
+    [
+        Embedding(30, 6, mask_zero = true),
+        MaxPooling1D(strides = 1),
+        LSTM(3)
+    ]
+);
+baked_fixture!(
+    mask_gmp_keepdims_dense,
+    "mask_gmp_keepdims_dense",
+    "tests/fixtures/mask_gmp_keepdims_dense.weights.json",
+    "tests/fixtures/keras/mask_gmp_keepdims_dense.keras.gz",
+    tokens,
+    [
+        Embedding(30, 6, mask_zero = true),
+        GlobalMaxPooling1D(keepdims = true),
+        Dense(3)
+    ]
+);
+baked_fixture!(
+    mask_gap_keepdims_lstm,
+    "mask_gap_keepdims_lstm",
+    "tests/fixtures/mask_gap_keepdims_lstm.weights.json",
+    "tests/fixtures/keras/mask_gap_keepdims_lstm.keras.gz",
+    tokens,
+    [
+        Embedding(30, 6, mask_zero = true),
+        GlobalAveragePooling1D(keepdims = true),
+        LSTM(3)
+    ]
+);
+baked_fixture!(
+    masking_conv_gru,
+    "masking_conv_gru",
+    "tests/fixtures/masking_conv_gru.weights.json",
+    "tests/fixtures/keras/masking_conv_gru.keras.gz",
+    (floats 4),
+    [Input(None, 4), Masking(), Conv1D(5, 3, padding = causal), GRU(3)]
+);
+baked_fixture!(
+    gap_repeat_lstm,
+    "gap_repeat_lstm",
+    "tests/fixtures/gap_repeat_lstm.weights.json",
+    "tests/fixtures/keras/gap_repeat_lstm.keras.gz",
+    (floats 4),
+    [Input(None, 4), Conv1D(6, 3, activation = relu), GlobalAveragePooling1D(), RepeatVector(3), LSTM(4, seq), TimeDistributed(Dense(2))]
+);
+baked_fixture!(
+    conv_pool_flatten_softmax,
+    "conv_pool_flatten_softmax",
+    "tests/fixtures/conv_pool_flatten_softmax.weights.json",
+    "tests/fixtures/keras/conv_pool_flatten_softmax.keras.gz",
+    (floats 3),
+    [Input(12, 3), Conv1D(4, 3, padding = same), MaxPooling1D(pool_size = 3), Flatten(), Dense(3, activation = softmax)]
+);
+baked_fixture!(
+    jena_conv_gru,
+    "jena_conv_gru",
+    "tests/fixtures/jena_conv_gru.weights.json.gz",
+    "tests/fixtures/keras/jena_conv_gru.keras.gz",
+    (floats 14),
+    [Input(None, 14), Conv1D(32, 5, activation = relu), MaxPooling1D(pool_size = 3), Conv1D(32, 5, activation = relu), GRU(32, dropout = 0.1, recurrent_dropout = 0.5), Dense(1)]
+);
+baked_fixture!(
+    imdb_conv1d,
+    "imdb_conv1d",
+    "tests/fixtures/imdb_conv1d.weights.json.gz",
+    "tests/fixtures/keras/imdb_conv1d.keras.gz",
+    tokens,
+    [
+        Embedding(500, 128),
+        Conv1D(32, 7, activation = relu),
+        MaxPooling1D(pool_size = 5),
+        Conv1D(32, 7, activation = relu),
+        GlobalMaxPooling1D(),
+        Dense(1, activation = sigmoid)
+    ]
+);
+baked_fixture!(
+    cnn_lstm_har,
+    "cnn_lstm_har",
+    "tests/fixtures/cnn_lstm_har.weights.json.gz",
+    "tests/fixtures/keras/cnn_lstm_har.keras.gz",
+    (floats 9),
+    [Input(128, 9), Conv1D(16, 3, activation = relu), Conv1D(16, 3, activation = relu), Dropout(0.5), MaxPooling1D(), LSTM(20), Dense(20, activation = relu), Dense(6, activation = softmax)]
+);
+baked_fixture!(
+    tfk_imdb_conv1d,
+    "tfk_imdb_conv1d",
+    "tests/fixtures/tfk_imdb_conv1d.weights.json.gz",
+    "tests/fixtures/keras/tfk_imdb_conv1d.h5.gz",
+    tokens,
+    [
+        Embedding(500, 128, input_length = 500),
+        Conv1D(32, 7, activation = relu),
+        MaxPooling1D(pool_size = 5),
+        Conv1D(32, 7, activation = relu),
+        GlobalMaxPooling1D(),
+        Dense(1)
+    ]
+);
+baked_fixture!(
+    tfk_jena_conv_gru,
+    "tfk_jena_conv_gru",
+    "tests/fixtures/tfk_jena_conv_gru.weights.json.gz",
+    "tests/fixtures/keras/tfk_jena_conv_gru.h5.gz",
+    (floats 14),
+    [Input(None, 14), Conv1D(32, 5, activation = relu), MaxPooling1D(pool_size = 3), Conv1D(32, 5, activation = relu), GRU(32, dropout = 0.1, recurrent_dropout = 0.5), Dense(1)]
+);
+baked_fixture!(
+    tfk_addition_rnn,
+    "tfk_addition_rnn",
+    "tests/fixtures/tfk_addition_rnn.weights.json",
+    "tests/fixtures/keras/tfk_addition_rnn.h5.gz",
+    (floats 12),
+    [Input(7, 12), LSTM(16), RepeatVector(4), LSTM(16, seq), TimeDistributed(Dense(12, activation = softmax))]
+);
+baked_fixture!(
+    tfk_cnn_lstm_har,
+    "tfk_cnn_lstm_har",
+    "tests/fixtures/tfk_cnn_lstm_har.weights.json.gz",
+    "tests/fixtures/keras/tfk_cnn_lstm_har.h5.gz",
+    (floats 9),
+    [Input(128, 9), Conv1D(16, 3, activation = relu), Conv1D(16, 3, activation = relu), Dropout(0.5), MaxPooling1D(), LSTM(20), Dense(20, activation = relu), Dense(6, activation = softmax)]
+);
+baked_fixture!(
+    tfk_conv_same_causal,
+    "tfk_conv_same_causal",
+    "tests/fixtures/tfk_conv_same_causal.weights.json",
+    "tests/fixtures/keras/tfk_conv_same_causal.h5",
+    (floats 3),
+    [Input(None, 3), Conv1D(4, 3, strides = 2, padding = same), Conv1D(3, 2, padding = causal, dilation_rate = 3, activation = tanh)]
+);
+baked_fixture!(
+    tfk_conv_groups_avgpool,
+    "tfk_conv_groups_avgpool",
+    "tests/fixtures/tfk_conv_groups_avgpool.weights.json",
+    "tests/fixtures/keras/tfk_conv_groups_avgpool.h5.gz",
+    (floats 4),
+    [Input(None, 4), Conv1D(8, 3, groups = 2, use_bias = false), AveragePooling1D(pool_size = 3, strides = 2, padding = same), GRU(3)]
+);
+baked_fixture!(
+    tfk_mask_conv_gap_keepdims,
+    "tfk_mask_conv_gap_keepdims",
+    "tests/fixtures/tfk_mask_conv_gap_keepdims.weights.json",
+    "tests/fixtures/keras/tfk_mask_conv_gap_keepdims.h5.gz",
+    tokens,
+    [
+        Embedding(30, 6, mask_zero = true),
+        Conv1D(4, 2, padding = causal),
+        GlobalAveragePooling1D(keepdims = true),
+        TimeDistributed(Dense(2))
+    ]
+);
+baked_fixture!(
+    tfk_mask_gap_dense,
+    "tfk_mask_gap_dense",
+    "tests/fixtures/tfk_mask_gap_dense.weights.json",
+    "tests/fixtures/keras/tfk_mask_gap_dense.h5",
+    tokens,
+    [
+        Embedding(30, 6, mask_zero = true),
+        GlobalAveragePooling1D(),
+        Dense(3, activation = softmax)
+    ]
+);
+baked_fixture!(
+    tfk_masking_maxpool_lstm,
+    "tfk_masking_maxpool_lstm",
+    "tests/fixtures/tfk_masking_maxpool_lstm.weights.json",
+    "tests/fixtures/keras/tfk_masking_maxpool_lstm.h5",
+    (floats 4),
+    [Input(None, 4), Masking(), MaxPooling1D(strides = 1), LSTM(3)]
+);
+baked_fixture!(
+    tfk_gmp_keepdims_lstm,
+    "tfk_gmp_keepdims_lstm",
+    "tests/fixtures/tfk_gmp_keepdims_lstm.weights.json",
+    "tests/fixtures/keras/tfk_gmp_keepdims_lstm.h5.gz",
+    (floats 5),
+    [Input(None, 5), Conv1D(4, 3, padding = same, activation = tanh), GlobalMaxPooling1D(keepdims = true), LSTM(3)]
+);
+baked_fixture!(
+    tfk_gap_repeat_gru,
+    "tfk_gap_repeat_gru",
+    "tests/fixtures/tfk_gap_repeat_gru.weights.json",
+    "tests/fixtures/keras/tfk_gap_repeat_gru.h5",
+    (floats 4),
+    [Input(None, 4), GlobalAveragePooling1D(), RepeatVector(3), GRU(2, seq)]
+);
+baked_fixture!(
+    tfk_conv_pool_flatten,
+    "tfk_conv_pool_flatten",
+    "tests/fixtures/tfk_conv_pool_flatten.weights.json",
+    "tests/fixtures/keras/tfk_conv_pool_flatten.h5.gz",
+    (floats 3),
+    [Input(10, 3), Conv1D(4, 3, strides = 2), AveragePooling1D(), Flatten(), Dense(2)]
+);
+baked_fixture!(
+    tfk_maxpool_odd_s3,
+    "tfk_maxpool_odd_s3",
+    "tests/fixtures/tfk_maxpool_odd_s3.weights.json",
+    "tests/fixtures/keras/tfk_maxpool_odd_s3.h5",
+    (floats 3),
+    [Input(None, 3), MaxPooling1D(pool_size = 4, strides = 3), AveragePooling1D(strides = 1, padding = same)]
 );
 
 rnn_model! {

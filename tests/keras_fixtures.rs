@@ -1320,3 +1320,295 @@ fn moving_statistics_count_as_non_trainable_as_in_keras() {
     );
     assert_eq!(LnSeq::NON_TRAINABLE_PARAMS, 0);
 }
+
+// More Conv1D, pooling, masks into them, Global*Pooling1D with keepdims, Flatten and
+// RepeatVector, the book's 6.4 models and a CNN-LSTM, from Keras 3 and tf_keras (issue 22).
+float_fixture!(
+    conv_kernel_one_seven,
+    ConvKernelOneSeven,
+    Input(None, 3),
+    Conv1D(5, 1, activation = tanh),
+    Conv1D(4, 7, activation = sigmoid)
+);
+float_fixture!(
+    conv_same_strides3,
+    ConvSameStrides3,
+    Input(None, 4),
+    Conv1D(5, 4, strides = 3, padding = same, activation = elu),
+    GRU(3)
+);
+float_fixture!(
+    conv_same_dilation3,
+    ConvSameDilation3,
+    Input(None, 3),
+    Conv1D(4, 3, padding = same, dilation_rate = 3),
+    Conv1D(3, 2, padding = same, dilation_rate = 2)
+);
+float_fixture!(
+    conv_causal_k5_nobias,
+    ConvCausalK5Nobias,
+    Input(None, 3),
+    Conv1D(4, 5, padding = causal, dilation_rate = 2, use_bias = false),
+    LSTM(3, seq)
+);
+float_fixture!(
+    conv_causal_strides3,
+    ConvCausalStrides3,
+    Input(None, 4),
+    Conv1D(6, 4, strides = 3, padding = causal, activation = relu),
+    Conv1D(3, 2, strides = 2, padding = causal)
+);
+float_fixture!(
+    conv_valid_k6_strides2,
+    ConvValidK6Strides2,
+    Input(None, 3),
+    Conv1D(4, 6, strides = 2, activation = softplus),
+    Dense(2)
+);
+float_fixture!(
+    conv_valid_dilations,
+    ConvValidDilations,
+    Input(None, 3),
+    Conv1D(4, 2, dilation_rate = 2, activation = swish),
+    Conv1D(3, 3, dilation_rate = 3)
+);
+float_fixture!(
+    conv_groups4_same,
+    ConvGroups4Same,
+    Input(None, 8),
+    Conv1D(8, 3, padding = same, groups = 4, use_bias = false),
+    Conv1D(4, 2, groups = 2, activation = relu)
+);
+float_fixture!(
+    maxpool_odd_valid,
+    MaxpoolOddValid,
+    Input(None, 3),
+    MaxPooling1D(pool_size = 3),
+    Dense(2)
+);
+float_fixture!(
+    maxpool_same_s2,
+    MaxpoolSameS2,
+    Input(None, 3),
+    MaxPooling1D(pool_size = 4, strides = 2, padding = same)
+);
+float_fixture!(
+    avgpool_same_s3,
+    AvgpoolSameS3,
+    Input(None, 3),
+    AveragePooling1D(strides = 3, padding = same)
+);
+float_fixture!(
+    avgpool_valid_s1,
+    AvgpoolValidS1,
+    Input(None, 3),
+    AveragePooling1D(pool_size = 4, strides = 1),
+    SimpleRNN(2)
+);
+float_fixture!(
+    conv_maxpool_s1_same,
+    ConvMaxpoolS1Same,
+    Input(None, 4),
+    Conv1D(5, 3, activation = relu),
+    MaxPooling1D(pool_size = 3, strides = 1, padding = same),
+    AveragePooling1D(pool_size = 3, padding = same)
+);
+token_fixture!(
+    mask_conv_pool_gmp,
+    MaskConvPoolGmp,
+    Embedding(30, 6, mask_zero = true),
+    Conv1D(5, 3, padding = same),
+    MaxPooling1D(),
+    GlobalMaxPooling1D()
+);
+token_fixture!(
+    mask_maxpool_lstm,
+    MaskMaxpoolLstm,
+    Embedding(30, 6, mask_zero = true),
+    MaxPooling1D(strides = 1),
+    LSTM(3)
+);
+token_fixture!(
+    mask_gmp_keepdims_dense,
+    MaskGmpKeepdimsDense,
+    Embedding(30, 6, mask_zero = true),
+    GlobalMaxPooling1D(keepdims = true),
+    Dense(3)
+);
+token_fixture!(
+    mask_gap_keepdims_lstm,
+    MaskGapKeepdimsLstm,
+    Embedding(30, 6, mask_zero = true),
+    GlobalAveragePooling1D(keepdims = true),
+    LSTM(3)
+);
+float_fixture!(
+    masking_conv_gru,
+    MaskingConvGru,
+    Input(None, 4),
+    Masking(),
+    Conv1D(5, 3, padding = causal),
+    GRU(3)
+);
+float_fixture!(
+    gap_repeat_lstm,
+    GapRepeatLstm,
+    Input(None, 4),
+    Conv1D(6, 3, activation = relu),
+    GlobalAveragePooling1D(),
+    RepeatVector(3),
+    LSTM(4, seq),
+    TimeDistributed(Dense(2))
+);
+float_fixture!(
+    conv_pool_flatten_softmax,
+    ConvPoolFlattenSoftmax,
+    Input(12, 3),
+    Conv1D(4, 3, padding = same),
+    MaxPooling1D(pool_size = 3),
+    Flatten(),
+    Dense(3, activation = softmax)
+);
+float_fixture!(
+    jena_conv_gru,
+    JenaConvGru,
+    Input(None, 14),
+    Conv1D(32, 5, activation = relu),
+    MaxPooling1D(pool_size = 3),
+    Conv1D(32, 5, activation = relu),
+    GRU(32, dropout = 0.1, recurrent_dropout = 0.5),
+    Dense(1)
+);
+token_fixture!(
+    imdb_conv1d,
+    ImdbConv1d,
+    Embedding(500, 128),
+    Conv1D(32, 7, activation = relu),
+    MaxPooling1D(pool_size = 5),
+    Conv1D(32, 7, activation = relu),
+    GlobalMaxPooling1D(),
+    Dense(1, activation = sigmoid)
+);
+float_fixture!(
+    cnn_lstm_har,
+    CnnLstmHar,
+    Input(128, 9),
+    Conv1D(16, 3, activation = relu),
+    Conv1D(16, 3, activation = relu),
+    Dropout(0.5),
+    MaxPooling1D(),
+    LSTM(20),
+    Dense(20, activation = relu),
+    Dense(6, activation = softmax)
+);
+token_fixture!(
+    tfk_imdb_conv1d,
+    TfkImdbConv1d,
+    Embedding(500, 128, input_length = 500),
+    Conv1D(32, 7, activation = relu),
+    MaxPooling1D(pool_size = 5),
+    Conv1D(32, 7, activation = relu),
+    GlobalMaxPooling1D(),
+    Dense(1)
+);
+float_fixture!(
+    tfk_jena_conv_gru,
+    TfkJenaConvGru,
+    Input(None, 14),
+    Conv1D(32, 5, activation = relu),
+    MaxPooling1D(pool_size = 3),
+    Conv1D(32, 5, activation = relu),
+    GRU(32, dropout = 0.1, recurrent_dropout = 0.5),
+    Dense(1)
+);
+float_fixture!(
+    tfk_addition_rnn,
+    TfkAdditionRnn,
+    Input(7, 12),
+    LSTM(16),
+    RepeatVector(4),
+    LSTM(16, seq),
+    TimeDistributed(Dense(12, activation = softmax))
+);
+float_fixture!(
+    tfk_cnn_lstm_har,
+    TfkCnnLstmHar,
+    Input(128, 9),
+    Conv1D(16, 3, activation = relu),
+    Conv1D(16, 3, activation = relu),
+    Dropout(0.5),
+    MaxPooling1D(),
+    LSTM(20),
+    Dense(20, activation = relu),
+    Dense(6, activation = softmax)
+);
+float_fixture!(
+    tfk_conv_same_causal,
+    TfkConvSameCausal,
+    Input(None, 3),
+    Conv1D(4, 3, strides = 2, padding = same),
+    Conv1D(3, 2, padding = causal, dilation_rate = 3, activation = tanh)
+);
+float_fixture!(
+    tfk_conv_groups_avgpool,
+    TfkConvGroupsAvgpool,
+    Input(None, 4),
+    Conv1D(8, 3, groups = 2, use_bias = false),
+    AveragePooling1D(pool_size = 3, strides = 2, padding = same),
+    GRU(3)
+);
+token_fixture!(
+    tfk_mask_conv_gap_keepdims,
+    TfkMaskConvGapKeepdims,
+    Embedding(30, 6, mask_zero = true),
+    Conv1D(4, 2, padding = causal),
+    GlobalAveragePooling1D(keepdims = true),
+    TimeDistributed(Dense(2))
+);
+token_fixture!(
+    tfk_mask_gap_dense,
+    TfkMaskGapDense,
+    Embedding(30, 6, mask_zero = true),
+    GlobalAveragePooling1D(),
+    Dense(3, activation = softmax)
+);
+float_fixture!(
+    tfk_masking_maxpool_lstm,
+    TfkMaskingMaxpoolLstm,
+    Input(None, 4),
+    Masking(),
+    MaxPooling1D(strides = 1),
+    LSTM(3)
+);
+float_fixture!(
+    tfk_gmp_keepdims_lstm,
+    TfkGmpKeepdimsLstm,
+    Input(None, 5),
+    Conv1D(4, 3, padding = same, activation = tanh),
+    GlobalMaxPooling1D(keepdims = true),
+    LSTM(3)
+);
+float_fixture!(
+    tfk_gap_repeat_gru,
+    TfkGapRepeatGru,
+    Input(None, 4),
+    GlobalAveragePooling1D(),
+    RepeatVector(3),
+    GRU(2, seq)
+);
+float_fixture!(
+    tfk_conv_pool_flatten,
+    TfkConvPoolFlatten,
+    Input(10, 3),
+    Conv1D(4, 3, strides = 2),
+    AveragePooling1D(),
+    Flatten(),
+    Dense(2)
+);
+float_fixture!(
+    tfk_maxpool_odd_s3,
+    TfkMaxpoolOddS3,
+    Input(None, 3),
+    MaxPooling1D(pool_size = 4, strides = 3),
+    AveragePooling1D(strides = 1, padding = same)
+);

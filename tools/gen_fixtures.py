@@ -920,6 +920,170 @@ def specs():
     k3("conv_flatten", "Input(6, 3), Conv1D(4, 2), Flatten(), Dense(2)",
        lambda: [keras.Input((6, 3)), L.Conv1D(4, 2), L.Flatten(), L.Dense(2)],
        lambda r: floats(r, 3, 6, 3))
+    # --- more Conv1D / pooling / masks / book models (issue 22), Keras 3 ---
+    no_empty = lambda rows: np.delete(rows, 3, axis=0)  # noqa: E731  (no all-padding row)
+    k3("conv_kernel_one_seven", "Input(None, 3), Conv1D(5, 1, activation = tanh), Conv1D(4, 7, activation = sigmoid)",
+       lambda: [keras.Input((None, 3)), L.Conv1D(5, 1, activation="tanh"),
+                L.Conv1D(4, 7, activation="sigmoid")],
+       lambda r: floats(r, 3, 13, 3))
+    k3("conv_same_strides3", "Input(None, 4), Conv1D(5, 4, strides = 3, padding = same, activation = elu), GRU(3)",
+       lambda: [keras.Input((None, 4)), L.Conv1D(5, 4, strides=3, padding="same", activation="elu"),
+                L.GRU(3)],
+       lambda r: floats(r, 3, 11, 4))
+    k3("conv_same_dilation3", "Input(None, 3), Conv1D(4, 3, padding = same, dilation_rate = 3), Conv1D(3, 2, padding = same, dilation_rate = 2)",
+       lambda: [keras.Input((None, 3)), L.Conv1D(4, 3, padding="same", dilation_rate=3),
+                L.Conv1D(3, 2, padding="same", dilation_rate=2)],
+       lambda r: floats(r, 3, 10, 3))
+    k3("conv_causal_k5_nobias", "Input(None, 3), Conv1D(4, 5, padding = causal, dilation_rate = 2, use_bias = false), LSTM(3, seq)",
+       lambda: [keras.Input((None, 3)), L.Conv1D(4, 5, padding="causal", dilation_rate=2, use_bias=False),
+                L.LSTM(3, return_sequences=True)],
+       lambda r: floats(r, 3, 9, 3))
+    k3("conv_causal_strides3", "Input(None, 4), Conv1D(6, 4, strides = 3, padding = causal, activation = relu), Conv1D(3, 2, strides = 2, padding = causal)",
+       lambda: [keras.Input((None, 4)), L.Conv1D(6, 4, strides=3, padding="causal", activation="relu"),
+                L.Conv1D(3, 2, strides=2, padding="causal")],
+       lambda r: floats(r, 3, 13, 4))
+    k3("conv_valid_k6_strides2", "Input(None, 3), Conv1D(4, 6, strides = 2, activation = softplus), Dense(2)",
+       lambda: [keras.Input((None, 3)), L.Conv1D(4, 6, strides=2, activation="softplus"), L.Dense(2)],
+       lambda r: floats(r, 3, 13, 3))
+    k3("conv_valid_dilations", "Input(None, 3), Conv1D(4, 2, dilation_rate = 2, activation = swish), Conv1D(3, 3, dilation_rate = 3)",
+       lambda: [keras.Input((None, 3)), L.Conv1D(4, 2, dilation_rate=2, activation="swish"),
+                L.Conv1D(3, 3, dilation_rate=3)],
+       lambda r: floats(r, 3, 13, 3))
+    k3("conv_groups4_same", "Input(None, 8), Conv1D(8, 3, padding = same, groups = 4, use_bias = false), Conv1D(4, 2, groups = 2, activation = relu)",
+       lambda: [keras.Input((None, 8)), L.Conv1D(8, 3, padding="same", groups=4, use_bias=False),
+                L.Conv1D(4, 2, groups=2, activation="relu")],
+       lambda r: floats(r, 3, 7, 8))
+    k3("maxpool_odd_valid", "Input(None, 3), MaxPooling1D(pool_size = 3), Dense(2)",
+       lambda: [keras.Input((None, 3)), L.MaxPooling1D(3), L.Dense(2)],
+       lambda r: floats(r, 3, 11, 3))
+    k3("maxpool_same_s2", "Input(None, 3), MaxPooling1D(pool_size = 4, strides = 2, padding = same)",
+       lambda: [keras.Input((None, 3)), L.MaxPooling1D(4, strides=2, padding="same")],
+       lambda r: floats(r, 3, 9, 3))
+    k3("avgpool_same_s3", "Input(None, 3), AveragePooling1D(strides = 3, padding = same)",
+       lambda: [keras.Input((None, 3)), L.AveragePooling1D(2, strides=3, padding="same")],
+       lambda r: floats(r, 3, 13, 3))
+    k3("avgpool_valid_s1", "Input(None, 3), AveragePooling1D(pool_size = 4, strides = 1), SimpleRNN(2)",
+       lambda: [keras.Input((None, 3)), L.AveragePooling1D(4, strides=1), L.SimpleRNN(2)],
+       lambda r: floats(r, 3, 5, 3))
+    k3("conv_maxpool_s1_same", "Input(None, 4), Conv1D(5, 3, activation = relu), MaxPooling1D(pool_size = 3, strides = 1, padding = same), AveragePooling1D(pool_size = 3, padding = same)",
+       lambda: [keras.Input((None, 4)), L.Conv1D(5, 3, activation="relu"),
+                L.MaxPooling1D(3, strides=1, padding="same"), L.AveragePooling1D(3, padding="same")],
+       lambda r: floats(r, 3, 12, 4))
+    k3("mask_conv_pool_gmp", "Embedding(30, 6, mask_zero = true), Conv1D(5, 3, padding = same), MaxPooling1D(), GlobalMaxPooling1D()",
+       lambda: [L.Embedding(30, 6, mask_zero=True), L.Conv1D(5, 3, padding="same"), L.MaxPooling1D(2),
+                L.GlobalMaxPooling1D()],
+       lambda r: mask_rows(r, 9, 30), (None, None))
+    k3("mask_maxpool_lstm", "Embedding(30, 6, mask_zero = true), MaxPooling1D(strides = 1), LSTM(3)",
+       lambda: [L.Embedding(30, 6, mask_zero=True), L.MaxPooling1D(2, strides=1), L.LSTM(3)],
+       lambda r: mask_rows(r, 8, 30), (None, None))
+    k3("mask_gmp_keepdims_dense", "Embedding(30, 6, mask_zero = true), GlobalMaxPooling1D(keepdims = true), Dense(3)",
+       lambda: [L.Embedding(30, 6, mask_zero=True), L.GlobalMaxPooling1D(keepdims=True), L.Dense(3)],
+       lambda r: mask_rows(r, 7, 30), (None, None))
+    k3("mask_gap_keepdims_lstm", "Embedding(30, 6, mask_zero = true), GlobalAveragePooling1D(keepdims = true), LSTM(3)",
+       lambda: [L.Embedding(30, 6, mask_zero=True), L.GlobalAveragePooling1D(keepdims=True), L.LSTM(3)],
+       lambda r: no_empty(mask_rows(r, 7, 30)), (None, None))
+    k3("masking_conv_gru", "Input(None, 4), Masking(), Conv1D(5, 3, padding = causal), GRU(3)",
+       lambda: [keras.Input((None, 4)), L.Masking(), L.Conv1D(5, 3, padding="causal"), L.GRU(3)],
+       lambda r: masked_floats(r, 8, 4, partial=True))
+    k3("gap_repeat_lstm",
+       "Input(None, 4), Conv1D(6, 3, activation = relu), GlobalAveragePooling1D(), RepeatVector(3), LSTM(4, seq), TimeDistributed(Dense(2))",
+       lambda: [keras.Input((None, 4)), L.Conv1D(6, 3, activation="relu"), L.GlobalAveragePooling1D(),
+                L.RepeatVector(3), L.LSTM(4, return_sequences=True), L.TimeDistributed(L.Dense(2))],
+       lambda r: floats(r, 3, 9, 4))
+    k3("conv_pool_flatten_softmax",
+       "Input(12, 3), Conv1D(4, 3, padding = same), MaxPooling1D(pool_size = 3), Flatten(), Dense(3, activation = softmax)",
+       lambda: [keras.Input((12, 3)), L.Conv1D(4, 3, padding="same"), L.MaxPooling1D(3), L.Flatten(),
+                L.Dense(3, activation="softmax")],
+       lambda r: floats(r, 3, 12, 3))
+    # Deep Learning with Python 6.4: the Jena conv + GRU model, and the IMDB 1D convnet
+    jena60 = lambda r: floats(r, 3, 60, 14)  # noqa: E731
+    k3("jena_conv_gru",
+       "Input(None, 14), Conv1D(32, 5, activation = relu), MaxPooling1D(pool_size = 3), Conv1D(32, 5, activation = relu), GRU(32, dropout = 0.1, recurrent_dropout = 0.5), Dense(1)",
+       lambda: [keras.Input((None, 14)), L.Conv1D(32, 5, activation="relu"), L.MaxPooling1D(3),
+                L.Conv1D(32, 5, activation="relu"), L.GRU(32, dropout=0.1, recurrent_dropout=0.5),
+                L.Dense(1)],
+       jena60, scales={"kernel": 0.15})
+    tok500v = lambda r: tokens(r, 3, 500, 500, ensure=[(0, 0, 0), (1, 250, 499), (2, 499, 1)])  # noqa: E731
+    k3("imdb_conv1d",
+       "Embedding(500, 128), Conv1D(32, 7, activation = relu), MaxPooling1D(pool_size = 5), Conv1D(32, 7, activation = relu), GlobalMaxPooling1D(), Dense(1, activation = sigmoid)",
+       lambda: [L.Embedding(500, 128), L.Conv1D(32, 7, activation="relu"), L.MaxPooling1D(5),
+                L.Conv1D(32, 7, activation="relu"), L.GlobalMaxPooling1D(), L.Dense(1, activation="sigmoid")],
+       lambda r: tokens(r, 3, 100, 500, ensure=[(0, 0, 0), (2, 99, 499)]), (None, None),
+       quantize=2, scales={"kernel": 0.1})
+    # an activity-recognition CNN-LSTM (128 steps of 9 sensor channels, 6 classes), smaller
+    k3("cnn_lstm_har",
+       "Input(128, 9), Conv1D(16, 3, activation = relu), Conv1D(16, 3, activation = relu), Dropout(0.5), MaxPooling1D(), LSTM(20), Dense(20, activation = relu), Dense(6, activation = softmax)",
+       lambda: [keras.Input((128, 9)), L.Conv1D(16, 3, activation="relu"), L.Conv1D(16, 3, activation="relu"),
+                L.Dropout(0.5), L.MaxPooling1D(2), L.LSTM(20), L.Dense(20, activation="relu"),
+                L.Dense(6, activation="softmax")],
+       lambda r: floats(r, 2, 128, 9), scales={"kernel": 0.3})
+
+    # --- the same kinds from tf_keras (.h5) ---
+    tk("tfk_imdb_conv1d",
+       "Embedding(500, 128, input_length = 500), Conv1D(32, 7, activation = relu), MaxPooling1D(pool_size = 5), Conv1D(32, 7, activation = relu), GlobalMaxPooling1D(), Dense(1)",
+       lambda: [T.Embedding(500, 128, input_length=500), T.Conv1D(32, 7, activation="relu"),
+                T.MaxPooling1D(5), T.Conv1D(32, 7, activation="relu"), T.GlobalMaxPooling1D(), T.Dense(1)],
+       tok500v, quantize=2, scales={"kernel": 0.1})
+    tk("tfk_jena_conv_gru",
+       "Input(None, 14), Conv1D(32, 5, activation = relu), MaxPooling1D(pool_size = 3), Conv1D(32, 5, activation = relu), GRU(32, dropout = 0.1, recurrent_dropout = 0.5), Dense(1)",
+       lambda: [tf_keras.Input((None, 14)), T.Conv1D(32, 5, activation="relu"), T.MaxPooling1D(3),
+                T.Conv1D(32, 5, activation="relu"), T.GRU(32, dropout=0.1, recurrent_dropout=0.5),
+                T.Dense(1)],
+       jena60, scales={"kernel": 0.15})
+    tk("tfk_addition_rnn",
+       "Input(7, 12), LSTM(16), RepeatVector(4), LSTM(16, seq), TimeDistributed(Dense(12, activation = softmax))",
+       lambda: [tf_keras.Input((7, 12)), T.LSTM(16), T.RepeatVector(4), T.LSTM(16, return_sequences=True),
+                T.TimeDistributed(T.Dense(12, activation="softmax"))],
+       lambda r: floats(r, 3, 7, 12))
+    tk("tfk_cnn_lstm_har",
+       "Input(128, 9), Conv1D(16, 3, activation = relu), Conv1D(16, 3, activation = relu), Dropout(0.5), MaxPooling1D(), LSTM(20), Dense(20, activation = relu), Dense(6, activation = softmax)",
+       lambda: [tf_keras.Input((128, 9)), T.Conv1D(16, 3, activation="relu"), T.Conv1D(16, 3, activation="relu"),
+                T.Dropout(0.5), T.MaxPooling1D(2), T.LSTM(20), T.Dense(20, activation="relu"),
+                T.Dense(6, activation="softmax")],
+       lambda r: floats(r, 2, 128, 9), scales={"kernel": 0.3})
+    tk("tfk_conv_same_causal",
+       "Input(None, 3), Conv1D(4, 3, strides = 2, padding = same), Conv1D(3, 2, padding = causal, dilation_rate = 3, activation = tanh)",
+       lambda: [tf_keras.Input((None, 3)), T.Conv1D(4, 3, strides=2, padding="same"),
+                T.Conv1D(3, 2, padding="causal", dilation_rate=3, activation="tanh")],
+       lambda r: floats(r, 3, 13, 3))
+    tk("tfk_conv_groups_avgpool",
+       "Input(None, 4), Conv1D(8, 3, groups = 2, use_bias = false), AveragePooling1D(pool_size = 3, strides = 2, padding = same), GRU(3)",
+       lambda: [tf_keras.Input((None, 4)), T.Conv1D(8, 3, groups=2, use_bias=False),
+                T.AveragePooling1D(3, strides=2, padding="same"), T.GRU(3)],
+       lambda r: floats(r, 3, 10, 4))
+    tk("tfk_mask_conv_gap_keepdims",
+       "Embedding(30, 6, mask_zero = true), Conv1D(4, 2, padding = causal), GlobalAveragePooling1D(keepdims = true), TimeDistributed(Dense(2))",
+       lambda: [T.Embedding(30, 6, mask_zero=True), T.Conv1D(4, 2, padding="causal"),
+                T.GlobalAveragePooling1D(keepdims=True), T.TimeDistributed(T.Dense(2))],
+       lambda r: mask_rows(r, 8, 30), (None, None))
+    tk("tfk_mask_gap_dense",
+       "Embedding(30, 6, mask_zero = true), GlobalAveragePooling1D(), Dense(3, activation = softmax)",
+       lambda: [T.Embedding(30, 6, mask_zero=True), T.GlobalAveragePooling1D(), T.Dense(3, activation="softmax")],
+       lambda r: no_empty(mask_rows(r, 9, 30)), (None, None))
+    tk("tfk_masking_maxpool_lstm",
+       "Input(None, 4), Masking(), MaxPooling1D(strides = 1), LSTM(3)",
+       lambda: [tf_keras.Input((None, 4)), T.Masking(), T.MaxPooling1D(2, strides=1), T.LSTM(3)],
+       lambda r: masked_floats(r, 7, 4))
+    tk("tfk_gmp_keepdims_lstm",
+       "Input(None, 5), Conv1D(4, 3, padding = same, activation = tanh), GlobalMaxPooling1D(keepdims = true), LSTM(3)",
+       lambda: [tf_keras.Input((None, 5)), T.Conv1D(4, 3, padding="same", activation="tanh"),
+                T.GlobalMaxPooling1D(keepdims=True), T.LSTM(3)],
+       lambda r: floats(r, 3, 6, 5))
+    tk("tfk_gap_repeat_gru",
+       "Input(None, 4), GlobalAveragePooling1D(), RepeatVector(3), GRU(2, seq)",
+       lambda: [tf_keras.Input((None, 4)), T.GlobalAveragePooling1D(), T.RepeatVector(3),
+                T.GRU(2, return_sequences=True)],
+       lambda r: floats(r, 3, 5, 4))
+    tk("tfk_conv_pool_flatten",
+       "Input(10, 3), Conv1D(4, 3, strides = 2), AveragePooling1D(), Flatten(), Dense(2)",
+       lambda: [tf_keras.Input((10, 3)), T.Conv1D(4, 3, strides=2), T.AveragePooling1D(2), T.Flatten(),
+                T.Dense(2)],
+       lambda r: floats(r, 3, 10, 3))
+    tk("tfk_maxpool_odd_s3",
+       "Input(None, 3), MaxPooling1D(pool_size = 4, strides = 3), AveragePooling1D(strides = 1, padding = same)",
+       lambda: [tf_keras.Input((None, 3)), T.MaxPooling1D(4, strides=3),
+                T.AveragePooling1D(2, strides=1, padding="same")],
+       lambda r: floats(r, 3, 13, 3))
     return S
 
 
