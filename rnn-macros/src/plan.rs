@@ -180,6 +180,7 @@ pub fn plan(model: &Model, baked: bool) -> Plan {
         // The mask lives until a layer that does not support it drops it (a window, a
         // reduction) or a recurrent layer without `seq` consumes it.
         masked: mask.is_some(),
+        pass_masked: mask.is_some(),
         vector: false,
     };
     for (i, l) in model.layers.iter().enumerate() {
@@ -213,6 +214,9 @@ struct Builder<'m> {
     steps_in_pass: bool,
     first_in_pass: bool,
     masked: bool,
+    /// Whether the mask was alive when the open pass began (its steps then read it, even if a
+    /// layer in it drops the mask for the layers after).
+    pass_masked: bool,
     /// Whether what flows is one vector per row (after the time axis ended).
     vector: bool,
 }
@@ -251,7 +255,7 @@ impl Builder<'_> {
                         folded: self.fold.is_some_and(|f| f.into == i),
                         seq,
                     }),
-                    masked: self.masked,
+                    masked: self.pass_masked,
                     sink: if seq {
                         Sink::Buffer {
                             width: l.output.width(),
@@ -260,8 +264,8 @@ impl Builder<'_> {
                         Sink::Nothing
                     },
                 }));
-                self.restart();
                 self.masked &= seq;
+                self.restart();
                 self.vector = !seq;
             }
             kind if kind.is_recurrent() => {
@@ -310,8 +314,8 @@ impl Builder<'_> {
                     layer: i,
                     width: l.output.width(),
                 });
-                self.restart();
                 self.masked = false;
+                self.restart();
             }
             kind if kind.role() == Role::Reduce => {
                 let masked =
@@ -324,8 +328,8 @@ impl Builder<'_> {
                     masked,
                     keepdims,
                 });
-                self.restart();
                 self.masked = false;
+                self.restart();
                 self.vector = !keepdims;
             }
             _ => self.ops.extend(op(model, i, self.fold)),
@@ -338,7 +342,7 @@ impl Builder<'_> {
             backwards: self.backwards,
             ops: std::mem::take(&mut self.ops),
             bidi: None,
-            masked: self.masked,
+            masked: self.pass_masked,
             sink,
         }));
         self.restart();
@@ -355,9 +359,10 @@ impl Builder<'_> {
         }
     }
 
-    /// A new pass starts (forwards, no step yet).
+    /// A new pass starts (forwards, no step yet, reading the mask if it is still alive).
     fn restart(&mut self) {
         (self.backwards, self.steps_in_pass, self.first_in_pass) = (false, false, true);
+        self.pass_masked = self.masked;
     }
 
     fn finish(&mut self) {
@@ -463,12 +468,13 @@ fn fold(model: &Model, baked: bool) -> Option<Fold> {
         .skip(1)
         .find(|(_, l)| l.kind.role() != Role::Inert)?;
     let width = match next.kind {
-        // A Conv1D's table: every tap's projection side by side (`fold_conv_table`).
+        // A Conv1D's table: every tap's projection side by side (`fold_conv_table`); a causal,
+        // stride-1 one runs step by step from its state instead, on looked-up rows.
         LayerKind::Conv1d {
             kernel_size,
             filters,
             ..
-        } => kernel_size * filters,
+        } if !causal(&next.kind) => kernel_size * filters,
         // The input kernel's columns: U, 4U or 3U (a Bidirectional's forward copy's first).
         kind if kind.is_recurrent() => *next.kind.tensors().first()?.1.get(1)?,
         _ => return None,
