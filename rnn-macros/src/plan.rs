@@ -298,7 +298,7 @@ impl Builder<'_> {
                     self.masked = false;
                 }
             }
-            kind if causal(&kind) => {
+            kind if kind.is_causal() => {
                 self.ops.push(Op::Causal {
                     layer: i,
                     width: l.output.width(),
@@ -474,7 +474,7 @@ fn fold(model: &Model, baked: bool) -> Option<Fold> {
             kernel_size,
             filters,
             ..
-        } if !causal(&next.kind) => kernel_size * filters,
+        } if !next.kind.is_causal() => kernel_size * filters,
         // The input kernel's columns: U, 4U or 3U (a Bidirectional's forward copy's first).
         kind if kind.is_recurrent() => *next.kind.tensors().first()?.1.get(1)?,
         _ => return None,
@@ -571,26 +571,13 @@ fn whole_tiles(model: &Model) -> bool {
 /// ([`group_sizes`]): 64 KiB, `LSTM(64)`'s recurrent kernel.
 const WIDE_WEIGHTS: usize = 16 * 1024;
 
-/// Whether a layer is a causal, stride-1 `Conv1D`: one that never reads a later step, so it
-/// runs step by step with its last inputs in the state.
-pub fn causal(kind: &LayerKind) -> bool {
-    matches!(
-        kind,
-        LayerKind::Conv1d {
-            padding: rnn_spec::Padding::Causal,
-            strides: 1,
-            ..
-        }
-    )
-}
-
 /// A model streams (one step at a time, state carried) when every layer's class can
 /// (`Class::no_stream`; a causal, stride-1 `Conv1D` can) and every recurrent layer runs
 /// forwards.
 fn stream(model: &Model) -> Result<(), String> {
     for (i, l) in model.layers.iter().enumerate() {
         let why = match l.kind.class().no_stream {
-            _ if causal(&l.kind) => continue,
+            _ if l.kind.is_causal() => continue,
             Some(why) => why,
             None if l.kind.goes_backwards() => "runs backwards (`go_backwards`)",
             None => continue,

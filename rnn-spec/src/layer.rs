@@ -811,6 +811,20 @@ impl LayerKind {
         }
     }
 
+    /// Whether the layer is a causal, stride-1 `Conv1D`: it never reads a later step, so it
+    /// runs step by step with its last `dilation · (kernel − 1)` inputs as its state, and a
+    /// model with it can stream.
+    pub fn is_causal(&self) -> bool {
+        matches!(
+            self,
+            LayerKind::Conv1d {
+                padding: Padding::Causal,
+                strides: 1,
+                ..
+            }
+        )
+    }
+
     /// The length of the layer's output sequence on `steps` input steps (`None`: no step
     /// is left, the input is too short). A layer that keeps the time axis keeps the length; one
     /// that ends it (a recurrent layer without `seq`, global pooling, `Flatten`) gives

@@ -881,6 +881,8 @@ fn windows_count_keras_s_parameters_and_lengths() {
     )
     .expect("RepeatVector");
     assert_eq!(rep.output(Flow::Vector { width: 2 }), seq(Some(3), 2));
+    // Only a causal, stride-1 convolution runs step by step (and streams).
+    assert!(!conv.is_causal() && !pool.is_causal());
     // The shortest input the Jena model's windows leave a step of: Conv1D(5), pool 3,
     // Conv1D(5): 5 steps after the pool need 15 before it, 19 at the input.
     let kinds = [conv, pool, conv];

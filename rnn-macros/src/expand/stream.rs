@@ -48,7 +48,7 @@ fn states(p: &TokenStream, model: &Model) -> Vec<(Ident, TokenStream, TokenStrea
             kind if kind.is_recurrent() => {
                 out.push(recurrent(&kind, format_ident!("s{}", i), quote!(&self.#f)));
             }
-            kind if crate::plan::causal(&kind) => {
+            kind if kind.is_causal() => {
                 let window = kind.window().map_or(0, |w| w.span() - 1);
                 let (n, hist) = (lit(kind.sizes().0), lit(window));
                 let ty = quote!(#p::CausalState<#n, #hist, G>);
