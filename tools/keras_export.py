@@ -30,7 +30,12 @@ ReLU (max_value, negative_slope, threshold), LeakyReLU (negative_slope; tf_keras
 written as negative_slope), ELU (alpha) and Softmax (the last axis only; nothing written),
 BatchNormalization (epsilon, center, scale; gamma, beta, moving_mean, moving_variance) and
 LayerNormalization (epsilon, center, scale, Keras 3's rms_scaling; gamma, beta), both over the
-last axis only.
+last axis only; the reshaping layers ZeroPadding1D (padding [l, r]) and Cropping1D (cropping
+[l, r]; an int n is written [n, n], negative values and channels_first refused), UpSampling1D
+(size), Reshape (target_shape as saved, a -1 kept; to (steps, features) or (n,)) and Permute
+(dims); and PReLU (shared_axes, null or a list; tensor alpha shaped as Keras builds it, the
+input's non-batch shape with each shared axis 1: (T, F), (1, F), (T, 1), (1, 1) on a sequence,
+(F,) or (1,) on a vector, checked here against the layer's input).
 LSTM and GRU write
 `recurrent_activation` through the same activation mapping as `activation` (a tf_keras
 `hard_sigmoid` becomes `hard_sigmoid_keras2`); their `dropout`, `recurrent_dropout` and LSTM's
@@ -302,6 +307,111 @@ def _check_softmax_axis(layer, cfg, refuse):
         refuse(f"Softmax(axis = {axis}) (rnn_model! normalises over the last axis only, axis = -1)")
 
 
+def _pair(key, default):
+    """ZeroPadding1D's `padding` / Cropping1D's `cropping`: [left, right], an int n written
+    [n, n] (Keras saves a two-element list); negative values refused."""
+    def read(layer, cfg, tf_keras):
+        v = cfg.get(key, default)
+        if isinstance(v, (list, tuple)):
+            if len(v) != 2:
+                raise Unsupported(f"layer '{layer.name}' ({type(layer).__name__}): {key}={v} is not supported")
+            v = [int(v[0]), int(v[1])]
+        else:
+            v = [int(v), int(v)]
+        if min(v) < 0:
+            raise Unsupported(f"layer '{layer.name}' ({type(layer).__name__}): a negative {key} {v} is not supported")
+        return v
+    return read
+
+
+def _int_list(key, allow_none=False):
+    """A list of ints as Keras saved it (Reshape's `target_shape` with its -1 kept, Permute's
+    `dims`, PReLU's `shared_axes`; an int n read as [n]); None kept when allowed."""
+    def read(layer, cfg, tf_keras):
+        v = cfg.get(key)
+        if v is None and allow_none:
+            return None
+        if v is None:
+            raise Unsupported(f"layer '{layer.name}' ({type(layer).__name__}): no {key}")
+        items = list(v) if isinstance(v, (list, tuple)) or hasattr(v, "__iter__") else [v]
+        return [int(x) for x in items]
+    return read
+
+
+def _positive_size(key, default):
+    def read(layer, cfg, tf_keras):
+        v = _size(key, default)(layer, cfg, tf_keras)
+        if v < 1:
+            raise Unsupported(f"layer '{layer.name}' ({type(layer).__name__}): {key}={v} is not supported")
+        return v
+    return read
+
+
+def _check_permute(layer, cfg, refuse):
+    """Permute's dims: a permutation of 1..rank-1 (rnn_model! permutes a sequence's two axes)."""
+    dims = [int(d) for d in cfg.get("dims", ())]
+    if sorted(dims) != list(range(1, len(dims) + 1)) or len(dims) not in (1, 2):
+        refuse(f"Permute(dims = {tuple(dims)})")
+
+
+def _check_reshape(layer, cfg, refuse):
+    """Reshape to a sequence (steps, features) or a vector (n,), one -1 at most, the rest
+    positive."""
+    shape = [int(d) for d in cfg.get("target_shape", ())]
+    if len(shape) not in (1, 2) or shape.count(-1) > 1 or any(d == 0 or d < -1 for d in shape):
+        refuse(f"Reshape(target_shape = {tuple(shape)})")
+
+
+def _layer_input_shape(layer):
+    """A built layer's input shape without the batch axis (None entries for free sizes), or
+    None if it cannot be told (inside TimeDistributed: one step, so (features,))."""
+    shapes = getattr(layer, "_build_shapes_dict", None) or {}
+    shape = next(iter(shapes.values()), None)
+    if shape is None:
+        try:
+            shape = tuple(layer.input_shape)
+        except Exception:  # noqa: BLE001
+            try:
+                shape = tuple(layer.input.shape)
+            except Exception:  # noqa: BLE001
+                return None
+    if shape and isinstance(shape[0], (list, tuple)):
+        shape = shape[0]
+    return [None if d is None else int(d) for d in tuple(shape)[1:]]
+
+
+def _check_prelu(layer, cfg, refuse):
+    """PReLU: shared_axes among the input's non-batch axes (1 = steps, 2 = features on a
+    sequence; 1 on a vector); alpha shaped as Keras builds it: the input's non-batch shape with
+    each shared axis set to 1 ((T, F), (1, F), (T, 1), (1, 1) on a sequence; (F,) or (1,) on a
+    vector). Without shared axis 1, a sequence needs a fixed length (Keras refuses a free one)."""
+    ndim = _input_ndim(layer)
+    axes = cfg.get("shared_axes")
+    axes = [] if axes is None else [int(a) for a in (axes if hasattr(axes, "__iter__") else [axes])]
+    if ndim is None:
+        refuse("a PReLU whose input rank cannot be told")
+    if any(a < 1 or a > ndim - 1 for a in axes) or len(set(axes)) != len(axes):
+        refuse(f"PReLU(shared_axes = {axes}) on a rank-{ndim} input")
+    alpha = next((w for w in layer.weights if _weight_short_name(w) == "alpha"), None)
+    if alpha is None:
+        refuse("a PReLU without its alpha")
+    got = tuple(int(d) for d in alpha.shape)
+    in_shape = _layer_input_shape(layer) if _INNER_NDIM is None else None
+    if in_shape is not None and len(in_shape) != ndim - 1:
+        in_shape = None
+    want = []
+    for i in range(1, ndim):
+        if i in axes:
+            want.append(1)
+        elif in_shape is not None:
+            want.append(in_shape[i - 1])
+        else:
+            want.append(got[i - 1] if len(got) == ndim - 1 else None)
+    if len(got) != ndim - 1 or any(w is not None and w != g for w, g in zip(want, got)):
+        shown = "(" + ", ".join("*" if w is None else str(w) for w in want) + (",)" if len(want) == 1 else ")")
+        refuse(f"a PReLU alpha of shape {got} (expected {shown})")
+
+
 # The rank of the input of the layer being read inside TimeDistributed (one step: 2), else None.
 _INNER_NDIM = None
 
@@ -462,6 +572,13 @@ EXPORTER_ROWS = {
                                   check=_check_channels_last),
     "Flatten": Row(check=_check_channels_last),
     "RepeatVector": Row(config={"n": _int("n")}),
+    "ZeroPadding1D": Row(config={"padding": _pair("padding", 1)}, check=_check_channels_last),
+    "Cropping1D": Row(config={"cropping": _pair("cropping", (1, 1))}, check=_check_channels_last),
+    "UpSampling1D": Row(config={"size": _positive_size("size", 2)}),
+    "Reshape": Row(config={"target_shape": _int_list("target_shape")}, check=_check_reshape),
+    "Permute": Row(config={"dims": _int_list("dims")}, check=_check_permute),
+    "PReLU": Row(config={"shared_axes": _int_list("shared_axes", allow_none=True)},
+                 dims=lambda c: None, check=_check_prelu),
     # The wrappers' records are built by _bidirectional_doc / _time_distributed_doc (the inner
     # class's config follows these keys); the rows only name the wrapper's own keys.
     "Bidirectional": Row(config={"merge_mode": None, "layer": None}),
@@ -501,8 +618,10 @@ def _weight_short_name(w):
 
 
 def _expected_shape(spec_shape, dims):
-    """The spec's symbolic tensor shape (e.g. ["in", "4*units"]) in sizes; None: unchecked."""
-    if spec_shape is None:
+    """The spec's symbolic tensor shape (e.g. ["in", "4*units"]) in sizes; None: unchecked
+    (dims None: the row's check verifies the shape itself, as PReLU's alpha, whose extent
+    depends on the input's shape)."""
+    if spec_shape is None or dims is None:
         return None
     out = []
     for d in spec_shape:
@@ -758,9 +877,21 @@ def struct_name(model_name):
     return s
 
 
-def _dsl_text(v, typ):
+# Keywords whose value is a [left, right] pair, written `2` when both sides are equal, else
+# `(1, 2)` (ZeroPadding1D's padding, Cropping1D's cropping).
+PAIR_KEYWORDS = ("padding", "cropping")
+
+
+def _dsl_text(v, typ, key=None):
     if v is None:
         return "None"
+    if isinstance(v, (list, tuple)):
+        items = [str(int(x)) for x in v]
+        if key == "shared_axes":
+            return "[" + ", ".join(items) + "]"
+        if key in PAIR_KEYWORDS and len(items) == 2 and items[0] == items[1]:
+            return items[0]
+        return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
     if typ == "bool":
         return "true" if v else "false"
     if typ in ("activation", "merge", "layer", "choice"):
@@ -777,6 +908,10 @@ def _dsl_text(v, typ):
 def _is_default(v, default, typ):
     if default is None or v is None:
         return v is None and default is None
+    if isinstance(v, (list, tuple)):
+        if not isinstance(default, (list, tuple)):
+            default = [default] * len(v)  # a pair's default given as one int
+        return [int(x) for x in v] == [int(x) for x in default]
     if typ in ("float", "rate"):
         return float(v) == float(default)
     return v == default
@@ -794,7 +929,7 @@ def _layer_dsl(cls, values, name=None, auto_name=None):
     for p in required:
         if p not in values:
             raise NoDeclaration(f"{cls}: {p} is unknown")
-        args.append(_dsl_text(values[p], types[p]))
+        args.append(_dsl_text(values[p], types[p], p))
     flagged = set(spec["flags"].values())
     args += [flag for flag, key in spec["flags"].items() if values.get(key)]
     for kw in spec["keywords"]:
@@ -807,7 +942,7 @@ def _layer_dsl(cls, values, name=None, auto_name=None):
         elif k == "strides" and values.get(k) == values.get("pool_size"):
             continue  # pooling's `strides = None` is `pool_size`: not written
         elif k in values and not _is_default(values[k], kw["default"], kw["type"]):
-            args.append(f"{k} = {_dsl_text(values[k], kw['type'])}")
+            args.append(f"{k} = {_dsl_text(values[k], kw['type'], k)}")
     return f"{cls}({', '.join(args)})"
 
 

@@ -314,6 +314,22 @@ def _apply(cls, cfg, W, h, mask):
         h, mask = h.reshape(h.shape[0], -1), None
     elif cls == "RepeatVector":
         h, mask = np.repeat(h[:, None, :], cfg["n"], axis=1), None
+    elif cls == "ZeroPadding1D":
+        # l zero steps before, r after; the mask is dropped (padded steps count)
+        left, right = cfg["padding"]
+        h, mask = np.pad(h, ((0, 0), (left, right), (0, 0))), None
+    elif cls == "Cropping1D":
+        left, right = cfg["cropping"]
+        h, mask = h[:, left:h.shape[1] - right], None
+    elif cls == "UpSampling1D":
+        h, mask = np.repeat(h, cfg["size"], axis=1), None  # x0 x0 x1 x1 ...
+    elif cls == "Reshape":
+        h, mask = h.reshape((h.shape[0],) + tuple(cfg["target_shape"])), None  # row-major
+    elif cls == "Permute":
+        h, mask = np.transpose(h, [0] + list(cfg["dims"])), None
+    elif cls == "PReLU":
+        # max(x, 0) + alpha * min(x, 0), alpha broadcast over the shared axes; the mask passes
+        h = np.maximum(h, 0) + W["alpha"] * np.minimum(h, 0)
     elif cls == "BatchNormalization":
         # inference: the moving statistics, per feature of the last axis; the mask passes
         eps = float(np.float32(cfg["epsilon"]))
