@@ -1084,6 +1084,128 @@ def specs():
        lambda: [tf_keras.Input((None, 3)), T.MaxPooling1D(4, strides=3),
                 T.AveragePooling1D(2, strides=1, padding="same")],
        lambda r: floats(r, 3, 13, 3))
+
+    # --- ZeroPadding1D, Cropping1D, UpSampling1D, Reshape, Permute, PReLU (issue 22) ---
+    # Keras 3: pad then convolve, crop a convolved / recurrent sequence, upsample between two
+    # GRUs, Reshape a Dense vector to a sequence for an LSTM / GRU, a vector to (-1, 1), a fixed
+    # sequence to a vector, a free length to (-1, F/2); Permute((2, 1)) before an LSTM; PReLU
+    # (random alpha of both signs) on vectors and fixed sequences with and without shared axes,
+    # after a masked LSTM (the mask passes on), in TimeDistributed; masks dropped by
+    # ZeroPadding1D / UpSampling1D (the padded steps count).
+    prelu = {"alpha": 0.8}
+    k3("pad_conv_gru", "Input(None, 4), ZeroPadding1D(padding = 2), Conv1D(6, 5, activation = relu), GRU(5)",
+       lambda: [keras.Input((None, 4)), L.ZeroPadding1D(2), L.Conv1D(6, 5, activation="relu"), L.GRU(5)],
+       lambda r: floats(r, 3, 9, 4))
+    k3("pad_asym_conv_dense",
+       "Input(None, 3), ZeroPadding1D(padding = (2, 0)), Conv1D(4, 3), Dense(2)",
+       lambda: [keras.Input((None, 3)), L.ZeroPadding1D((2, 0)), L.Conv1D(4, 3), L.Dense(2)],
+       lambda r: floats(r, 3, 7, 3))
+    k3("conv_crop_lstm",
+       "Input(None, 3), Conv1D(5, 3, padding = same, activation = tanh), Cropping1D(cropping = (1, 2)), LSTM(4, seq)",
+       lambda: [keras.Input((None, 3)), L.Conv1D(5, 3, padding="same", activation="tanh"),
+                L.Cropping1D((1, 2)), L.LSTM(4, return_sequences=True)],
+       lambda r: floats(r, 3, 9, 3))
+    k3("gru_upsample_gru", "Input(None, 3), GRU(6, seq), UpSampling1D(size = 3), GRU(4, seq)",
+       lambda: [keras.Input((None, 3)), L.GRU(6, return_sequences=True), L.UpSampling1D(3),
+                L.GRU(4, return_sequences=True)],
+       lambda r: floats(r, 3, 5, 3))
+    k3("lstm_dense_reshape_gru", "Input(None, 8), LSTM(16), Dense(12), Reshape((4, 3)), GRU(5)",
+       lambda: [keras.Input((None, 8)), L.LSTM(16), L.Dense(12), L.Reshape((4, 3)), L.GRU(5)],
+       lambda r: floats(r, 3, 6, 8))
+    k3("gru_reshape_column_lstm", "Input(None, 4), GRU(6), Reshape((-1, 1)), LSTM(3)",
+       lambda: [keras.Input((None, 4)), L.GRU(6), L.Reshape((-1, 1)), L.LSTM(3)],
+       lambda r: floats(r, 3, 7, 4))
+    k3("reshape_seq_to_vec", "Input(7, 2), Reshape((14,)), Dense(3, activation = softmax)",
+       lambda: [keras.Input((7, 2)), L.Reshape((14,)), L.Dense(3, activation="softmax")],
+       lambda r: floats(r, 3, 7, 2))
+    k3("conv_reshape_half_gru",
+       "Input(None, 8), Conv1D(8, 3, padding = causal), Reshape((-1, 4)), GRU(3, seq)",
+       lambda: [keras.Input((None, 8)), L.Conv1D(8, 3, padding="causal"), L.Reshape((-1, 4)),
+                L.GRU(3, return_sequences=True)],
+       lambda r: floats(r, 3, 5, 8))
+    k3("permute_lstm", "Input(6, 4), Permute((2, 1)), LSTM(5), Dense(2)",
+       lambda: [keras.Input((6, 4)), L.Permute((2, 1)), L.LSTM(5), L.Dense(2)],
+       lambda r: floats(r, 3, 6, 4))
+    k3("prelu_dense_vec", "Input(None, 4), LSTM(6), Dense(5), PReLU(), Dense(2)",
+       lambda: [keras.Input((None, 4)), L.LSTM(6), L.Dense(5), L.PReLU(), L.Dense(2)],
+       lambda r: floats(r, 4, 6, 4), scales=dict(prelu, kernel=1.0))
+    k3("prelu_seq_fixed",
+       "Input(6, 3), PReLU(), SimpleRNN(4, seq), PReLU(shared_axes = [1]), Permute((1, 2)), Dense(2)",
+       lambda: [keras.Input((6, 3)), L.PReLU(), L.SimpleRNN(4, return_sequences=True),
+                L.PReLU(shared_axes=[1]), L.Permute((1, 2)), L.Dense(2)],
+       lambda r: floats(r, 3, 6, 3), scales=dict(prelu, kernel=1.0))
+    k3("prelu_shared_axes",
+       "Input(5, 4), PReLU(shared_axes = [2]), GRU(3, seq), PReLU(shared_axes = [1, 2])",
+       lambda: [keras.Input((5, 4)), L.PReLU(shared_axes=2), L.GRU(3, return_sequences=True),
+                L.PReLU(shared_axes=(1, 2))],
+       lambda r: floats(r, 3, 5, 4), scales=prelu)
+    k3("prelu_mask_lstm",
+       "Embedding(30, 6, mask_zero = true), LSTM(5, seq), PReLU(shared_axes = [1]), LSTM(3)",
+       lambda: [L.Embedding(30, 6, mask_zero=True), L.LSTM(5, return_sequences=True),
+                L.PReLU(shared_axes=[1]), L.LSTM(3)],
+       masked7, (None, None), scales=prelu)
+    k3("td_prelu_gru", "Input(None, 4), TimeDistributed(PReLU()), GRU(3, seq)",
+       lambda: [keras.Input((None, 4)), L.TimeDistributed(L.PReLU()), L.GRU(3, return_sequences=True)],
+       lambda r: floats(r, 3, 6, 4), scales=prelu)
+    k3("mask_pad_upsample_lstm",
+       "Embedding(30, 6, mask_zero = true), ZeroPadding1D(padding = (2, 1)), UpSampling1D(), LSTM(4)",
+       lambda: [L.Embedding(30, 6, mask_zero=True), L.ZeroPadding1D((2, 1)), L.UpSampling1D(),
+                L.LSTM(4)],
+       masked7, (None, None))
+
+    # tf_keras (.h5)
+    tk("tfk_pad_conv_lstm", "Input(None, 3), ZeroPadding1D(), Conv1D(4, 3), LSTM(3)",
+       lambda: [tf_keras.Input((None, 3)), T.ZeroPadding1D(), T.Conv1D(4, 3), T.LSTM(3)],
+       lambda r: floats(r, 3, 6, 3))
+    tk("tfk_gru_crop_dense", "Input(None, 4), GRU(5, seq), Cropping1D(), Dense(2)",
+       lambda: [tf_keras.Input((None, 4)), T.GRU(5, return_sequences=True), T.Cropping1D(), T.Dense(2)],
+       lambda r: floats(r, 3, 7, 4))
+    tk("tfk_conv_crop_upsample",
+       "Input(None, 3), Conv1D(4, 3, strides = 2, padding = same), Cropping1D(cropping = (0, 1)), UpSampling1D(), Conv1D(2, 3, padding = same)",
+       lambda: [tf_keras.Input((None, 3)), T.Conv1D(4, 3, strides=2, padding="same"), T.Cropping1D((0, 1)),
+                T.UpSampling1D(), T.Conv1D(2, 3, padding="same")],
+       lambda r: floats(r, 3, 9, 3))
+    tk("tfk_gru_dense_reshape_lstm",
+       "Input(10, 3), GRU(8), Dense(12, activation = tanh), Reshape((6, 2)), LSTM(4, seq)",
+       lambda: [tf_keras.Input((10, 3)), T.GRU(8), T.Dense(12, activation="tanh"), T.Reshape((6, 2)),
+                T.LSTM(4, return_sequences=True)],
+       lambda r: floats(r, 3, 10, 3))
+    tk("tfk_lstm_reshape_gru", "Input(None, 3), LSTM(6), Reshape((-1, 2)), GRU(3)",
+       lambda: [tf_keras.Input((None, 3)), T.LSTM(6), T.Reshape((-1, 2)), T.GRU(3)],
+       lambda r: floats(r, 3, 5, 3))
+    tk("tfk_conv_reshape_dense", "Input(5, 4), Conv1D(4, 2), Reshape((16,)), Dense(2)",
+       lambda: [tf_keras.Input((5, 4)), T.Conv1D(4, 2), T.Reshape((16,)), T.Dense(2)],
+       lambda r: floats(r, 3, 5, 4))
+    tk("tfk_reshape_half_lstm", "Input(None, 6), Reshape((-1, 3)), LSTM(3, seq)",
+       lambda: [tf_keras.Input((None, 6)), T.Reshape((-1, 3)), T.LSTM(3, return_sequences=True)],
+       lambda r: floats(r, 3, 4, 6))
+    tk("tfk_permute_gru", "Input(5, 3), Permute((2, 1)), GRU(4, seq), Dense(2)",
+       lambda: [tf_keras.Input((5, 3)), T.Permute((2, 1)), T.GRU(4, return_sequences=True), T.Dense(2)],
+       lambda r: floats(r, 3, 5, 3))
+    tk("tfk_prelu_seq", "Input(6, 4), PReLU(), LSTM(5, seq), PReLU(shared_axes = [1]), Dense(2)",
+       lambda: [tf_keras.Input((6, 4)), T.PReLU(), T.LSTM(5, return_sequences=True),
+                T.PReLU(shared_axes=[1]), T.Dense(2)],
+       lambda r: floats(r, 3, 6, 4), scales=dict(prelu, kernel=1.0))
+    tk("tfk_prelu_vec", "Input(None, 3), GRU(6), PReLU(shared_axes = [1]), Dense(4), PReLU()",
+       lambda: [tf_keras.Input((None, 3)), T.GRU(6), T.PReLU(shared_axes=[1]), T.Dense(4), T.PReLU()],
+       lambda r: floats(r, 4, 5, 3), scales=dict(prelu, kernel=1.0))
+    tk("tfk_prelu_mask_gru",
+       "Embedding(40, 6, mask_zero = true), GRU(5, seq), PReLU(shared_axes = [1]), GRU(3)",
+       lambda: [T.Embedding(40, 6, mask_zero=True), T.GRU(5, return_sequences=True),
+                T.PReLU(shared_axes=[1]), T.GRU(3)],
+       lambda r: mask_rows(r, 8, 40), (None, None), scales=prelu)
+    tk("tfk_td_prelu_mask",
+       "Embedding(30, 6, mask_zero = true), TimeDistributed(PReLU()), LSTM(4)",
+       lambda: [T.Embedding(30, 6, mask_zero=True), T.TimeDistributed(T.PReLU()), T.LSTM(4)],
+       masked7, (None, None), scales=dict(prelu, embeddings=1.0))
+    tk("tfk_mask_upsample_gru",
+       "Embedding(30, 6, mask_zero = true), UpSampling1D(size = 3), GRU(3)",
+       lambda: [T.Embedding(30, 6, mask_zero=True), T.UpSampling1D(3), T.GRU(3)],
+       masked7, (None, None))
+    tk("tfk_mask_pad_gru",
+       "Embedding(30, 6, mask_zero = true), ZeroPadding1D(padding = (0, 3)), GRU(4, seq)",
+       lambda: [T.Embedding(30, 6, mask_zero=True), T.ZeroPadding1D((0, 3)), T.GRU(4, return_sequences=True)],
+       masked7, (None, None))
     return S
 
 
