@@ -439,9 +439,14 @@ impl rnn_spec::Options for Reader<'_, '_> {
         self.has(key)
     }
 
+    /// On the option's tokens, or the layer's when the option is not written (a `PReLU`
+    /// without `shared_axes`, a `Flatten` too wide).
     fn refuse(&mut self, key: &'static str, message: &str) {
         let t = self.tokens(key).or_else(|| self.inner_tokens(key));
-        self.errors.push(t, message);
+        match t {
+            Some(t) => self.errors.push(t, message),
+            None => self.errors.push(self.ast, message),
+        }
     }
 }
 

@@ -285,7 +285,7 @@ impl LayerKind {
                     Flow::Vector { .. } => 1,
                 };
                 if let Some(message) = rule_width_fits("Flatten", steps as u128 * input as u128) {
-                    o.refuse("name", &message);
+                    o.refuse("", &message);
                     return None;
                 }
                 LayerKind::Flatten {
