@@ -264,6 +264,9 @@ impl Reader<'_, '_> {
                 Ty::Choice(names) => {
                     self.read_choice(key, names);
                 }
+                Ty::Ints => {
+                    let _ = self.read_ints(key);
+                }
                 Ty::Shape | Ty::Any | Ty::Layer | Ty::Merge => {}
             }
         }
@@ -374,6 +377,19 @@ impl rnn_spec::Options for Reader<'_, '_> {
         }
     }
 
+    fn ints(&mut self, key: &'static str) -> Option<Option<rnn_spec::Ints>> {
+        self.read.push(key);
+        match self.read_ints(key) {
+            Ok(Some(v)) => Some(v),
+            Ok(None) => match self.spec.default(key) {
+                Some(rnn_spec::Value::Ints(v)) => Some(Some(v)),
+                Some(rnn_spec::Value::Null) => Some(None),
+                _ => None,
+            },
+            Err(()) => None,
+        }
+    }
+
     fn merge(&mut self, key: &'static str) -> Option<Merge> {
         self.read.push(key);
         self.read_merge(key)
@@ -423,9 +439,14 @@ impl rnn_spec::Options for Reader<'_, '_> {
         self.has(key)
     }
 
+    /// On the option's tokens, or the layer's when the option is not written (a `PReLU`
+    /// without `shared_axes`, a `Flatten` too wide).
     fn refuse(&mut self, key: &'static str, message: &str) {
         let t = self.tokens(key).or_else(|| self.inner_tokens(key));
-        self.errors.push(t, message);
+        match t {
+            Some(t) => self.errors.push(t, message),
+            None => self.errors.push(self.ast, message),
+        }
     }
 }
 
@@ -632,6 +653,37 @@ impl<'a> Reader<'a, '_> {
             format!("unknown `{key}` `{t}`: {hint}it takes {}", names.join(", ")),
         );
         None
+    }
+
+    /// Integers: one (`2`), a tuple (`(1, 2)`, `(14,)`) or a list (`[1]`), negative ones too;
+    /// `None` as Python's. `Err(())` if given but wrong (reported), `Ok(None)` if absent.
+    fn read_ints(&mut self, key: &str) -> Result<Option<Option<rnn_spec::Ints>>, ()> {
+        let Some(value) = self.value(key) else {
+            return Ok(None);
+        };
+        let int = |v: &Value| number(v).filter(|x| x.fract() == 0.0 && x.abs() < 1e15);
+        let items: Option<Vec<f64>> = match value {
+            Value::Ident(id) if id == "None" => return Ok(Some(None)),
+            Value::Tuple(_, items) | Value::List(_, items) => items.iter().map(int).collect(),
+            v => int(v).map(|x| vec![x]),
+        };
+        let ints = items
+            .and_then(|v| rnn_spec::Ints::new(&v.iter().map(|x| *x as i64).collect::<Vec<_>>()));
+        match ints {
+            Some(v) => Ok(Some(Some(v))),
+            None => {
+                let t = value.to_token_stream();
+                self.errors.push(
+                    &t,
+                    format!(
+                        "`{key}` takes an integer or a tuple of at most {} integers, e.g. `{}`, found `{t}`",
+                        rnn_spec::Ints::MAX,
+                        self.spec.example
+                    ),
+                );
+                Err(())
+            }
+        }
     }
 
     /// A number (negative too). `Err(())` if given but not a number, `Ok(None)` if absent.

@@ -70,6 +70,8 @@ pub enum Value {
     Layer(Box<LayerAst>),
     Neg(Token![-], Box<Value>),
     Tuple(token::Paren, Punctuated<Value, Token![,]>),
+    /// `[1, 2]`: Python's list, where Keras takes one (`shared_axes = [1]`).
+    List(token::Bracket, Punctuated<Value, Token![,]>),
 }
 
 impl Parse for MacroInput {
@@ -245,6 +247,13 @@ impl Parse for Value {
                 paren,
                 content.parse_terminated(Value::parse, Token![,])?,
             ))
+        } else if look.peek(token::Bracket) {
+            let content;
+            let bracket = syn::bracketed!(content in input);
+            Ok(Value::List(
+                bracket,
+                content.parse_terminated(Value::parse, Token![,])?,
+            ))
         } else {
             Err(look.error())
         }
@@ -287,6 +296,7 @@ impl ToTokens for Value {
                 v.to_tokens(tokens);
             }
             Value::Tuple(p, vs) => p.surround(tokens, |t| vs.to_tokens(t)),
+            Value::List(b, vs) => b.surround(tokens, |t| vs.to_tokens(t)),
         }
     }
 }

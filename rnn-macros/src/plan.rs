@@ -3,7 +3,7 @@
 //! Embedding, the state each recurrent layer keeps, the lockstep group sizes, and whether the
 //! model can stream one step at a time. `expand` only turns this into tokens.
 
-use rnn_spec::{LayerKind, Role};
+use rnn_spec::{Flow, LayerKind, Role};
 
 use crate::model::{Model, Source};
 
@@ -89,6 +89,12 @@ pub enum Stage {
     Vector(Vec<Op>),
     /// The current vector as a sequence of `n` steps (`RepeatVector`).
     Repeat { layer: usize, n: usize },
+    /// The current vector's values as a sequence of `steps` steps, `width` each (`Reshape`).
+    Split {
+        layer: usize,
+        width: usize,
+        steps: usize,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -233,6 +239,20 @@ impl Builder<'_> {
                     self.restart();
                     self.vector = false;
                 }
+                LayerKind::Reshape { out_seq: true, .. } => {
+                    self.stages
+                        .push(Stage::Vector(std::mem::take(&mut self.ops)));
+                    let Flow::Seq { steps, width } = l.output else {
+                        unreachable!("a reshape to two axes makes a sequence")
+                    };
+                    self.stages.push(Stage::Split {
+                        layer: i,
+                        width,
+                        steps: steps.unwrap_or(1),
+                    });
+                    self.restart();
+                    self.vector = false;
+                }
                 _ => self.ops.extend(op(model, i, self.fold)),
             }
             return;
@@ -314,7 +334,8 @@ impl Builder<'_> {
                     layer: i,
                     width: l.output.width(),
                 });
-                self.masked = false;
+                // A `PReLU` with an alpha per step keeps the mask; the others drop it.
+                self.masked &= !kind.drops_mask();
                 self.restart();
             }
             kind if kind.role() == Role::Reduce => {
@@ -571,13 +592,12 @@ fn whole_tiles(model: &Model) -> bool {
 /// ([`group_sizes`]): 64 KiB, `LSTM(64)`'s recurrent kernel.
 const WIDE_WEIGHTS: usize = 16 * 1024;
 
-/// A model streams (one step at a time, state carried) when every layer's class can
-/// (`Class::no_stream`; a causal, stride-1 `Conv1D` can) and every recurrent layer runs
+/// A model streams (one step at a time, state carried) when every layer can
+/// (`LayerKind::no_stream`: a causal, stride-1 `Conv1D` can) and every recurrent layer runs
 /// forwards.
 fn stream(model: &Model) -> Result<(), String> {
     for (i, l) in model.layers.iter().enumerate() {
-        let why = match l.kind.class().no_stream {
-            _ if l.kind.is_causal() => continue,
+        let why = match l.kind.no_stream() {
             Some(why) => why,
             None if l.kind.goes_backwards() => "runs backwards (`go_backwards`)",
             None => continue,

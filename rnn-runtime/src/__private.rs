@@ -12,8 +12,8 @@ pub use crate::init::Rng;
 pub use crate::kernels::{Avx2, Avx512, MulAdd, Neon, Portable, Simd128};
 pub use crate::layers::{
     ActivationLayer, BatchNorm, Bidirectional, CausalState, Cell, Conv1d, Dense, Elu, Embedding,
-    Flatten, FoldedEmbedding, GlobalPool, Gru, Inert, LayerNorm, Lstm, Masking, PerStep, Pool1d,
-    Rectifier, Recurrent, Reset, SimpleRnn, TimeDistributed,
+    Flatten, FoldedEmbedding, GlobalPool, Gru, Inert, LayerNorm, Lstm, Masking, PRelu, PerStep,
+    Permute, Pool1d, Rectifier, Recurrent, Reset, Reshape, SimpleRnn, Steps, TimeDistributed,
 };
 #[cfg(feature = "alloc")]
 pub use crate::weights::{LayerRecord, WeightsFile};
@@ -29,7 +29,7 @@ pub use core::result::Result::{Err, Ok};
 #[cfg(feature = "std")]
 pub use ndarray::{Array2, Array3, ArrayView2, ArrayView3};
 pub use rnn_macros::rnn_model_impl;
-pub use rnn_spec::{Merge, Padding, Window, class};
+pub use rnn_spec::{Ints, Merge, Padding, StepMap, Window, class};
 #[cfg(feature = "std")]
 pub use std::path::Path;
 

@@ -13,6 +13,7 @@ pub(crate) fn json(v: rnn_spec::Value<'_>) -> serde_json::Value {
         V::Int(n) => n.into(),
         V::Float(x) => x.into(),
         V::Str(s) => s.into(),
+        V::Ints(v) => v.as_slice().iter().copied().collect(),
         V::Other(s) => serde_json::from_str(s).unwrap_or(serde_json::Value::Null),
     }
 }

@@ -132,7 +132,7 @@ pub fn into_cell_arrays(kind: &LayerKind, tensors: Vec<Vec<f32>>) -> Vec<Vec<f32
         t.next().unwrap_or_else(|| alloc::vec![0.0; n])
     };
     match *kind {
-        LayerKind::Embedding { .. } => alloc::vec![next()],
+        LayerKind::Embedding { .. } | LayerKind::PRelu { .. } => alloc::vec![next()],
         LayerKind::Dense { .. } => {
             let kernel = next();
             alloc::vec![kernel, bias(&mut t, units)]
@@ -218,6 +218,11 @@ pub fn into_cell_arrays(kind: &LayerKind, tensors: Vec<Vec<f32>>) -> Vec<Vec<f32
         | LayerKind::GlobalAveragePooling1d { .. }
         | LayerKind::Flatten { .. }
         | LayerKind::RepeatVector { .. }
+        | LayerKind::ZeroPadding1d { .. }
+        | LayerKind::Cropping1d { .. }
+        | LayerKind::UpSampling1d { .. }
+        | LayerKind::Reshape { .. }
+        | LayerKind::Permute { .. }
         | LayerKind::Activation { .. }
         | LayerKind::Relu { .. }
         | LayerKind::LeakyRelu { .. }
@@ -236,7 +241,7 @@ pub fn file_tensors(kind: &LayerKind, arrays: Vec<Vec<f32>>) -> Vec<Vec<f32>> {
     let (_, units) = kind.sizes();
     let mut arrays = arrays;
     match *kind {
-        LayerKind::Embedding { .. } => arrays,
+        LayerKind::Embedding { .. } | LayerKind::PRelu { .. } => arrays,
         LayerKind::Dense { use_bias, .. } | LayerKind::SimpleRnn { use_bias, .. } => {
             if !use_bias {
                 arrays.pop();
@@ -323,6 +328,11 @@ pub fn file_tensors(kind: &LayerKind, arrays: Vec<Vec<f32>>) -> Vec<Vec<f32>> {
         | LayerKind::GlobalAveragePooling1d { .. }
         | LayerKind::Flatten { .. }
         | LayerKind::RepeatVector { .. }
+        | LayerKind::ZeroPadding1d { .. }
+        | LayerKind::Cropping1d { .. }
+        | LayerKind::UpSampling1d { .. }
+        | LayerKind::Reshape { .. }
+        | LayerKind::Permute { .. }
         | LayerKind::Activation { .. }
         | LayerKind::Relu { .. }
         | LayerKind::LeakyRelu { .. }

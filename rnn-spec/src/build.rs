@@ -6,7 +6,9 @@
 use crate::activation::Activation;
 use crate::class::{Class, Kind};
 use crate::layer::{Flow, LayerKind, Merge};
+use crate::reshape::{build_pair, build_permute, build_prelu, build_reshape, rule_width_fits};
 use crate::rules::{MAX_COUNT, MAX_WIDTH};
+use crate::value::Ints;
 use crate::window::Padding;
 use alloc::string::String;
 
@@ -26,6 +28,8 @@ pub trait Options {
     fn float(&mut self, key: &'static str) -> Option<f64>;
     /// A finite number, or `Some(None)` for Keras's `None` (no limit).
     fn float_or_none(&mut self, key: &'static str) -> Option<Option<f64>>;
+    /// Integers: one, or a tuple or list of them (`Some(None)` for Keras's `None`).
+    fn ints(&mut self, key: &'static str) -> Option<Option<Ints>>;
     /// An axis: an integer, negative counting from the last.
     fn axis(&mut self, key: &'static str) -> Option<i64>;
     /// One of the names the keyword's [`crate::Ty::Choice`] lists (the list's own `&'static`
@@ -275,15 +279,38 @@ impl LayerKind {
             }
             Kind::Flatten => {
                 rule_channels_last(o);
+                // A free length is refused by the model rules (`rule_flatten_fixed_length`).
+                let steps = match flow {
+                    Flow::Seq { steps, .. } => steps.unwrap_or(0),
+                    Flow::Vector { .. } => 1,
+                };
+                if let Some(message) = rule_width_fits("Flatten", steps as u128 * input as u128) {
+                    o.refuse("", &message);
+                    return None;
+                }
                 LayerKind::Flatten {
-                    // A free length is refused by the model rules (`rule_flatten_fixed_length`).
-                    steps: match flow {
-                        Flow::Seq { steps, .. } => steps.unwrap_or(0),
-                        Flow::Vector { .. } => 1,
-                    },
+                    steps,
                     width: input,
                 }
             }
+            Kind::ZeroPadding1d => {
+                rule_channels_last(o);
+                LayerKind::ZeroPadding1d {
+                    width: input,
+                    padding: build_pair(o, "padding", flow)?,
+                }
+            }
+            Kind::Cropping1d => LayerKind::Cropping1d {
+                width: input,
+                cropping: build_pair(o, "cropping", flow)?,
+            },
+            Kind::UpSampling1d => LayerKind::UpSampling1d {
+                width: input,
+                size: o.size("size", MAX_COUNT)?,
+            },
+            Kind::Reshape => build_reshape(o, flow)?,
+            Kind::Permute => build_permute(o, flow)?,
+            Kind::PRelu => build_prelu(o, flow)?,
             Kind::RepeatVector => LayerKind::RepeatVector {
                 width: input,
                 n: o.size("n", MAX_COUNT)?,

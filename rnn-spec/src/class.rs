@@ -3,7 +3,7 @@
 //! types and defaults, which options a weights file records, and its weight tensors with their
 //! shapes. Parameter counts are derived from the tensor shapes, never written down beside them.
 
-use crate::value::Value;
+use crate::value::{Ints, Value};
 
 /// What a layer class does in a model, for the shape rules and the plan, and so what it does
 /// to a mask (Keras's `compute_mask`).
@@ -82,6 +82,18 @@ pub enum Kind {
     Flatten,
     /// `RepeatVector(n)`.
     RepeatVector,
+    /// `ZeroPadding1D(padding)`.
+    ZeroPadding1d,
+    /// `Cropping1D(cropping)`.
+    Cropping1d,
+    /// `UpSampling1D(size)`.
+    UpSampling1d,
+    /// `Reshape(target_shape)`.
+    Reshape,
+    /// `Permute(dims)`.
+    Permute,
+    /// `PReLU(shared_axes)`.
+    PRelu,
     /// `Dropout(rate)`.
     Dropout,
     /// `SpatialDropout1D(rate)`.
@@ -128,6 +140,9 @@ pub enum Ty {
     /// One of a few names, bare or quoted (`padding = same`); the first is Keras's default
     /// unless the keyword says otherwise.
     Choice(&'static [&'static str]),
+    /// An integer or a tuple (or list) of integers, negative ones too: `(1, 2)`, `(-1, 4)`,
+    /// `[1]`, `2`; `None` where the keyword's default is `None`.
+    Ints,
 }
 
 impl Ty {
@@ -147,6 +162,7 @@ impl Ty {
             Ty::Merge => "merge",
             Ty::Axis => "axis",
             Ty::Choice(_) => "choice",
+            Ty::Ints => "ints",
         }
     }
 }
@@ -176,6 +192,9 @@ pub enum Dim {
     Field(&'static str),
     /// The input width over the layer's `groups` (`Conv1D`).
     InPerGroup,
+    /// The layer's size option of this name on a sequence; no axis at all on a vector
+    /// (`PReLU`'s alpha is shaped like its input: `(T, F)` on a sequence, `(F,)` on a vector).
+    SeqField(&'static str),
 }
 
 /// A weight tensor, in Keras's `get_weights()` order.
@@ -905,6 +924,141 @@ pub const REPEAT_VECTOR: Class = Class {
     example: "RepeatVector(4)",
 };
 
+/// `(n, n)`: a pair default.
+const fn pair(n: i64) -> Option<Value<'static>> {
+    match Ints::new(&[n, n]) {
+        Some(v) => Some(Value::Ints(v)),
+        None => None,
+    }
+}
+
+/// `ZeroPadding1D(padding = 1)`: `left` zero steps before the sequence, `right` after (an
+/// integer `n` is `(n, n)`; files record the pair).
+pub const ZERO_PADDING1D: Class = Class {
+    kind: Kind::ZeroPadding1d,
+    name: "ZeroPadding1D",
+    snake: "zero_padding1d",
+    role: Role::Window,
+    sequence_only: true,
+    in_file: true,
+    positional: &["padding"],
+    flags: &[],
+    keywords: &[kw("padding", Ty::Ints, pair(1)), DATA_FORMAT, NAME],
+    config: &["padding"],
+    tensors: &[],
+    refused: &[],
+    no_stream: Some("is `ZeroPadding1D` (its output is longer than its input)"),
+    example: "ZeroPadding1D((2, 0))",
+};
+
+/// `Cropping1D(cropping = (1, 1))`: drops `left` steps at the start and `right` at the end
+/// (an integer `n` is `(n, n)`; files record the pair).
+pub const CROPPING1D: Class = Class {
+    kind: Kind::Cropping1d,
+    name: "Cropping1D",
+    snake: "cropping1d",
+    role: Role::Window,
+    sequence_only: true,
+    in_file: true,
+    positional: &["cropping"],
+    flags: &[],
+    keywords: &[kw("cropping", Ty::Ints, pair(1)), NAME],
+    config: &["cropping"],
+    tensors: &[],
+    refused: &[],
+    no_stream: Some(
+        "is `Cropping1D` (it drops the last steps, which only the end of the sequence tells)",
+    ),
+    example: "Cropping1D((2, 0))",
+};
+
+/// `UpSampling1D(size = 2)`: each step `size` times in a row.
+pub const UP_SAMPLING1D: Class = Class {
+    kind: Kind::UpSampling1d,
+    name: "UpSampling1D",
+    snake: "up_sampling1d",
+    role: Role::Window,
+    sequence_only: true,
+    in_file: true,
+    positional: &["size"],
+    flags: &[],
+    keywords: &[kw("size", Ty::Size, Some(Value::Int(2))), NAME],
+    config: &["size"],
+    tensors: &[],
+    refused: &[],
+    no_stream: Some("is `UpSampling1D` (each input step makes several output steps)"),
+    example: "UpSampling1D(2)",
+};
+
+/// `Reshape(target_shape)`: numpy's reshape of each row's values (one `-1` is inferred).
+/// What it does in a model depends on its input and target (`LayerKind::role`): a sequence to
+/// a sequence or to a vector, a vector to a sequence.
+pub const RESHAPE: Class = Class {
+    kind: Kind::Reshape,
+    name: "Reshape",
+    snake: "reshape",
+    role: Role::Window,
+    sequence_only: false,
+    in_file: true,
+    positional: &["target_shape"],
+    flags: &[],
+    keywords: &[kw("target_shape", Ty::Ints, None), NAME],
+    config: &["target_shape"],
+    tensors: &[],
+    refused: &[],
+    no_stream: Some("is `Reshape` (its steps are not its input's)"),
+    example: "Reshape((-1, 1))",
+};
+
+/// `Permute(dims)`: `(2, 1)` swaps a sequence's time and feature axes (1-based, as Keras).
+pub const PERMUTE: Class = Class {
+    kind: Kind::Permute,
+    name: "Permute",
+    snake: "permute",
+    role: Role::Window,
+    sequence_only: true,
+    in_file: true,
+    positional: &["dims"],
+    flags: &[],
+    keywords: &[kw("dims", Ty::Ints, None), NAME],
+    config: &["dims"],
+    tensors: &[],
+    refused: &[],
+    no_stream: Some("is `Permute` (each output step reads every input step)"),
+    example: "Permute((2, 1))",
+};
+
+/// `PReLU(shared_axes = None)`: `max(x, 0) + alpha · min(x, 0)` with a learned `alpha` shaped
+/// like the input (`(T, F)` on a sequence, `(F,)` on a vector), each shared axis 1.
+pub const PRELU: Class = Class {
+    kind: Kind::PRelu,
+    name: "PReLU",
+    snake: "p_re_lu",
+    role: Role::PerStep,
+    sequence_only: false,
+    in_file: true,
+    positional: &[],
+    flags: &[],
+    keywords: &[
+        kw("alpha_initializer", Ty::Any, None),
+        kw("alpha_regularizer", Ty::Any, None),
+        kw("alpha_constraint", Ty::Any, None),
+        kw("shared_axes", Ty::Ints, Some(Value::Null)),
+        NAME,
+    ],
+    config: &["shared_axes"],
+    tensors: &[t(
+        "alpha",
+        &[Dim::SeqField("alpha_steps"), Dim::Field("alpha_width")],
+        ALWAYS,
+    )],
+    refused: &[],
+    no_stream: Some(
+        "is a `PReLU` with an alpha per step (without `shared_axes = [1]`), and a stream does not know its position",
+    ),
+    example: "PReLU(shared_axes = [1])",
+};
+
 /// `Dropout(rate)`: identity at inference.
 pub const DROPOUT: Class = Class {
     kind: Kind::Dropout,
@@ -1072,6 +1226,12 @@ pub const CLASSES: &[&Class] = &[
     &GLOBAL_AVERAGE_POOLING1D,
     &FLATTEN,
     &REPEAT_VECTOR,
+    &ZERO_PADDING1D,
+    &CROPPING1D,
+    &UP_SAMPLING1D,
+    &RESHAPE,
+    &PERMUTE,
+    &PRELU,
     &DROPOUT,
     &SPATIAL_DROPOUT1D,
     &GAUSSIAN_NOISE,

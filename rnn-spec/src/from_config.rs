@@ -11,7 +11,7 @@ use crate::activation::Activation;
 use crate::build::Options;
 use crate::class::{self, Class};
 use crate::layer::{Flow, LayerKind, Merge};
-use crate::value::Value;
+use crate::value::{Ints, Value};
 
 impl LayerKind {
     /// The layer a weights file records as `class` with `config`, on the input `input`.
@@ -134,6 +134,18 @@ impl Options for Config<'_, '_> {
             Value::Null => Some(None),
             Value::Float(x) if x.is_finite() => Some(Some(x)),
             Value::Int(n) => Some(Some(n as f64)),
+            v => {
+                let v = format!("{v}");
+                self.wrong(key, v)
+            }
+        }
+    }
+
+    fn ints(&mut self, key: &'static str) -> Option<Option<Ints>> {
+        match self.get(key)? {
+            Value::Null => Some(None),
+            Value::Ints(v) => Some(Some(v)),
+            Value::Int(n) if n <= i64::MAX as u64 => Some(Ints::new(&[n as i64])),
             v => {
                 let v = format!("{v}");
                 self.wrong(key, v)

@@ -281,7 +281,14 @@ pub fn spec_value(v: &Value) -> crate::Value<'_> {
             None => V::Float(n.as_f64().unwrap_or(f64::NAN)),
         },
         Value::String(s) => V::Str(s),
-        Value::Array(_) | Value::Object(_) => V::Other(""),
+        Value::Array(items) => {
+            let ints: Option<alloc::vec::Vec<i64>> = items.iter().map(Value::as_i64).collect();
+            match ints.and_then(|v| crate::Ints::new(&v)) {
+                Some(v) => V::Ints(v),
+                None => V::Other(""),
+            }
+        }
+        Value::Object(_) => V::Other(""),
     }
 }
 

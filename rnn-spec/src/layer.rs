@@ -8,9 +8,10 @@ use crate::activation::Activation;
 #[cfg(feature = "alloc")]
 use crate::class::Dim;
 use crate::class::{self, Class, Role};
+use crate::value::Ints;
 #[cfg(feature = "alloc")]
 use crate::value::Value;
-use crate::window::{Padding, Window};
+use crate::window::{Padding, StepMap, Window};
 
 /// One value of a [`LayerKind`]'s fields ([`LayerKind::fields`]): what the macro writes as the
 /// const form of a kind and what a weights file records as an option, without a match per kind.
@@ -36,6 +37,10 @@ pub enum Field {
     Inner(&'static LayerKind),
     /// A window's padding.
     Padding(Padding),
+    /// A tuple of integers.
+    Ints(Ints),
+    /// A tuple of integers or none (Keras's `None`).
+    OptInts(Option<Ints>),
 }
 
 /// A field's Rust type as a [`Field`].
@@ -86,6 +91,16 @@ impl AsField for Merge {
 impl AsField for Padding {
     fn as_field(&self) -> Field {
         Field::Padding(*self)
+    }
+}
+impl AsField for Ints {
+    fn as_field(&self) -> Field {
+        Field::Ints(*self)
+    }
+}
+impl AsField for Option<Ints> {
+    fn as_field(&self) -> Field {
+        Field::OptInts(*self)
     }
 }
 impl AsField for &'static LayerKind {
@@ -342,6 +357,62 @@ layer_kinds! {
         /// Copies.
         n: usize,
     },
+    /// `ZeroPadding1D(padding)`: zero steps around the sequence.
+    ZeroPadding1d {
+        /// Channels in and out.
+        width: usize,
+        /// Steps added before and after, `(left, right)`.
+        padding: Ints,
+    },
+    /// `Cropping1D(cropping)`: steps dropped at both ends.
+    Cropping1d {
+        /// Channels in and out.
+        width: usize,
+        /// Steps dropped at the start and at the end, `(left, right)`.
+        cropping: Ints,
+    },
+    /// `UpSampling1D(size)`: each step repeated.
+    UpSampling1d {
+        /// Channels in and out.
+        width: usize,
+        /// Copies of each step.
+        size: usize,
+    },
+    /// `Reshape(target_shape)`: each row's values, in order, in another shape.
+    Reshape {
+        /// Values per input step (per row, on a vector).
+        input: usize,
+        /// Whether the input is a sequence.
+        in_seq: bool,
+        /// The target as given (one `-1` inferred).
+        target_shape: Ints,
+        /// Values per output step (per row, on a vector).
+        width: usize,
+        /// Whether the output is a sequence (a two-axis target).
+        out_seq: bool,
+    },
+    /// `Permute(dims)` of a sequence: `(2, 1)` swaps time and features; `(1, 2)` keeps them.
+    Permute {
+        /// The input's fixed length (the output's width when swapped).
+        steps: usize,
+        /// Features per input step.
+        width: usize,
+        /// The permutation, 1-based.
+        dims: Ints,
+    },
+    /// `PReLU(shared_axes)`: `max(x, 0) + alpha · min(x, 0)`, `alpha` per position.
+    PRelu {
+        /// Width in and out.
+        width: usize,
+        /// Whether its input is a sequence (alpha then has a time axis).
+        seq: bool,
+        /// Alpha's steps: the input's length, or 1 when the time axis is shared.
+        alpha_steps: usize,
+        /// Alpha's features: the width, or 1 when the feature axis is shared.
+        alpha_width: usize,
+        /// Keras's `shared_axes`, as given.
+        shared_axes: Option<Ints>,
+    },
     /// A layer that is the identity at inference (`Dropout`, `GaussianNoise`, ...).
     Inert {
         /// Which class.
@@ -506,6 +577,12 @@ impl LayerKind {
             LayerKind::GlobalAveragePooling1d { .. } => &class::GLOBAL_AVERAGE_POOLING1D,
             LayerKind::Flatten { .. } => &class::FLATTEN,
             LayerKind::RepeatVector { .. } => &class::REPEAT_VECTOR,
+            LayerKind::ZeroPadding1d { .. } => &class::ZERO_PADDING1D,
+            LayerKind::Cropping1d { .. } => &class::CROPPING1D,
+            LayerKind::UpSampling1d { .. } => &class::UP_SAMPLING1D,
+            LayerKind::Reshape { .. } => &class::RESHAPE,
+            LayerKind::Permute { .. } => &class::PERMUTE,
+            LayerKind::PRelu { .. } => &class::PRELU,
             LayerKind::Inert { class, .. } => class,
             LayerKind::Bidirectional { .. } => &class::BIDIRECTIONAL,
             LayerKind::TimeDistributed { .. } => &class::TIME_DISTRIBUTED,
@@ -513,11 +590,46 @@ impl LayerKind {
     }
 
     /// What the layer does in a model: a wrapper's role is its inner layer's (a
-    /// `TimeDistributed(Dropout)` is inert).
+    /// `TimeDistributed(Dropout)` is inert). A `Reshape`'s depends on what it reshapes: a
+    /// sequence to a sequence is a window, to a vector a reduction, a vector to a sequence a
+    /// repeat, a vector to a vector the identity. A `PReLU` with an alpha per step needs each
+    /// step's position: it runs over the whole sequence, as a window (that keeps the mask).
     pub fn role(&self) -> Role {
-        match self {
+        match *self {
             LayerKind::TimeDistributed { inner } => inner.role(),
+            LayerKind::Reshape {
+                in_seq, out_seq, ..
+            } => match (in_seq, out_seq) {
+                (true, true) => Role::Window,
+                (true, false) => Role::Reduce,
+                (false, true) => Role::Repeat,
+                (false, false) => Role::Inert,
+            },
+            LayerKind::PRelu { alpha_steps, .. } if alpha_steps > 1 => Role::Window,
             _ => self.class().role,
+        }
+    }
+
+    /// Whether the layer drops the mask (Keras: it does not support masking): windows,
+    /// reductions and repeats, but not a `PReLU` that runs as a window.
+    pub fn drops_mask(&self) -> bool {
+        matches!(self.role(), Role::Window | Role::Reduce | Role::Repeat)
+            && !matches!(self, LayerKind::PRelu { .. })
+    }
+
+    /// Why a model with this layer cannot stream one step at a time ([`Class::no_stream`]),
+    /// `None` when it can: a causal, stride-1 `Conv1D`, a `PReLU` with one alpha for every step
+    /// and a `Reshape` of a vector to a vector can.
+    pub fn no_stream(&self) -> Option<&'static str> {
+        match *self {
+            _ if self.is_causal() => None,
+            LayerKind::PRelu { alpha_steps: 1, .. }
+            | LayerKind::Reshape {
+                in_seq: false,
+                out_seq: false,
+                ..
+            } => None,
+            _ => self.class().no_stream,
         }
     }
 
@@ -545,6 +657,13 @@ impl LayerKind {
             | LayerKind::Dense { input, units, .. } => (input, units),
             LayerKind::Conv1d { input, filters, .. } => (input, filters),
             LayerKind::Flatten { steps, width } => (width, steps * width),
+            LayerKind::Reshape { input, width, .. } => (input, width),
+            LayerKind::Permute {
+                steps, width, dims, ..
+            } => match dims.as_slice() {
+                [2, 1] => (width, steps),
+                _ => (width, width),
+            },
             LayerKind::Activation { width, .. }
             | LayerKind::Relu { width, .. }
             | LayerKind::LeakyRelu { width, .. }
@@ -558,6 +677,10 @@ impl LayerKind {
             | LayerKind::GlobalMaxPooling1d { width, .. }
             | LayerKind::GlobalAveragePooling1d { width, .. }
             | LayerKind::RepeatVector { width, .. }
+            | LayerKind::ZeroPadding1d { width, .. }
+            | LayerKind::Cropping1d { width, .. }
+            | LayerKind::UpSampling1d { width, .. }
+            | LayerKind::PRelu { width, .. }
             | LayerKind::Inert { width, .. } => (width, width),
             LayerKind::Bidirectional { inner, merge } => {
                 let (input, units) = inner.sizes();
@@ -610,6 +733,8 @@ impl LayerKind {
             Field::OptFloat(Some(x)) => Value::Float(format!("{x:?}").parse().unwrap_or(x as f64)),
             Field::Merge(m) => Value::Str(m.name()),
             Field::Padding(p) => Value::Str(p.name()),
+            Field::Ints(v) | Field::OptInts(Some(v)) => Value::Ints(v),
+            Field::OptInts(None) => Value::Null,
             Field::Class(_) | Field::Inner(_) => return None,
         })
     }
@@ -662,15 +787,19 @@ impl LayerKind {
                     .all(|(flag, want)| self.config(flag) == Some(Value::Bool(*want)))
             })
             .map(|t| {
+                let seq = self.field("seq") == Some(Field::Flag(true));
                 let shape = t
                     .shape
                     .iter()
-                    .map(|d| match *d {
-                        Dim::In => input,
-                        Dim::Units(k) => k * units,
-                        Dim::Fixed(n) => n,
-                        Dim::Field(name) => self.size_field(name),
-                        Dim::InPerGroup => input / self.size_field("groups").max(1),
+                    .filter_map(|d| {
+                        Some(match *d {
+                            Dim::In => input,
+                            Dim::Units(k) => k * units,
+                            Dim::Fixed(n) => n,
+                            Dim::Field(name) => self.size_field(name),
+                            Dim::InPerGroup => input / self.size_field("groups").max(1),
+                            Dim::SeqField(name) => seq.then(|| self.size_field(name))?,
+                        })
                     })
                     .collect();
                 (t.name.into(), shape, t.trainable)
@@ -811,6 +940,27 @@ impl LayerKind {
         }
     }
 
+    /// How a `ZeroPadding1D`, `Cropping1D` or `UpSampling1D` maps its output steps to its
+    /// input's.
+    pub fn step_map(&self) -> Option<StepMap> {
+        let pair = |v: Ints| match *v.as_slice() {
+            [l, r] => (l.max(0) as usize, r.max(0) as usize),
+            _ => (0, 0),
+        };
+        match *self {
+            LayerKind::ZeroPadding1d { padding, .. } => {
+                let (left, right) = pair(padding);
+                Some(StepMap::Pad { left, right })
+            }
+            LayerKind::Cropping1d { cropping, .. } => {
+                let (left, right) = pair(cropping);
+                Some(StepMap::Crop { left, right })
+            }
+            LayerKind::UpSampling1d { size, .. } => Some(StepMap::Repeat { size }),
+            _ => None,
+        }
+    }
+
     /// Whether the layer is a causal, stride-1 `Conv1D`: it never reads a later step, so it
     /// runs step by step with its last `dilation · (kernel − 1)` inputs as its state, and a
     /// model with it can stream.
@@ -832,6 +982,29 @@ impl LayerKind {
     pub fn output_steps(&self, steps: usize) -> Option<usize> {
         match *self {
             _ if self.window().is_some() => self.window()?.out_len(steps),
+            _ if self.step_map().is_some() => self.step_map()?.out_len(steps),
+            LayerKind::Reshape {
+                input,
+                in_seq,
+                width,
+                out_seq: true,
+                ..
+            } => {
+                let values = if in_seq {
+                    steps.saturating_mul(input)
+                } else {
+                    input
+                };
+                (values >= width).then(|| values / width.max(1))
+            }
+            // Swapped, the length is the input's width; kept, the input's length.
+            LayerKind::Permute { width, dims, .. } => {
+                (steps > 0).then_some(if dims.as_slice() == [2, 1] {
+                    width
+                } else {
+                    steps
+                })
+            }
             LayerKind::GlobalMaxPooling1d { keepdims: true, .. }
             | LayerKind::GlobalAveragePooling1d { keepdims: true, .. } => (steps > 0).then_some(1),
             LayerKind::RepeatVector { n, .. } => Some(n),
@@ -864,6 +1037,19 @@ impl LayerKind {
                 }
             }
             LayerKind::Flatten { .. } => Flow::Vector { width },
+            LayerKind::ZeroPadding1d { .. }
+            | LayerKind::Cropping1d { .. }
+            | LayerKind::UpSampling1d { .. }
+            | LayerKind::Permute { .. }
+            | LayerKind::Reshape { out_seq: true, .. } => Flow::Seq {
+                steps: match input {
+                    Flow::Seq { steps, .. } => steps,
+                    Flow::Vector { .. } => Some(1),
+                }
+                .map(|t| self.output_steps(t).unwrap_or(0)),
+                width,
+            },
+            LayerKind::Reshape { .. } => Flow::Vector { width },
             LayerKind::RepeatVector { n, .. } => Flow::Seq {
                 steps: Some(n),
                 width,

@@ -55,6 +55,8 @@ mod load;
 #[cfg(feature = "alloc")]
 pub mod naming;
 #[cfg(feature = "alloc")]
+mod reshape;
+#[cfg(feature = "alloc")]
 pub mod rules;
 #[cfg(feature = "alloc")]
 mod snapshot;
@@ -76,9 +78,9 @@ pub use error::{Error, Result};
 pub use layer::{Field, Flow, LayerInfo, LayerKind, Merge, RectifierParams};
 #[cfg(feature = "alloc")]
 pub use snapshot::spec_json;
-pub use value::Value;
+pub use value::{Ints, Value};
 pub use weights::{FORMAT, VERSION, foreign_format};
-pub use window::{Padding, Window};
+pub use window::{Padding, StepMap, Window};
 
 // The tests build layers' tensors and check files: they need `alloc` (on in the workspace).
 #[cfg(all(test, feature = "alloc"))]

@@ -193,7 +193,7 @@ impl Walk {
                 LayerKind::Embedding { mask_zero, .. } => mask_zero,
                 LayerKind::Masking { .. } => true,
                 // Keras's windows, reductions and RepeatVector drop the mask.
-                _ if matches!(kind.role(), Role::Window | Role::Reduce | Role::Repeat) => false,
+                _ if kind.drops_mask() => false,
                 _ => {
                     self.masked
                         && kind

@@ -47,6 +47,7 @@ fn class_json(c: &Class) -> String {
             Dim::Fixed(n) => format!("{n}"),
             Dim::Field(name) => string(name),
             Dim::InPerGroup => string("in/groups"),
+            Dim::SeqField(name) => format!("{{\"if_seq\": {}}}", string(name)),
         });
         let when = if t.when.is_empty() {
             "null".into()

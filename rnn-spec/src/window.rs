@@ -1,5 +1,6 @@
 //! The length arithmetic of the layers that slide a window over time (`Conv1D`,
-//! `MaxPooling1D`, `AveragePooling1D`), as Keras computes it (docs/KERAS_LAYERS.md): written
+//! `MaxPooling1D`, `AveragePooling1D`) and of those that move steps ([`StepMap`]:
+//! `ZeroPadding1D`, `Cropping1D`, `UpSampling1D`), as Keras computes it (docs/KERAS_LAYERS.md): written
 //! once, used by the macro (output lengths in the summary, the minimum length of a model) and
 //! by the runtime (the lengths of a free-length sequence, the padding on the left).
 
@@ -171,5 +172,53 @@ mod tests {
         assert_eq!(win.tap(5, pad, 0, 0), None);
         assert_eq!(win.tap(5, pad, 0, 1), Some(0));
         assert_eq!(win.tap(5, pad, 4, 2), None);
+    }
+}
+
+/// Where each output step of `ZeroPadding1D`, `Cropping1D` or `UpSampling1D` comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StepMap {
+    /// `left` zero steps, the input, `right` zero steps.
+    Pad {
+        /// Zero steps before.
+        left: usize,
+        /// Zero steps after.
+        right: usize,
+    },
+    /// The input without its first `left` and its last `right` steps.
+    Crop {
+        /// Steps dropped at the start.
+        left: usize,
+        /// Steps dropped at the end.
+        right: usize,
+    },
+    /// Each input step `size` times in a row.
+    Repeat {
+        /// Copies of each step.
+        size: usize,
+    },
+}
+
+impl StepMap {
+    /// The output length on `n` input steps (saturating); `None` when cropping leaves none
+    /// (Keras refuses it).
+    pub fn out_len(self, n: usize) -> Option<usize> {
+        match self {
+            StepMap::Pad { left, right } => Some(n.saturating_add(left).saturating_add(right)),
+            StepMap::Crop { left, right } => {
+                n.checked_sub(left.saturating_add(right)).filter(|m| *m > 0)
+            }
+            StepMap::Repeat { size } => Some(n.saturating_mul(size)),
+        }
+    }
+
+    /// The input step output step `j` copies (of `n`), `None` for a padding zero.
+    #[inline(always)]
+    pub fn source(self, n: usize, j: usize) -> Option<usize> {
+        match self {
+            StepMap::Pad { left, .. } => j.checked_sub(left).filter(|i| *i < n),
+            StepMap::Crop { left, .. } => Some(j + left),
+            StepMap::Repeat { size } => Some(j / size.max(1)),
+        }
     }
 }

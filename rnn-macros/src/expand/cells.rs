@@ -75,6 +75,47 @@ pub fn cell_type(p: &TokenStream, kind: &LayerKind) -> TokenStream {
             let (w, tw) = (lit(width), lit(steps * width));
             quote!(#p::Flatten<#w, #tw>)
         }
+        LayerKind::ZeroPadding1d { width, .. }
+        | LayerKind::Cropping1d { width, .. }
+        | LayerKind::UpSampling1d { width, .. } => {
+            let w = lit(width);
+            quote!(#p::Steps<#w>)
+        }
+        // To a vector, a reshape is a `Flatten` of its whole input; a vector to a vector is
+        // the identity.
+        LayerKind::Reshape {
+            input,
+            in_seq: true,
+            width,
+            out_seq: false,
+            ..
+        } => {
+            let (w, tw) = (lit(input), lit(width));
+            quote!(#p::Flatten<#w, #tw>)
+        }
+        LayerKind::Reshape {
+            in_seq: false,
+            out_seq: false,
+            ..
+        } => quote!(#p::Inert),
+        LayerKind::Reshape { input, width, .. } => {
+            let (i, o) = (lit(input), lit(width));
+            quote!(#p::Reshape<#i, #o>)
+        }
+        LayerKind::Permute { .. } => {
+            let (i, o) = kind.sizes();
+            let (i, o) = (lit(i), lit(o));
+            quote!(#p::Permute<#i, #o>)
+        }
+        LayerKind::PRelu {
+            width,
+            alpha_steps,
+            alpha_width,
+            ..
+        } => {
+            let (w, a) = (lit(width), lit(alpha_steps * alpha_width));
+            quote!(#p::PRelu<#w, #a>)
+        }
         LayerKind::Inert { .. } | LayerKind::RepeatVector { .. } => quote!(#p::Inert),
         LayerKind::Bidirectional { inner, merge } => bidirectional_cell(p, inner, merge),
         LayerKind::TimeDistributed { inner } => time_distributed_cell(p, inner),
@@ -182,7 +223,32 @@ pub fn cell_baked(
             let max = matches!(kind, LayerKind::GlobalMaxPooling1d { .. });
             quote!(<#ty>::baked(#max))
         }
-        LayerKind::Flatten { .. } => quote!(#p::Flatten),
+        LayerKind::Flatten { .. }
+        | LayerKind::Reshape {
+            in_seq: true,
+            out_seq: false,
+            ..
+        } => quote!(#p::Flatten),
+        LayerKind::Reshape {
+            in_seq: false,
+            out_seq: false,
+            ..
+        } => quote!(#p::Inert),
+        LayerKind::Reshape { .. } => quote!(#p::Reshape),
+        LayerKind::ZeroPadding1d { .. }
+        | LayerKind::Cropping1d { .. }
+        | LayerKind::UpSampling1d { .. } => {
+            let m = step_map(p, kind);
+            quote!(<#ty>::baked(#m))
+        }
+        LayerKind::Permute { dims, .. } => {
+            let swap = dims.as_slice() == [2, 1];
+            quote!(<#ty>::baked(#swap))
+        }
+        LayerKind::PRelu { alpha_width, .. } => {
+            let (alpha, row) = (a(), lit(alpha_width));
+            quote!(<#ty>::baked(#alpha, #row))
+        }
         LayerKind::Inert { .. } | LayerKind::RepeatVector { .. } => quote!(#p::Inert),
         LayerKind::Bidirectional { inner, merge } => {
             let forward = cell_baked(p, inner, arrays);
@@ -205,6 +271,26 @@ fn window(p: &TokenStream, kind: &LayerKind) -> TokenStream {
     let (size, strides, dilation) = (lit(w.size), lit(w.strides), lit(w.dilation));
     let pad = format_ident!("{}", w.padding.variant());
     quote!(#p::Window { size: #size, strides: #strides, dilation: #dilation, padding: #p::Padding::#pad })
+}
+
+/// `StepMap::Pad { left: 1, right: 2 }`: a `ZeroPadding1D`'s, `Cropping1D`'s or
+/// `UpSampling1D`'s.
+fn step_map(p: &TokenStream, kind: &LayerKind) -> TokenStream {
+    match kind.step_map() {
+        Some(rnn_spec::StepMap::Pad { left, right }) => {
+            let (l, r) = (lit(left), lit(right));
+            quote!(#p::StepMap::Pad { left: #l, right: #r })
+        }
+        Some(rnn_spec::StepMap::Crop { left, right }) => {
+            let (l, r) = (lit(left), lit(right));
+            quote!(#p::StepMap::Crop { left: #l, right: #r })
+        }
+        Some(rnn_spec::StepMap::Repeat { size }) => {
+            let s = lit(size);
+            quote!(#p::StepMap::Repeat { size: #s })
+        }
+        None => quote!(),
+    }
 }
 
 /// `<Rectifier<4>>::baked(6.0f32, 0.1f32, 0.5f32)`: the parameters `LayerKind::rectifier`

@@ -107,8 +107,20 @@ fn kind_tokens(p: &TokenStream, kind: &LayerKind) -> TokenStream {
                 let v = format_ident!("{}", pad.variant());
                 quote!(#p::Padding::#v)
             }
+            Field::Ints(v) => ints_tokens(p, v),
+            Field::OptInts(Some(v)) => {
+                let v = ints_tokens(p, v);
+                quote!(#p::Some(#v))
+            }
+            Field::OptInts(None) => quote!(#p::None),
         };
         quote!(#name: #value)
     });
     quote!(#p::LayerKind::#variant { #(#fields),* })
+}
+
+/// `Ints::new(&[1, 2]).unwrap()` (a const expression: the list is never too long here).
+fn ints_tokens(p: &TokenStream, v: rnn_spec::Ints) -> TokenStream {
+    let items = v.as_slice().iter().map(|n| Literal::i64_unsuffixed(*n));
+    quote!(#p::Ints::new(&[#(#items),*]).unwrap())
 }

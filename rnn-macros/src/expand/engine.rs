@@ -160,6 +160,11 @@ impl Seq {
 /// let mut __buf0 = zeros_groups::<8, __G>(self.l1.steps(__n));
 /// self.l1.apply::<__M, __G>(__m, __n, |__i| from_fn(|g| &srcs[g][__i]), &mut __buf0);
 /// ```
+/// A vector split into a sequence (`Reshape((4, 3))` as layer 2 after a `Dense(12)`):
+/// ```text
+/// let mut __buf1 = zeros_groups::<3, __G>(4);
+/// self.l2.split::<__G>(from_fn(|g| &__y1[g]), &mut __buf1);
+/// ```
 /// A reduction (`GlobalAveragePooling1D()` as layer 2 after a masked Embedding, 8 wide):
 /// ```text
 /// let __n = __buf0.len();
@@ -220,7 +225,7 @@ fn expand_run_body(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStream {
                 let y = format_ident!("__y{}", layer);
                 let x = seq.at(p, &quote!(__i));
                 let call = match (model.layers[*layer].kind, plan.mask) {
-                    (LayerKind::Flatten { .. }, _) => {
+                    (LayerKind::Flatten { .. } | LayerKind::Reshape { .. }, _) => {
                         quote!(self.#f.apply::<__G>(__n, |__i: usize| #x, &mut #y);)
                     }
                     (_, Some(source)) if *masked => {
@@ -257,6 +262,18 @@ fn expand_run_body(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStream {
                     vector: cur.clone(),
                     n: *n,
                 };
+            }
+            Stage::Split {
+                layer,
+                width,
+                steps,
+            } => {
+                let (f, w, steps) = (field(*layer), lit(*width), lit(*steps));
+                code.extend(quote! {
+                    let mut #buf = #p::zeros_groups::<#w, __G>(#steps);
+                    self.#f.split::<__G>(#cur, &mut #buf);
+                });
+                seq = Seq::Buffer(buf);
             }
         }
     }

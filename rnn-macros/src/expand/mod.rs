@@ -94,7 +94,9 @@ fn needs_alloc(p: &TokenStream, model: &Model, plan: &Plan) -> TokenStream {
     let windows = plan.stages.iter().any(|s| {
         matches!(
             s,
-            crate::plan::Stage::Window { .. } | crate::plan::Stage::Reduce { keepdims: true, .. }
+            crate::plan::Stage::Window { .. }
+                | crate::plan::Stage::Reduce { keepdims: true, .. }
+                | crate::plan::Stage::Split { .. }
         )
     });
     let buffers = windows

@@ -258,6 +258,12 @@ fn layer_doc(
         | Kind::GlobalAveragePooling1d
         | Kind::Flatten
         | Kind::RepeatVector
+        | Kind::ZeroPadding1d
+        | Kind::Cropping1d
+        | Kind::UpSampling1d
+        | Kind::Reshape
+        | Kind::Permute
+        | Kind::PRelu
         | Kind::Dropout
         | Kind::SpatialDropout1D
         | Kind::GaussianNoise
@@ -429,6 +435,29 @@ fn config_value(
             // it (tf_keras stores ELU's alpha 0.7 as 0.699999988079071).
             Value::from(format!("{:?}", v as f32).parse::<f64>().unwrap_or(v))
         }
+        Ty::Ints => match cfg.get(key) {
+            None => match keyword.default {
+                Some(crate::Value::Ints(v)) => {
+                    Value::Array(v.as_slice().iter().map(|n| Value::from(*n)).collect())
+                }
+                Some(crate::Value::Null) => Value::Null,
+                _ => return Err(malformed(format!("{where_}: config `{key}` is missing"))),
+            },
+            Some(Value::Null) => Value::Null,
+            Some(Value::Number(n)) if n.is_i64() => {
+                Value::Array(alloc::vec![Value::from(n.as_i64())])
+            }
+            Some(Value::Array(items))
+                if items.len() <= crate::Ints::MAX && items.iter().all(Value::is_i64) =>
+            {
+                Value::Array(items.clone())
+            }
+            Some(other) => {
+                return Err(malformed(format!(
+                    "{where_}: config `{key}` is {other}, expected integers"
+                )));
+            }
+        },
         Ty::Str | Ty::Rate | Ty::Shape | Ty::Any | Ty::Layer | Ty::Merge | Ty::Axis => {
             return Err(malformed(format!(
                 "{where_}: the reader has no rule for config key `{key}`"
@@ -690,22 +719,30 @@ pub(super) fn read_layer(
                 )));
             }
         };
-        let expected: Vec<Option<u64>> = spec
-            .shape
-            .iter()
-            .map(|d| match d {
-                Dim::In => input,
-                Dim::Units(k) => units.map(|u| u * *k as u64),
-                Dim::Fixed(n) => Some(*n as u64),
-                Dim::Field(name) => size(name),
-                Dim::InPerGroup => None,
-            })
-            .collect();
-        let fits = shape.len() == expected.len()
-            && shape
+        // A dim of the input's time axis (`Dim::SeqField`) is absent on a vector input: the
+        // shape fits with it or without it (the sizes are checked against the model later).
+        let expected_of = |with_seq: bool| -> Vec<Option<u64>> {
+            spec.shape
                 .iter()
-                .zip(&expected)
-                .all(|(s, e)| e.is_none_or(|e| e == *s));
+                .filter(|d| with_seq || !matches!(d, Dim::SeqField(_)))
+                .map(|d| match d {
+                    Dim::In => input,
+                    Dim::Units(k) => units.map(|u| u * *k as u64),
+                    Dim::Fixed(n) => Some(*n as u64),
+                    Dim::Field(name) => size(name),
+                    Dim::InPerGroup | Dim::SeqField(_) => None,
+                })
+                .collect()
+        };
+        let expected = expected_of(true);
+        let fits_shape = |expected: &[Option<u64>]| {
+            shape.len() == expected.len()
+                && shape
+                    .iter()
+                    .zip(expected)
+                    .all(|(s, e)| e.is_none_or(|e| e == *s))
+        };
+        let fits = fits_shape(&expected) || fits_shape(&expected_of(false));
         if !fits {
             let shown: Vec<String> = expected
                 .iter()
