@@ -771,6 +771,266 @@ baked_fixture!(
     [Input(None, 3), MaxPooling1D(pool_size = 4, strides = 3), AveragePooling1D(strides = 1, padding = same)]
 );
 
+baked_fixture!(
+    pad_conv_gru,
+    "pad_conv_gru",
+    "tests/fixtures/pad_conv_gru.weights.json",
+    "tests/fixtures/keras/pad_conv_gru.keras.gz",
+    (floats 4),
+    [Input(None, 4), ZeroPadding1D(padding = 2), Conv1D(6, 5, activation = relu), GRU(5)]
+);
+baked_fixture!(
+    pad_asym_conv_dense,
+    "pad_asym_conv_dense",
+    "tests/fixtures/pad_asym_conv_dense.weights.json",
+    "tests/fixtures/keras/pad_asym_conv_dense.keras.gz",
+    (floats 3),
+    [Input(None, 3), ZeroPadding1D(padding = (2, 0)), Conv1D(4, 3), Dense(2)]
+);
+baked_fixture!(
+    conv_crop_lstm,
+    "conv_crop_lstm",
+    "tests/fixtures/conv_crop_lstm.weights.json",
+    "tests/fixtures/keras/conv_crop_lstm.keras.gz",
+    (floats 3),
+    [Input(None, 3), Conv1D(5, 3, padding = same, activation = tanh), Cropping1D(cropping = (1, 2)), LSTM(4, seq)]
+);
+baked_fixture!(
+    gru_upsample_gru,
+    "gru_upsample_gru",
+    "tests/fixtures/gru_upsample_gru.weights.json",
+    "tests/fixtures/keras/gru_upsample_gru.keras.gz",
+    (floats 3),
+    [Input(None, 3), GRU(6, seq), UpSampling1D(size = 3), GRU(4, seq)]
+);
+baked_fixture!(
+    lstm_dense_reshape_gru,
+    "lstm_dense_reshape_gru",
+    "tests/fixtures/lstm_dense_reshape_gru.weights.json",
+    "tests/fixtures/keras/lstm_dense_reshape_gru.keras.gz",
+    (floats 8),
+    [Input(None, 8), LSTM(16), Dense(12), Reshape((4, 3)), GRU(5)]
+);
+baked_fixture!(
+    gru_reshape_column_lstm,
+    "gru_reshape_column_lstm",
+    "tests/fixtures/gru_reshape_column_lstm.weights.json",
+    "tests/fixtures/keras/gru_reshape_column_lstm.keras.gz",
+    (floats 4),
+    [Input(None, 4), GRU(6), Reshape((-1, 1)), LSTM(3)]
+);
+baked_fixture!(
+    reshape_seq_to_vec,
+    "reshape_seq_to_vec",
+    "tests/fixtures/reshape_seq_to_vec.weights.json",
+    "tests/fixtures/keras/reshape_seq_to_vec.keras",
+    (floats 2),
+    [Input(7, 2), Reshape((14,)), Dense(3, activation = softmax)]
+);
+baked_fixture!(
+    conv_reshape_half_gru,
+    "conv_reshape_half_gru",
+    "tests/fixtures/conv_reshape_half_gru.weights.json",
+    "tests/fixtures/keras/conv_reshape_half_gru.keras.gz",
+    (floats 8),
+    [Input(None, 8), Conv1D(8, 3, padding = causal), Reshape((-1, 4)), GRU(3, seq)]
+);
+baked_fixture!(
+    permute_lstm,
+    "permute_lstm",
+    "tests/fixtures/permute_lstm.weights.json",
+    "tests/fixtures/keras/permute_lstm.keras.gz",
+    (floats 4),
+    [Input(6, 4), Permute((2, 1)), LSTM(5), Dense(2)]
+);
+baked_fixture!(
+    prelu_dense_vec,
+    "prelu_dense_vec",
+    "tests/fixtures/prelu_dense_vec.weights.json",
+    "tests/fixtures/keras/prelu_dense_vec.keras.gz",
+    (floats 4),
+    [Input(None, 4), LSTM(6), Dense(5), PReLU(), Dense(2)]
+);
+baked_fixture!(
+    prelu_seq_fixed,
+    "prelu_seq_fixed",
+    "tests/fixtures/prelu_seq_fixed.weights.json",
+    "tests/fixtures/keras/prelu_seq_fixed.keras.gz",
+    (floats 3),
+    [Input(6, 3), PReLU(), SimpleRNN(4, seq), PReLU(shared_axes = [1]), Permute((1, 2)), Dense(2)]
+);
+baked_fixture!(
+    prelu_shared_axes,
+    "prelu_shared_axes",
+    "tests/fixtures/prelu_shared_axes.weights.json",
+    "tests/fixtures/keras/prelu_shared_axes.keras.gz",
+    (floats 4),
+    [Input(5, 4), PReLU(shared_axes = [2]), GRU(3, seq), PReLU(shared_axes = [1, 2])]
+);
+baked_fixture!(
+    prelu_mask_lstm,
+    "prelu_mask_lstm",
+    "tests/fixtures/prelu_mask_lstm.weights.json",
+    "tests/fixtures/keras/prelu_mask_lstm.keras.gz",
+    tokens,
+    [
+        Embedding(30, 6, mask_zero = true),
+        LSTM(5, seq),
+        PReLU(shared_axes = [1]),
+        LSTM(3)
+    ]
+);
+baked_fixture!(
+    td_prelu_gru,
+    "td_prelu_gru",
+    "tests/fixtures/td_prelu_gru.weights.json",
+    "tests/fixtures/keras/td_prelu_gru.keras.gz",
+    (floats 4),
+    [Input(None, 4), TimeDistributed(PReLU()), GRU(3, seq)]
+);
+baked_fixture!(
+    mask_pad_upsample_lstm,
+    "mask_pad_upsample_lstm",
+    "tests/fixtures/mask_pad_upsample_lstm.weights.json",
+    "tests/fixtures/keras/mask_pad_upsample_lstm.keras.gz",
+    tokens,
+    [
+        Embedding(30, 6, mask_zero = true),
+        ZeroPadding1D(padding = (2, 1)),
+        UpSampling1D(),
+        LSTM(4)
+    ]
+);
+baked_fixture!(
+    tfk_pad_conv_lstm,
+    "tfk_pad_conv_lstm",
+    "tests/fixtures/tfk_pad_conv_lstm.weights.json",
+    "tests/fixtures/keras/tfk_pad_conv_lstm.h5.gz",
+    (floats 3),
+    [Input(None, 3), ZeroPadding1D(), Conv1D(4, 3), LSTM(3)]
+);
+baked_fixture!(
+    tfk_gru_crop_dense,
+    "tfk_gru_crop_dense",
+    "tests/fixtures/tfk_gru_crop_dense.weights.json",
+    "tests/fixtures/keras/tfk_gru_crop_dense.h5.gz",
+    (floats 4),
+    [Input(None, 4), GRU(5, seq), Cropping1D(), Dense(2)]
+);
+baked_fixture!(
+    tfk_conv_crop_upsample,
+    "tfk_conv_crop_upsample",
+    "tests/fixtures/tfk_conv_crop_upsample.weights.json",
+    "tests/fixtures/keras/tfk_conv_crop_upsample.h5.gz",
+    (floats 3),
+    [Input(None, 3), Conv1D(4, 3, strides = 2, padding = same), Cropping1D(cropping = (0, 1)), UpSampling1D(), Conv1D(2, 3, padding = same)]
+);
+baked_fixture!(
+    tfk_gru_dense_reshape_lstm,
+    "tfk_gru_dense_reshape_lstm",
+    "tests/fixtures/tfk_gru_dense_reshape_lstm.weights.json",
+    "tests/fixtures/keras/tfk_gru_dense_reshape_lstm.h5.gz",
+    (floats 3),
+    [Input(10, 3), GRU(8), Dense(12, activation = tanh), Reshape((6, 2)), LSTM(4, seq)]
+);
+baked_fixture!(
+    tfk_lstm_reshape_gru,
+    "tfk_lstm_reshape_gru",
+    "tests/fixtures/tfk_lstm_reshape_gru.weights.json",
+    "tests/fixtures/keras/tfk_lstm_reshape_gru.h5.gz",
+    (floats 3),
+    [Input(None, 3), LSTM(6), Reshape((-1, 2)), GRU(3)]
+);
+baked_fixture!(
+    tfk_conv_reshape_dense,
+    "tfk_conv_reshape_dense",
+    "tests/fixtures/tfk_conv_reshape_dense.weights.json",
+    "tests/fixtures/keras/tfk_conv_reshape_dense.h5.gz",
+    (floats 4),
+    [Input(5, 4), Conv1D(4, 2), Reshape((16,)), Dense(2)]
+);
+baked_fixture!(
+    tfk_reshape_half_lstm,
+    "tfk_reshape_half_lstm",
+    "tests/fixtures/tfk_reshape_half_lstm.weights.json",
+    "tests/fixtures/keras/tfk_reshape_half_lstm.h5",
+    (floats 6),
+    [Input(None, 6), Reshape((-1, 3)), LSTM(3, seq)]
+);
+baked_fixture!(
+    tfk_permute_gru,
+    "tfk_permute_gru",
+    "tests/fixtures/tfk_permute_gru.weights.json",
+    "tests/fixtures/keras/tfk_permute_gru.h5.gz",
+    (floats 3),
+    [Input(5, 3), Permute((2, 1)), GRU(4, seq), Dense(2)]
+);
+baked_fixture!(
+    tfk_prelu_seq,
+    "tfk_prelu_seq",
+    "tests/fixtures/tfk_prelu_seq.weights.json",
+    "tests/fixtures/keras/tfk_prelu_seq.h5.gz",
+    (floats 4),
+    [Input(6, 4), PReLU(), LSTM(5, seq), PReLU(shared_axes = [1]), Dense(2)]
+);
+baked_fixture!(
+    tfk_prelu_vec,
+    "tfk_prelu_vec",
+    "tests/fixtures/tfk_prelu_vec.weights.json",
+    "tests/fixtures/keras/tfk_prelu_vec.h5.gz",
+    (floats 3),
+    [Input(None, 3), GRU(6), PReLU(shared_axes = [1]), Dense(4), PReLU()]
+);
+baked_fixture!(
+    tfk_prelu_mask_gru,
+    "tfk_prelu_mask_gru",
+    "tests/fixtures/tfk_prelu_mask_gru.weights.json",
+    "tests/fixtures/keras/tfk_prelu_mask_gru.h5.gz",
+    tokens,
+    [
+        Embedding(40, 6, mask_zero = true),
+        GRU(5, seq),
+        PReLU(shared_axes = [1]),
+        GRU(3)
+    ]
+);
+baked_fixture!(
+    tfk_td_prelu_mask,
+    "tfk_td_prelu_mask",
+    "tests/fixtures/tfk_td_prelu_mask.weights.json",
+    "tests/fixtures/keras/tfk_td_prelu_mask.h5.gz",
+    tokens,
+    [
+        Embedding(30, 6, mask_zero = true),
+        TimeDistributed(PReLU()),
+        LSTM(4)
+    ]
+);
+baked_fixture!(
+    tfk_mask_upsample_gru,
+    "tfk_mask_upsample_gru",
+    "tests/fixtures/tfk_mask_upsample_gru.weights.json",
+    "tests/fixtures/keras/tfk_mask_upsample_gru.h5.gz",
+    tokens,
+    [
+        Embedding(30, 6, mask_zero = true),
+        UpSampling1D(size = 3),
+        GRU(3)
+    ]
+);
+baked_fixture!(
+    tfk_mask_pad_gru,
+    "tfk_mask_pad_gru",
+    "tests/fixtures/tfk_mask_pad_gru.weights.json",
+    "tests/fixtures/keras/tfk_mask_pad_gru.h5.gz",
+    tokens,
+    [
+        Embedding(30, 6, mask_zero = true),
+        ZeroPadding1D(padding = (0, 3)),
+        GRU(4, seq)
+    ]
+);
+
 rnn_model! {
     /// The IMDB LSTM, its layers read from the file.
     pub struct ImdbDeclared<Embedding(10000, 32), LSTM(32), Dense(1, activation = sigmoid)>;

@@ -1612,3 +1612,241 @@ float_fixture!(
     MaxPooling1D(pool_size = 4, strides = 3),
     AveragePooling1D(strides = 1, padding = same)
 );
+// ZeroPadding1D, Cropping1D, UpSampling1D, Reshape, Permute, PReLU (issue 22): pad then convolve,
+// crop, upsample between recurrent layers, Reshape between vectors and sequences (a -1 kept, a
+// free length halved), Permute before an LSTM, PReLU with and without shared axes (the mask
+// passes), in TimeDistributed; masks dropped by the reshaping layers. Keras 3 and tf_keras.
+float_fixture!(
+    pad_conv_gru,
+    PadConvGru,
+    Input(None, 4),
+    ZeroPadding1D(padding = 2),
+    Conv1D(6, 5, activation = relu),
+    GRU(5)
+);
+float_fixture!(
+    pad_asym_conv_dense,
+    PadAsymConvDense,
+    Input(None, 3),
+    ZeroPadding1D(padding = (2, 0)),
+    Conv1D(4, 3),
+    Dense(2)
+);
+float_fixture!(
+    conv_crop_lstm,
+    ConvCropLstm,
+    Input(None, 3),
+    Conv1D(5, 3, padding = same, activation = tanh),
+    Cropping1D(cropping = (1, 2)),
+    LSTM(4, seq)
+);
+float_fixture!(
+    gru_upsample_gru,
+    GruUpsampleGru,
+    Input(None, 3),
+    GRU(6, seq),
+    UpSampling1D(size = 3),
+    GRU(4, seq)
+);
+float_fixture!(
+    lstm_dense_reshape_gru,
+    LstmDenseReshapeGru,
+    Input(None, 8),
+    LSTM(16),
+    Dense(12),
+    Reshape((4, 3)),
+    GRU(5)
+);
+float_fixture!(
+    gru_reshape_column_lstm,
+    GruReshapeColumnLstm,
+    Input(None, 4),
+    GRU(6),
+    Reshape((-1, 1)),
+    LSTM(3)
+);
+float_fixture!(
+    reshape_seq_to_vec,
+    ReshapeSeqToVec,
+    Input(7, 2),
+    Reshape((14,)),
+    Dense(3, activation = softmax)
+);
+float_fixture!(
+    conv_reshape_half_gru,
+    ConvReshapeHalfGru,
+    Input(None, 8),
+    Conv1D(8, 3, padding = causal),
+    Reshape((-1, 4)),
+    GRU(3, seq)
+);
+float_fixture!(
+    permute_lstm,
+    PermuteLstm,
+    Input(6, 4),
+    Permute((2, 1)),
+    LSTM(5),
+    Dense(2)
+);
+float_fixture!(
+    prelu_dense_vec,
+    PreluDenseVec,
+    Input(None, 4),
+    LSTM(6),
+    Dense(5),
+    PReLU(),
+    Dense(2)
+);
+float_fixture!(
+    prelu_seq_fixed,
+    PreluSeqFixed,
+    Input(6, 3),
+    PReLU(),
+    SimpleRNN(4, seq),
+    PReLU(shared_axes = [1]),
+    Permute((1, 2)),
+    Dense(2)
+);
+float_fixture!(
+    prelu_shared_axes,
+    PreluSharedAxes,
+    Input(5, 4),
+    PReLU(shared_axes = [2]),
+    GRU(3, seq),
+    PReLU(shared_axes = [1, 2])
+);
+token_fixture!(
+    prelu_mask_lstm,
+    PreluMaskLstm,
+    Embedding(30, 6, mask_zero = true),
+    LSTM(5, seq),
+    PReLU(shared_axes = [1]),
+    LSTM(3)
+);
+float_fixture!(
+    td_prelu_gru,
+    TdPreluGru,
+    Input(None, 4),
+    TimeDistributed(PReLU()),
+    GRU(3, seq)
+);
+token_fixture!(
+    mask_pad_upsample_lstm,
+    MaskPadUpsampleLstm,
+    Embedding(30, 6, mask_zero = true),
+    ZeroPadding1D(padding = (2, 1)),
+    UpSampling1D(),
+    LSTM(4)
+);
+float_fixture!(
+    tfk_pad_conv_lstm,
+    TfkPadConvLstm,
+    Input(None, 3),
+    ZeroPadding1D(),
+    Conv1D(4, 3),
+    LSTM(3)
+);
+float_fixture!(
+    tfk_gru_crop_dense,
+    TfkGruCropDense,
+    Input(None, 4),
+    GRU(5, seq),
+    Cropping1D(),
+    Dense(2)
+);
+float_fixture!(
+    tfk_conv_crop_upsample,
+    TfkConvCropUpsample,
+    Input(None, 3),
+    Conv1D(4, 3, strides = 2, padding = same),
+    Cropping1D(cropping = (0, 1)),
+    UpSampling1D(),
+    Conv1D(2, 3, padding = same)
+);
+float_fixture!(
+    tfk_gru_dense_reshape_lstm,
+    TfkGruDenseReshapeLstm,
+    Input(10, 3),
+    GRU(8),
+    Dense(12, activation = tanh),
+    Reshape((6, 2)),
+    LSTM(4, seq)
+);
+float_fixture!(
+    tfk_lstm_reshape_gru,
+    TfkLstmReshapeGru,
+    Input(None, 3),
+    LSTM(6),
+    Reshape((-1, 2)),
+    GRU(3)
+);
+float_fixture!(
+    tfk_conv_reshape_dense,
+    TfkConvReshapeDense,
+    Input(5, 4),
+    Conv1D(4, 2),
+    Reshape((16,)),
+    Dense(2)
+);
+float_fixture!(
+    tfk_reshape_half_lstm,
+    TfkReshapeHalfLstm,
+    Input(None, 6),
+    Reshape((-1, 3)),
+    LSTM(3, seq)
+);
+float_fixture!(
+    tfk_permute_gru,
+    TfkPermuteGru,
+    Input(5, 3),
+    Permute((2, 1)),
+    GRU(4, seq),
+    Dense(2)
+);
+float_fixture!(
+    tfk_prelu_seq,
+    TfkPreluSeq,
+    Input(6, 4),
+    PReLU(),
+    LSTM(5, seq),
+    PReLU(shared_axes = [1]),
+    Dense(2)
+);
+float_fixture!(
+    tfk_prelu_vec,
+    TfkPreluVec,
+    Input(None, 3),
+    GRU(6),
+    PReLU(shared_axes = [1]),
+    Dense(4),
+    PReLU()
+);
+token_fixture!(
+    tfk_prelu_mask_gru,
+    TfkPreluMaskGru,
+    Embedding(40, 6, mask_zero = true),
+    GRU(5, seq),
+    PReLU(shared_axes = [1]),
+    GRU(3)
+);
+token_fixture!(
+    tfk_td_prelu_mask,
+    TfkTdPreluMask,
+    Embedding(30, 6, mask_zero = true),
+    TimeDistributed(PReLU()),
+    LSTM(4)
+);
+token_fixture!(
+    tfk_mask_upsample_gru,
+    TfkMaskUpsampleGru,
+    Embedding(30, 6, mask_zero = true),
+    UpSampling1D(size = 3),
+    GRU(3)
+);
+token_fixture!(
+    tfk_mask_pad_gru,
+    TfkMaskPadGru,
+    Embedding(30, 6, mask_zero = true),
+    ZeroPadding1D(padding = (0, 3)),
+    GRU(4, seq)
+);
