@@ -51,6 +51,8 @@ rnn_model! { struct CausalConvGru<Input(None, 3), Conv1D(4, 3, padding = causal,
 rnn_model! { struct CausalConvLstm<Input(None, 2), Conv1D(3, 4, padding = causal), LSTM(4)>; }
 rnn_model! { struct NormMask<Embedding(30, 6, mask_zero = true), BatchNormalization(), LayerNormalization(), SimpleRNN(4, seq), LayerNormalization(), SimpleRNN(3)>; }
 rnn_model! { struct TdNorm<Input(None, 4), TimeDistributed(BatchNormalization()), TimeDistributed(LayerNormalization()), SimpleRNN(4, seq), TimeDistributed(LayerNormalization(center = false))>; }
+rnn_model! { struct PreluMaskLstm<Embedding(30, 6, mask_zero = true), LSTM(5, seq), PReLU(shared_axes = [1]), LSTM(3)>; }
+rnn_model! { struct TdPreluGru<Input(None, 4), TimeDistributed(PReLU()), GRU(3, seq)>; }
 rnn_model! { struct Mixed<Embedding(40, 6, mask_zero = true), SimpleRNN(5, seq), GRU(4, seq, reset_after = false), LSTM(3), Dense(2, activation = softmax)>; }
 
 fn tokens(seed: u64, n: usize, vocab: u32, padding_every: usize) -> Vec<u32> {
@@ -263,6 +265,82 @@ fn activation_layers_stream_with_keras_s_outputs() {
             .collect();
         let mut state = m.state();
         let mut stepped: Vec<[f32; 4]> = Vec::with_capacity(xs.len());
+        let before = allocations();
+        for x in &xs {
+            stepped.push(m.step(&mut state, x).unwrap());
+        }
+        assert_eq!(allocations() - before, 0, "allocations while stepping");
+        assert_eq!(stepped, m.forward(&xs).unwrap());
+        let want: Vec<f32> = want.as_array().unwrap().iter().flat_map(floats).collect();
+        let d = stepped
+            .concat()
+            .iter()
+            .zip(&want)
+            .fold(0.0f32, |d, (a, b)| d.max((a - b).abs()));
+        assert!(d <= 1e-5, "{d}");
+    }
+}
+
+/// PReLU with its alpha shared over time (shared_axes = [1], or inside TimeDistributed) streams
+/// as a per-step layer, the mask passing through it: stepping Keras's fixture inputs gives
+/// Keras's outputs (tests/fixtures/prelu_mask_lstm, td_prelu_gru) and `forward`'s numbers
+/// exactly, and allocates nothing.
+#[test]
+fn prelu_with_shared_time_streams_with_keras_s_outputs() {
+    let io = |name: &str| -> serde_json::Value {
+        serde_json::from_str(&read_fixture(&format!("{name}.io.json"))).unwrap()
+    };
+    let floats = |v: &serde_json::Value| -> Vec<f32> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap() as f32)
+            .collect()
+    };
+    let m = PreluMaskLstm::from_json(&read_fixture("prelu_mask_lstm.weights.json")).unwrap();
+    let keras = io("prelu_mask_lstm");
+    for (row, want) in keras["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(keras["outputs"].as_array().unwrap())
+    {
+        let ids: Vec<u32> = row
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_u64().unwrap() as u32)
+            .collect();
+        let mut state = m.state();
+        let before = allocations();
+        let mut last = [0.0; 3];
+        for &id in &ids {
+            last = m.step(&mut state, id).unwrap();
+        }
+        assert_eq!(allocations() - before, 0, "allocations while stepping");
+        assert_eq!(last, m.forward(&ids).unwrap());
+        let d = last
+            .iter()
+            .zip(floats(want))
+            .fold(0.0f32, |d, (a, b)| d.max((a - b).abs()));
+        assert!(d <= 1e-5, "{ids:?}: {d}");
+    }
+    let m = TdPreluGru::from_json(&read_fixture("td_prelu_gru.weights.json")).unwrap();
+    let keras = io("td_prelu_gru");
+    for (seq, want) in keras["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(keras["outputs"].as_array().unwrap())
+    {
+        let xs: Vec<[f32; 4]> = seq
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| floats(x).try_into().unwrap())
+            .collect();
+        let mut state = m.state();
+        let mut stepped: Vec<[f32; 3]> = Vec::with_capacity(xs.len());
         let before = allocations();
         for x in &xs {
             stepped.push(m.step(&mut state, x).unwrap());
