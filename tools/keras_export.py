@@ -352,6 +352,10 @@ def _check_permute(layer, cfg, refuse):
     dims = [int(d) for d in cfg.get("dims", ())]
     if sorted(dims) != list(range(1, len(dims) + 1)) or len(dims) not in (1, 2):
         refuse(f"Permute(dims = {tuple(dims)})")
+    shape = _layer_input_shape(layer)
+    if dims == [2, 1] and shape is not None and len(shape) == 2 and shape[0] is None:
+        refuse("Permute((2, 1)) of a free-length sequence (the length would become the features; "
+               "give Input a fixed length)")
 
 
 def _check_reshape(layer, cfg, refuse):
@@ -360,6 +364,12 @@ def _check_reshape(layer, cfg, refuse):
     shape = [int(d) for d in cfg.get("target_shape", ())]
     if len(shape) not in (1, 2) or shape.count(-1) > 1 or any(d == 0 or d < -1 for d in shape):
         refuse(f"Reshape(target_shape = {tuple(shape)})")
+    # a free-length sequence: only (-1, n) with n dividing the features (rnn_model!'s rule)
+    src = _layer_input_shape(layer)
+    if src is not None and len(src) == 2 and src[0] is None:
+        if not (len(shape) == 2 and shape[0] == -1 and src[1] is not None and src[1] % shape[1] == 0):
+            refuse(f"Reshape({tuple(shape)}) of a free-length sequence of {src[1]} features "
+                   "(on a free length rnn_model! takes (-1, n) with n dividing the features)")
 
 
 def _layer_input_shape(layer):
