@@ -1030,6 +1030,31 @@ baked_fixture!(
         GRU(4, seq)
     ]
 );
+baked_fixture!(
+    mask_crop_reshape_gru,
+    "mask_crop_reshape_gru",
+    "tests/fixtures/mask_crop_reshape_gru.weights.json",
+    "tests/fixtures/keras/mask_crop_reshape_gru.keras.gz",
+    tokens,
+    [
+        Embedding(30, 6, mask_zero = true),
+        Cropping1D(cropping = (1, 2)),
+        Reshape((-1, 3)),
+        GRU(4)
+    ]
+);
+baked_fixture!(
+    tfk_mask_permute_lstm,
+    "tfk_mask_permute_lstm",
+    "tests/fixtures/tfk_mask_permute_lstm.weights.json",
+    "tests/fixtures/keras/tfk_mask_permute_lstm.h5.gz",
+    tokens,
+    [
+        Embedding(30, 6, mask_zero = true, input_length = 7),
+        Permute((2, 1)),
+        LSTM(4)
+    ]
+);
 
 rnn_model! {
     /// The IMDB LSTM, its layers read from the file.

@@ -1850,3 +1850,18 @@ token_fixture!(
     ZeroPadding1D(padding = (0, 3)),
     GRU(4, seq)
 );
+token_fixture!(
+    mask_crop_reshape_gru,
+    MaskCropReshapeGru,
+    Embedding(30, 6, mask_zero = true),
+    Cropping1D(cropping = (1, 2)),
+    Reshape((-1, 3)),
+    GRU(4)
+);
+token_fixture!(
+    tfk_mask_permute_lstm,
+    TfkMaskPermuteLstm,
+    Embedding(30, 6, mask_zero = true, input_length = 7),
+    Permute((2, 1)),
+    LSTM(4)
+);

@@ -1152,6 +1152,12 @@ def specs():
        lambda: [L.Embedding(30, 6, mask_zero=True), L.ZeroPadding1D((2, 1)), L.UpSampling1D(),
                 L.LSTM(4)],
        masked7, (None, None))
+    # a mask reaching Cropping1D and Reshape: dropped, the padded steps count
+    k3("mask_crop_reshape_gru",
+       "Embedding(30, 6, mask_zero = true), Cropping1D(cropping = (1, 2)), Reshape((-1, 3)), GRU(4)",
+       lambda: [L.Embedding(30, 6, mask_zero=True), L.Cropping1D((1, 2)), L.Reshape((-1, 3)),
+                L.GRU(4)],
+       masked7, (None, None))
 
     # tf_keras (.h5)
     tk("tfk_pad_conv_lstm", "Input(None, 3), ZeroPadding1D(), Conv1D(4, 3), LSTM(3)",
@@ -1206,6 +1212,11 @@ def specs():
        "Embedding(30, 6, mask_zero = true), ZeroPadding1D(padding = (0, 3)), GRU(4, seq)",
        lambda: [T.Embedding(30, 6, mask_zero=True), T.ZeroPadding1D((0, 3)), T.GRU(4, return_sequences=True)],
        masked7, (None, None))
+    # a mask reaching Permute: dropped (a fixed length: Permute((2, 1)) makes it the width)
+    tk("tfk_mask_permute_lstm",
+       "Embedding(30, 6, mask_zero = true, input_length = 7), Permute((2, 1)), LSTM(4)",
+       lambda: [T.Embedding(30, 6, mask_zero=True, input_length=7), T.Permute((2, 1)), T.LSTM(4)],
+       masked7)
     return S
 
 
