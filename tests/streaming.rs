@@ -204,80 +204,84 @@ fn a_masked_token_leaves_the_state_as_it_was_and_reset_starts_over() {
     assert_eq!(format!("{state:?}"), format!("{kept:?}"));
 }
 
+/// Keras's fixture `name`: each input row (token ids or float steps) with Keras's output for it,
+/// flattened.
+fn keras_rows(name: &str) -> Vec<(serde_json::Value, Vec<f32>)> {
+    let io: serde_json::Value =
+        serde_json::from_str(&read_fixture(&format!("{name}.io.json"))).unwrap();
+    let rows = |key: &str| io[key].as_array().unwrap().clone();
+    rows("inputs")
+        .into_iter()
+        .zip(rows("outputs"))
+        .map(|(row, want)| (row, flat_floats(&want)))
+        .collect()
+}
+
+/// Every number in `v`, nested arrays flattened.
+fn flat_floats(v: &serde_json::Value) -> Vec<f32> {
+    match v {
+        serde_json::Value::Array(items) => items.iter().flat_map(flat_floats).collect(),
+        x => vec![x.as_f64().unwrap() as f32],
+    }
+}
+
+/// A token row's ids.
+fn ids_of(row: &serde_json::Value) -> Vec<u32> {
+    let ids = row.as_array().unwrap().iter();
+    ids.map(|v| v.as_u64().unwrap() as u32).collect()
+}
+
+/// A float row's steps of F features.
+fn steps_of<const F: usize>(row: &serde_json::Value) -> Vec<[f32; F]> {
+    let steps = row.as_array().unwrap().iter();
+    steps.map(|x| flat_floats(x).try_into().unwrap()).collect()
+}
+
+/// `step` over `xs` in order (from the state the closure holds), allocating nothing while it
+/// steps (checked): every step's output.
+fn step_all<X, const W: usize>(xs: &[X], mut step: impl FnMut(&X) -> [f32; W]) -> Vec<[f32; W]> {
+    let mut out = Vec::with_capacity(xs.len());
+    let before = allocations();
+    for x in xs {
+        out.push(step(x));
+    }
+    assert_eq!(allocations() - before, 0, "allocations while stepping");
+    out
+}
+
+/// `got` is Keras's `want` within the parity bound (1e-5).
+fn assert_near_keras(got: &[f32], want: &[f32], what: &str) {
+    assert_eq!(got.len(), want.len(), "{what}: output size");
+    let d = got
+        .iter()
+        .zip(want)
+        .fold(0.0f32, |d, (a, b)| d.max((a - b).abs()));
+    assert!(d <= 1e-5, "{what}: {d}");
+}
+
 /// The activation layers (ReLU, LeakyReLU, ELU, Softmax, in and out of TimeDistributed) stream
 /// as per-step layers, the mask passing through them: stepping Keras's fixture inputs gives
 /// Keras's outputs (tests/fixtures/elu_mask, td_activation_layers) and `forward`'s numbers
 /// exactly, and allocates nothing.
 #[test]
 fn activation_layers_stream_with_keras_s_outputs() {
-    let io = |name: &str| -> serde_json::Value {
-        serde_json::from_str(&read_fixture(&format!("{name}.io.json"))).unwrap()
-    };
-    let floats = |v: &serde_json::Value| -> Vec<f32> {
-        v.as_array()
-            .unwrap()
-            .iter()
-            .map(|x| x.as_f64().unwrap() as f32)
-            .collect()
-    };
     let m = EluMask::from_json(&read_fixture("elu_mask.weights.json")).unwrap();
-    let keras = io("elu_mask");
-    for (row, want) in keras["inputs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .zip(keras["outputs"].as_array().unwrap())
-    {
-        let ids: Vec<u32> = row
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v.as_u64().unwrap() as u32)
-            .collect();
+    for (row, want) in keras_rows("elu_mask") {
+        let ids = ids_of(&row);
         let mut state = m.state();
-        let before = allocations();
-        let mut last = [0.0; 3];
-        for &id in &ids {
-            last = m.step(&mut state, id).unwrap();
-        }
-        assert_eq!(allocations() - before, 0, "allocations while stepping");
+        let stepped = step_all(&ids, |&id| m.step(&mut state, id).unwrap());
+        let last = stepped[stepped.len() - 1];
         assert_eq!(last, m.forward(&ids).unwrap());
-        let d = last
-            .iter()
-            .zip(floats(want))
-            .fold(0.0f32, |d, (a, b)| d.max((a - b).abs()));
-        assert!(d <= 1e-5, "{ids:?}: {d}");
+        assert_near_keras(&last, &want, &format!("{ids:?}"));
     }
     let m =
         TdActivationLayers::from_json(&read_fixture("td_activation_layers.weights.json")).unwrap();
-    let keras = io("td_activation_layers");
-    for (seq, want) in keras["inputs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .zip(keras["outputs"].as_array().unwrap())
-    {
-        let xs: Vec<[f32; 4]> = seq
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|x| floats(x).try_into().unwrap())
-            .collect();
+    for (row, want) in keras_rows("td_activation_layers") {
+        let xs = steps_of::<4>(&row);
         let mut state = m.state();
-        let mut stepped: Vec<[f32; 4]> = Vec::with_capacity(xs.len());
-        let before = allocations();
-        for x in &xs {
-            stepped.push(m.step(&mut state, x).unwrap());
-        }
-        assert_eq!(allocations() - before, 0, "allocations while stepping");
+        let stepped = step_all(&xs, |x| m.step(&mut state, x).unwrap());
         assert_eq!(stepped, m.forward(&xs).unwrap());
-        let want: Vec<f32> = want.as_array().unwrap().iter().flat_map(floats).collect();
-        let d = stepped
-            .concat()
-            .iter()
-            .zip(&want)
-            .fold(0.0f32, |d, (a, b)| d.max((a - b).abs()));
-        assert!(d <= 1e-5, "{d}");
+        assert_near_keras(stepped.as_flattened(), &want, "td_activation_layers");
     }
 }
 
@@ -287,73 +291,22 @@ fn activation_layers_stream_with_keras_s_outputs() {
 /// exactly, and allocates nothing.
 #[test]
 fn prelu_with_shared_time_streams_with_keras_s_outputs() {
-    let io = |name: &str| -> serde_json::Value {
-        serde_json::from_str(&read_fixture(&format!("{name}.io.json"))).unwrap()
-    };
-    let floats = |v: &serde_json::Value| -> Vec<f32> {
-        v.as_array()
-            .unwrap()
-            .iter()
-            .map(|x| x.as_f64().unwrap() as f32)
-            .collect()
-    };
     let m = PreluMaskLstm::from_json(&read_fixture("prelu_mask_lstm.weights.json")).unwrap();
-    let keras = io("prelu_mask_lstm");
-    for (row, want) in keras["inputs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .zip(keras["outputs"].as_array().unwrap())
-    {
-        let ids: Vec<u32> = row
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v.as_u64().unwrap() as u32)
-            .collect();
+    for (row, want) in keras_rows("prelu_mask_lstm") {
+        let ids = ids_of(&row);
         let mut state = m.state();
-        let before = allocations();
-        let mut last = [0.0; 3];
-        for &id in &ids {
-            last = m.step(&mut state, id).unwrap();
-        }
-        assert_eq!(allocations() - before, 0, "allocations while stepping");
+        let stepped = step_all(&ids, |&id| m.step(&mut state, id).unwrap());
+        let last = stepped[stepped.len() - 1];
         assert_eq!(last, m.forward(&ids).unwrap());
-        let d = last
-            .iter()
-            .zip(floats(want))
-            .fold(0.0f32, |d, (a, b)| d.max((a - b).abs()));
-        assert!(d <= 1e-5, "{ids:?}: {d}");
+        assert_near_keras(&last, &want, &format!("{ids:?}"));
     }
     let m = TdPreluGru::from_json(&read_fixture("td_prelu_gru.weights.json")).unwrap();
-    let keras = io("td_prelu_gru");
-    for (seq, want) in keras["inputs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .zip(keras["outputs"].as_array().unwrap())
-    {
-        let xs: Vec<[f32; 4]> = seq
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|x| floats(x).try_into().unwrap())
-            .collect();
+    for (row, want) in keras_rows("td_prelu_gru") {
+        let xs = steps_of::<4>(&row);
         let mut state = m.state();
-        let mut stepped: Vec<[f32; 3]> = Vec::with_capacity(xs.len());
-        let before = allocations();
-        for x in &xs {
-            stepped.push(m.step(&mut state, x).unwrap());
-        }
-        assert_eq!(allocations() - before, 0, "allocations while stepping");
+        let stepped = step_all(&xs, |x| m.step(&mut state, x).unwrap());
         assert_eq!(stepped, m.forward(&xs).unwrap());
-        let want: Vec<f32> = want.as_array().unwrap().iter().flat_map(floats).collect();
-        let d = stepped
-            .concat()
-            .iter()
-            .zip(&want)
-            .fold(0.0f32, |d, (a, b)| d.max((a - b).abs()));
-        assert!(d <= 1e-5, "{d}");
+        assert_near_keras(stepped.as_flattened(), &want, "td_prelu_gru");
     }
 }
 
@@ -364,45 +317,13 @@ fn prelu_with_shared_time_streams_with_keras_s_outputs() {
 /// Conv1D, a GRU, a second causal Conv1D after it) and tf_keras (tfk_causal_conv_lstm).
 #[test]
 fn causal_convolutions_stream_with_keras_s_outputs() {
-    let io = |name: &str| -> serde_json::Value {
-        serde_json::from_str(&read_fixture(&format!("{name}.io.json"))).unwrap()
-    };
-    let floats = |v: &serde_json::Value| -> Vec<f32> {
-        v.as_array()
-            .unwrap()
-            .iter()
-            .map(|x| x.as_f64().unwrap() as f32)
-            .collect()
-    };
     let m = CausalConvGru::from_json(&read_fixture("causal_conv_gru.weights.json")).unwrap();
-    let keras = io("causal_conv_gru");
-    for (seq, want) in keras["inputs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .zip(keras["outputs"].as_array().unwrap())
-    {
-        let xs: Vec<[f32; 3]> = seq
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|x| floats(x).try_into().unwrap())
-            .collect();
+    for (row, want) in keras_rows("causal_conv_gru") {
+        let xs = steps_of::<3>(&row);
         let mut state = m.state();
-        let mut stepped: Vec<[f32; 1]> = Vec::with_capacity(xs.len());
-        let before = allocations();
-        for x in &xs {
-            stepped.push(m.step(&mut state, x).unwrap());
-        }
-        assert_eq!(allocations() - before, 0, "allocations while stepping");
+        let stepped = step_all(&xs, |x| m.step(&mut state, x).unwrap());
         assert_eq!(stepped, m.forward(&xs).unwrap());
-        let want: Vec<f32> = want.as_array().unwrap().iter().flat_map(floats).collect();
-        let d = stepped
-            .concat()
-            .iter()
-            .zip(&want)
-            .fold(0.0f32, |d, (a, b)| d.max((a - b).abs()));
-        assert!(d <= 1e-5, "{d}");
+        assert_near_keras(stepped.as_flattened(), &want, "causal_conv_gru");
         // Two chunks from a carried state: the same outputs; after `reset`, the start again.
         let (a, b) = xs.split_at(4);
         let mut state = m.state();
@@ -413,30 +334,13 @@ fn causal_convolutions_stream_with_keras_s_outputs() {
         assert_eq!(m.step(&mut state, &xs[0]).unwrap(), stepped[0]);
     }
     let m = CausalConvLstm::from_json(&read_fixture("tfk_causal_conv_lstm.weights.json")).unwrap();
-    let keras = io("tfk_causal_conv_lstm");
-    for (seq, want) in keras["inputs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .zip(keras["outputs"].as_array().unwrap())
-    {
-        let xs: Vec<[f32; 2]> = seq
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|x| floats(x).try_into().unwrap())
-            .collect();
+    for (row, want) in keras_rows("tfk_causal_conv_lstm") {
+        let xs = steps_of::<2>(&row);
         let mut state = m.state();
-        let mut last = [0.0; 4];
-        for x in &xs {
-            last = m.step(&mut state, x).unwrap();
-        }
+        let stepped = step_all(&xs, |x| m.step(&mut state, x).unwrap());
+        let last = stepped[stepped.len() - 1];
         assert_eq!(last, m.forward(&xs).unwrap());
-        let d = last
-            .iter()
-            .zip(floats(want))
-            .fold(0.0f32, |d, (a, b)| d.max((a - b).abs()));
-        assert!(d <= 1e-5, "{d}");
+        assert_near_keras(&last, &want, "tfk_causal_conv_lstm");
     }
 }
 
@@ -446,73 +350,22 @@ fn causal_convolutions_stream_with_keras_s_outputs() {
 /// `forward`'s numbers exactly, and allocates nothing.
 #[test]
 fn normalization_layers_stream_with_keras_s_outputs() {
-    let io = |name: &str| -> serde_json::Value {
-        serde_json::from_str(&read_fixture(&format!("{name}.io.json"))).unwrap()
-    };
-    let floats = |v: &serde_json::Value| -> Vec<f32> {
-        v.as_array()
-            .unwrap()
-            .iter()
-            .map(|x| x.as_f64().unwrap() as f32)
-            .collect()
-    };
     let m = NormMask::from_json(&read_fixture("norm_mask.weights.json")).unwrap();
-    let keras = io("norm_mask");
-    for (row, want) in keras["inputs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .zip(keras["outputs"].as_array().unwrap())
-    {
-        let ids: Vec<u32> = row
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v.as_u64().unwrap() as u32)
-            .collect();
+    for (row, want) in keras_rows("norm_mask") {
+        let ids = ids_of(&row);
         let mut state = m.state();
-        let before = allocations();
-        let mut last = [0.0; 3];
-        for &id in &ids {
-            last = m.step(&mut state, id).unwrap();
-        }
-        assert_eq!(allocations() - before, 0, "allocations while stepping");
+        let stepped = step_all(&ids, |&id| m.step(&mut state, id).unwrap());
+        let last = stepped[stepped.len() - 1];
         assert_eq!(last, m.forward(&ids).unwrap());
-        let d = last
-            .iter()
-            .zip(floats(want))
-            .fold(0.0f32, |d, (a, b)| d.max((a - b).abs()));
-        assert!(d <= 1e-5, "{ids:?}: {d}");
+        assert_near_keras(&last, &want, &format!("{ids:?}"));
     }
     let m = TdNorm::from_json(&read_fixture("td_norm.weights.json")).unwrap();
-    let keras = io("td_norm");
-    for (seq, want) in keras["inputs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .zip(keras["outputs"].as_array().unwrap())
-    {
-        let xs: Vec<[f32; 4]> = seq
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|x| floats(x).try_into().unwrap())
-            .collect();
+    for (row, want) in keras_rows("td_norm") {
+        let xs = steps_of::<4>(&row);
         let mut state = m.state();
-        let mut stepped: Vec<[f32; 4]> = Vec::with_capacity(xs.len());
-        let before = allocations();
-        for x in &xs {
-            stepped.push(m.step(&mut state, x).unwrap());
-        }
-        assert_eq!(allocations() - before, 0, "allocations while stepping");
+        let stepped = step_all(&xs, |x| m.step(&mut state, x).unwrap());
         assert_eq!(stepped, m.forward(&xs).unwrap());
-        let want: Vec<f32> = want.as_array().unwrap().iter().flat_map(floats).collect();
-        let d = stepped
-            .concat()
-            .iter()
-            .zip(&want)
-            .fold(0.0f32, |d, (a, b)| d.max((a - b).abs()));
-        assert!(d <= 1e-5, "{d}");
+        assert_near_keras(stepped.as_flattened(), &want, "td_norm");
     }
 }
 
