@@ -218,6 +218,39 @@ macro_rules! simd_path {
             }
 
             #[inline(always)]
+            fn matvec_strided<
+                const R: usize,
+                const IN: usize,
+                const OUT: usize,
+                const XS: usize,
+            >(
+                self,
+                x: &[f32],
+                w: &[[f32; OUT]; IN],
+                init: &[f32; OUT],
+                out: &mut [f32],
+                ys: usize,
+            ) {
+                portable_or!(
+                    $cfg,
+                    {
+                        assert!(portable::strided_fits::<R, IN, OUT, XS>(x, out, ys));
+                        // SAFETY: `self` proves the path's features; the rows fit (checked).
+                        unsafe {
+                            $module::matvec_strided::<R, IN, OUT, XS>(
+                                x.as_ptr(),
+                                w,
+                                init,
+                                out.as_mut_ptr(),
+                                ys,
+                            )
+                        }
+                    },
+                    { portable::matvec_strided::<Self, R, IN, OUT, XS>(x, w, init, out, ys) }
+                )
+            }
+
+            #[inline(always)]
             fn matvec2_group<
                 const G: usize,
                 const IN1: usize,
