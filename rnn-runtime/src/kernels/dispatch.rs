@@ -93,11 +93,20 @@ fn separate_mul_add(a: f32, b: f32, c: f32) -> f32 {
 /// The `MulAdd` of a SIMD path: its token type, accumulator budget, constructor, and the module
 /// of the kernel template's expansion that every kernel goes to where `$cfg` (the path's
 /// architecture) holds (the token proves the CPU has the path's features, so the calls are
-/// sound; elsewhere the portable bodies).
+/// sound; elsewhere the portable bodies). `narrow = (module below W)`: one row narrower than
+/// W (its units for the fused LSTM and GRU rows, its outputs for the products) takes the
+/// narrower expansion `module` (whose features the token must prove too) for the fused rows,
+/// the portable body for the products; `below 0` for none.
 macro_rules! simd_path {
     ($token:ty, $acc:literal, $module:ident, cfg = $cfg:meta,
      one_row_portable = $one_row_portable:literal, fused_row = $fused_row:literal,
+     narrow = ($narrow:ident below $narrow_below:literal),
      mul_add = $mul_add:ident, activations = $activations:ident) => {
+        impl $token {
+            /// Widths below which one row takes the narrow kernels (`narrow`).
+            const NARROW_BELOW: usize = $narrow_below;
+        }
+
         // Safe intrinsics (simd128's: no `#[target_feature]` on wasm32) need no `unsafe`.
         #[allow(unused_unsafe)]
         impl MulAdd for $token {
@@ -137,6 +146,18 @@ macro_rules! simd_path {
                                 )
                             };
                         }
+                        if $fused_row
+                            && U < Self::NARROW_BELOW
+                            && U % $narrow::LANES == 0
+                            && U4 == 4 * U
+                        {
+                            // SAFETY: `self` proves the narrow expansion's features too.
+                            return unsafe {
+                                $narrow::lstm_row::<IN, U, U4>(
+                                    x, kernel, h, recurrent, z0, c, h_out,
+                                )
+                            };
+                        }
                         portable::lstm_row(self, x, kernel, h, recurrent, z0, c, h_out)
                     },
                     { portable::lstm_row(self, x, kernel, h, recurrent, z0, c, h_out) }
@@ -161,6 +182,18 @@ macro_rules! simd_path {
                             // SAFETY: `self` proves the path's features.
                             return unsafe {
                                 $module::gru_row::<IN, U, U3>(
+                                    x, kernel, h, recurrent, a0, b_rec, h_out,
+                                )
+                            };
+                        }
+                        if $fused_row
+                            && U < Self::NARROW_BELOW
+                            && U % $narrow::LANES == 0
+                            && U3 == 3 * U
+                        {
+                            // SAFETY: `self` proves the narrow expansion's features too.
+                            return unsafe {
+                                $narrow::gru_row::<IN, U, U3>(
                                     x, kernel, h, recurrent, a0, b_rec, h_out,
                                 )
                             };
@@ -191,7 +224,7 @@ macro_rules! simd_path {
                 // through a closure: a closure is not inlined into the caller's
                 // `#[target_feature]` function, so its `mul_add` would be a call to libm's
                 // `fmaf` per multiply-add (.ci/run checks the bench binary for one).
-                if G == 1 && $one_row_portable {
+                if G == 1 && ($one_row_portable || OUT < Self::NARROW_BELOW) {
                     return portable::matvec2_group_init::<Self, G, IN1, IN2, OUT>(
                         x1, w1, x2, w2, init, out,
                     );
@@ -218,6 +251,39 @@ macro_rules! simd_path {
             }
 
             #[inline(always)]
+            fn matvec_strided<
+                const R: usize,
+                const IN: usize,
+                const OUT: usize,
+                const XS: usize,
+            >(
+                self,
+                x: &[f32],
+                w: &[[f32; OUT]; IN],
+                init: &[f32; OUT],
+                out: &mut [f32],
+                ys: usize,
+            ) {
+                portable_or!(
+                    $cfg,
+                    {
+                        assert!(portable::strided_fits::<R, IN, OUT, XS>(x, out, ys));
+                        // SAFETY: `self` proves the path's features; the rows fit (checked).
+                        unsafe {
+                            $module::matvec_strided::<R, IN, OUT, XS>(
+                                x.as_ptr(),
+                                w,
+                                init,
+                                out.as_mut_ptr(),
+                                ys,
+                            )
+                        }
+                    },
+                    { portable::matvec_strided::<Self, R, IN, OUT, XS>(x, w, init, out, ys) }
+                )
+            }
+
+            #[inline(always)]
             fn matvec2_group<
                 const G: usize,
                 const IN1: usize,
@@ -234,7 +300,7 @@ macro_rules! simd_path {
                 // One row: the portable body, which LLVM vectorises under this path's features
                 // and which is faster there than the template's tiles (docs/PERFORMANCE.md);
                 // rows in lockstep go to the template.
-                if G == 1 && $one_row_portable {
+                if G == 1 && ($one_row_portable || OUT < Self::NARROW_BELOW) {
                     portable::matvec_acc_group::<Self, G, IN1, OUT>(x1, w1, acc);
                     portable::matvec_acc_group::<Self, G, IN2, OUT>(x2, w2, acc);
                     return;
@@ -259,6 +325,7 @@ simd_path!(
     cfg = target_arch = "x86_64",
     one_row_portable = true,
     fused_row = true,
+    narrow = (avx2 below 0),
     mul_add = fused_mul_add,
     activations = template
 );
@@ -266,6 +333,11 @@ simd_path!(
 // the fused row kernels: measured against the separate steps (2026-12-07, Intel Xeon with
 // AVX-512, docs/PERFORMANCE.md "Choosing the path"): lstm1 57.0-60.3 -> 51.4-51.6 us, gru1
 // 45.6-45.9 -> 42.9-43.0 us, lstm_step 0.196 -> 0.181 us, gru_step 0.153 -> 0.140 us.
+// The width rule (`narrow`): one row narrower than a register of 16 floats takes AVX2's fused
+// rows (8 units) and the portable products, as the AVX2 path runs them, where AVX-512 ran half
+// masked registers and GRU(8)'s step outside the fused kernel (8 is no multiple of 16):
+// conv_step (Conv1D(8), GRU(8), Dense(1)) 135 -> 81 ns, lstm_step and gru_step unchanged
+// (2026-12-08, docs/PERFORMANCE.md "Convolutional front ends").
 simd_path!(
     Avx512,
     192,
@@ -273,6 +345,7 @@ simd_path!(
     cfg = target_arch = "x86_64",
     one_row_portable = false,
     fused_row = true,
+    narrow = (avx2 below 16),
     mul_add = fused_mul_add,
     activations = template
 );
@@ -286,6 +359,7 @@ simd_path!(
     cfg = target_arch = "x86_64",
     one_row_portable = false,
     fused_row = true,
+    narrow = (avx512_256 below 0),
     mul_add = fused_mul_add,
     activations = template
 );
@@ -303,6 +377,7 @@ simd_path!(
     cfg = all(target_arch = "aarch64", target_feature = "neon"),
     one_row_portable = false,
     fused_row = true,
+    narrow = (neon below 0),
     mul_add = fused_mul_add,
     activations = template
 );
@@ -320,6 +395,7 @@ simd_path!(
     cfg = all(target_arch = "wasm32", target_feature = "simd128"),
     one_row_portable = true,
     fused_row = true,
+    narrow = (simd128 below 0),
     mul_add = separate_mul_add,
     activations = portable
 );

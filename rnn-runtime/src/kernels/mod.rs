@@ -173,6 +173,25 @@ pub trait MulAdd: Copy {
         portable::matvec2_group_init::<Self, G, IN1, IN2, OUT>(x1, w1, x2, w2, init, out)
     }
 
+    /// `out[r] = init + x[r] · w` for R rows at constant strides: row `r`'s inputs are
+    /// `x[r XS..r XS + IN]` (a convolution's window: the rows overlap when `XS < IN`), its
+    /// outputs `out[r ys..r ys + OUT]`, every row from the same `init` (a bias), each row's sum
+    /// over the inputs in order (`init`, then input 0, 1, ...). Panics unless `ys >= OUT`, `x`
+    /// holds `(R - 1) XS + IN` floats and `out` `(R - 1) ys + OUT`. The portable body is
+    /// [`portable::matvec_strided`]; the SIMD paths block the rows by the width of the outputs
+    /// (the template's `matvec_strided`).
+    #[inline(always)]
+    fn matvec_strided<const R: usize, const IN: usize, const OUT: usize, const XS: usize>(
+        self,
+        x: &[f32],
+        w: &[[f32; OUT]; IN],
+        init: &[f32; OUT],
+        out: &mut [f32],
+        ys: usize,
+    ) {
+        portable::matvec_strided::<Self, R, IN, OUT, XS>(x, w, init, out, ys)
+    }
+
     /// `acc[g] += x1[g] · w1 + x2[g] · w2`: a recurrent step's two products. The portable
     /// body is [`portable::matvec_acc_group`] for each; the SIMD paths compute both in one pass
     /// with the accumulators in registers.

@@ -98,6 +98,45 @@ fn split<M: MulAdd, const G: usize, const S: usize, const IN: usize, const OUT: 
     }
 }
 
+/// The portable body of [`MulAdd::matvec_strided`] (and the twin the tests hold the SIMD
+/// kernels to): each row from `init`, its inputs in order ([`matvec_acc`]).
+#[inline(always)]
+pub fn matvec_strided<
+    M: MulAdd,
+    const R: usize,
+    const IN: usize,
+    const OUT: usize,
+    const XS: usize,
+>(
+    x: &[f32],
+    w: &[[f32; OUT]; IN],
+    init: &[f32; OUT],
+    out: &mut [f32],
+    ys: usize,
+) {
+    assert!(strided_fits::<R, IN, OUT, XS>(x, out, ys));
+    for r in 0..R {
+        let (Ok(xr), Ok(yr)) = (
+            <&[f32; IN]>::try_from(&x[r * XS..r * XS + IN]),
+            <&mut [f32; OUT]>::try_from(&mut out[r * ys..r * ys + OUT]),
+        ) else {
+            continue;
+        };
+        *yr = *init;
+        matvec_acc::<M, IN, OUT>(xr, w, yr);
+    }
+}
+
+/// Whether `x` and `out` hold [`MulAdd::matvec_strided`]'s R rows, apart.
+#[inline(always)]
+pub(crate) fn strided_fits<const R: usize, const IN: usize, const OUT: usize, const XS: usize>(
+    x: &[f32],
+    out: &[f32],
+    ys: usize,
+) -> bool {
+    R == 0 || (ys >= OUT && x.len() >= (R - 1) * XS + IN && out.len() >= (R - 1) * ys + OUT)
+}
+
 /// The portable body of [`MulAdd::matvec2_group_init`]: the initial rows copied into `out`,
 /// then both products added ([`matvec_acc_group`]).
 #[inline(always)]

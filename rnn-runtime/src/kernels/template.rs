@@ -155,6 +155,167 @@ macro_rules! simd_kernels {
                 rows(&Rows { x1: *x1, w1, x2: *x2, w2, init, out })
             }
 
+            /// `out[r] = init + x[r] · w` for R rows at constant strides: row `r`'s inputs are
+            /// `x[r XS..r XS + IN]`, its outputs `out[r ys..r ys + OUT]` (a convolution's
+            /// windows, overlapping when XS < IN, and its output steps), in blocks shaped by the
+            /// outputs: tiles of `T = min(⌈OUT / LANES⌉, $wide_tiles)` registers and as many
+            /// rows as fill the wide blocks' `$wide_rows x $wide_tiles` accumulators (on
+            /// AVX-512, 12 rows x 2 registers for 32 outputs, where [`rows`]' blocks would
+            /// leave half of their 4 registers empty), then blocks of 2 rows and 1. Each row's
+            /// sum runs over the inputs in order from `init`; `out` is written and never read.
+            ///
+            /// # Safety
+            /// The path's features; `x` readable for `(R - 1) XS + IN` floats, `out` writable
+            /// for `(R - 1) ys + OUT`, and `ys >= OUT`.
+            #[target_feature(enable = $feature)]
+            #[inline]
+            pub(in super::super) unsafe fn matvec_strided<
+                const R: usize,
+                const IN: usize,
+                const OUT: usize,
+                const XS: usize,
+            >(
+                x: *const f32,
+                w: &[[f32; OUT]; IN],
+                init: &[f32; OUT],
+                out: *mut f32,
+                ys: usize,
+            ) {
+                const ACC: usize = $wide_rows * $wide_tiles;
+                let p = Strided::<IN, OUT, XS> { x, w, init, out, ys };
+                match OUT.div_ceil($lanes).min($wide_tiles) {
+                    0 | 1 => strided_rows::<R, 1, ACC, IN, OUT, XS>(&p),
+                    2 => strided_rows::<R, 2, { ACC / 2 }, IN, OUT, XS>(&p),
+                    3 => strided_rows::<R, 3, { ACC / 3 }, IN, OUT, XS>(&p),
+                    _ => strided_rows::<R, $wide_tiles, $wide_rows, IN, OUT, XS>(&p),
+                }
+            }
+
+            /// The operands of [`matvec_strided`] (its safety contract holds for them).
+            struct Strided<'a, const IN: usize, const OUT: usize, const XS: usize> {
+                x: *const f32,
+                w: &'a [[f32; OUT]; IN],
+                init: &'a [f32; OUT],
+                out: *mut f32,
+                ys: usize,
+            }
+
+            /// [`matvec_strided`]'s R rows in blocks of `B` rows x `T` registers, then of 2
+            /// and 1.
+            #[target_feature(enable = $feature)]
+            #[inline]
+            fn strided_rows<
+                const R: usize,
+                const T: usize,
+                const B: usize,
+                const IN: usize,
+                const OUT: usize,
+                const XS: usize,
+            >(
+                p: &Strided<'_, IN, OUT, XS>,
+            ) {
+                let mut r = 0;
+                while r + B <= R {
+                    strided_block::<B, T, IN, OUT, XS>(p, r);
+                    r += B;
+                }
+                while r + 2 <= R {
+                    strided_block::<2, T, IN, OUT, XS>(p, r);
+                    r += 2;
+                }
+                if r < R {
+                    strided_block::<1, T, IN, OUT, XS>(p, r);
+                }
+            }
+
+            /// Rows `r..r + B` of [`matvec_strided`], in tiles of `T` registers across the
+            /// outputs (full ones, then the masked last).
+            #[target_feature(enable = $feature)]
+            #[inline]
+            fn strided_block<
+                const B: usize,
+                const T: usize,
+                const IN: usize,
+                const OUT: usize,
+                const XS: usize,
+            >(
+                p: &Strided<'_, IN, OUT, XS>,
+                r: usize,
+            ) {
+                let mut j = 0;
+                while j + $lanes * T <= OUT {
+                    strided_tile::<B, T, true, IN, OUT, XS>(p, r, j);
+                    j += $lanes * T;
+                }
+                if j < OUT {
+                    strided_tile::<B, T, false, IN, OUT, XS>(p, r, j);
+                }
+            }
+
+            /// Rows `r..r + B` of [`matvec_strided`], outputs `j..j + LANES T` (masked past
+            /// OUT unless `FULL`). Per input, the fewer of the tile's weight registers and the
+            /// rows' broadcasts are held: the weights when there are no more of them than
+            /// rows (12 rows x 2 registers: 24 accumulators, 2 weights and a broadcast), else
+            /// the broadcasts (AVX2's 3 rows x 4: 12, 3 and a weight), so that the block fits
+            /// the registers.
+            #[target_feature(enable = $feature)]
+            #[inline]
+            fn strided_tile<
+                const B: usize,
+                const T: usize,
+                const FULL: bool,
+                const IN: usize,
+                const OUT: usize,
+                const XS: usize,
+            >(
+                p: &Strided<'_, IN, OUT, XS>,
+                r: usize,
+                j: usize,
+            ) {
+                let m: [$mask; T] = from_fn(|t| lanes(OUT.saturating_sub(j + $lanes * t)));
+                let start = load::<T, FULL>(p.init.as_ptr(), j, &m);
+                let mut a: [[$reg; T]; B] = [start; B];
+                // Row g's first input (the caller's rows r..r + B are inside `x`).
+                let x: [*const f32; B] = from_fn(|g| p.x.wrapping_add((r + g) * XS));
+                for (i, row) in p.w.iter().enumerate() {
+                    // SAFETY (the reads of `x`): input i < IN of a row inside `x`.
+                    if T <= B {
+                        let wv = load::<T, FULL>(row.as_ptr(), j, &m);
+                        for (ag, xg) in a.iter_mut().zip(&x) {
+                            let xb = $set1(unsafe { *xg.add(i) });
+                            for (at, wt) in ag.iter_mut().zip(&wv) {
+                                *at = $fmadd(xb, *wt, *at);
+                            }
+                        }
+                    } else {
+                        let xb: [$reg; B] = from_fn(|g| $set1(unsafe { *x[g].add(i) }));
+                        for t in 0..T {
+                            if FULL || m[t] != 0 {
+                                let [wt] = load::<1, FULL>(row.as_ptr(), j + $lanes * t, &[m[t]]);
+                                for g in 0..B {
+                                    a[g][t] = $fmadd(xb[g], wt, a[g][t]);
+                                }
+                            }
+                        }
+                    }
+                }
+                for (g, ag) in a.iter().enumerate() {
+                    let q = p.out.wrapping_add((r + g) * p.ys);
+                    for (t, v) in ag.iter().enumerate() {
+                        let q = q.wrapping_add(j + $lanes * t);
+                        // SAFETY: inside the row, or masked to the lanes below OUT.
+                        unsafe {
+                            if FULL || m[t] == $full {
+                                $storeu(q, *v);
+                            } else if m[t] != 0 {
+                                let ($sp, $sm, $sv) = (q, m[t], *v);
+                                $masked_store;
+                            }
+                        }
+                    }
+                }
+            }
+
             /// The products of [`Rows`]: one or two rows in tiles across the outputs, more in
             /// blocks of rows.
             #[target_feature(enable = $feature)]

@@ -555,6 +555,77 @@ fn row_sizes<M: MulAdd>(m: M) {
 
 per_path!(fused_rows_match_their_portable_twins, row_sizes);
 
+/// The path's [`MulAdd::matvec_strided`] (the template's kernel on a SIMD path) against its
+/// portable twin on the same path, bit for bit (the same sums in the same order: `init`, then
+/// the inputs in order), and against the f64 reference; nothing written between or past the
+/// output rows. Rows that overlap (`XS < IN`, a convolution's strip), lie side by side
+/// (`XS = IN`, a gathered panel) or apart; output rows side by side or apart (`ys > OUT`, the
+/// rows of one sequence in a lockstep buffer); outputs in 1 to 7 registers (AVX-512's blocks
+/// of 24 x 1, 12 x 2, 8 x 3 and 6 x 4, then tiles of 4), masked tails, row counts that leave
+/// blocks of 2 and 1.
+fn check_strided<M: MulAdd, const R: usize, const IN: usize, const OUT: usize, const XS: usize>(
+    m: M,
+    ys: usize,
+) {
+    let mut s = (R * 10_000 + IN * 100 + OUT + XS * 7 + ys) as u32;
+    let mut next = || {
+        s = s.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+        (s >> 8) as f32 / (1u32 << 24) as f32 - 0.5
+    };
+    let x: Vec<f32> = (0..(R - 1) * XS + IN).map(|_| next()).collect();
+    let w: Vec<[f32; OUT]> = (0..IN).map(|_| std::array::from_fn(|_| next())).collect();
+    let w: &[[f32; OUT]; IN] = w.as_slice().try_into().unwrap();
+    let init: [f32; OUT] = std::array::from_fn(|_| next());
+    // Guard values between and past the rows.
+    let mut got = vec![f32::NAN; (R - 1) * ys + OUT + 1];
+    m.matvec_strided::<R, IN, OUT, XS>(&x, w, &init, &mut got, ys);
+    let mut twin = vec![f32::NAN; (R - 1) * ys + OUT + 1];
+    portable::matvec_strided::<M, R, IN, OUT, XS>(&x, w, &init, &mut twin, ys);
+    let flat: Vec<f32> = w.iter().flatten().copied().collect();
+    for r in 0..R {
+        let mut want = init;
+        matvec_acc_reference(&x[r * XS..r * XS + IN], &flat, OUT, &mut want);
+        for j in 0..OUT {
+            let (a, b) = (got[r * ys + j], want[j]);
+            assert!(
+                (a - b).abs() < 1e-5,
+                "R={R} IN={IN} OUT={OUT} XS={XS} ys={ys} [{r}][{j}]: {a} vs {b}"
+            );
+        }
+    }
+    for (k, (a, b)) in got.iter().zip(&twin).enumerate() {
+        assert!(
+            a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan()),
+            "R={R} IN={IN} OUT={OUT} XS={XS} ys={ys} at {k}: {a} vs the twin's {b}"
+        );
+    }
+}
+
+fn strided_sizes<M: MulAdd>(m: M) {
+    // A convolution's strips (rows IN / K apart) and panels (rows IN apart).
+    check_strided::<M, 24, 70, 32, 14>(m, 6 * 32);
+    check_strided::<M, 24, 160, 32, 32>(m, 32);
+    check_strided::<M, 24, 27, 64, 9>(m, 64);
+    check_strided::<M, 24, 192, 64, 192>(m, 64);
+    check_strided::<M, 24, 3, 8, 1>(m, 8);
+    check_strided::<M, 24, 5, 16, 5>(m, 16);
+    check_strided::<M, 24, 7, 17, 7>(m, 20);
+    check_strided::<M, 24, 9, 33, 3>(m, 33);
+    check_strided::<M, 24, 4, 48, 4>(m, 100);
+    check_strided::<M, 24, 11, 100, 12>(m, 100);
+    check_strided::<M, 24, 1, 1, 1>(m, 1);
+    check_strided::<M, 1, 5, 5, 5>(m, 5);
+    check_strided::<M, 2, 3, 40, 3>(m, 41);
+    check_strided::<M, 7, 13, 20, 13>(m, 20);
+    check_strided::<M, 25, 6, 31, 2>(m, 31);
+    check_strided::<M, 27, 2, 47, 2>(m, 50);
+}
+
+per_path!(
+    matvec_strided_matches_its_twin_and_the_reference,
+    strided_sizes
+);
+
 per_path!(tanh_is_as_accurate_as_tanh_fast, tanh_accuracy);
 
 /// The path's tanh within 6.5e-7 of the f64 tanh on a dense sample, with and without masked

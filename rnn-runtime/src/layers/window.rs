@@ -102,10 +102,20 @@ impl<const IN: usize, const KIN: usize, const OUT: usize> Conv1d<IN, KIN, OUT> {
     }
 
     /// The output steps of `n` input steps (`x(i)`: step `i` of G rows) into `out`, whose
-    /// length is [`Conv1d::steps`]. The outputs of all steps and rows are one product per tap
-    /// (rows `(t, g)`, an input row each: the step the tap reads, or zeros in the padding, as
-    /// Keras pads), computed [`CONV_ROWS`] rows at a time in place by the kernels' blocked
-    /// products, then 6, then 1.
+    /// length is [`Conv1d::steps`]. The output rows `(t, g)` (step `t` of row `g`) go
+    /// [`CONV_ROWS`] at a time, each block one product of `K · IN` inputs
+    /// ([`MulAdd::matvec_strided`]: its sums in registers from the bias to the last tap) over
+    /// the rows' windows (their `K` taps' inputs side by side, zeros in the padding, as Keras
+    /// pads):
+    /// - stride 1 and dilation 1: for each row `g`, [`CONV_ROWS`] consecutive steps whose
+    ///   windows overlap in one strip of `CONV_ROWS + K − 1` input steps, copied once
+    ///   ([`Conv1d::strips`]), while whole blocks of steps remain;
+    /// - the rest (and every step at other strides and dilations) each window gathered into
+    ///   a panel ([`Conv1d::panels`]);
+    /// - a layer whose panel would pass [`PANEL_FLOATS`] runs a tap at a time instead,
+    ///   accumulating in `out` ([`Conv1d::rows`]).
+    ///
+    /// Each output is the bias plus the taps' products in tap order.
     #[inline(always)]
     pub fn apply<'x, M: MulAdd, const G: usize>(
         &self,
@@ -114,6 +124,17 @@ impl<const IN: usize, const KIN: usize, const OUT: usize> Conv1d<IN, KIN, OUT> {
         x: impl Fn(usize) -> [&'x [f32; IN]; G],
         out: &mut [[[f32; OUT]; G]],
     ) {
+        if CONV_ROWS * (KIN + OUT) <= PANEL_FLOATS {
+            let (s, d) = (self.window.strides.max(1), self.window.dilation.max(1));
+            let whole = if s == 1 && d == 1 {
+                out.len() / CONV_ROWS * CONV_ROWS
+            } else {
+                0
+            };
+            let (head, tail) = out.split_at_mut(whole);
+            self.strips::<M, G>(m, n, &x, head);
+            return self.panels::<M, G>(m, n, &x, tail, whole);
+        }
         let pad = self.window.pad_left(n);
         let rows = out.as_flattened_mut();
         let mut start = 0;
@@ -126,6 +147,103 @@ impl<const IN: usize, const KIN: usize, const OUT: usize> Conv1d<IN, KIN, OUT> {
             } else {
                 self.rows::<M, G, 1>(m, n, pad, &x, start, rows)
             };
+        }
+    }
+
+    /// [`Conv1d::apply`]'s first output steps at stride 1 and dilation 1, `out` a whole number
+    /// of blocks of [`CONV_ROWS`] steps: in each block, row by row, the steps' windows as one
+    /// strip of their input steps (window `r` starts at the strip's step `r`: the product's
+    /// rows are `IN` floats apart), its outputs written `G · OUT` floats apart, into the
+    /// step-major `out`.
+    #[inline(always)]
+    fn strips<'x, M: MulAdd, const G: usize>(
+        &self,
+        m: M,
+        n: usize,
+        x: &impl Fn(usize) -> [&'x [f32; IN]; G],
+        out: &mut [[[f32; OUT]; G]],
+    ) {
+        let pad = self.window.pad_left(n);
+        let steps = out.len();
+        // `CONV_ROWS + K - 1` input steps: fewer floats than CONV_ROWS · K · IN.
+        let mut strip = [[0.0f32; KIN]; CONV_ROWS];
+        let strip = strip.as_flattened_mut();
+        let span = CONV_ROWS + KIN / IN.max(1) - 1;
+        for t0_block in (0..steps / CONV_ROWS).map(|b| b * CONV_ROWS) {
+            for g in 0..G {
+                for (k, part) in strip.chunks_exact_mut(IN.max(1)).take(span).enumerate() {
+                    match (t0_block + k).checked_sub(pad).filter(|&i| i < n) {
+                        Some(i) => part.copy_from_slice(x(i)[g]),
+                        None => part.fill(0.0),
+                    }
+                }
+                let y = &mut out.as_flattened_mut().as_flattened_mut()[(t0_block * G + g) * OUT..];
+                m.matvec_strided::<CONV_ROWS, KIN, OUT, IN>(
+                    strip,
+                    &self.kernel,
+                    &self.bias,
+                    y,
+                    G * OUT,
+                );
+            }
+            let block = &mut out[t0_block..t0_block + CONV_ROWS];
+            self.activation
+                .apply_rows::<M, OUT>(m, block.as_flattened_mut());
+        }
+    }
+
+    /// [`Conv1d::apply`]'s output steps from `first` on (`out`) through gathered panels of
+    /// [`CONV_ROWS`] windows (the last block's products into a buffer, its rows then copied
+    /// out).
+    #[inline(always)]
+    fn panels<'x, M: MulAdd, const G: usize>(
+        &self,
+        m: M,
+        n: usize,
+        x: &impl Fn(usize) -> [&'x [f32; IN]; G],
+        out: &mut [[[f32; OUT]; G]],
+        first: usize,
+    ) {
+        let pad = self.window.pad_left(n);
+        let rows = out.as_flattened_mut();
+        let mut panel = [[0.0f32; KIN]; CONV_ROWS];
+        let mut last = [[0.0f32; OUT]; CONV_ROWS];
+        let mut start = 0;
+        while start < rows.len() {
+            let count = CONV_ROWS.min(rows.len() - start);
+            // Step by step (row `t · G + g` is the block's row `t · G + g - start`), each
+            // tap's input asked for once for the step's G rows.
+            let end = start + count;
+            for t in start / G..end.div_ceil(G) {
+                let (lo, hi) = ((t * G).max(start), (t * G + G).min(end));
+                let windows = &mut panel[lo - start..hi - start];
+                for j in 0..KIN / IN.max(1) {
+                    let span = j * IN..(j + 1) * IN;
+                    match self.window.tap(n, pad, first + t, j) {
+                        Some(i) => {
+                            let xs = x(i);
+                            for (w, xg) in windows.iter_mut().zip(&xs[lo - t * G..]) {
+                                w[span.clone()].copy_from_slice(*xg);
+                            }
+                        }
+                        None => windows.iter_mut().for_each(|w| w[span.clone()].fill(0.0)),
+                    }
+                }
+            }
+            let block = &mut rows[start..end];
+            let (x, w, b) = (panel.as_flattened(), &self.kernel, &self.bias);
+            if count == CONV_ROWS {
+                let y = block.as_flattened_mut();
+                m.matvec_strided::<CONV_ROWS, KIN, OUT, KIN>(x, w, b, y, OUT);
+            } else {
+                let y = last.as_flattened_mut();
+                m.matvec_strided::<CONV_ROWS, KIN, OUT, KIN>(x, w, b, y, OUT);
+                block.copy_from_slice(&last[..count]);
+            }
+            // Over the block's values at once (row by row, LLVM vectorised ReLU across the
+            // rows, with gathers and scatters).
+            self.activation.apply_rows::<M, OUT>(m, block);
+            start = end;
         }
     }
 
@@ -166,9 +284,13 @@ impl<const IN: usize, const KIN: usize, const OUT: usize> Conv1d<IN, KIN, OUT> {
     }
 }
 
-/// Rows of a convolution's output computed together: the kernels' wide blocked products (a
-/// tap's weights read once for all of them).
+/// Rows of a convolution's output computed together: a multiple of every path's panel blocks
+/// (the template's `matvec_panel`: 24, 12, 8 or 6 rows on AVX-512; 12, 6, 4 or 3 on AVX2).
 pub const CONV_ROWS: usize = 24;
+
+/// The most floats a convolution's panel and last block hold together (64 KiB of stack):
+/// `CONV_ROWS · (K · IN + OUT)`. Wider layers run a tap at a time.
+pub const PANEL_FLOATS: usize = 16 * 1024;
 
 /// The padding's input rows: zeros, as wide as the widest input (`rnn_spec::rules::MAX_WIDTH`).
 static ZEROS: [f32; 1 << 14] = [0.0; 1 << 14];
@@ -361,24 +483,29 @@ impl<const W: usize> Pool1d<W> {
         out: &mut [[[f32; W]; G]],
     ) {
         let pad = self.window.pad_left(n);
+        let start = if self.max { f32::NEG_INFINITY } else { 0.0 };
         for (t, y) in out.iter_mut().enumerate() {
-            let start = if self.max { f32::NEG_INFINITY } else { 0.0 };
-            *y = [[start; W]; G];
-            let mut count = 0u32;
-            for j in 0..self.window.size {
-                let Some(i) = self.window.tap(n, pad, t, j) else {
-                    continue;
-                };
-                count += 1;
-                for (yg, xg) in y.iter_mut().zip(x(i)) {
-                    for (a, b) in yg.iter_mut().zip(xg) {
-                        *a = if self.max { a.max(*b) } else { *a + *b };
+            // Row by row (over all G rows at once, LLVM kept the G · W values in scalar
+            // registers and on the stack).
+            for (g, yg) in y.iter_mut().enumerate() {
+                let (mut a, mut count) = ([start; W], 0u32);
+                for j in 0..self.window.size {
+                    let Some(i) = self.window.tap(n, pad, t, j) else {
+                        continue;
+                    };
+                    count += 1;
+                    let xg = x(i)[g];
+                    if self.max {
+                        a.iter_mut().zip(xg).for_each(|(a, b)| *a = a.max(*b));
+                    } else {
+                        a.iter_mut().zip(xg).for_each(|(a, b)| *a += *b);
                     }
                 }
-            }
-            if !self.max {
-                let c = count.max(1) as f32;
-                y.iter_mut().flatten().for_each(|a| *a /= c);
+                if !self.max {
+                    let c = count.max(1) as f32;
+                    a.iter_mut().for_each(|a| *a /= c);
+                }
+                *yg = a;
             }
         }
     }
@@ -408,28 +535,25 @@ impl<const W: usize> GlobalPool<W> {
         keep: impl Fn(usize) -> [bool; G],
         y: &mut [[f32; W]; G],
     ) {
-        let start = if self.max { f32::NEG_INFINITY } else { 0.0 };
-        *y = [[start; W]; G];
-        let mut count = [0u32; G];
-        for i in 0..n {
-            let kept = keep(i);
-            for (((yg, xg), k), c) in y.iter_mut().zip(x(i)).zip(kept).zip(&mut count) {
-                if self.max {
-                    for (a, b) in yg.iter_mut().zip(xg) {
-                        *a = a.max(*b);
-                    }
-                } else if k {
-                    *c += 1;
-                    for (a, b) in yg.iter_mut().zip(xg) {
-                        *a += *b;
+        // Row by row, each row's W values running over the steps (over all G rows at once,
+        // LLVM kept the G · W sums in scalar registers and on the stack).
+        for (g, yg) in y.iter_mut().enumerate() {
+            if self.max {
+                let mut a = [f32::NEG_INFINITY; W];
+                for i in 0..n {
+                    a.iter_mut().zip(x(i)[g]).for_each(|(a, b)| *a = a.max(*b));
+                }
+                *yg = a;
+            } else {
+                let (mut a, mut count) = ([0.0f32; W], 0u32);
+                for i in 0..n {
+                    if keep(i)[g] {
+                        count += 1;
+                        a.iter_mut().zip(x(i)[g]).for_each(|(a, b)| *a += *b);
                     }
                 }
-            }
-        }
-        if !self.max {
-            for (yg, c) in y.iter_mut().zip(count) {
-                let c = c as f32;
-                yg.iter_mut().for_each(|a| *a /= c);
+                let c = count as f32;
+                *yg = a.map(|a| a / c);
             }
         }
     }
